@@ -1,0 +1,53 @@
+"""The one exception family of srs; the CLI turns each into a one-line message and exit 1.
+
+Imports nothing from srs, so every layer can raise these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SrsError(Exception):
+    """Base class: a problem the user can fix, reported without a traceback."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeckProblem:
+    """One located problem in a deck file; `str()` is the `path:line: message` the user sees."""
+
+    path: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class DeckError(SrsError):
+    """One or more problems in deck files; nothing was written."""
+
+    def __init__(self, problems: list[DeckProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class CollectionError(SrsError):
+    """The collection file cannot be used (newer schema, not a collection, unwritable)."""
+
+
+class CardNotFound(SrsError):
+    """No card with the given id (or id prefix) exists in the collection."""
+
+
+class DeckNotFound(SrsError):
+    """No deck with the given name exists in the collection."""
+
+
+class ConfigError(SrsError):
+    """An option name or value is invalid; the message names the valid range."""
+
+
+class ExportError(SrsError):
+    """An export could not be written (bad media reference, unwritable output)."""

@@ -1,0 +1,141 @@
+"""Pure values shared by every layer: what a deck file says, and where a card stands.
+
+No I/O, no clock, no id generation here: the parser decides identity, the store decides
+storage, the scheduler decides the next state. Instants are timezone-aware UTC datetimes;
+review days are calendar `date`s in the user's scheduler day (see `srs.dates`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import IntEnum, StrEnum
+
+
+class NoteKind(StrEnum):
+    """What an authored item is; decides which cards it produces and its Anki note type."""
+
+    BASIC = "basic"  # heading card, Q:/A:, `front :: back`
+    BOTH = "both"  # `front ::: back` (or reverse: true): a forward and a reversed card
+    CLOZE = "cloze"  # {{c1::...}} text: one card per deletion group
+    MCQ = "mcq"  # stem + task list of options
+
+
+class CardKind(StrEnum):
+    """The kind of one studied card (the `kind` field of the JSON contract)."""
+
+    BASIC = "basic"
+    REVERSED = "reversed"
+    CLOZE = "cloze"
+    MCQ = "mcq"
+
+
+class CardState(StrEnum):
+    """Scheduling state, as Anki names them."""
+
+    NEW = "new"
+    LEARNING = "learning"
+    REVIEW = "review"
+    RELEARNING = "relearning"
+
+
+class Grade(IntEnum):
+    """The four answer buttons."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+@dataclass(frozen=True, slots=True)
+class McqOption:
+    """One option of a multiple-choice card, in authored order."""
+
+    text: str
+    correct: bool
+    rationale: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CardSpec:
+    """One card a note produces, with the faces a reviewer shows (Markdown)."""
+
+    id: str  # stable: note id plus a sibling suffix where a note has several cards
+    kind: CardKind
+    ordinal: int  # Anki template ordinal; for cloze, cloze number - 1
+    front: str
+    back: str
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One authored item of a deck file, as the parser read it."""
+
+    id: str  # explicit `id` or a hash of normalised content
+    kind: NoteKind
+    front: str  # question / cloze text with {{cN::..}} markers / MCQ stem (Markdown)
+    back: str  # answer / cloze "back extra" / MCQ explanation (Markdown)
+    deck: str  # "/"-separated hierarchy
+    path: str  # deck file path as given on the command line (POSIX separators)
+    line: int  # 1-based line where the note starts
+    content_hash: str  # hash of normalised content; changes when the text really changes
+    cards: tuple[CardSpec, ...]
+    tags: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()  # heading breadcrumb above the note
+    domain: str | None = None
+    exam: str | None = None
+    source: str | None = None
+    options: tuple[McqOption, ...] = ()
+    explicit_id: bool = False
+    extra: dict[str, object] = field(default_factory=dict)  # unknown front-matter keys
+
+    @property
+    def location(self) -> str:
+        """`path:line`, as shown in reports and `source` fields."""
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDeck:
+    """Everything one deck file produced, with non-fatal warnings."""
+
+    path: str
+    notes: tuple[Note, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulingState:
+    """Where a card stands in its schedule; the scheduler's input and output.
+
+    `due_at` is set for intraday (re)learning (an instant); `due_day` for review cards and
+    (re)learning steps that crossed a day boundary (a scheduler date). A new card has neither.
+    `ease` is in permille (2500 = 250 %), 0 until the card graduates, as Anki stores it.
+    """
+
+    state: CardState = CardState.NEW
+    due_at: datetime | None = None
+    due_day: date | None = None
+    interval_days: int = 0
+    ease: int = 0
+    reps: int = 0
+    lapses: int = 0
+    remaining_steps: int = 0
+
+
+class ReviewKind(IntEnum):
+    """Anki's revlog `type`: which kind of answer this was."""
+
+    LEARN = 0
+    REVIEW = 1
+    RELEARN = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What answering a card produced: the new state and the facts the review log keeps."""
+
+    state: SchedulingState
+    review_kind: ReviewKind
+    leech: bool = False  # this answer made the card a leech (threshold met)
