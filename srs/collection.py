@@ -1,0 +1,314 @@
+"""The composition root: the use cases the CLI (and any script) calls.
+
+Wires the parser, the store, the scheduler and the queue together; nothing below imports it.
+Every method takes `now` (or a `Moment`) explicitly: only the CLI reads the clock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from srs.dates import Moment, moment, to_ms, user_timezone
+from srs.errors import CardNotFound, ConfigError, DeckError, DeckNotFound, DeckProblem
+from srs.importer import ImportReport, absolute, sync
+from srs.model import Answer, Grade, ParsedDeck, SchedulingState
+from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
+from srs.queue import QueueCounts, QueueFilter, build_queue, queue_counts
+from srs.scheduler import card_seed, describe_interval, get_scheduler
+from srs.store import Store
+from srs.views import CardView
+
+# Options that belong to the whole collection, never to one deck (as in Anki).
+COLLECTION_ONLY = ("day_starts_at",)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    """What `answer` did: the review-log row it wrote and the card afterwards."""
+
+    review_id: int
+    card: CardView
+    answer: Answer
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Decks read from paths, with their warnings (errors raise DeckError)."""
+
+    decks: list[ParsedDeck]
+    abs_paths: dict[str, str]
+    folders: list[str]
+    warnings: list[str]
+
+
+def read_decks(paths: Sequence[Path]) -> Parsed:
+    """Discover and parse deck files; every problem of every file in one DeckError."""
+    from srs.discover import discover
+    from srs.parser import check_duplicates, parse_file
+
+    files, problems = discover(paths)
+    decks: list[ParsedDeck] = []
+    for deck_file in files:
+        try:
+            decks.append(parse_file(deck_file))
+        except DeckError as e:
+            problems.extend(e.problems)
+    dup_errors, dup_warnings = check_duplicates(decks)
+    problems.extend(dup_errors)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise DeckError(errors)
+    warnings = [str(p) for p in problems if p.warning]
+    warnings += [w for deck in decks for w in deck.warnings] + list(dup_warnings)
+    abs_paths = {f.display: absolute(f.path) for f in files}
+    folders = [absolute(p) for p in paths if p.is_dir()]
+    return Parsed(decks, abs_paths, folders, warnings)
+
+
+class Collection:
+    """An open collection; use as a context manager or call `close()`."""
+
+    def __init__(self, store: Store, zone: tzinfo | None = None) -> None:
+        self.store = store
+        self.zone = zone or user_timezone()
+
+    @classmethod
+    def open(cls, path: Path, zone: tzinfo | None = None) -> Collection:
+        """Open or create the collection file at `path`."""
+        return cls(Store.open(path), zone)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Collection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- time and options --------------------------------------------------------------------
+
+    @property
+    def day_starts_at(self) -> int:
+        return self.options().day_starts_at
+
+    def moment(self, now: datetime) -> Moment:
+        """`now` with its scheduler day, for this collection's day-start hour."""
+        return moment(now, self.zone, self.day_starts_at)
+
+    def options(self, deck: str | None = None) -> Options:
+        """Options in force for a deck: defaults, then the collection's, then each ancestor's."""
+        values: dict[str, Any] = dict(self.store.config_values(""))
+        if deck:
+            parts = deck.split("/")
+            for depth in range(1, len(parts) + 1):
+                values |= self.store.config_values("/".join(parts[:depth]))
+        return with_values(Options(), values)
+
+    def set_option(self, key: str, text: str, deck: str | None = None) -> Any:
+        """Validate and store an option; returns the parsed value."""
+        value = parse_option(key, text)
+        if deck and key in COLLECTION_ONLY:
+            raise ConfigError(f"{key} applies to the whole collection; set it without --deck")
+        if deck and deck not in self.store.deck_names():
+            raise DeckNotFound(f"no deck named {deck!r}; see `srs decks`")
+        stored = list(value) if isinstance(value, tuple) else value
+        self.store.set_config(key, stored, deck or "")
+        return value
+
+    def option_rows(self, deck: str | None = None) -> list[tuple[str, str]]:
+        """(name, formatted value) of every option in force for a deck."""
+        opts = self.options(deck)
+        return [(name, format_option(name, getattr(opts, name))) for name in OPTION_NAMES]
+
+    # -- import ------------------------------------------------------------------------------
+
+    def import_paths(self, paths: Sequence[Path], now: datetime) -> ImportReport:
+        """Import deck files and folders in one transaction (nothing written on any error)."""
+        parsed = read_decks(paths)
+        report = sync(self.store, parsed.decks, parsed.abs_paths, parsed.folders, to_ms(now))
+        report.warnings[:0] = parsed.warnings
+        return report
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def card(self, card_id: str) -> CardView:
+        """One card by id (a unique prefix of an id works too)."""
+        row = self.store.card_row(card_id)
+        if row is None:
+            matches = self.store.card_ids_with_prefix(card_id)
+            if len(matches) == 1:
+                row = self.store.card_row(matches[0])
+            elif len(matches) > 1:
+                raise CardNotFound(f"card id {card_id!r} is ambiguous: {', '.join(matches)}, ...")
+        if row is None:
+            raise CardNotFound(f"no card with id {card_id!r}; see `srs cards`")
+        return CardView.from_row(row)
+
+    def cards(self, deck: str | None = None, tag: str | None = None) -> Iterator[CardView]:
+        """All cards (including suspended and orphaned), filtered, in deck order."""
+        self._require_deck(deck)
+        where, params = QueueFilter(deck, tag).sql(studying=False)
+        for row in self.store.card_rows(where, params):
+            yield CardView.from_row(row)
+
+    def orphans(self) -> list[CardView]:
+        """Cards whose text vanished from their deck file, kept with their history."""
+        return [CardView.from_row(r) for r in self.store.card_rows("c.orphaned = 1")]
+
+    def purge_orphans(self) -> int:
+        """Delete orphaned cards and notes with their history; returns the card count."""
+        with self.store.transaction() as conn:
+            count = conn.execute("SELECT COUNT(*) FROM cards WHERE orphaned = 1").fetchone()[0]
+            conn.execute("DELETE FROM cards WHERE orphaned = 1")
+            conn.execute(
+                "DELETE FROM notes WHERE orphaned = 1 OR id NOT IN (SELECT note_id FROM cards)"
+            )
+        return int(count)
+
+    def decks(self, now: datetime) -> list[dict[str, Any]]:
+        """Per deck: name, total cards, and new / learning / due counts as of `now`."""
+        at = self.moment(now)
+        result = []
+        totals = dict(
+            self.store.execute(
+                "SELECT d.name, COUNT(*) FROM cards c JOIN decks d ON d.id = c.deck_id"
+                " WHERE c.orphaned = 0 GROUP BY d.name"
+            ).fetchall()
+        )
+        for name in sorted(totals):
+            counts = queue_counts(self.store, at, self.options(name), QueueFilter(deck=name))
+            result.append(
+                {
+                    "name": name,
+                    "total": totals[name],
+                    "new": counts.new,
+                    "learning": counts.learning,
+                    "due": counts.review,
+                }
+            )
+        return result
+
+    def _require_deck(self, deck: str | None) -> None:
+        if deck:
+            names = self.store.deck_names()
+            if deck not in names and not any(n.startswith(deck + "/") for n in names):
+                raise DeckNotFound(f"no deck named {deck!r}; see `srs decks`")
+
+    # -- studying ----------------------------------------------------------------------------
+
+    def queue(
+        self, now: datetime, flt: QueueFilter = QueueFilter(), limit: int | None = None
+    ) -> list[tuple[str, str]]:
+        """Today's queue as (card id, bucket) pairs."""
+        self._require_deck(flt.deck)
+        return build_queue(self.store, self.moment(now), self.options(flt.deck), flt, limit)
+
+    def counts(self, now: datetime, flt: QueueFilter = QueueFilter()) -> QueueCounts:
+        """New / learning / review counts left today."""
+        return queue_counts(self.store, self.moment(now), self.options(flt.deck), flt)
+
+    def next_card(self, now: datetime, flt: QueueFilter = QueueFilter()) -> CardView | None:
+        """The card to study now, or None when nothing is due."""
+        queue = self.queue(now, flt, limit=1)
+        return self.card(queue[0][0]) if queue else None
+
+    def preview(self, card_id: str, now: datetime) -> dict[Grade, tuple[SchedulingState, str]]:
+        """The state each grade would give, with Anki's button label ("10m", "3d")."""
+        card = self.card(card_id)
+        at = self.moment(now)
+        opts = self.options(card.deck)
+        scheduler = get_scheduler(opts.scheduler)
+        states = scheduler.preview(card.scheduling, at, opts, card_seed(card.id))
+        return {
+            grade: (state, describe_interval(card.scheduling, state, at))
+            for grade, state in states.items()
+        }
+
+    def answer(
+        self, card_id: str, grade: Grade, now: datetime, duration_ms: int = 0
+    ) -> AnswerOutcome:
+        """Record an answer: new card state and its review-log row, in one transaction."""
+        card = self.card(card_id)
+        at = self.moment(now)
+        opts = self.options(card.deck)
+        scheduler = get_scheduler(opts.scheduler)
+        result = scheduler.answer(card.scheduling, grade, at, opts, card_seed(card.id))
+        flags: dict[str, Any] = {"buried_until": None}
+        if result.leech:
+            flags["leech"] = 1
+            if opts.leech_action == "suspend":
+                flags["suspended"] = 1
+        with self.store.transaction() as conn:
+            before = self.store.card_snapshot(card.id)
+            self.store.update_card_state(card.id, result.state, flags=flags)
+            after = self.store.card_snapshot(card.id)
+            cursor = conn.execute(
+                "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
+                " state_before, state_after, interval_before, interval_after, ease_before,"
+                " ease_after, duration_ms, before, after)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    card.id,
+                    to_ms(at.now),
+                    at.today.toordinal(),
+                    int(grade),
+                    int(result.review_kind),
+                    scheduler.name,
+                    card.scheduling.state.value,
+                    result.state.state.value,
+                    card.scheduling.interval_days,
+                    result.state.interval_days,
+                    card.scheduling.ease,
+                    result.state.ease,
+                    max(0, min(duration_ms, MAX_ANSWER_MS)),
+                    json.dumps(before),
+                    json.dumps(after),
+                ),
+            )
+            review_id = cursor.lastrowid
+        assert review_id is not None
+        return AnswerOutcome(review_id, self.card(card.id), result)
+
+    def undo(self, review_id: int | None = None) -> CardView:
+        """Take back an answer (the latest, or a given one that is its card's latest)."""
+        with self.store.transaction() as conn:
+            if review_id is None:
+                row = conn.execute("SELECT * FROM reviews ORDER BY id DESC LIMIT 1").fetchone()
+            else:
+                row = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            if row is None:
+                raise CardNotFound("nothing to undo")
+            later = conn.execute(
+                "SELECT 1 FROM reviews WHERE card_id = ? AND id > ?", (row["card_id"], row["id"])
+            ).fetchone()
+            if later:
+                raise CardNotFound("that card was answered again since; undo the later answer first")
+            self.store.restore_snapshot(row["card_id"], json.loads(row["before"]))
+            conn.execute("DELETE FROM reviews WHERE id = ?", (row["id"],))
+        return self.card(row["card_id"])
+
+    def bury(self, card_id: str, now: datetime) -> CardView:
+        """Skip a card until tomorrow's scheduler day."""
+        card = self.card(card_id)
+        tomorrow = self.moment(now).today + timedelta(days=1)
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE cards SET buried_until = ? WHERE id = ?", (tomorrow.toordinal(), card.id)
+            )
+        return self.card(card.id)
+
+    def set_suspended(self, card_id: str, suspended: bool = True) -> CardView:
+        """Suspend (or unsuspend) a card: it leaves every queue until unsuspended."""
+        card = self.card(card_id)
+        with self.store.transaction() as conn:
+            conn.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), card.id))
+        return self.card(card.id)
+
+
+MAX_ANSWER_MS = 60_000  # Anki's default cap on the time recorded for one answer

@@ -1,0 +1,344 @@
+"""Bring parsed notes into the store so that review history survives edits.
+
+The rules, in the order they are applied to each parsed note (one transaction for the run):
+1. Same id as a stored note: unchanged if text and metadata are equal, else updated in place
+   (cards keep their scheduling and history); an orphan that comes back is revived.
+2. New id, no explicit id: if exactly one note that vanished from the same file in this run
+   is clearly similar (`srs.identity.pick_relink`), the old note takes the new id with its
+   cards and history ("relinked").
+3. Otherwise it is added.
+4. Stored notes from the imported files or folders that no parsed note claimed are orphaned:
+   kept with their history, never studied, revived if they come back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from srs.identity import normalise, pick_relink
+from srs.model import Note, ParsedDeck
+from srs.store import NoteRow, Store, note_signature
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """Counts of what an import did (or would do, for `srs check`)."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    relinked: int = 0
+    orphaned: int = 0
+    revived: int = 0
+    files: int = 0
+    cards: int = 0
+    warnings: list[str] = field(default_factory=list)
+    relinks: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of `srs import --json`."""
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "relinked": self.relinked,
+            "orphaned": self.orphaned,
+            "revived": self.revived,
+            "files": self.files,
+            "cards": self.cards,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A parsed note with the absolute path of its file (what the store keeps)."""
+
+    note: Note
+    path: str
+
+
+def text_digest(note: Note) -> str:
+    """Digest of the exact text a note shows; any visible edit changes it."""
+    payload = json.dumps(
+        [
+            note.kind.value,
+            note.front,
+            note.back,
+            [[o.text, o.correct, o.rationale] for o in note.options],
+            [[c.id, c.kind.value, c.ordinal, c.front, c.back] for c in note.cards],
+        ]
+    )
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
+def fingerprint(note: Note) -> str:
+    """The normalised text relinking compares."""
+    options = " ".join(o.text for o in note.options)
+    return normalise(f"{note.front}\n{note.back}\n{options}")
+
+
+def _json_list(values: Sequence[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def _columns(note: Note, path: str) -> dict[str, Any]:
+    return {
+        "kind": note.kind.value,
+        "front": note.front,
+        "back": note.back,
+        "options": json.dumps(
+            [
+                {"text": o.text, "correct": o.correct, "rationale": o.rationale}
+                for o in note.options
+            ],
+            ensure_ascii=False,
+        ),
+        "tags": _json_list(note.tags),
+        "context": _json_list(note.context),
+        "extra": json.dumps(note.extra, ensure_ascii=False, sort_keys=True, default=str),
+        "domain": note.domain,
+        "exam": note.exam,
+        "source": note.source,
+        "path": path,
+        "line": note.line,
+        "content_hash": text_digest(note),
+        "fingerprint": fingerprint(note),
+        "explicit_id": int(note.explicit_id),
+    }
+
+
+def _signature(note: Note, columns: dict[str, Any]) -> str:
+    return note_signature(
+        note.deck,
+        columns["path"],
+        columns["line"],
+        columns["tags"],
+        columns["context"],
+        columns["domain"],
+        columns["exam"],
+        columns["source"],
+        columns["extra"],
+    )
+
+
+def in_scope(path: str, files: set[str], folders: Sequence[str]) -> bool:
+    """Whether a stored note's file was part of this import (so it may be orphaned)."""
+    return path in files or any(path.startswith(folder.rstrip("/") + "/") for folder in folders)
+
+
+def sync(
+    store: Store,
+    decks: Sequence[ParsedDeck],
+    abs_paths: dict[str, str],
+    folders: Sequence[str],
+    now_ms: int,
+    *,
+    write: bool = True,
+) -> ImportReport:
+    """Apply parsed decks to the store (or only count, with `write=False`)."""
+    report = ImportReport(files=len(decks))
+    located: dict[str, Located] = {}
+    for deck in decks:
+        for note in deck.notes:
+            # Identical cards were already reported by the parser; the first one wins.
+            located.setdefault(note.id, Located(note, abs_paths[deck.path]))
+    report.cards = sum(len(item.note.cards) for item in located.values())
+
+    existing = store.note_rows()
+    files = set(abs_paths.values())
+    vanished = {
+        row.id: row
+        for row in existing.values()
+        if row.id not in located and not row.orphaned and in_scope(row.path, files, folders)
+    }
+    writer = _Writer(store, now_ms) if write else None
+    if writer is not None:
+        store.execute("BEGIN IMMEDIATE")
+    try:
+        if writer is not None:
+            writer.prepare(item.note.deck for item in located.values())
+        for item in located.values():
+            _apply(item, existing, vanished, report, writer)
+        for row in vanished.values():
+            report.orphaned += 1
+            if writer is not None:
+                writer.orphan(row.id)
+        if writer is not None:
+            writer.flush()
+            store.execute("COMMIT")
+    except BaseException:
+        if writer is not None and store.conn.in_transaction:
+            store.execute("ROLLBACK")
+        raise
+    return report
+
+
+def _apply(
+    item: Located,
+    existing: dict[str, NoteRow],
+    vanished: dict[str, NoteRow],
+    report: ImportReport,
+    writer: _Writer | None,
+) -> None:
+    note = item.note
+    columns = _columns(note, item.path)
+    row = existing.get(note.id)
+    if row is None and not note.explicit_id:
+        candidates = {
+            r.id: r.fingerprint
+            for r in vanished.values()
+            if r.path == item.path and r.kind == note.kind.value and not r.explicit_id
+        }
+        old_id = pick_relink(columns["fingerprint"], candidates) if candidates else None
+        if old_id is not None:
+            row = vanished.pop(old_id)
+            report.relinked += 1
+            report.relinks.append((old_id, note.id))
+            if writer is not None:
+                writer.relink(old_id, note)
+            if writer is not None:
+                writer.update(note, columns, content_changed=True)
+            return
+    if row is None:
+        report.added += 1
+        if writer is not None:
+            writer.add(note, columns)
+        return
+    content_changed = row.content_hash != columns["content_hash"]
+    if not content_changed and not row.orphaned and row.signature == _signature(note, columns):
+        report.unchanged += 1
+        return
+    if row.orphaned:
+        report.revived += 1
+    else:
+        report.updated += 1
+    if writer is not None:
+        writer.update(note, columns, content_changed=content_changed)
+
+
+class _Writer:
+    """Batches the writes of one import run (inside the caller's transaction)."""
+
+    def __init__(self, store: Store, now_ms: int) -> None:
+        self.store = store
+        self.now_ms = now_ms
+        self.deck_ids: dict[str, int] = {}
+        self.position = store.next_position()
+        self.note_inserts: list[dict[str, Any]] = []
+        self.card_inserts: list[dict[str, Any]] = []
+
+    def prepare(self, deck_names: Any) -> None:
+        self.deck_ids = self.store.deck_ids(deck_names)
+
+    def add(self, note: Note, columns: dict[str, Any]) -> None:
+        deck_id = self.deck_ids[note.deck]
+        self.note_inserts.append(
+            columns
+            | {
+                "id": note.id,
+                "deck_id": deck_id,
+                "created_at": self.now_ms,
+                "modified_at": self.now_ms,
+            }
+        )
+        for spec in note.cards:
+            self._insert_card(note, spec, deck_id)
+
+    def _insert_card(self, note: Note, spec: Any, deck_id: int) -> None:
+        self.card_inserts.append(
+            {
+                "id": spec.id,
+                "note_id": note.id,
+                "kind": spec.kind.value,
+                "ordinal": spec.ordinal,
+                "front": spec.front,
+                "back": spec.back,
+                "deck_id": deck_id,
+                "position": self.position,
+                "created_at": self.now_ms,
+                "modified_at": self.now_ms,
+            }
+        )
+        self.position += 1
+
+    def update(self, note: Note, columns: dict[str, Any], *, content_changed: bool) -> None:
+        self.flush()  # inserts first, so cards added earlier in this run are visible
+        deck_id = self.deck_ids[note.deck]
+        values = columns | {"id": note.id, "deck_id": deck_id, "orphaned": 0}
+        if content_changed:
+            values["modified_at"] = self.now_ms
+        assignments = ", ".join(f"{name} = :{name}" for name in values if name != "id")
+        self.store.execute(f"UPDATE notes SET {assignments} WHERE id = :id", values)
+        stored = {
+            card_id: (kind, ordinal)
+            for card_id, kind, ordinal in self.store.card_ids_by_note([note.id]).get(note.id, [])
+        }
+        wanted = {spec.id for spec in note.cards}
+        for spec in note.cards:
+            if spec.id in stored:
+                self.store.execute(
+                    "UPDATE cards SET kind = ?, ordinal = ?, front = ?, back = ?, deck_id = ?,"
+                    " orphaned = 0, modified_at = CASE WHEN front != ? OR back != ?"
+                    " THEN ? ELSE modified_at END WHERE id = ?",
+                    (
+                        spec.kind.value,
+                        spec.ordinal,
+                        spec.front,
+                        spec.back,
+                        deck_id,
+                        spec.front,
+                        spec.back,
+                        self.now_ms,
+                        spec.id,
+                    ),
+                )
+            else:
+                self._insert_card(note, spec, deck_id)
+        for card_id in stored.keys() - wanted:
+            self.store.execute("UPDATE cards SET orphaned = 1 WHERE id = ?", (card_id,))
+        self.flush()
+
+    def relink(self, old_id: str, note: Note) -> None:
+        """Give an old note (and its cards, with their history) the new ids."""
+        self.store.execute("UPDATE notes SET id = ? WHERE id = ?", (note.id, old_id))
+        old_cards = sorted(
+            self.store.card_ids_by_note([note.id]).get(note.id, []), key=lambda c: (c[1], c[2])
+        )
+        by_slot = {(kind, ordinal): card_id for card_id, kind, ordinal in old_cards}
+        for spec in note.cards:
+            old_card = by_slot.pop((spec.kind.value, spec.ordinal), None)
+            if old_card is not None and old_card != spec.id:
+                self.store.execute("UPDATE cards SET id = ? WHERE id = ?", (spec.id, old_card))
+
+    def orphan(self, note_id: str) -> None:
+        self.store.execute("UPDATE notes SET orphaned = 1 WHERE id = ?", (note_id,))
+        self.store.execute("UPDATE cards SET orphaned = 1 WHERE note_id = ?", (note_id,))
+
+    def flush(self) -> None:
+        if self.note_inserts:
+            names = list(self.note_inserts[0])
+            self.store.conn.executemany(
+                f"INSERT INTO notes ({', '.join(names)}) VALUES"
+                f" ({', '.join(':' + n for n in names)})",
+                self.note_inserts,
+            )
+            self.note_inserts = []
+        if self.card_inserts:
+            names = list(self.card_inserts[0])
+            self.store.conn.executemany(
+                f"INSERT INTO cards ({', '.join(names)}) VALUES"
+                f" ({', '.join(':' + n for n in names)})",
+                self.card_inserts,
+            )
+            self.card_inserts = []
+
+
+def absolute(path: Path) -> str:
+    """The POSIX absolute form of a deck path, as the store keeps it."""
+    return path.resolve().as_posix()

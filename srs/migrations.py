@@ -1,0 +1,112 @@
+"""The collection schema as an append-only list of numbered migrations.
+
+Never edit or reorder an applied migration: add `m00N_...` instead. Migrations use only the
+sqlite-utils `db` API and plain SQL (never `srs.model`), so they keep working after the
+model changes. `PRAGMA user_version` mirrors the number of migrations, so an older srs can
+refuse a collection written by a newer one before touching it.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("srs")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Decks, notes, cards, the review log and options."""
+    db.executescript(
+        """
+        CREATE TABLE decks (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE notes (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            deck_id INTEGER NOT NULL REFERENCES decks(id),
+            front TEXT NOT NULL,
+            back TEXT NOT NULL,
+            options TEXT NOT NULL DEFAULT '[]',
+            tags TEXT NOT NULL DEFAULT '[]',
+            context TEXT NOT NULL DEFAULT '[]',
+            extra TEXT NOT NULL DEFAULT '{}',
+            domain TEXT,
+            exam TEXT,
+            source TEXT,
+            path TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            explicit_id INTEGER NOT NULL DEFAULT 0,
+            orphaned INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            modified_at INTEGER NOT NULL
+        );
+        CREATE INDEX notes_path ON notes(path);
+        CREATE TABLE cards (
+            id TEXT PRIMARY KEY,
+            note_id TEXT NOT NULL REFERENCES notes(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            kind TEXT NOT NULL,
+            ordinal INTEGER NOT NULL,
+            front TEXT NOT NULL,
+            back TEXT NOT NULL,
+            deck_id INTEGER NOT NULL REFERENCES decks(id),
+            position INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'new',
+            due_at INTEGER,
+            due_day INTEGER,
+            interval_days INTEGER NOT NULL DEFAULT 0,
+            ease INTEGER NOT NULL DEFAULT 0,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            remaining_steps INTEGER NOT NULL DEFAULT 0,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            buried_until INTEGER,
+            leech INTEGER NOT NULL DEFAULT 0,
+            orphaned INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            modified_at INTEGER NOT NULL
+        );
+        CREATE INDEX cards_note ON cards(note_id);
+        -- What a session asks for: due reviews per deck, due learning, new cards in order.
+        CREATE INDEX cards_review_due ON cards(state, due_day, deck_id)
+            WHERE suspended = 0 AND orphaned = 0;
+        CREATE INDEX cards_learning_due ON cards(due_at)
+            WHERE due_at IS NOT NULL AND suspended = 0 AND orphaned = 0;
+        CREATE INDEX cards_new ON cards(deck_id, position)
+            WHERE state = 'new' AND suspended = 0 AND orphaned = 0;
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            card_id TEXT NOT NULL REFERENCES cards(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            reviewed_at INTEGER NOT NULL,
+            review_day INTEGER NOT NULL,
+            grade INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            scheduler TEXT NOT NULL,
+            state_before TEXT NOT NULL,
+            state_after TEXT NOT NULL,
+            interval_before INTEGER NOT NULL,
+            interval_after INTEGER NOT NULL,
+            ease_before INTEGER NOT NULL,
+            ease_after INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            before TEXT NOT NULL,
+            after TEXT NOT NULL
+        );
+        CREATE INDEX reviews_card ON reviews(card_id, reviewed_at);
+        CREATE INDEX reviews_day ON reviews(review_day);
+        CREATE TABLE config (
+            key TEXT NOT NULL,
+            deck TEXT NOT NULL DEFAULT '',
+            value TEXT NOT NULL,
+            PRIMARY KEY (key, deck)
+        );
+        """
+    )
+    db.execute("PRAGMA user_version = 1")
+
+
+SCHEMA_VERSION = len(migrations._migrations)

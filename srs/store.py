@@ -1,0 +1,366 @@
+"""The SQLite collection: the only place that knows tables, columns and row <-> model mapping.
+
+Contract:
+- Opening a store applies pending migrations; a collection written by a newer srs (higher
+  `user_version` or unknown migrations) is refused before anything is written.
+- Every multi-step write runs in one `BEGIN IMMEDIATE` transaction (`Store.transaction`), so
+  an import or an answer is applied whole or not at all, and a second process waits on the
+  busy timeout instead of failing with "database is locked".
+- Instants are UTC milliseconds; scheduler days are `date.toordinal()` integers.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from srs.dates import from_ms, to_ms
+from srs.errors import CollectionError
+from srs.migrations import SCHEMA_VERSION, migrations
+from srs.model import CardState, SchedulingState
+
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def state_from_row(row: sqlite3.Row | dict[str, Any]) -> SchedulingState:
+    """Scheduling columns of a `cards` row as a model value."""
+    return SchedulingState(
+        state=CardState(row["state"]),
+        due_at=from_ms(row["due_at"]) if row["due_at"] is not None else None,
+        due_day=date.fromordinal(row["due_day"]) if row["due_day"] is not None else None,
+        interval_days=row["interval_days"],
+        ease=row["ease"],
+        reps=row["reps"],
+        lapses=row["lapses"],
+        remaining_steps=row["remaining_steps"],
+    )
+
+
+def state_to_columns(state: SchedulingState) -> dict[str, Any]:
+    """The inverse of `state_from_row`: column values for a `cards` update."""
+    return {
+        "state": state.state.value,
+        "due_at": to_ms(state.due_at) if state.due_at is not None else None,
+        "due_day": state.due_day.toordinal() if state.due_day is not None else None,
+        "interval_days": state.interval_days,
+        "ease": state.ease,
+        "reps": state.reps,
+        "lapses": state.lapses,
+        "remaining_steps": state.remaining_steps,
+    }
+
+
+SCHEDULING_COLUMNS = tuple(state_to_columns(SchedulingState()))
+# What undo must put back besides scheduling: flags an answer can change.
+FLAG_COLUMNS = ("suspended", "leech", "buried_until")
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRow:
+    """What the importer needs to know about a stored note to classify a parsed one."""
+
+    id: str
+    path: str
+    content_hash: str
+    fingerprint: str
+    signature: str
+    explicit_id: bool
+    orphaned: bool
+    kind: str
+
+
+class Store:
+    """A collection file opened for use; close it (or use it as a context manager)."""
+
+    def __init__(self, db: Database, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+        self.conn: sqlite3.Connection = db.conn
+        self.conn.row_factory = sqlite3.Row
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, readonly_ok: bool = False) -> Store:
+        """Open (creating if needed) the collection at `path` and bring its schema up to date."""
+        path = path.expanduser()
+        if path.exists():
+            _check_is_collection(path)
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise CollectionError(f"cannot create {path.parent}: {e.strerror}") from None
+        try:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.isolation_level = None  # we open transactions ourselves (BEGIN IMMEDIATE)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                conn.close()
+                raise CollectionError(
+                    f"{path} was written by a newer srs (schema {version}, this srs knows "
+                    f"{SCHEMA_VERSION}); upgrade srs to open it"
+                )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store = cls(Database(conn), path)
+            store.migrate()
+        except sqlite3.DatabaseError as e:
+            raise CollectionError(_describe_sqlite_error(path, e)) from None
+        return store
+
+    @classmethod
+    def memory(cls) -> Store:
+        """An in-memory collection, for tests of the store itself."""
+        conn = sqlite3.connect(":memory:")
+        conn.isolation_level = None
+        conn.execute("PRAGMA foreign_keys = ON")
+        store = cls(Database(conn), None)
+        store.migrate()
+        return store
+
+    def migrate(self) -> None:
+        """Apply pending migrations; refuse a collection with migrations we do not know."""
+        known = {m.name for m in migrations._migrations}
+        unknown = [m.name for m in migrations.applied(self.db) if m.name not in known]
+        if unknown:
+            raise CollectionError(
+                f"{self.path} was written by a newer srs (unknown migration {unknown[0]}); "
+                "upgrade srs to open it"
+            )
+        if migrations.pending(self.db):
+            migrations.apply(self.db)
+
+    def close(self) -> None:
+        """Close the connection (a WAL checkpoint happens on the last close)."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; rolled back whole on any exception."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        """Run one statement (reads, or writes inside `transaction`)."""
+        return self.conn.execute(sql, params)
+
+    # -- decks -----------------------------------------------------------------------------
+
+    def deck_ids(self, names: Iterable[str]) -> dict[str, int]:
+        """Ids of the named decks, creating the missing ones (call inside a transaction)."""
+        wanted = set(names)
+        ids = {
+            row["name"]: row["id"]
+            for row in self.conn.execute("SELECT id, name FROM decks")
+            if row["name"] in wanted
+        }
+        for name in sorted(wanted - ids.keys()):
+            cursor = self.conn.execute("INSERT INTO decks (name) VALUES (?)", (name,))
+            assert cursor.lastrowid is not None
+            ids[name] = cursor.lastrowid
+        return ids
+
+    def deck_names(self) -> list[str]:
+        """All deck names that hold at least one card, sorted."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT d.name FROM decks d JOIN cards c ON c.deck_id = d.id ORDER BY d.name"
+        )
+        return [row[0] for row in rows]
+
+    # -- notes and cards -------------------------------------------------------------------
+
+    def note_rows(self) -> dict[str, NoteRow]:
+        """Every stored note, keyed by id (what an import compares against)."""
+        rows = self.conn.execute(
+            "SELECT n.id, n.path, n.content_hash, n.fingerprint, n.explicit_id, n.orphaned,"
+            " n.kind, n.line, n.tags, n.context, n.domain, n.exam, n.source, n.extra, d.name"
+            " FROM notes n JOIN decks d ON d.id = n.deck_id"
+        )
+        return {
+            row["id"]: NoteRow(
+                id=row["id"],
+                path=row["path"],
+                content_hash=row["content_hash"],
+                fingerprint=row["fingerprint"],
+                signature=note_signature(
+                    row["name"],
+                    row["path"],
+                    row["line"],
+                    row["tags"],
+                    row["context"],
+                    row["domain"],
+                    row["exam"],
+                    row["source"],
+                    row["extra"],
+                ),
+                explicit_id=bool(row["explicit_id"]),
+                orphaned=bool(row["orphaned"]),
+                kind=row["kind"],
+            )
+            for row in rows
+        }
+
+    def card_ids_by_note(self, note_ids: Iterable[str]) -> dict[str, list[tuple[str, str, int]]]:
+        """(card id, kind, ordinal) of the cards of each given note."""
+        result: dict[str, list[tuple[str, str, int]]] = {}
+        ids = list(note_ids)
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT id, note_id, kind, ordinal FROM cards WHERE note_id IN ({marks})", chunk
+            ):
+                result.setdefault(row["note_id"], []).append(
+                    (row["id"], row["kind"], row["ordinal"])
+                )
+        return result
+
+    def next_position(self) -> int:
+        """The new-card position after the last one handed out."""
+        row = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM cards").fetchone()
+        return int(row[0])
+
+    def card_row(self, card_id: str) -> sqlite3.Row | None:
+        """One card joined with its note and deck, or None."""
+        return self.conn.execute(CARD_SELECT + " WHERE c.id = ?", (card_id,)).fetchone()
+
+    def card_ids_with_prefix(self, prefix: str, limit: int = 2) -> list[str]:
+        """Card ids starting with `prefix` (for ids typed by hand)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.conn.execute(
+            "SELECT id FROM cards WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+            (escaped + "%", limit),
+        )
+        return [row[0] for row in rows]
+
+    def card_rows(self, where: str = "", params: Sequence[Any] = ()) -> Iterator[sqlite3.Row]:
+        """Cards joined with notes and decks, filtered by a WHERE fragment, in deck order."""
+        sql = CARD_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY d.name, c.position"
+        yield from self.conn.execute(sql, params)
+
+    def update_card_state(
+        self, card_id: str, state: SchedulingState, *, flags: dict[str, Any] | None = None
+    ) -> None:
+        """Write a card's scheduling columns (and optional flags) (inside a transaction)."""
+        columns = state_to_columns(state) | (flags or {})
+        assignments = ", ".join(f"{name} = :{name}" for name in columns)
+        self.conn.execute(
+            f"UPDATE cards SET {assignments} WHERE id = :card_id", columns | {"card_id": card_id}
+        )
+
+    def card_snapshot(self, card_id: str) -> dict[str, Any]:
+        """Everything an answer may change on a card, as a JSON-able dict (for undo)."""
+        columns = ", ".join(SCHEDULING_COLUMNS + FLAG_COLUMNS)
+        row = self.conn.execute(f"SELECT {columns} FROM cards WHERE id = ?", (card_id,)).fetchone()
+        return dict(row)
+
+    def restore_snapshot(self, card_id: str, snapshot: dict[str, Any]) -> None:
+        """Put back a `card_snapshot` exactly."""
+        assignments = ", ".join(f"{name} = :{name}" for name in snapshot)
+        self.conn.execute(
+            f"UPDATE cards SET {assignments} WHERE id = :card_id", snapshot | {"card_id": card_id}
+        )
+
+    # -- config ----------------------------------------------------------------------------
+
+    def config_values(self, deck: str = "") -> dict[str, Any]:
+        """Stored option values for one scope ('' = the whole collection)."""
+        rows = self.conn.execute("SELECT key, value FROM config WHERE deck = ?", (deck,))
+        return {row["key"]: json.loads(row["value"]) for row in rows}
+
+    def config_scopes(self) -> list[str]:
+        """Deck names that have options of their own."""
+        rows = self.conn.execute("SELECT DISTINCT deck FROM config WHERE deck != '' ORDER BY 1")
+        return [row[0] for row in rows]
+
+    def set_config(self, key: str, value: Any, deck: str = "") -> None:
+        """Store one option value for a scope."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO config (key, deck, value) VALUES (?, ?, ?)"
+                " ON CONFLICT (key, deck) DO UPDATE SET value = excluded.value",
+                (key, deck, json.dumps(value)),
+            )
+
+    def unset_config(self, key: str, deck: str = "") -> None:
+        """Remove one option value for a scope (back to the inherited one)."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM config WHERE key = ? AND deck = ?", (key, deck))
+
+    def integrity_ok(self) -> bool:
+        """`PRAGMA integrity_check` says ok."""
+        return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+
+CARD_SELECT = (
+    "SELECT c.*, d.name AS deck, n.kind AS note_kind, n.front AS note_front,"
+    " n.back AS note_back, n.options, n.tags, n.context, n.domain, n.exam, n.source AS note_source,"
+    " n.path, n.line, n.extra, n.modified_at AS note_modified_at"
+    " FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = c.deck_id"
+)
+
+
+def note_signature(
+    deck: str,
+    path: str,
+    line: int,
+    tags: str,
+    context: str,
+    domain: str | None,
+    exam: str | None,
+    source: str | None,
+    extra: str,
+) -> str:
+    """Everything about a note besides its content whose change counts as an update."""
+    return json.dumps([deck, path, line, tags, context, domain, exam, source, extra])
+
+
+def _check_is_collection(path: Path) -> None:
+    """Refuse a file that is not SQLite before sqlite3 does something surprising with it."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except IsADirectoryError:
+        raise CollectionError(f"{path} is a folder, not a collection file") from None
+    except OSError as e:
+        raise CollectionError(f"cannot read {path}: {e.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise CollectionError(f"{path} is not an srs collection (not an SQLite file)")
+
+
+def _describe_sqlite_error(path: Path, error: sqlite3.DatabaseError) -> str:
+    text = str(error)
+    if "readonly" in text or "read-only" in text:
+        return f"{path} is read-only: srs needs to write to its collection ({text})"
+    if "disk is full" in text or "full" in text:
+        return f"cannot write {path}: the disk is full"
+    if "unable to open" in text:
+        return f"cannot open {path}: check that the folder exists and is writable"
+    return f"cannot use {path}: {text}"

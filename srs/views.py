@@ -1,0 +1,149 @@
+"""Cards as the outside world sees them: the JSON contract of `srs card(s)`, `next`, `answer`.
+
+Field names here are a contract other tools rely on; add fields, never rename them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from pathlib import Path
+from typing import Any
+
+from srs.dates import day_start, iso
+from srs.model import CardKind, CardState, McqOption, SchedulingState
+from srs.store import state_from_row
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def display_path(path: str) -> str:
+    """A stored absolute path shown relative to the working folder when it lies below it."""
+    try:
+        return Path(path).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """One card with its note, deck and scheduling state, ready to show or serialise."""
+
+    id: str
+    note_id: str
+    deck: str
+    kind: CardKind
+    front: str
+    back: str
+    tags: tuple[str, ...]
+    domain: str | None
+    exam: str | None
+    path: str
+    line: int
+    context: tuple[str, ...]
+    scheduling: SchedulingState
+    suspended: bool
+    orphaned: bool
+    leech: bool
+    buried_until: date | None
+    position: int
+    options: tuple[McqOption, ...]
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> CardView:
+        """Build from a `store.CARD_SELECT` row."""
+        tags = tuple(json.loads(row["tags"]))
+        if row["leech"] and "leech" not in tags:
+            tags = (*tags, "leech")
+        return cls(
+            id=row["id"],
+            note_id=row["note_id"],
+            deck=row["deck"],
+            kind=CardKind(row["kind"]),
+            front=row["front"],
+            back=row["back"],
+            tags=tags,
+            domain=row["domain"],
+            exam=row["exam"],
+            path=row["path"],
+            line=row["line"],
+            context=tuple(json.loads(row["context"])),
+            scheduling=state_from_row(row),
+            suspended=bool(row["suspended"]),
+            orphaned=bool(row["orphaned"]),
+            leech=bool(row["leech"]),
+            buried_until=(
+                date.fromordinal(row["buried_until"]) if row["buried_until"] is not None else None
+            ),
+            position=row["position"],
+            options=tuple(
+                McqOption(o["text"], bool(o["correct"]), o.get("rationale", ""))
+                for o in json.loads(row["options"])
+            ),
+        )
+
+    @property
+    def source(self) -> str:
+        """`path:line` of the card in its deck file."""
+        return f"{display_path(self.path)}:{self.line}"
+
+    def due_instant_iso(self, zone: tzinfo, day_starts_at: int) -> str | None:
+        """When the card is due, as an ISO 8601 UTC instant (a due day starts at rollover)."""
+        s = self.scheduling
+        if s.due_at is not None:
+            return iso(s.due_at)
+        if s.due_day is not None:
+            return iso(day_start(s.due_day, zone, day_starts_at))
+        return None
+
+    def to_dict(self, zone: tzinfo, day_starts_at: int) -> dict[str, Any]:
+        """The JSON card object."""
+        s = self.scheduling
+        data: dict[str, Any] = {
+            "id": self.id,
+            "note_id": self.note_id,
+            "deck": self.deck,
+            "kind": self.kind.value,
+            "front": self.front,
+            "back": self.back,
+            "tags": list(self.tags),
+            "domain": self.domain,
+            "exam": self.exam,
+            "source": self.source,
+            "context": list(self.context),
+            "state": s.state.value,
+            "due": self.due_instant_iso(zone, day_starts_at),
+            "due_day": s.due_day.isoformat() if s.due_day is not None else None,
+            "interval_days": s.interval_days,
+            "ease": s.ease / 1000 if s.ease else None,
+            "reps": s.reps,
+            "lapses": s.lapses,
+            "remaining_steps": s.remaining_steps,
+            "suspended": self.suspended,
+            "orphaned": self.orphaned,
+            "leech": self.leech,
+            "buried_until": self.buried_until.isoformat() if self.buried_until else None,
+        }
+        if self.kind is CardKind.MCQ:
+            data["options"] = [
+                {
+                    "letter": LETTERS[i],
+                    "text": o.text,
+                    "correct": o.correct,
+                    "rationale": o.rationale,
+                }
+                for i, o in enumerate(self.options)
+            ]
+            data["correct"] = [LETTERS[i] for i, o in enumerate(self.options) if o.correct]
+        return data
+
+    @property
+    def is_new(self) -> bool:
+        return self.scheduling.state is CardState.NEW
+
+    @property
+    def abs_path(self) -> str:
+        return self.path if os.path.isabs(self.path) else os.path.abspath(self.path)
