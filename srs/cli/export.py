@@ -1,0 +1,1 @@
+"""`srs export` (being written)."""

@@ -1,0 +1,1 @@
+"""`srs review` (being written)."""

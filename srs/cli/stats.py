@@ -1,0 +1,1 @@
+"""`srs stats` (being written)."""
