@@ -1,0 +1,31 @@
+"""Anki export: write srs notes, cards and review history as an `.apkg` package.
+
+The caller (the collection layer) supplies model values; this package never opens the srs
+database. `export_apkg` is the entry point; see `srs.anki.package` for the format decisions.
+"""
+
+from __future__ import annotations
+
+from srs.anki.package import (
+    ExportCard,
+    ExportNote,
+    ExportReview,
+    ExportSummary,
+    anki_deck_name,
+    anki_tags,
+    export_apkg,
+    note_guid,
+    stable_id,
+)
+
+__all__ = [
+    "ExportCard",
+    "ExportNote",
+    "ExportReview",
+    "ExportSummary",
+    "anki_deck_name",
+    "anki_tags",
+    "export_apkg",
+    "note_guid",
+    "stable_id",
+]

@@ -1,0 +1,588 @@
+"""Write an Anki package (`.apkg`) in the legacy layout every Anki client reads.
+
+The package is a zip holding `collection.anki21` (an uncompressed SQLite collection in schema
+11, with `"schedVer": 2` in its config), a JSON `media` map and numbered media files. Anki's
+zstd `collection.anki21b` layout and the "please update" dummy collection are deliberately not
+written: older desktop importers and AnkiDroid's legacy importer cannot read the first, and the
+second only confuses tools.
+
+What Anki keeps on import decides the rules here (see /work/shared/reference/anki-package.md):
+
+* notes are matched by GUID, so the GUID is derived from srs's stable note id, never from the
+  text; a re-import updates a note only when the package's `notes.mod` is newer;
+* note, card and revlog ids more than a day in the future are rewritten to "now", so ids are
+  hashed into a fixed range of past millisecond timestamps (stable across exports);
+* review and day-learning `due` values are day numbers counted from `col.crt`, and Anki
+  re-bases them on import from the package's own "today"; so `crt` is the start of the
+  current scheduler day and `rollover`/`creationOffset` describe the same day boundary;
+* intraday learning `due` values are epoch seconds and new cards' `due` is their position.
+
+Rows are written while the notes are iterated, in `executemany` batches, so memory does not
+grow with the collection (apart from one set of used ids, needed to keep ids unique).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from srs.anki.media import MediaResolver
+from srs.anki.notetypes import MCQ, NoteType, for_kind, models_json
+from srs.dates import day_start, scheduler_date, to_ms
+from srs.errors import ExportError
+from srs.model import CardSpec, CardState, Grade, Note, NoteKind, ReviewKind, SchedulingState
+from srs.render import Rendered, render_markdown, rewrite_image_sources
+
+__all__ = [
+    "ExportCard",
+    "ExportNote",
+    "ExportReview",
+    "ExportSummary",
+    "anki_deck_name",
+    "anki_tags",
+    "export_apkg",
+    "note_guid",
+    "stable_id",
+]
+
+COLLECTION_MEMBER = "collection.anki21"
+_BATCH = 1000
+
+# Ids are "creation time in ms" to Anki. Hashing into [2017-07-14, 2023-11-14) keeps them
+# stable across exports and always in the past, whatever the export time.
+_ID_BASE = 1_500_000_000_000
+_ID_SPAN = 200_000_000_000
+
+_GUID_ALPHABET = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+)
+_TAG_RE = re.compile(r"<[^>]*>")
+_SPACE_RE = re.compile(r"\s+")
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReview:
+    """One answer from srs's review log, as Anki's `revlog` row needs it.
+
+    Intervals are days when positive and learning delays in seconds when negative (Anki's
+    encoding); `ease_after` is in permille and 0 for learning rows.
+    """
+
+    reviewed_at: datetime
+    grade: Grade
+    kind: ReviewKind
+    interval_before: int
+    interval_after: int
+    ease_after: int
+    duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExportCard:
+    """One card of a note with its scheduling state."""
+
+    spec: CardSpec
+    state: SchedulingState
+    suspended: bool = False
+    position: int = 0  # new-card order
+    reviews: tuple[ExportReview, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExportNote:
+    """A note to export with its cards; `media_root` is the folder its images must live in."""
+
+    note: Note
+    cards: tuple[ExportCard, ...]
+    modified_at: datetime  # last content change; must increase when the text changes
+    media_root: Path
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    """What went into the package."""
+
+    notes: int
+    cards: int
+    media: int
+    reviews: int
+
+
+def export_apkg(
+    out: Path,
+    notes: Iterable[ExportNote],
+    *,
+    with_scheduling: bool,
+    now: datetime,
+    zone: tzinfo,
+    day_starts_at: int,
+) -> ExportSummary:
+    """Write `notes` to the `.apkg` file `out` (replaced atomically) and count what went in.
+
+    Without scheduling every card is new (in `position` order) and no review log is written.
+    Raises `ExportError` for a bad media reference (`path:line: message`), a card that does
+    not fit its note type, or an unwritable output.
+    """
+    out = Path(out)
+    try:
+        with tempfile.TemporaryDirectory(prefix="srs-apkg-") as workdir:
+            work = Path(workdir)
+            zip_tmp = work / "package.zip"
+            with zipfile.ZipFile(zip_tmp, "w", zipfile.ZIP_STORED) as archive:
+                writer = _Writer(work / COLLECTION_MEMBER, archive, now, zone, day_starts_at)
+                try:
+                    for item in notes:
+                        writer.add(item, with_scheduling)
+                    writer.finish()
+                finally:
+                    writer.close()
+                archive.write(
+                    work / COLLECTION_MEMBER,
+                    COLLECTION_MEMBER,
+                    compress_type=zipfile.ZIP_DEFLATED,
+                    compresslevel=1,
+                )
+                archive.writestr("media", json.dumps(writer.media_map))
+            _replace(zip_tmp, out)
+    except OSError as exc:
+        raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
+    return writer.summary()
+
+
+def _replace(src: Path, out: Path) -> None:
+    # Copy next to the target first so the final rename is atomic on the same filesystem.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as dst, src.open("rb") as source:
+            while chunk := source.read(1 << 20):
+                dst.write(chunk)
+        os.replace(tmp_name, out)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def stable_id(namespace: str, key: str) -> int:
+    """A millisecond-timestamp-shaped id for `key`, the same in every export."""
+    digest = hashlib.blake2b(f"{namespace}:{key}".encode(), digest_size=8).digest()
+    return _ID_BASE + int.from_bytes(digest, "big") % _ID_SPAN
+
+
+def note_guid(note_id: str) -> str:
+    """Anki GUID for an srs note id: base-91 of a hash of the id, never of the content."""
+    number = int.from_bytes(hashlib.sha256(f"srs-note:{note_id}".encode()).digest()[:8], "big")
+    chars = []
+    while number:
+        number, rem = divmod(number, len(_GUID_ALPHABET))
+        chars.append(_GUID_ALPHABET[rem])
+    return "".join(reversed(chars)) or _GUID_ALPHABET[0]
+
+
+def anki_deck_name(deck: str) -> str:
+    """srs's `/` hierarchy as Anki's `::` hierarchy (empty levels dropped)."""
+    parts = [part.strip() for part in deck.split("/") if part.strip()]
+    return "::".join(parts) or "Default"
+
+
+def anki_tags(note: Note) -> list[str]:
+    """The note's Anki tags: `/` becomes `::`, spaces `_`; the exam domain becomes a tag."""
+    tags: list[str] = []
+    for tag in note.tags:
+        cleaned = _tag(tag.replace("/", "::"))
+        if cleaned:
+            tags.append(cleaned)
+    if note.domain and note.domain.strip():
+        domain = _tag(note.domain.replace(":", " ").replace("/", " "))
+        if domain:
+            tags.append(f"domain::{domain}")
+    return list(dict.fromkeys(tags))
+
+
+def _tag(text: str) -> str:
+    text = _SPACE_RE.sub("_", text.strip()).replace('"', "")
+    text = re.sub(r":{3,}", "::", text)
+    return text.strip(":")
+
+
+class _Writer:
+    """Streams notes into the SQLite collection and media into the zip."""
+
+    def __init__(
+        self, db_path: Path, archive: zipfile.ZipFile, now: datetime, zone: tzinfo, rollover: int
+    ) -> None:
+        self.archive = archive
+        self.now = now.astimezone(UTC)
+        self.today: date = scheduler_date(self.now, zone, rollover)
+        crt_instant = day_start(self.today, zone, rollover)
+        self.crt = int(crt_instant.timestamp())
+        offset = crt_instant.astimezone(zone).utcoffset()
+        # Anki keeps the creation offset in minutes *west* of UTC.
+        self.creation_offset = -int(offset.total_seconds() // 60) if offset else 0
+        self.rollover = rollover
+        self.db = sqlite3.connect(db_path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("BEGIN")
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                self.db.execute(statement)
+        self.media = MediaResolver()
+        self.media_map: dict[str, str] = {}
+        self.used_ids: set[int] = set()
+        self.used_revlog_ids: set[int] = set()
+        self.decks: dict[str, int] = {}
+        self.note_rows: list[tuple[Any, ...]] = []
+        self.card_rows: list[tuple[Any, ...]] = []
+        self.revlog_rows: list[tuple[Any, ...]] = []
+        self.counts = {"notes": 0, "cards": 0, "reviews": 0}
+        self.next_pos = 0
+
+    # -- rows ---------------------------------------------------------------------------
+
+    def add(self, item: ExportNote, with_scheduling: bool) -> None:
+        note = item.note
+        notetype = for_kind(note.kind)
+        fields = self._fields(item, notetype)
+        nid = self._unique(stable_id("note", note.id))
+        sort_text = html.unescape(_TAG_RE.sub("", fields[0])).strip()
+        csum = int(hashlib.sha1(sort_text.encode()).hexdigest()[:8], 16)
+        tags = anki_tags(note)
+        self.note_rows.append(
+            (
+                nid,
+                note_guid(note.id),
+                notetype.id,
+                int(item.modified_at.timestamp()),
+                -1,
+                f" {' '.join(tags)} " if tags else "",
+                "\x1f".join(fields),
+                sort_text,
+                csum,
+                0,
+                "",
+            )
+        )
+        self.counts["notes"] += 1
+        did = self._deck(anki_deck_name(note.deck))
+        mod = int(self.now.timestamp())
+        for card in item.cards:
+            self._check_ordinal(note, notetype, card.spec)
+            cid = self._unique(stable_id("card", card.spec.id))
+            if with_scheduling:
+                columns = self._schedule(card)
+            else:
+                columns = (0, 0, card.position, 0, 0, 0, 0, 0)
+            self.next_pos = max(self.next_pos, card.position + 1)
+            self.card_rows.append(
+                (cid, nid, did, card.spec.ordinal, mod, -1, *columns, 0, 0, 0, "{}")
+            )
+            self.counts["cards"] += 1
+            if with_scheduling:
+                for review in card.reviews:
+                    self.revlog_rows.append(self._revlog(cid, review))
+                    self.counts["reviews"] += 1
+        if len(self.card_rows) >= _BATCH or len(self.revlog_rows) >= _BATCH:
+            self._flush()
+
+    def _unique(self, wanted: int) -> int:
+        # Probing keeps ids unique in the package; a collision only moves the later item by 1 ms.
+        candidate = wanted
+        while candidate in self.used_ids:
+            candidate = _ID_BASE + (candidate - _ID_BASE + 1) % _ID_SPAN
+        self.used_ids.add(candidate)
+        return candidate
+
+    def _check_ordinal(self, note: Note, notetype: NoteType, spec: CardSpec) -> None:
+        limit = 10_000 if notetype.cloze else len(notetype.templates)
+        if not 0 <= spec.ordinal < limit:
+            raise ExportError(
+                f"{note.location}: card {spec.id} has template ordinal {spec.ordinal}, "
+                f"which note type {notetype.name!r} does not have"
+            )
+
+    def _schedule(self, card: ExportCard) -> tuple[int, ...]:
+        """`type, queue, due, ivl, factor, reps, lapses, left` for a card's state."""
+        s = card.state
+        if s.state is CardState.NEW:
+            ctype, queue, due = 0, 0, card.position
+        elif s.state in (CardState.LEARNING, CardState.RELEARNING):
+            ctype = 1 if s.state is CardState.LEARNING else 3
+            due_at = s.due_at
+            if due_at is None and s.due_day is not None:
+                ctype, queue, due = ctype, 3, self._day_index(s.due_day)
+            else:
+                instant = (due_at or self.now).astimezone(UTC)
+                queue, due = 1, int(instant.timestamp())
+        else:
+            ctype, queue = 2, 2
+            due = self._day_index(s.due_day or self.today)
+        if card.suspended:
+            queue = -1
+        return (ctype, queue, due, s.interval_days, s.ease, s.reps, s.lapses, s.remaining_steps)
+
+    def _day_index(self, day: date) -> int:
+        # crt is the start of today's scheduler day, so today is day 0.
+        return (day - self.today).days
+
+    def _revlog(self, cid: int, review: ExportReview) -> tuple[int, ...]:
+        rid = to_ms(review.reviewed_at)
+        while rid in self.used_revlog_ids:
+            rid += 1
+        self.used_revlog_ids.add(rid)
+        return (
+            rid,
+            cid,
+            -1,
+            int(review.grade),
+            review.interval_after,
+            review.interval_before,
+            review.ease_after,
+            max(0, review.duration_ms),
+            int(review.kind),
+        )
+
+    def _deck(self, name: str) -> int:
+        did = self.decks.get(name)
+        if did is None:
+            if name == "Default":
+                did = 1
+            else:
+                did = stable_id("deck", name)
+                while did in self.decks.values():
+                    did += 1
+            self.decks[name] = did
+            parent, sep, _ = name.rpartition("::")
+            if sep:
+                self._deck(parent)
+        return did
+
+    # -- fields -------------------------------------------------------------------------
+
+    def _fields(self, item: ExportNote, notetype: NoteType) -> list[str]:
+        note = item.note
+
+        def field(text: str) -> str:
+            return self._html(render_markdown(text), item)
+
+        if note.kind is NoteKind.MCQ:
+            assert notetype is MCQ
+            return [field(note.front), self._options(item), self._key(note), field(note.back)]
+        return [field(note.front), field(note.back)]
+
+    def _html(self, rendered: Rendered, item: ExportNote) -> str:
+        text = rendered.html
+        if rendered.images:
+            mapping: dict[str, str] = {}
+            for src in rendered.images:
+                name, new_file = self.media.resolve(src, item.note, item.media_root)
+                if new_file is not None:
+                    index = str(len(self.media_map))
+                    self.archive.write(new_file.source, index)
+                    self.media_map[index] = new_file.name
+                if name != src:
+                    mapping[src] = name
+            if mapping:
+                text = rewrite_image_sources(text, mapping)
+        return text.replace("\x1f", "")
+
+    def _options(self, item: ExportNote) -> str:
+        note = item.note
+        correct = sum(1 for option in note.options if option.correct)
+        parts = []
+        if correct > 1:
+            parts.append(f'<div class="srs-select">Select {correct}.</div>')
+        parts.append('<ol class="srs-options">')
+        for index, option in enumerate(note.options):
+            state, mark = ("srs-correct", "✓") if option.correct else ("srs-wrong", "✗")
+            body = self._html(render_markdown(option.text), item)
+            rationale = self._html(render_markdown(option.rationale), item)
+            if rationale:
+                body += f'<div class="srs-rationale">{rationale}</div>'
+            parts.append(
+                f'<li class="srs-option {state}"><span class="srs-letter">{_letter(index)}.'
+                f'</span><div class="srs-option-body">{body}</div>'
+                f'<span class="srs-mark">{mark}</span></li>'
+            )
+        parts.append("</ol>")
+        return "".join(parts)
+
+    @staticmethod
+    def _key(note: Note) -> str:
+        return ", ".join(_letter(i) for i, option in enumerate(note.options) if option.correct)
+
+    # -- finishing ----------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        if self.note_rows:
+            self.db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", self.note_rows)
+            self.note_rows.clear()
+        if self.card_rows:
+            self.db.executemany(
+                "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.card_rows
+            )
+            self.card_rows.clear()
+        if self.revlog_rows:
+            self.db.executemany("INSERT INTO revlog VALUES (?,?,?,?,?,?,?,?,?)", self.revlog_rows)
+            self.revlog_rows.clear()
+
+    def finish(self) -> None:
+        """Write the remaining rows, the `col` row and the indexes; commit."""
+        self._flush()
+        now_ms = to_ms(self.now)
+        conf = {
+            "schedVer": 2,
+            "sched2021": True,
+            "rollover": self.rollover,
+            "creationOffset": self.creation_offset,
+            "nextPos": self.next_pos,
+            "curDeck": 1,
+            "activeDecks": [1],
+            "curModel": for_kind(NoteKind.BASIC).id,
+            "addToCur": True,
+            "sortType": "noteFld",
+            "sortBackwards": False,
+            "timeLim": 0,
+            "estTimes": True,
+            "dueCounts": True,
+            "newSpread": 0,
+            "dayLearnFirst": False,
+            "collapseTime": 1200,
+        }
+        decks = {"1": _deck_json(1, "Default", 0)}
+        mod = int(self.now.timestamp())
+        for name, did in self.decks.items():
+            decks[str(did)] = _deck_json(did, name, mod)
+        self.db.execute(
+            "INSERT INTO col VALUES (1,?,?,?,11,0,0,0,?,?,?,?,?)",
+            (
+                self.crt,
+                now_ms,
+                now_ms,
+                json.dumps(conf),
+                json.dumps(models_json()),
+                json.dumps(decks),
+                json.dumps({"1": _DEFAULT_DCONF}),
+                "{}",
+            ),
+        )
+        for statement in _INDEXES.split(";"):
+            if statement.strip():
+                self.db.execute(statement)
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def summary(self) -> ExportSummary:
+        return ExportSummary(
+            notes=self.counts["notes"],
+            cards=self.counts["cards"],
+            media=len(self.media_map),
+            reviews=self.counts["reviews"],
+        )
+
+
+def _letter(index: int) -> str:
+    return _LETTERS[index] if index < len(_LETTERS) else str(index + 1)
+
+
+def _deck_json(did: int, name: str, mod: int) -> dict[str, object]:
+    return {
+        "id": did,
+        "mod": mod,
+        "name": name,
+        "usn": -1,
+        "lrnToday": [0, 0],
+        "revToday": [0, 0],
+        "newToday": [0, 0],
+        "timeToday": [0, 0],
+        "collapsed": False,
+        "browserCollapsed": False,
+        "desc": "",
+        "dyn": 0,
+        # Preset 1 ("Default") exists in every collection; the importer never replaces an
+        # existing preset, so the user's own settings stay.
+        "conf": 1,
+        "extendNew": 0,
+        "extendRev": 0,
+    }
+
+
+# Anki's stock "Default" preset (mod 0, so it never looks newer than the user's).
+_DEFAULT_DCONF: dict[str, object] = {
+    "id": 1,
+    "mod": 0,
+    "name": "Default",
+    "usn": 0,
+    "maxTaken": 60,
+    "autoplay": True,
+    "timer": 0,
+    "replayq": True,
+    "new": {
+        "bury": False,
+        "delays": [1.0, 10.0],
+        "initialFactor": 2500,
+        "ints": [1, 4, 0],
+        "order": 1,
+        "perDay": 20,
+    },
+    "rev": {
+        "bury": False,
+        "ease4": 1.3,
+        "ivlFct": 1.0,
+        "maxIvl": 36500,
+        "perDay": 200,
+        "hardFactor": 1.2,
+    },
+    "lapse": {"delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0},
+    "dyn": False,
+}
+
+_SCHEMA = """
+CREATE TABLE col (
+  id integer PRIMARY KEY, crt integer NOT NULL, mod integer NOT NULL, scm integer NOT NULL,
+  ver integer NOT NULL, dty integer NOT NULL, usn integer NOT NULL, ls integer NOT NULL,
+  conf text NOT NULL, models text NOT NULL, decks text NOT NULL, dconf text NOT NULL,
+  tags text NOT NULL
+);
+CREATE TABLE notes (
+  id integer PRIMARY KEY, guid text NOT NULL, mid integer NOT NULL, mod integer NOT NULL,
+  usn integer NOT NULL, tags text NOT NULL, flds text NOT NULL, sfld integer NOT NULL,
+  csum integer NOT NULL, flags integer NOT NULL, data text NOT NULL
+);
+CREATE TABLE cards (
+  id integer PRIMARY KEY, nid integer NOT NULL, did integer NOT NULL, ord integer NOT NULL,
+  mod integer NOT NULL, usn integer NOT NULL, type integer NOT NULL, queue integer NOT NULL,
+  due integer NOT NULL, ivl integer NOT NULL, factor integer NOT NULL, reps integer NOT NULL,
+  lapses integer NOT NULL, left integer NOT NULL, odue integer NOT NULL, odid integer NOT NULL,
+  flags integer NOT NULL, data text NOT NULL
+);
+CREATE TABLE revlog (
+  id integer PRIMARY KEY, cid integer NOT NULL, usn integer NOT NULL, ease integer NOT NULL,
+  ivl integer NOT NULL, lastIvl integer NOT NULL, factor integer NOT NULL, time integer NOT NULL,
+  type integer NOT NULL
+);
+CREATE TABLE graves (usn integer NOT NULL, oid integer NOT NULL, type integer NOT NULL)
+"""
+
+_INDEXES = """
+CREATE INDEX ix_notes_usn ON notes (usn);
+CREATE INDEX ix_cards_usn ON cards (usn);
+CREATE INDEX ix_revlog_usn ON revlog (usn);
+CREATE INDEX ix_cards_nid ON cards (nid);
+CREATE INDEX ix_cards_sched ON cards (did, queue, due);
+CREATE INDEX ix_revlog_cid ON revlog (cid);
+CREATE INDEX ix_notes_csum ON notes (csum)
+"""

@@ -1,0 +1,250 @@
+"""Markdown to sanitised HTML: the one place srs turns card text into HTML.
+
+Card text is untrusted (decks are shared), so every HTML string that leaves this module has
+been through nh3's allow-list: no scripts, no event-handler attributes, no `javascript:` or
+`data:` URLs, no frames or objects. Math is taken out before Markdown sees it (Markdown would
+eat `_` and `*` inside formulas) and put back afterwards in Anki's MathJax delimiters:
+`$..$` becomes `\\(..\\)` and `$$..$$` becomes `\\[..\\]`. Inline `$` follows pandoc's rule so
+prices survive: the opening `$` must have a non-space character right after it, the closing one
+a non-space character right before it and no digit right after it; `\\$` is a literal dollar.
+Dollars inside code spans and fenced code are left alone.
+
+Results are cached by text (rendering dominates export time), so callers must treat the
+returned values as immutable.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import markdown
+import nh3
+
+__all__ = ["Rendered", "render_markdown", "rewrite_image_sources", "sanitise_html"]
+
+# Only these URL schemes survive; relative URLs (media file names) pass through.
+_URL_SCHEMES = {"http", "https", "mailto"}
+# nh3's default attribute allow-list, plus a code block's `class` (kept only for
+# `language-*`, see `_keep_attribute`) and a `title` on links and images.
+_ATTRIBUTES: dict[str, set[str]] = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "code": {"class"},
+}
+_ATTRIBUTES["a"] = {*_ATTRIBUTES["a"], "title"}
+_ATTRIBUTES["img"] = {*_ATTRIBUTES["img"], "title"}
+
+# Placeholders are plain letters and digits so that Markdown passes them through untouched.
+_TOKEN = "srsmathQZ{}QZ"
+_TOKEN_RE = re.compile(r"srsmathQZ(\d+)QZ")
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+_converter = markdown.Markdown(
+    extensions=["fenced_code", "tables", "sane_lists"],
+    extension_configs={"tables": {"use_align_attribute": True}},
+    output_format="html",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """Sanitised HTML of one Markdown text, with the `<img src>` values it references."""
+
+    html: str
+    images: tuple[str, ...]
+
+
+def render_markdown(text: str) -> Rendered:
+    """Render card Markdown to sanitised HTML with Anki math delimiters (cached by text)."""
+    return _render_cached(text)
+
+
+@lru_cache(maxsize=65536)
+def _render_cached(text: str) -> Rendered:
+    if not text.strip():
+        return Rendered("", ())
+    protected, pieces = _protect_math(text)
+    _converter.reset()
+    raw = _converter.convert(protected)
+    images: list[str] = []
+    clean = _clean(raw, images)
+    if pieces:
+        clean = _TOKEN_RE.sub(lambda m: pieces[int(m.group(1))], clean)
+    return Rendered(clean, tuple(images))
+
+
+def sanitise_html(fragment: str) -> str:
+    """Sanitise an HTML fragment with the same allow-list as rendered Markdown."""
+    return _clean(fragment, [])
+
+
+def rewrite_image_sources(fragment: str, mapping: dict[str, str]) -> str:
+    """Replace `<img src>` values found in `mapping` (sanitised HTML in, sanitised HTML out)."""
+
+    def rewrite(tag: str, attr: str, value: str) -> str | None:
+        if tag == "img" and attr == "src":
+            return mapping.get(value, value)
+        return _keep_attribute(tag, attr, value)
+
+    return _sanitise(fragment, rewrite)
+
+
+def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
+    # A class on <code> only carries the fence's language; anything else could borrow
+    # the note type's CSS classes (e.g. to fake a "correct" marking).
+    if attr == "class":
+        kept = [c for c in value.split() if c.startswith("language-")]
+        return " ".join(kept) or None
+    return value
+
+
+def _clean(fragment: str, images: list[str]) -> str:
+    def keep(tag: str, attr: str, value: str) -> str | None:
+        if tag == "img" and attr == "src":
+            images.append(value)
+        return _keep_attribute(tag, attr, value)
+
+    return _sanitise(fragment, keep)
+
+
+def _sanitise(fragment: str, attribute_filter: Callable[[str, str, str], str | None]) -> str:
+    return str(
+        nh3.clean(
+            fragment,
+            attributes=_ATTRIBUTES,
+            url_schemes=_URL_SCHEMES,
+            attribute_filter=attribute_filter,
+        )
+    )
+
+
+def _protect_math(text: str) -> tuple[str, list[str]]:
+    """Swap math and `\\$` for placeholders, skipping code; return the text and the HTML pieces."""
+    pieces: list[str] = []
+    out: list[str] = []
+
+    def hold(piece_html: str) -> None:
+        out.append(_TOKEN.format(len(pieces)))
+        pieces.append(piece_html)
+
+    lines = text.split("\n")
+    fence: str | None = None
+    block: list[str] = []  # the current run of non-code lines
+    for index, line in enumerate(lines):
+        newline = "\n" if index < len(lines) - 1 else ""
+        match = _FENCE_RE.match(line)
+        if fence is not None:
+            out.append(line + newline)
+            closing = match.group(1) if match else ""
+            if closing[:1] == fence[0] and len(closing) >= len(fence) and line.strip() == closing:
+                fence = None
+            continue
+        if match:
+            _scan_inline("".join(block), out, hold)
+            block = []
+            fence = match.group(1)
+            out.append(line + newline)
+            continue
+        block.append(line + newline)
+    _scan_inline("".join(block), out, hold)
+    return "".join(out), pieces
+
+
+def _scan_inline(text: str, out: list[str], hold: Callable[[str], None]) -> None:
+    """Copy `text` to `out`, replacing math spans and `\\$` outside code spans."""
+    i = 0
+    n = len(text)
+    start = 0  # start of the pending literal run
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n:
+            nxt = text[i + 1]
+            if nxt == "$":
+                out.append(text[start:i])
+                hold("$")
+                i += 2
+                start = i
+                continue
+            if nxt in "([":
+                close = "\\)" if nxt == "(" else "\\]"
+                end = text.find(close, i + 2)
+                if end != -1 and "\n\n" not in text[i:end]:
+                    out.append(text[start:i])
+                    hold(html.escape(text[i : end + 2], quote=False))
+                    i = end + 2
+                    start = i
+                    continue
+            i += 2  # any other escape (including `\\`) is Markdown's business
+            continue
+        if ch == "`":
+            run = len(text) - len(text[i:].lstrip("`"))
+            ticks = text[i : i + run]
+            end = _find_code_end(text, i + run, ticks)
+            i = end if end != -1 else i + run
+            continue
+        if ch == "$":
+            if text.startswith("$$", i):
+                end = _find_unescaped(text, "$$", i + 2)
+                body = text[i + 2 : end] if end != -1 else ""
+                if end != -1 and body.strip() and "\n\n" not in body:
+                    out.append(text[start:i])
+                    hold(html.escape(f"\\[{body}\\]", quote=False))
+                    i = end + 2
+                    start = i
+                    continue
+                i += 2
+                continue
+            end = _find_inline_close(text, i)
+            if end != -1:
+                out.append(text[start:i])
+                hold(html.escape(f"\\({text[i + 1 : end]}\\)", quote=False))
+                i = end + 1
+                start = i
+                continue
+        i += 1
+    out.append(text[start:])
+
+
+def _find_code_end(text: str, pos: int, ticks: str) -> int:
+    """Index just past the backtick run closing a code span opened by `ticks`, or -1."""
+    while True:
+        found = text.find(ticks, pos)
+        if found == -1:
+            return -1
+        after = found + len(ticks)
+        if after < len(text) and text[after] == "`":
+            pos = after + len(text[after:]) - len(text[after:].lstrip("`"))
+            continue
+        return after
+
+
+def _find_unescaped(text: str, needle: str, pos: int) -> int:
+    while True:
+        found = text.find(needle, pos)
+        if found == -1 or text[found - 1] != "\\":
+            return found
+        pos = found + 1
+
+
+def _find_inline_close(text: str, open_at: int) -> int:
+    """The closing `$` of inline math opened at `open_at` under pandoc's rule, or -1."""
+    first = open_at + 1
+    if first >= len(text) or text[first].isspace() or text[first] == "$":
+        return -1
+    pos = first
+    while True:
+        found = text.find("$", pos)
+        newline = text.find("\n", pos)
+        if found == -1 or (newline != -1 and newline < found):
+            return -1
+        prev = text[found - 1]
+        after = text[found + 1] if found + 1 < len(text) else ""
+        if prev == "\\":
+            pos = found + 1
+            continue
+        if found > open_at + 1 and not prev.isspace() and not after.isdigit():
+            return found
+        pos = found + 1
