@@ -116,9 +116,7 @@ def _steps(key: str, text: str) -> object:
     for token in text.replace(",", " ").split():
         match = _STEP_RE.match(token.lower())
         if not match:
-            raise ConfigError(
-                f"{key}: cannot read step {token!r}; write steps like '1m 10m 1h 2d'"
-            )
+            raise ConfigError(f"{key}: cannot read step {token!r}; write steps like '1m 10m 1h 2d'")
         minutes = float(match.group(1)) * _STEP_UNITS[match.group(2) or "m"]
         if not 0 < minutes <= MAX_DAYS * _MINUTES_PER_DAY:
             raise ConfigError(

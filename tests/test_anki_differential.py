@@ -10,7 +10,8 @@ between 02:00 and 04:00 local time. We pin TZ to a fixed offset that puts local 
 whenever the test runs, so that window never occurs and the next rollover (04:00) is ~16 h away,
 which the hour-long learning steps of some presets cross.
 
-Reproduce a failure with the printed seed: SRS_DIFF_SEED=<seed> pytest tests/test_anki_differential.py
+Reproduce a failure with the printed seed:
+    SRS_DIFF_SEED=<seed> python -m pytest tests/test_anki_differential.py
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ anki_collection = pytest.importorskip("anki.collection")
 from anki.scheduler_pb2 import CardAnswer  # noqa: E402
 
 from srs.dates import moment, scheduler_date  # noqa: E402
-from srs.model import CardState, Grade, ReviewKind, SchedulingState  # noqa: E402
+from srs.model import CardState, Grade, SchedulingState  # noqa: E402
 from srs.options import Options  # noqa: E402
 from srs.scheduler import sm2  # noqa: E402
 

@@ -32,8 +32,8 @@ from datetime import timedelta
 
 from srs.dates import Moment
 from srs.model import Answer, CardState, Grade, ReviewKind, SchedulingState
-from srs.scheduler.sm2 import leech_threshold_met
 from srs.options import Options
+from srs.scheduler.sm2 import leech_threshold_met
 
 __all__ = ["GRADE_TO_QUALITY", "INITIAL_EF", "MINIMUM_EF", "SM2Classic", "answer", "ef_delta"]
 

@@ -31,7 +31,7 @@ def fuzz_factor(seed: int, reps: int) -> float:
 
 
 def fuzz_delta(interval: float) -> float:
-    """How many days an interval may move either way: 0 below 2.5 days, then 1 day plus 15 %/10 %/5 %."""
+    """Days an interval may move either way: 0 below 2.5, else 1 + 15 %/10 %/5 % per range."""
     if interval < 2.5:
         return 0.0
     delta = 1.0

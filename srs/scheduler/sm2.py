@@ -199,7 +199,9 @@ def _review(
     return _Review(easy, add(ease, EASE_EASY)), None, False
 
 
-def _relearn(ctx: _Ctx, remaining: int, carried: _Review, grade: Grade) -> tuple[_Step | _Review, _Review]:
+def _relearn(
+    ctx: _Ctx, remaining: int, carried: _Review, grade: Grade
+) -> tuple[_Step | _Review, _Review]:
     """A relearning card carrying its post-lapse interval (`RelearnState::answer_*`)."""
     steps = ctx.relearn_steps
     if grade == Grade.AGAIN:
@@ -281,9 +283,7 @@ def _review_kind(state: CardState) -> ReviewKind:
     return ReviewKind.LEARN
 
 
-def answer(
-    state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int
-) -> Answer:
+def answer(state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int) -> Answer:
     """Answer a card with `grade` at moment `at`; `seed` (see `card_seed`) drives the fuzz."""
     grade = Grade(grade)
     ctx = _Ctx(
