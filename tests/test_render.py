@@ -1,0 +1,106 @@
+"""Markdown -> sanitised HTML: math delimiters, code, tables, and hostile input."""
+
+from __future__ import annotations
+
+import pytest
+
+from srs.render import render_markdown, rewrite_image_sources, sanitise_html
+
+
+def html(text: str) -> str:
+    return render_markdown(text).html
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("$x^2$", r"\(x^2\)"),
+        ("$$\\sum_{i=1}^n x_i$$", r"\[\sum_{i=1}^n x_i\]"),
+        ("a $b_1 * c_2$ d", r"a \(b_1 * c_2\) d"),  # no emphasis inside math
+        ("$a<b$", r"\(a&lt;b\)"),
+        ("$$\na + b\n$$", "\\[\na + b\n\\]"),
+        (r"already \(x\) MathJax", r"already \(x\) MathJax"),
+    ],
+)
+def test_math_becomes_anki_mathjax(source: str, expected: str) -> None:
+    assert expected in html(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "It costs $5 and $10.",  # closing `$` after a space: not math
+        "$ x$ is not math",  # space just inside the opening `$`
+        "from $5 to $6",
+        r"a literal \$x\$",
+    ],
+)
+def test_dollars_that_are_not_math(source: str) -> None:
+    out = html(source)
+    assert r"\(" not in out
+    assert "$" in out
+    assert "\\$" not in out
+
+
+def test_math_closing_dollar_followed_by_digit_is_not_a_close() -> None:
+    assert r"\(" not in html("$5$6 and more")
+
+
+def test_dollars_in_code_are_left_alone() -> None:
+    out = html("Use `$HOME` and\n\n```sh\necho $PATH $x$\n```\n")
+    assert "<code>$HOME</code>" in out
+    assert "echo $PATH $x$" in out
+    assert r"\(" not in out
+
+
+def test_fenced_code_keeps_language_class_and_escapes() -> None:
+    out = html("```python\nif a < b:\n    pass\n```")
+    assert '<code class="language-python">' in out
+    assert "a &lt; b" in out
+
+
+def test_table_with_alignment() -> None:
+    out = html("| Service | Use |\n|:--|--:|\n| Kinesis | $|x|$ |\n")
+    assert "<table>" in out and "<th" in out
+    assert 'align="right"' in out
+    assert r"\(|x|\)" in out  # a `|` inside math does not split the cell
+
+
+@pytest.mark.parametrize(
+    ("hostile", "forbidden"),
+    [
+        ("<script>alert(1)</script>ok", "alert"),
+        ('<img src="x.png" onerror="alert(1)">', "onerror"),
+        ('<a href="javascript:alert(1)">x</a>', "javascript:"),
+        ("[x](javascript:alert(1))", "javascript:"),
+        ('<iframe src="https://evil.example"></iframe>', "iframe"),
+        ('<object data="x.swf"></object>', "object"),
+        ('<img src="data:image/png;base64,AAAA">', "data:"),
+        ('<div onclick="steal()">x</div>', "onclick"),
+        ("<style>body{display:none}</style>", "display:none"),
+        ('<code class="srs-correct">x</code>', "srs-correct"),
+    ],
+)
+def test_hostile_html_is_stripped(hostile: str, forbidden: str) -> None:
+    assert forbidden not in html(hostile)
+    if hostile.startswith("<"):  # raw HTML, e.g. from an imported deck
+        assert forbidden not in sanitise_html(hostile)
+
+
+def test_images_are_reported_and_rewritten() -> None:
+    rendered = render_markdown('![a dot](img/dot.png) and <img src="b c.png">')
+    assert rendered.images == ("img/dot.png", "b c.png")
+    out = rewrite_image_sources(rendered.html, {"img/dot.png": "dot-1.png"})
+    assert 'src="dot-1.png"' in out
+    assert 'src="b c.png"' in out
+    assert 'alt="a dot"' in out
+
+
+def test_cloze_markers_pass_through() -> None:
+    out = html("{{c1::Paris::capital}} is in **France**, $x$")
+    assert "{{c1::Paris::capital}}" in out
+    assert "<strong>France</strong>" in out
+
+
+def test_blank_text_renders_empty() -> None:
+    assert html("  \n ") == ""
