@@ -1,0 +1,164 @@
+"""Turn the paths a user typed into the deck files to read, in a deterministic order.
+
+Folders are walked recursively for `*.md` files (sorted by relative path, hidden entries
+such as `.git` skipped). Symbolic links that leave the folder being walked are skipped with a
+warning and links to folders are not followed, so a hostile tree can neither hang the walk
+(link loops) nor pull in files from elsewhere. A file named explicitly is read
+whatever its suffix: the user asked for it.
+
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from srs.errors import DeckProblem
+
+__all__ = ["DeckFile", "discover"]
+
+DECK_SUFFIX = ".md"
+
+
+@dataclass(frozen=True, slots=True)
+class DeckFile:
+    """One deck file to parse, with the names it is known by."""
+
+    path: Path  # the file, as a path the process can open
+    display: str  # as shown in messages and stored in Note.path (POSIX, as the user gave it)
+    default_deck: str  # folder path relative to the given root + file stem, joined by "/"
+
+
+def _display(path: Path) -> str:
+    """The user's spelling of a path with POSIX separators and no trailing slash."""
+    text = path.as_posix()
+    return text.rstrip("/") or "/"
+
+
+def _stem(name: str) -> str:
+    stem = PurePosixPath(name).stem
+    return stem or name or "Default"
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[DeckFile], list[DeckProblem]]:
+    """Expand files and folders into deck files; problems for paths that cannot be used.
+
+    A missing path is an error (`line` 0: there is no line to point at). Links that leave a
+    walked folder, broken links and link loops are skipped with a warning problem
+    (`warning=True`). The same file reached twice is returned once, at its first place.
+    """
+    files: list[DeckFile] = []
+    problems: list[DeckProblem] = []
+    seen: set[Path] = set()
+
+    def add(deck: DeckFile) -> None:
+        key = deck.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(deck)
+
+    for given in paths:
+        display = _display(Path(given))
+        try:
+            info = os.stat(given)
+        except FileNotFoundError:
+            problems.append(DeckProblem(display, 0, "no such file or directory"))
+            continue
+        except OSError as e:
+            problems.append(DeckProblem(display, 0, f"cannot open: {e.strerror or e}"))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            _walk(Path(given), display, add, problems)
+        elif stat.S_ISREG(info.st_mode):
+            add(DeckFile(Path(given), display, _stem(Path(given).name)))
+        else:
+            problems.append(DeckProblem(display, 0, "not a regular file or folder"))
+    return files, problems
+
+
+def _walk(
+    root: Path,
+    root_display: str,
+    add: Callable[[DeckFile], None],
+    problems: list[DeckProblem],
+) -> None:
+    """Depth-first walk of `root` in sorted order, staying inside it.
+
+    Links to folders are not followed: inside the root their files are read through the
+    real folder anyway, and not following them makes link loops impossible.
+    """
+    try:
+        real_root = root.resolve(strict=True)
+    except (OSError, RuntimeError) as e:
+        problems.append(DeckProblem(root_display, 0, f"cannot open folder: {e}"))
+        return
+    visited: set[Path] = {real_root}
+    found: list[tuple[PurePosixPath, Path]] = []
+    stack: list[tuple[Path, PurePosixPath]] = [(root, PurePosixPath())]
+    while stack:
+        folder, rel_folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as e:
+            where = _join(root_display, rel_folder)
+            problems.append(DeckProblem(where, 0, f"cannot read folder: {e.strerror or e}"))
+            continue
+        subfolders: list[tuple[Path, PurePosixPath]] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = rel_folder / entry.name
+            path = Path(entry.path)
+            is_link = entry.is_symlink()
+            if is_link:
+                where = _join(root_display, rel)
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    if entry.name.lower().endswith(DECK_SUFFIX):
+                        problems.append(
+                            DeckProblem(where, 0, "broken symbolic link; skipped", warning=True)
+                        )
+                    continue
+                if not target.is_relative_to(real_root):
+                    problems.append(
+                        DeckProblem(
+                            where,
+                            0,
+                            f"symbolic link leads outside '{root_display}'; skipped",
+                            warning=True,
+                        )
+                    )
+                    continue
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError:
+                continue
+            if is_dir:
+                if is_link:
+                    continue
+                real = path.resolve()
+                if real not in visited:  # belt and braces: bind mounts can loop too
+                    visited.add(real)
+                    subfolders.append((path, rel))
+            elif is_file and entry.name.lower().endswith(DECK_SUFFIX):
+                found.append((rel, path))
+        # Reverse so the stack pops folders in sorted order (depth-first, deterministic).
+        stack.extend(reversed(subfolders))
+    for rel, path in sorted(found, key=lambda item: item[0].parts):
+        deck = "/".join([*rel.parent.parts, _stem(rel.name)])
+        add(DeckFile(path, _join(root_display, rel), deck))
+
+
+def _join(root_display: str, rel: PurePosixPath) -> str:
+    if not rel.parts:
+        return root_display
+    if root_display in ("", "."):
+        return rel.as_posix()
+    if root_display == "/":
+        return "/" + rel.as_posix()
+    return f"{root_display}/{rel.as_posix()}"

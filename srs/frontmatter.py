@@ -1,0 +1,152 @@
+"""YAML front matter of a deck file: the block between a first-line `---` and the next `---`.
+
+Known keys (`deck`, `tags`, `domain`, `exam`, `source`) are checked and typed; any other key
+is kept as JSON-friendly data (`Note.extra`) so decks can carry their own metadata. Errors
+carry the file line of the YAML problem, not the line inside the block.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+__all__ = ["FrontMatter", "parse_front_matter", "split_front_matter", "split_tags"]
+
+KNOWN_KEYS = frozenset({"deck", "tags", "domain", "exam", "source"})
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """The typed front matter of one file (all optional)."""
+
+    deck: str | None = None
+    tags: tuple[str, ...] = ()
+    domain: str | None = None
+    exam: str | None = None
+    source: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def split_front_matter(lines: list[str]) -> tuple[int, int] | None:
+    """(first YAML line index, closing line index) if the file opens with `---`.
+
+    Returns (1, -1) when the block is never closed; None when there is no front matter.
+    """
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return 1, i
+    return 1, -1
+
+
+def split_tags(value: str) -> list[str]:
+    """Tags from a space- or comma-separated string (tags never contain spaces)."""
+    return [t for t in value.replace(",", " ").split() if t]
+
+
+def _text(value: object) -> str | None:
+    """A scalar as text (numbers and dates too); None for anything structured."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value).strip()
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return None
+
+
+def _jsonable(value: Any) -> object:
+    """Front matter values as JSON-friendly data (dates become ISO strings)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _key_line(text: str, key: str, first_line: int) -> int:
+    """The file line where a top-level key is written (first line of the block if unknown)."""
+    for i, line in enumerate(text.split("\n")):
+        if line.startswith(f"{key}:"):
+            return first_line + i
+    return first_line
+
+
+def parse_front_matter(text: str, first_line: int) -> tuple[FrontMatter, list[tuple[int, str]]]:
+    """Parse the YAML block whose first line is file line `first_line`.
+
+    Returns the front matter and a list of (file line, message) problems.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        line = first_line + (mark.line if mark is not None else 0)
+        reason = getattr(e, "problem", None) or str(e).splitlines()[0]
+        return FrontMatter(), [(line, f"bad YAML front matter: {reason}")]
+    except Exception as e:  # untrusted input: a bad date or deep nesting must not crash us
+        return FrontMatter(), [(first_line, f"bad YAML front matter: {type(e).__name__}")]
+    if data is None:
+        return FrontMatter(), []
+    if not isinstance(data, dict):
+        return FrontMatter(), [
+            (first_line, "front matter must be YAML keys and values, such as 'deck: Name'")
+        ]
+    problems: list[tuple[int, str]] = []
+    values: dict[str, str | None] = {}
+    for key in ("deck", "domain", "exam", "source"):
+        raw = data.get(key)
+        if raw is None:
+            values[key] = None
+            continue
+        text_value = _text(raw)
+        if text_value is None:
+            problems.append(
+                (_key_line(text, key, first_line), f"front matter '{key}' must be text")
+            )
+        values[key] = text_value or None
+    tags: list[str] = []
+    raw_tags = data.get("tags")
+    tags_line = _key_line(text, "tags", first_line)
+    if isinstance(raw_tags, list):
+        for item in raw_tags:
+            tag = _text(item)
+            if tag is None:
+                problems.append((tags_line, "front matter 'tags' must be a list of words"))
+                break
+            tags.extend(split_tags(tag))
+    elif raw_tags is not None:
+        tag = _text(raw_tags)
+        if tag is None:
+            problems.append((tags_line, "front matter 'tags' must be a list of words"))
+        else:
+            tags.extend(split_tags(tag))
+    deck = values["deck"]
+    if deck is not None:
+        parts = [p.strip() for p in deck.split("/")]
+        if not all(parts):
+            problems.append(
+                (
+                    _key_line(text, "deck", first_line),
+                    f"invalid deck name '{deck}' (empty part between '/')",
+                )
+            )
+        deck = "/".join(parts)
+    extra = {str(k): _jsonable(v) for k, v in data.items() if str(k) not in KNOWN_KEYS}
+    front = FrontMatter(
+        deck=deck,
+        tags=tuple(tags),
+        domain=values["domain"],
+        exam=values["exam"],
+        source=values["source"],
+        extra=extra,
+    )
+    return front, problems
