@@ -189,7 +189,7 @@ def test_hard_interval_at_most_one_may_shrink_the_interval() -> None:
 
 
 def test_low_hard_multiplier_does_not_pull_good_down() -> None:
-    """review.rs `low_hard_multiplier_does_not_pull_good_down` (hard 0.1 there; 0.5 is our floor)."""
+    """review.rs `low_hard_multiplier_does_not_pull_good_down` (0.1 there; 0.5 is our floor)."""
     assert buttons(review_card(2, 1300), Options(hard_interval=0.5, fuzz=False)) == (1, 3, 4)
 
 
