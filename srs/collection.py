@@ -108,6 +108,8 @@ class Collection:
             parts = deck.split("/")
             for depth in range(1, len(parts) + 1):
                 values |= self.store.config_values("/".join(parts[:depth]))
+        # JSON keeps step lists as lists; Options holds tuples.
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
         return with_values(Options(), values)
 
     def set_option(self, key: str, text: str, deck: str | None = None) -> Any:

@@ -38,14 +38,14 @@ exam: MLA-C01
 ---
 # Kinesis
 
-## What does Kinesis Data Firehose do?
-
-Loads streaming data into destinations such as S3 and Redshift, with no consumers to manage.
-
 Q: Which service replays a stream from a point in time?
 A: Kinesis Data Streams (records are retained and can be re-read).
 
 Shard :: the unit of capacity of a Kinesis data stream
+
+## What does Kinesis Data Firehose do?
+
+Loads streaming data into destinations such as S3 and Redshift, with no consumers to manage.
 """,
         encoding="utf-8",
     )

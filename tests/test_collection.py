@@ -1,0 +1,207 @@
+"""Import, identity across edits, orphans, the daily queue, answers and undo, through the library."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from srs.collection import Collection
+from srs.errors import DeckError
+from srs.model import CardState, Grade
+from srs.queue import QueueFilter
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+def card_by_front(col: Collection, text: str):  # type: ignore[no-untyped-def]
+    matches = [c for c in col.cards() if text in c.front + "\n" + c.back]
+    assert len(matches) == 1, [c.front for c in col.cards()]
+    return matches[0]
+
+
+def history(col: Collection, card_id: str) -> list[tuple[int, int]]:
+    rows = col.store.execute(
+        "SELECT grade, reviewed_at FROM reviews WHERE card_id = ? ORDER BY id", (card_id,)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def test_import_creates_every_card_form(collection: Collection, deck_dir: Path) -> None:
+    report = collection.import_paths([deck_dir], NOW)
+    # heading, Q/A, one-liner, both-ways (2), cloze (2), MCQ (1)
+    assert report.added == 6
+    assert report.cards == 8
+    kinds = sorted(c.kind.value for c in collection.cards())
+    assert kinds == ["basic", "basic", "basic", "basic", "cloze", "cloze", "mcq", "reversed"]
+    decks = {d["name"]: d for d in collection.decks(NOW)}
+    assert decks["aws/kinesis"]["total"] == 3
+    assert decks["ml"]["total"] == 5
+    assert all(c.domain == "1: Data Preparation" for c in collection.cards("aws"))
+
+
+def test_reimport_unchanged_writes_nothing(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    changes_before = collection.store.conn.total_changes
+    report = collection.import_paths([deck_dir], NOW + timedelta(hours=1))
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 6)
+    assert collection.store.conn.total_changes == changes_before
+
+
+def test_editing_an_answer_keeps_id_and_history(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    card = card_by_front(collection, "replays a stream")
+    collection.answer(card.id, Grade.GOOD, NOW)
+    collection.answer(card.id, Grade.GOOD, NOW + timedelta(minutes=2))
+    path = deck_dir / "aws" / "kinesis.md"
+    path.write_text(
+        path.read_text().replace("records are retained", "records stay for 24 hours by default")
+    )
+    report = collection.import_paths([deck_dir], NOW + timedelta(hours=1))
+    assert report.updated == 1 and report.added == 0
+    after = collection.card(card.id)
+    assert "24 hours" in after.back
+    assert len(history(collection, card.id)) == 2
+    assert after.scheduling == collection.card(card.id).scheduling
+    assert after.scheduling.reps == 2
+
+
+def test_rewording_a_question_relinks_its_history(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    card = card_by_front(collection, "Firehose do")
+    collection.answer(card.id, Grade.EASY, NOW)
+    path = deck_dir / "aws" / "kinesis.md"
+    path.write_text(path.read_text().replace("What does Kinesis", "What does Amazon Kinesis"))
+    report = collection.import_paths([deck_dir], NOW + timedelta(hours=1))
+    assert (report.relinked, report.added, report.orphaned) == (1, 0, 0)
+    moved = card_by_front(collection, "Amazon Kinesis Data Firehose")
+    assert moved.id != card.id
+    assert len(history(collection, moved.id)) == 1
+    assert moved.scheduling.state is CardState.REVIEW
+
+
+def test_vanished_card_is_orphaned_then_revived(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    card = card_by_front(collection, "unit of capacity")
+    collection.answer(card.id, Grade.GOOD, NOW)
+    path = deck_dir / "aws" / "kinesis.md"
+    original = path.read_text()
+    path.write_text(original.replace("Shard :: the unit of capacity of a Kinesis data stream\n", ""))
+    report = collection.import_paths([deck_dir], NOW)
+    assert report.orphaned == 1
+    assert [c.id for c in collection.orphans()] == [card.id]
+    assert card.id not in [cid for cid, _ in collection.queue(NOW + timedelta(days=30))]
+    path.write_text(original)
+    report = collection.import_paths([deck_dir], NOW)
+    assert report.revived == 1 and report.orphaned == 0
+    assert not collection.card(card.id).orphaned
+    assert len(history(collection, card.id)) == 1
+
+
+def test_purge_removes_orphans_and_their_history(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    card = card_by_front(collection, "unit of capacity")
+    collection.answer(card.id, Grade.GOOD, NOW)
+    (deck_dir / "aws" / "kinesis.md").unlink()
+    assert collection.import_paths([deck_dir], NOW).orphaned == 3
+    assert collection.purge_orphans() == 3
+    assert history(collection, card.id) == []
+    assert collection.orphans() == []
+
+
+def test_moving_a_card_to_another_file_keeps_it(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    card = card_by_front(collection, "unit of capacity")
+    collection.answer(card.id, Grade.GOOD, NOW)
+    path = deck_dir / "aws" / "kinesis.md"
+    line = "Shard :: the unit of capacity of a Kinesis data stream\n"
+    path.write_text(path.read_text().replace(line, ""))
+    (deck_dir / "streams.md").write_text(line)
+    report = collection.import_paths([deck_dir], NOW)
+    assert report.orphaned == 0 and report.added == 0
+    moved = collection.card(card.id)
+    assert moved.deck == "streams"
+    assert moved.path.endswith("streams.md")
+    assert len(history(collection, card.id)) == 1
+
+
+def test_bad_deck_writes_nothing(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    rows_before = list(collection.store.execute("SELECT * FROM notes ORDER BY id"))
+    (deck_dir / "ml.md").write_text("Q: a question without an answer\n")
+    (deck_dir / "new.md").write_text("Fresh :: card\n")
+    with pytest.raises(DeckError) as raised:
+        collection.import_paths([deck_dir], NOW)
+    assert any(p.path.endswith("ml.md") and p.line == 1 for p in raised.value.problems)
+    assert list(collection.store.execute("SELECT * FROM notes ORDER BY id")) == rows_before
+
+
+def test_queue_order_learning_then_review_then_new(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    collection.set_option("bury_siblings", "off")
+    ids = [cid for cid, _ in collection.queue(NOW)]
+    assert len(ids) == 8
+    first, second = ids[0], ids[1]
+    collection.answer(first, Grade.EASY, NOW)  # review, due in 4 days
+    collection.answer(second, Grade.AGAIN, NOW)  # learning, due in 1 minute
+    later = NOW + timedelta(days=5)
+    queue = collection.queue(later)
+    buckets = [bucket for _, bucket in queue]
+    assert queue[0] == (second, "learning")
+    assert queue[1] == (first, "review")
+    assert buckets[2:] == ["new"] * 6
+
+
+def test_daily_new_limit_counts_today(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    collection.set_option("new_per_day", "2")
+    collection.set_option("bury_siblings", "off")
+    queue = collection.queue(NOW)
+    assert [b for _, b in queue] == ["new", "new"]
+    collection.answer(queue[0][0], Grade.EASY, NOW)
+    assert [b for _, b in collection.queue(NOW)] == ["new"]
+    # 04:00 the next day is a new scheduler day: the limit is fresh again.
+    assert [b for _, b in collection.queue(NOW + timedelta(hours=19))] == ["new", "new"]
+    assert [b for _, b in collection.queue(NOW + timedelta(hours=18, minutes=59))] == ["new"]
+
+
+def test_answered_card_buries_its_siblings(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    cloze = [c for c in collection.cards() if c.kind.value == "cloze"]
+    collection.answer(cloze[0].id, Grade.EASY, NOW)
+    queued = [cid for cid, _ in collection.queue(NOW)]
+    assert cloze[1].id not in queued
+    assert cloze[1].id in [cid for cid, _ in collection.queue(NOW + timedelta(days=1))]
+
+
+def test_undo_restores_the_exact_state(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    card = card_by_front(collection, "unit of capacity")
+    collection.answer(card.id, Grade.GOOD, NOW)
+    collection.answer(card.id, Grade.GOOD, NOW + timedelta(minutes=1))
+    middle = collection.card(card.id)
+    outcome = collection.answer(card.id, Grade.AGAIN, NOW + timedelta(minutes=12))
+    assert outcome.card.scheduling != middle.scheduling
+    restored = collection.undo(outcome.review_id)
+    assert restored.scheduling == middle.scheduling
+    assert len(history(collection, card.id)) == 2
+
+
+def test_skip_and_suspend_leave_the_queue(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    first, second = [cid for cid, _ in collection.queue(NOW, limit=2)]
+    collection.bury(first, NOW)
+    collection.set_suspended(second)
+    queued = [cid for cid, _ in collection.queue(NOW)]
+    assert first not in queued and second not in queued
+    tomorrow = [cid for cid, _ in collection.queue(NOW + timedelta(days=1))]
+    assert first in tomorrow and second not in tomorrow
+
+
+def test_deck_and_tag_filters(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    in_aws = {cid for cid, _ in collection.queue(NOW, QueueFilter(deck="aws"))}
+    assert in_aws == {c.id for c in collection.cards("aws")}
+    tagged = {cid for cid, _ in collection.queue(NOW, QueueFilter(tag="aws"))}
+    assert tagged == in_aws

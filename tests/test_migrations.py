@@ -1,0 +1,80 @@
+"""The schema: a blank collection, refusal of newer collections and of non-collections."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from srs.errors import CollectionError
+from srs.migrations import SCHEMA_VERSION
+from srs.store import Store
+
+
+def test_blank_database_gets_every_table_and_index(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        tables = set(store.db.table_names())
+        assert {"decks", "notes", "cards", "reviews", "config"} <= tables
+        indexes = {
+            row[0] for row in store.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        assert {"cards_review_due", "cards_learning_due", "cards_new", "reviews_card"} <= indexes
+        assert store.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        columns = store.db["reviews"].columns_dict
+        for name in ("card_id", "reviewed_at", "grade", "duration_ms", "scheduler"):
+            assert name in columns
+
+
+def test_opening_twice_applies_nothing_new(db_path: Path) -> None:
+    Store.open(db_path).close()
+    with Store.open(db_path) as store:
+        applied = store.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
+    assert applied == SCHEMA_VERSION
+
+
+def test_collection_from_a_newer_srs_is_refused_untouched(db_path: Path) -> None:
+    Store.open(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    before = db_path.read_bytes()
+    with pytest.raises(CollectionError, match="newer srs"):
+        Store.open(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_unknown_migration_is_refused(db_path: Path) -> None:
+    Store.open(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('srs', 'm999_future', '2030-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    with pytest.raises(CollectionError, match="m999_future"):
+        Store.open(db_path)
+
+
+def test_a_file_that_is_not_a_collection_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello, not a database\n")
+    with pytest.raises(CollectionError, match="not an srs collection"):
+        Store.open(path)
+    assert path.read_text() == "hello, not a database\n"
+
+
+def test_upgrade_from_an_empty_schema_keeps_foreign_data(db_path: Path) -> None:
+    """A file created by plain SQLite (user_version 0) is migrated, other tables kept."""
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TABLE my_notes (x)")
+    conn.execute("INSERT INTO my_notes VALUES (42)")
+    conn.commit()
+    conn.close()
+    with Store.open(db_path) as store:
+        assert store.execute("SELECT x FROM my_notes").fetchone()[0] == 42
+        assert "cards" in store.db.table_names()
