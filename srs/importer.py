@@ -22,7 +22,7 @@ from typing import Any
 
 from srs.identity import normalise, pick_relink
 from srs.model import Note, ParsedDeck
-from srs.store import NoteRow, Store, note_signature
+from srs.store import NoteRow, Store
 
 
 @dataclass(slots=True)
@@ -87,7 +87,33 @@ def _json_list(values: Sequence[str]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
+def _extra_json(note: Note) -> str:
+    return json.dumps(note.extra, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def signature(note: Note, path: str) -> str:
+    """Digest of everything besides the text whose change counts as an update (deck, place...)."""
+    payload = json.dumps(
+        [
+            note.deck,
+            path,
+            note.line,
+            note.tags,
+            note.context,
+            note.domain,
+            note.exam,
+            note.source,
+            note.extra,
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
 def _columns(note: Note, path: str) -> dict[str, Any]:
+    """Every `notes` column of a parsed note (computed only for notes that are written)."""
     return {
         "kind": note.kind.value,
         "front": note.front,
@@ -101,7 +127,7 @@ def _columns(note: Note, path: str) -> dict[str, Any]:
         ),
         "tags": _json_list(note.tags),
         "context": _json_list(note.context),
-        "extra": json.dumps(note.extra, ensure_ascii=False, sort_keys=True, default=str),
+        "extra": _extra_json(note),
         "domain": note.domain,
         "exam": note.exam,
         "source": note.source,
@@ -109,22 +135,9 @@ def _columns(note: Note, path: str) -> dict[str, Any]:
         "line": note.line,
         "content_hash": text_digest(note),
         "fingerprint": fingerprint(note),
+        "signature": signature(note, path),
         "explicit_id": int(note.explicit_id),
     }
-
-
-def _signature(note: Note, columns: dict[str, Any]) -> str:
-    return note_signature(
-        note.deck,
-        columns["path"],
-        columns["line"],
-        columns["tags"],
-        columns["context"],
-        columns["domain"],
-        columns["exam"],
-        columns["source"],
-        columns["extra"],
-    )
 
 
 def in_scope(path: str, files: set[str], folders: Sequence[str]) -> bool:
@@ -187,9 +200,22 @@ def _apply(
     writer: _Writer | None,
 ) -> None:
     note = item.note
-    columns = _columns(note, item.path)
     row = existing.get(note.id)
-    if row is None and not note.explicit_id:
+    if row is not None:
+        # The common case of a re-import: two digests decide, nothing else is computed.
+        content_changed = row.content_hash != text_digest(note)
+        if not content_changed and not row.orphaned and row.signature == signature(note, item.path):
+            report.unchanged += 1
+            return
+        if row.orphaned:
+            report.revived += 1
+        else:
+            report.updated += 1
+        if writer is not None:
+            writer.update(note, _columns(note, item.path), content_changed=content_changed)
+        return
+    columns = _columns(note, item.path)
+    if not note.explicit_id:
         candidates = {
             r.id: r.fingerprint
             for r in vanished.values()
@@ -197,29 +223,16 @@ def _apply(
         }
         old_id = pick_relink(columns["fingerprint"], candidates) if candidates else None
         if old_id is not None:
-            row = vanished.pop(old_id)
+            del vanished[old_id]
             report.relinked += 1
             report.relinks.append((old_id, note.id))
             if writer is not None:
                 writer.relink(old_id, note)
-            if writer is not None:
                 writer.update(note, columns, content_changed=True)
             return
-    if row is None:
-        report.added += 1
-        if writer is not None:
-            writer.add(note, columns)
-        return
-    content_changed = row.content_hash != columns["content_hash"]
-    if not content_changed and not row.orphaned and row.signature == _signature(note, columns):
-        report.unchanged += 1
-        return
-    if row.orphaned:
-        report.revived += 1
-    else:
-        report.updated += 1
+    report.added += 1
     if writer is not None:
-        writer.update(note, columns, content_changed=content_changed)
+        writer.add(note, columns)
 
 
 class _Writer:

@@ -40,6 +40,7 @@ def m001_initial(db: Database) -> None:
             line INTEGER NOT NULL,
             content_hash TEXT NOT NULL,
             fingerprint TEXT NOT NULL,
+            signature TEXT NOT NULL,
             explicit_id INTEGER NOT NULL DEFAULT 0,
             orphaned INTEGER NOT NULL DEFAULT 0,
             created_at INTEGER NOT NULL,

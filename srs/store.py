@@ -199,9 +199,8 @@ class Store:
     def note_rows(self) -> dict[str, NoteRow]:
         """Every stored note, keyed by id (what an import compares against)."""
         rows = self.conn.execute(
-            "SELECT n.id, n.path, n.content_hash, n.fingerprint, n.explicit_id, n.orphaned,"
-            " n.kind, n.line, n.tags, n.context, n.domain, n.exam, n.source, n.extra, d.name"
-            " FROM notes n JOIN decks d ON d.id = n.deck_id"
+            "SELECT id, path, content_hash, fingerprint, signature, explicit_id, orphaned, kind"
+            " FROM notes"
         )
         return {
             row["id"]: NoteRow(
@@ -209,17 +208,7 @@ class Store:
                 path=row["path"],
                 content_hash=row["content_hash"],
                 fingerprint=row["fingerprint"],
-                signature=note_signature(
-                    row["name"],
-                    row["path"],
-                    row["line"],
-                    row["tags"],
-                    row["context"],
-                    row["domain"],
-                    row["exam"],
-                    row["source"],
-                    row["extra"],
-                ),
+                signature=row["signature"],
                 explicit_id=bool(row["explicit_id"]),
                 orphaned=bool(row["orphaned"]),
                 kind=row["kind"],
@@ -325,21 +314,6 @@ CARD_SELECT = (
     " n.path, n.line, n.extra, n.modified_at AS note_modified_at"
     " FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = c.deck_id"
 )
-
-
-def note_signature(
-    deck: str,
-    path: str,
-    line: int,
-    tags: str,
-    context: str,
-    domain: str | None,
-    exam: str | None,
-    source: str | None,
-    extra: str,
-) -> str:
-    """Everything about a note besides its content whose change counts as an update."""
-    return json.dumps([deck, path, line, tags, context, domain, exam, source, extra])
 
 
 def _check_is_collection(path: Path) -> None:
