@@ -16,6 +16,10 @@ import yaml
 __all__ = ["FrontMatter", "parse_front_matter", "split_front_matter", "split_tags"]
 
 KNOWN_KEYS = frozenset({"deck", "tags", "domain", "exam", "source"})
+# PyYAML parses recursively in pure Python: deep nesting costs seconds before it fails, so
+# hostile front matter is refused up front. Real front matter is a few short lines.
+MAX_FRONT_MATTER = 65_536
+MAX_DEPTH = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,18 @@ def _jsonable(value: Any) -> object:
     return str(value)
 
 
+def _bracket_depth(text: str) -> int:
+    """Deepest nesting of flow collections (`[`/`{`), counting quoted brackets too."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}" and depth:
+            depth -= 1
+    return deepest
+
+
 def _key_line(text: str, key: str, first_line: int) -> int:
     """The file line where a top-level key is written (first line of the block if unknown)."""
     for i, line in enumerate(text.split("\n")):
@@ -85,6 +101,12 @@ def parse_front_matter(text: str, first_line: int) -> tuple[FrontMatter, list[tu
 
     Returns the front matter and a list of (file line, message) problems.
     """
+    if len(text) > MAX_FRONT_MATTER:
+        return FrontMatter(), [
+            (first_line, f"front matter is too long (over {MAX_FRONT_MATTER} characters)")
+        ]
+    if _bracket_depth(text) > MAX_DEPTH:
+        return FrontMatter(), [(first_line, "bad YAML front matter: nested too deeply")]
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
@@ -92,8 +114,10 @@ def parse_front_matter(text: str, first_line: int) -> tuple[FrontMatter, list[tu
         line = first_line + (mark.line if mark is not None else 0)
         reason = getattr(e, "problem", None) or str(e).splitlines()[0]
         return FrontMatter(), [(line, f"bad YAML front matter: {reason}")]
-    except Exception as e:  # untrusted input: a bad date or deep nesting must not crash us
-        return FrontMatter(), [(first_line, f"bad YAML front matter: {type(e).__name__}")]
+    except RecursionError:
+        return FrontMatter(), [(first_line, "bad YAML front matter: nested too deeply")]
+    except Exception as e:  # untrusted input: a bad date or an odd tag must not crash us
+        return FrontMatter(), [(first_line, f"bad YAML front matter: {e or type(e).__name__}")]
     if data is None:
         return FrontMatter(), []
     if not isinstance(data, dict):

@@ -47,6 +47,8 @@ def normalise(text: str) -> str:
 
     Idempotent: `normalise(normalise(t)) == normalise(t)`.
     """
+    if text.isascii():  # fast path: most cards; NFC and casefold are no-ops beyond lower()
+        return " ".join(text.lower().translate(_EMPHASIS).split())
     folded = unicodedata.normalize("NFC", text).casefold()
     folded = unicodedata.normalize("NFC", folded).translate(_EMPHASIS)
     return " ".join(folded.split())

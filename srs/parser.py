@@ -61,9 +61,10 @@ class K(IntEnum):
     COMMENT = 12  # a whole-line HTML comment
 
 
-# Lines that end each kind of open block.
-_END_QUESTION = frozenset({K.H1, K.H2, K.RULE, K.Q, K.C, K.ONELINER, K.A, K.EXPL, K.TASK})
-_END_ANSWER = frozenset({K.H1, K.H2, K.RULE, K.Q, K.C, K.ONELINER, K.A, K.EXPL})
+# Lines that end each kind of open block. Any heading ends a `Q:`/`A:`/`C:` block (a `###`
+# between such cards is a breadcrumb); only a heading card's body keeps `###` as text.
+_END_QUESTION = frozenset({K.H1, K.H2, K.HN, K.RULE, K.Q, K.C, K.ONELINER, K.A, K.EXPL, K.TASK})
+_END_ANSWER = frozenset({K.H1, K.H2, K.HN, K.RULE, K.Q, K.C, K.ONELINER, K.A, K.EXPL})
 _CARD_MARKERS = frozenset({K.Q, K.A, K.C, K.EXPL, K.ONELINER})
 
 
@@ -389,6 +390,8 @@ class _Parser:
                 start += 1
             meta = self.collect_meta(*self.block(i + 1, start))[0]
             options, after = self.options(start, end)
+            while after < end and kinds[after] == K.BLANK:
+                after += 1
             rest = self.block(after, end)
             if after < end and kinds[after] in (K.A, K.EXPL):
                 rest = self.block(after, end, _marker_rest(lines[after]))
@@ -410,6 +413,8 @@ class _Parser:
         question = _join(q_lines, q_nos)
         if j < n and kinds[j] == K.TASK:
             options, j = self.options(j, n)
+            while j < n and kinds[j] == K.BLANK:
+                j += 1
             start = j
             first: str | None = None
             if j < n and kinds[j] in (K.A, K.EXPL):
