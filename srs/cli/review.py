@@ -1,1 +1,538 @@
-"""`srs review` (being written)."""
+"""`srs review`: the daily review session in the terminal (keys, screen, end-of-session summary).
+
+The session logic (what comes next, limits, undo, figures) lives in `srs.session`; this module
+only draws the screen with rich and reads single keypresses. All deck text is untrusted: it
+goes through `escape_text` and is handed to rich as plain `Text` or as Markdown source, never
+as rich markup, so neither terminal escapes nor `[bold]`-style markup from a deck take effect.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shlex
+import subprocess
+import sys
+import termios
+import time
+import tty
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from srs.cli.app import app, fail, globals_of, no_color, opened
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.text import Text
+
+    from srs.mcq import Lettered, McqResult
+    from srs.model import Grade
+    from srs.session import Current, Session, Summary
+
+NOT_A_TTY = (
+    "srs review needs a terminal (standard input is not one); "
+    "scripts can study with `srs next` and `srs answer`"
+)
+
+NARROW = 50  # columns below which the answer buttons take two lines
+
+HELP = (
+    ("Space / Enter", "show the answer; then Good"),
+    ("1 2 3 4", "Again, Hard, Good, Easy"),
+    ("a, b, ... Enter", "multiple choice: your letter(s), e.g. b or a,c"),
+    ("Backspace / Esc", "multiple choice: erase / clear what you typed"),
+    ("u", "undo the last answer, skip or suspend (repeatable)"),
+    ("s", "skip: bury the card until tomorrow"),
+    ("!", "suspend the card"),
+    ("e", "edit the card's file in $EDITOR, re-import, go on"),
+    ("?", "this help"),
+    ("q", "quit (every answer is already saved)"),
+)
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    deck: Annotated[
+        str | None, typer.Option("--deck", help="Only this deck (and its sub-decks).")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only cards with this tag.")] = None,
+    max_cards: Annotated[
+        int | None, typer.Option("--max-cards", min=1, help="Stop after this many answers.")
+    ] = None,
+    max_new: Annotated[
+        int | None, typer.Option("--max-new", min=0, help="Introduce at most this many new cards.")
+    ] = None,
+    minutes: Annotated[
+        float | None, typer.Option("--minutes", min=0.1, help="Stop after this many minutes.")
+    ] = None,
+) -> None:
+    """Study the cards due now in the terminal (Space reveals, 1-4 grade, ? lists the keys)."""
+    from srs.queue import QueueFilter
+    from srs.session import Limits, Session
+
+    if not sys.stdin.isatty():
+        raise fail(NOT_A_TTY)
+    g = globals_of(ctx)
+    start, start_mono = g.now(), time.monotonic()
+
+    def clock() -> datetime:
+        # `--now` pins the start; the session then advances with the wall clock.
+        return start + timedelta(seconds=time.monotonic() - start_mono)
+
+    with opened(ctx) as col:
+        session = Session(col, clock, QueueFilter(deck, tag), Limits(max_cards, max_new, minutes))
+        code = Reviewer(session, _console()).run()
+    if code:
+        raise typer.Exit(code)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(
+        highlight=False, markup=False, emoji=False, no_color=no_color() or None, soft_wrap=False
+    )
+
+
+# -- keys ---------------------------------------------------------------------------------------
+
+
+class Keys:
+    """Single keypresses from the terminal, in cbreak mode (no echo, no line buffering).
+
+    cbreak rather than full raw mode: Ctrl-C still raises KeyboardInterrupt and output keeps its
+    newline translation. The previous terminal settings are restored on exit, whatever happens.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.saved: list[Any] | None = None
+
+    def __enter__(self) -> Keys:
+        self.saved = termios.tcgetattr(self.fd)
+        tty.setcbreak(self.fd)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.restore()
+
+    def restore(self) -> None:
+        if self.saved is not None:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+
+    @contextmanager
+    def cooked(self) -> Iterator[None]:
+        """The normal terminal mode for a while (to run an editor)."""
+        self.restore()
+        try:
+            yield
+        finally:
+            tty.setcbreak(self.fd)
+
+    def read(self) -> str:
+        """One key: a character, '\\n' for Enter, 'backspace', 'esc', or '' at end of input."""
+        data = os.read(self.fd, 1)
+        if not data:
+            return ""
+        if data == b"\x1b":
+            # An escape sequence (arrow keys...) arrives at once; drain and ignore it.
+            while select.select([self.fd], [], [], 0.02)[0]:
+                if not os.read(self.fd, 16):
+                    break
+            return "esc"
+        if data in (b"\x7f", b"\x08"):
+            return "backspace"
+        if data in (b"\r", b"\n"):
+            return "\n"
+        if data == b"\x04":
+            return ""
+        lead = data[0]
+        extra = 3 if lead >= 0xF0 else 2 if lead >= 0xE0 else 1 if lead >= 0xC0 else 0
+        if extra:
+            data += os.read(self.fd, extra)
+        return data.decode("utf-8", errors="replace")
+
+
+# -- the reviewer ------------------------------------------------------------------------------
+
+
+@dataclass
+class _CardState:
+    """What the screen shows for the card in hand."""
+
+    current: Current
+    shown_at: float
+    revealed: bool = False
+    typed: str = ""
+    options: tuple[Lettered, ...] = ()
+    result: McqResult | None = None
+    message: str = ""
+    previews: dict[Grade, str] = field(default_factory=dict)
+
+
+class Reviewer:
+    """Draws cards and reacts to keys until the session ends or the user quits."""
+
+    def __init__(self, session: Session, console: Console) -> None:
+        self.session = session
+        self.console = console
+        self.message = ""
+        self.keys: Keys | None = None
+
+    def run(self) -> int:
+        """Study until done; prints the summary. Returns the exit status (130 after Ctrl-C)."""
+        status, why = 0, ""
+        try:
+            with Keys(sys.stdin.fileno()) as keys:
+                self.keys = keys
+                why = self._loop()
+        except KeyboardInterrupt:
+            status, why = 130, "Interrupted; every answer so far is saved."
+        self._summary(why)
+        return status
+
+    def _loop(self) -> str:
+        from srs.session import StopReason
+
+        while True:
+            current = self.session.next()
+            if current is None:
+                reason = self.session.stop_reason
+                if reason is StopReason.MAX_CARDS:
+                    return "Card limit reached."
+                if reason is StopReason.TIME:
+                    return "Time limit reached."
+                return "Nothing more is due now."
+            if not self._study(current):
+                return "Session ended; every answer is saved."
+
+    # -- one card --------------------------------------------------------------------------------
+
+    def _study(self, current: Current) -> bool:
+        """Show one card until it is answered, skipped, undone, or the user quits (False)."""
+        from srs.model import CardKind
+
+        state = _CardState(current, time.monotonic(), message=self.message)
+        self.message = ""
+        if current.card.kind is CardKind.MCQ:
+            state.options = self.session.options(current.card)
+        self._draw(state)
+        assert self.keys is not None
+        while True:
+            key = self.keys.read()
+            state.message = ""
+            if key in ("", "q") and not self._is_letter(state, key):
+                return False
+            outcome = self._on_key(state, key)
+            if outcome == "next":
+                return True
+            self._draw(state)
+
+    def _is_letter(self, state: _CardState, key: str) -> bool:
+        """In a multiple-choice card, option letters win over command keys (e.g. `e`)."""
+        from srs.mcq import LETTERS
+
+        return (
+            bool(state.options)
+            and not state.revealed
+            and len(key) == 1
+            and key.lower() in LETTERS[: len(state.options)]
+        )
+
+    def _on_key(self, state: _CardState, key: str) -> str:
+        """Handle a key; 'next' when the card is done with, '' to redraw."""
+        from srs.errors import DeckError, SrsError
+        from srs.model import Grade
+
+        session, card = self.session, state.current.card
+        if self._is_letter(state, key) or (state.options and not state.revealed and key == ","):
+            state.typed += key.lower()
+            return ""
+        if key == "backspace":
+            state.typed = state.typed[:-1]
+            return ""
+        if key == "esc":
+            state.typed = ""
+            return ""
+        try:
+            if key in (" ", "\n"):
+                if not state.revealed:
+                    self._reveal(state)
+                    return ""
+                grade = state.result.suggested_grade if state.result else Grade.GOOD
+                return self._answer(state, grade)
+            if key in "1234" and len(key) == 1:
+                if not state.revealed:
+                    state.message = "Show the answer first (Space or Enter)."
+                    return ""
+                return self._answer(state, Grade(int(key)))
+            if key == "u":
+                kind, undone = session.undo()
+                self.message = f"Undid the {kind} of this card."
+                del undone
+                return "next"
+            if key == "s":
+                session.skip(card.id)
+                self.message = "Skipped the last card until tomorrow (u undoes)."
+                return "next"
+            if key == "!":
+                session.suspend(card.id)
+                self.message = "Suspended the last card (u undoes)."
+                return "next"
+            if key == "e":
+                return self._edit(state)
+            if key == "?":
+                self._help()
+                return ""
+        except DeckError as e:
+            state.message = "; ".join(str(p) for p in e.problems[:3])
+            return ""
+        except SrsError as e:
+            state.message = str(e)
+            return ""
+        if key:
+            state.message = "Unknown key; ? lists the keys."
+        return ""
+
+    def _reveal(self, state: _CardState) -> None:
+        from srs.mcq import check, parse_letters
+
+        if state.options and state.typed:
+            from srs.errors import SrsError
+
+            try:
+                chosen = parse_letters(state.typed, len(state.options))
+            except SrsError as e:
+                state.message = str(e)
+                return
+            state.result = check(state.options, chosen)
+        state.previews = {
+            grade: label
+            for grade, (_, label) in self.session.preview(state.current.card.id).items()
+        }
+        state.revealed = True
+
+    def _answer(self, state: _CardState, grade: Grade) -> str:
+        ms = int((time.monotonic() - state.shown_at) * 1000)
+        outcome = self.session.answer(state.current.card.id, grade, ms)
+        label = state.previews.get(grade, "")
+        self.message = f"Saved: {grade.name.title()}" + (f" ({label})" if label else "") + "."
+        del outcome
+        return "next"
+
+    def _edit(self, state: _CardState) -> str:
+        card = state.current.card
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        assert self.keys is not None
+        with self.keys.cooked():
+            try:
+                subprocess.run([*shlex.split(editor), f"+{card.line}", card.abs_path], check=False)
+            except OSError as e:
+                state.message = f"cannot run editor {editor!r}: {e.strerror or e}"
+                return ""
+        updated = self.session.reimport(card)
+        if updated is None:
+            self.message = "The edited card is no longer in its deck; going on."
+            return "next"
+        self.session.show_again(updated.id)
+        self.message = "Re-imported the edited file."
+        return "next"
+
+    def _help(self) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(show_header=False, box=None, padding=(0, 1))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for keys, what in HELP:
+            table.add_row(keys, what)
+        self._clear()
+        self.console.print(Text("Keys", style="bold"))
+        self.console.print(table)
+        self.console.print(Text("Press any key to go back to the card.", style="dim"))
+        assert self.keys is not None
+        if self.keys.read() == "":
+            raise KeyboardInterrupt
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def _clear(self) -> None:
+        if self.console.is_terminal:
+            self.console.clear()
+
+    def _draw(self, state: _CardState) -> None:
+        from rich.rule import Rule
+        from rich.text import Text
+
+        from srs.terminal import escape_text
+
+        card = state.current.card
+        console = self.console
+        self._clear()
+        crumbs = " › ".join(escape_text(part) for part in (card.deck, *card.context) if part)
+        console.print(Text(crumbs, style="bold cyan"))
+        console.print(self._status_line())
+        console.print(Rule(style="dim"))
+        console.print(_markdown(card.front))
+        if state.options:
+            console.print(_options(state))
+        if state.revealed:
+            console.print(Rule("answer", style="dim"))
+            if card.back.strip():
+                console.print(_markdown(card.back))
+            console.print(_buttons(state, console.width))
+        else:
+            console.print()
+            if state.options:
+                typed = ",".join(sorted(set(state.typed.replace(",", ""))))
+                console.print(Text(f"Your answer: {typed}_", style="bold"))
+                console.print(Text("letters + Enter · Enter alone shows · ? help", style="dim"))
+            else:
+                console.print(Text("Space show answer · ? help · q quit", style="dim"))
+        if state.message:
+            console.print(Text(escape_text(state.message), style="yellow"))
+        sys.stdout.flush()
+
+    def _status_line(self) -> Text:
+        from rich.text import Text
+
+        counts = self.session.counts()
+        number, total = self.session.position(counts)
+        secs = int(self.session.elapsed().total_seconds())
+        line = Text()
+        line.append(f"new {counts.new}", style="blue")
+        line.append(" · ")
+        line.append(f"learn {counts.learning}", style="red")
+        line.append(" · ")
+        line.append(f"due {counts.review}", style="green")
+        line.append(f"  {number}/{total}  {secs // 60}:{secs % 60:02d}", style="dim")
+        return line
+
+    def _summary(self, why: str) -> None:
+        from srs.errors import SrsError
+
+        try:
+            summary = self.session.summary()
+        except SrsError as e:  # pragma: no cover - the collection vanished under us
+            self.console.print(f"Cannot compute the summary: {e}")
+            return
+        self._clear()
+        self.console.print(render_summary(summary, why, self.session))
+        sys.stdout.flush()
+
+
+def _markdown(text: str) -> RenderableType:
+    from rich.markdown import Markdown
+
+    from srs.terminal import escape_text
+
+    return Markdown(escape_text(text), hyperlinks=False)
+
+
+def _options(state: _CardState) -> RenderableType:
+    from rich.text import Text
+
+    from srs.terminal import escape_text
+
+    out = Text()
+    marks = {"hit": ("✓", "bold green"), "missed": ("✓", "green"), "wrong": ("✗", "bold red")}
+    for item in state.options:
+        verdict = state.result.verdict(item) if state.result else "ok"
+        mark, style = marks.get(verdict, (" ", ""))
+        if state.revealed and not state.result and item.option.correct:
+            mark, style = "✓", "green"
+        out.append(f"{mark} {item.letter}) ", style=style or "bold")
+        out.append(escape_text(item.option.text), style=style)
+        if state.revealed:
+            note = {"hit": "  right", "missed": "  missed", "wrong": "  wrong"}.get(verdict, "")
+            out.append(note, style=style)
+            if item.option.rationale and not item.option.correct:
+                out.append("\n     " + escape_text(item.option.rationale), style="dim")
+        out.append("\n")
+    if state.result is not None:
+        verdict_text = "Correct." if state.result.is_correct else "Not quite."
+        out.append(verdict_text, style="bold green" if state.result.is_correct else "bold red")
+    return out
+
+
+def _buttons(state: _CardState, width: int) -> RenderableType:
+    from rich.text import Text
+
+    from srs.model import Grade
+
+    styles = {Grade.AGAIN: "red", Grade.HARD: "yellow", Grade.GOOD: "green", Grade.EASY: "blue"}
+    suggested = state.result.suggested_grade if state.result else Grade.GOOD
+    out = Text()
+    for grade in Grade:
+        label = state.previews.get(grade, "")
+        if grade is Grade.GOOD and width < NARROW:
+            out.rstrip()
+            out.append("\n")  # two buttons a line, so no button is split on a narrow screen
+        out.append(f"{int(grade)} ", style="bold")
+        out.append(grade.name.title(), style=styles[grade])
+        out.append(f" {label}   " if label else "   ")
+    out.rstrip()
+    hint = "Enter accepts" if state.result else "Space/Enter ="
+    out.append(f"\n{hint} {suggested.name.title()}", style="dim")
+    if state.result:
+        out.append(" (suggested) · 1-4 override", style="dim")
+    return out
+
+
+def render_summary(summary: Summary, why: str, session: Session) -> RenderableType:
+    """The end-of-session report as rich text (deck text escaped)."""
+    from rich.text import Text
+
+    from srs.model import Grade
+    from srs.terminal import escape_text
+
+    out = Text()
+    out.append(why + "\n", style="bold")
+    if summary.answers == 0:
+        out.append("No cards studied in this session.\n")
+    else:
+        secs = int(summary.seconds)
+        pace = summary.pace or 0.0
+        out.append(
+            f"Studied {summary.cards} card{'s' if summary.cards != 1 else ''}"
+            f" ({summary.answers} answers: {summary.new} new, {summary.learning} learning,"
+            f" {summary.review} review) in {secs // 60}:{secs % 60:02d}, {pace:.0f} s/answer\n"
+        )
+        out.append(" · ".join(f"{g.name.title()} {summary.share(g):.0%}" for g in Grade) + "\n")
+        if summary.retention is not None:
+            out.append(
+                f"Retention {summary.retention:.0%}"
+                f" ({summary.review_passed} of {summary.review} reviews not Again)\n"
+            )
+    if summary.new_leeches:
+        out.append("New leeches (rewrite or split them):\n", style="bold red")
+        for brief in summary.new_leeches:
+            out.append(f"  {escape_text(brief.source)}  {escape_text(brief.front)[:60]}\n")
+    left = summary.left
+    if left.total:
+        out.append(
+            f"Still due now: {left.new} new, {left.learning} learning, {left.review} review\n"
+        )
+    if summary.learning_later:
+        at = summary.next_learning_at
+        when = at.astimezone(session.col.zone).strftime("%H:%M") if at else "later"
+        out.append(f"Learning cards due later today: {summary.learning_later} (next at {when})\n")
+    out.append(f"Due tomorrow: {summary.due_tomorrow}\n")
+    peak = max((n for _, n in summary.forecast), default=0) or 1
+    out.append("Next 7 days:\n")
+    for day, n in summary.forecast:
+        bar = "█" * max(round(12 * n / peak), 1 if n else 0)
+        out.append(f"  {day:%a %m-%d} {n:>4} {bar}\n")
+    if summary.again:
+        out.append("Answered Again (rewrite them?):\n", style="bold")
+        for brief in summary.again:
+            out.append(f"  {escape_text(brief.source)}  {escape_text(brief.front)[:60]}\n")
+    out.rstrip()
+    return out

@@ -1,0 +1,478 @@
+"""A study session: which card comes next, limits, an undo stack, and the end-of-session figures.
+
+The terminal reviewer (`srs.cli.review`) is a thin screen over this; any other front end (a GUI,
+a test) can drive the same session. Every action goes through the collection, which commits it
+at once, so a session holds no unsaved state: killing the process loses nothing answered.
+
+Time comes from the caller (`now`), so tests and `--now` can pin it; the session itself never
+reads the clock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
+
+from srs.collection import AnswerOutcome, Collection, Parsed
+from srs.dates import day_start, from_ms, to_ms
+from srs.errors import CardNotFound, DeckError, SrsError
+from srs.importer import ImportReport
+from srs.mcq import Lettered, lettered
+from srs.model import Grade, SchedulingState
+from srs.queue import QueueCounts, QueueFilter
+from srs.views import CardView
+
+__all__ = [
+    "AgainCard",
+    "Current",
+    "Limits",
+    "Session",
+    "StopReason",
+    "Summary",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Caps for one session (None = no cap beyond the deck's daily limits)."""
+
+    max_cards: int | None = None  # answers in this session
+    max_new: int | None = None  # new cards introduced in this session
+    minutes: float | None = None  # wall-clock minutes; checked between cards
+
+
+class StopReason(StrEnum):
+    """Why `Session.next` returned no card."""
+
+    EMPTY = "empty"  # nothing due now (nor within the learn-ahead limit)
+    MAX_CARDS = "max-cards"
+    TIME = "time"
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    """The card to show next and the queue bucket it came from ('new', 'learning', 'review')."""
+
+    card: CardView
+    bucket: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Action:
+    """One undoable step: an answer (its review row) or a skip/suspend (the card's flags before)."""
+
+    kind: str  # "answer" | "skip" | "suspend"
+    card_id: str
+    review_id: int | None = None
+    before: dict[str, object] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgainCard:
+    """A card answered Again in the session, with where to rewrite it."""
+
+    id: str
+    source: str  # path:line
+    front: str  # first line of the prompt
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The end-of-session figures (all counted in SQL from this session's review rows)."""
+
+    answers: int
+    cards: int  # distinct cards answered
+    new: int  # answers by the card's state before answering
+    learning: int  # learning + relearning
+    review: int
+    seconds: float  # wall-clock length of the session
+    answer_ms: int  # time recorded in the review log (capped per answer)
+    grades: dict[Grade, int]
+    review_passed: int  # review answers not graded Again
+    new_leeches: tuple[AgainCard, ...]
+    again: tuple[AgainCard, ...]
+    due_tomorrow: int
+    forecast: tuple[tuple[date, int], ...]  # the next 7 scheduler days
+    learning_later: int  # learning cards due later today, beyond the learn-ahead limit
+    next_learning_at: datetime | None
+    left: QueueCounts  # still due now (new cards within the limits), e.g. after quitting
+
+    @property
+    def retention(self) -> float | None:
+        """Share of review answers not graded Again (None without review answers)."""
+        return self.review_passed / self.review if self.review else None
+
+    @property
+    def pace(self) -> float | None:
+        """Seconds per answer over the session's wall-clock time."""
+        return self.seconds / self.answers if self.answers else None
+
+    def share(self, grade: Grade) -> float:
+        return self.grades.get(grade, 0) / self.answers if self.answers else 0.0
+
+
+@dataclass
+class Session:
+    """One review session over a collection, a filter and limits."""
+
+    col: Collection
+    now: Callable[[], datetime]
+    flt: QueueFilter = field(default_factory=QueueFilter)
+    limits: Limits = field(default_factory=Limits)
+    started_at: datetime = field(init=False)
+    stop_reason: StopReason | None = field(init=False, default=None)
+    _actions: list[_Action] = field(init=False, default_factory=list)
+    _reviews: list[int] = field(init=False, default_factory=list)
+    _forced: str | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.started_at = self.now()
+        self.col.queue(self.started_at, self.flt, limit=0)  # raises DeckNotFound early
+
+    # -- figures for the header ----------------------------------------------------------------
+
+    @property
+    def answered(self) -> int:
+        """Answers given in this session (undone ones do not count)."""
+        return len(self._reviews)
+
+    def elapsed(self) -> timedelta:
+        return self.now() - self.started_at
+
+    def new_studied(self) -> int:
+        """New cards introduced in this session."""
+        row = self.col.store.execute(
+            "SELECT COUNT(*) FROM reviews WHERE state_before = 'new'"
+            " AND id IN (SELECT value FROM json_each(?))",
+            (json.dumps(self._reviews),),
+        ).fetchone()
+        return int(row[0])
+
+    def _new_left(self) -> int | None:
+        if self.limits.max_new is None:
+            return None
+        return max(self.limits.max_new - self.new_studied(), 0)
+
+    def counts(self) -> QueueCounts:
+        """New / learning / due left now, with the session's new-card cap applied."""
+        now = self.now()
+        counts = self.col.counts(now, self.flt)
+        # Anki counts a re-queued learning card as soon as it is within the learn-ahead limit.
+        soon = self._learning_ahead_count(now)
+        if soon:
+            counts = QueueCounts(counts.new, counts.learning + soon, counts.review)
+        new_left = self._new_left()
+        if new_left is not None and counts.new > new_left:
+            counts = QueueCounts(new_left, counts.learning, counts.review)
+        return counts
+
+    def position(self, counts: QueueCounts) -> tuple[int, int]:
+        """(this card's number, cards in the session so far plus those left)."""
+        total = self.answered + max(counts.total, 1)
+        if self.limits.max_cards is not None:
+            total = min(total, self.limits.max_cards)
+        return self.answered + 1, total
+
+    # -- choosing the next card ------------------------------------------------------------------
+
+    def next(self) -> Current | None:
+        """The card to show now, or None (with `stop_reason` set) when the session is over."""
+        self.stop_reason = None
+        if self._forced is not None:
+            forced, self._forced = self._forced, None
+            current = self._studyable(forced)
+            if current is not None:
+                return current
+        limits = self.limits
+        if limits.max_cards is not None and self.answered >= limits.max_cards:
+            self.stop_reason = StopReason.MAX_CARDS
+            return None
+        if limits.minutes is not None and self.elapsed() >= timedelta(minutes=limits.minutes):
+            self.stop_reason = StopReason.TIME
+            return None
+        now = self.now()
+        queue = self.col.queue(now, self.flt, limit=1)
+        if queue and queue[0][1] == "new" and self._new_left() == 0:
+            queue = [item for item in self.col.queue(now, self.flt) if item[1] != "new"][:1]
+            if not queue:
+                queue = [(card_id, "learning") for card_id in self._learn_ahead(now)]
+        if not queue:
+            self.stop_reason = StopReason.EMPTY
+            return None
+        card_id, bucket = queue[0]
+        return Current(self.col.card(card_id), bucket)
+
+    def _ahead_sql(self, now: datetime, *, due_too: bool) -> tuple[str, dict[str, object]]:
+        """Learning cards due within the learn-ahead limit (`due_too`: also those due now)."""
+        where, params = self.flt.sql()
+        minutes = self.col.options(self.flt.deck).learn_ahead_minutes
+        today = self.col.moment(now).today.toordinal()
+        where += (
+            " AND c.due_at IS NOT NULL AND (:due_too OR c.due_at > :now_ms) AND c.due_at <= :ahead"
+            " AND (c.buried_until IS NULL OR c.buried_until <= :today)"
+        )
+        ahead = to_ms(now + timedelta(minutes=minutes))
+        return where, params | {
+            "now_ms": to_ms(now),
+            "ahead": ahead,
+            "today": today,
+            "due_too": int(due_too),
+        }
+
+    def _learning_ahead_count(self, now: datetime) -> int:
+        where, params = self._ahead_sql(now, due_too=False)
+        row = self.col.store.execute(f"SELECT COUNT(*) FROM cards c WHERE {where}", params)
+        return int(row.fetchone()[0])
+
+    def _learn_ahead(self, now: datetime) -> list[str]:
+        """Learning cards due within the learn-ahead limit (when only capped new cards are left)."""
+        where, params = self._ahead_sql(now, due_too=True)
+        rows = self.col.store.execute(
+            f"SELECT c.id FROM cards c WHERE {where} ORDER BY c.due_at LIMIT 1", params
+        )
+        return [row[0] for row in rows]
+
+    def _studyable(self, card_id: str) -> Current | None:
+        try:
+            card = self.col.card(card_id)
+        except CardNotFound:
+            return None
+        today = self.col.moment(self.now()).today
+        if card.suspended or card.orphaned or (card.buried_until and card.buried_until > today):
+            return None
+        bucket = card.scheduling.state.value
+        return Current(card, "learning" if bucket == "relearning" else bucket)
+
+    # -- acting on the current card --------------------------------------------------------------
+
+    def preview(self, card_id: str) -> dict[Grade, tuple[SchedulingState, str]]:
+        """The interval label each grade would give now (the answer buttons)."""
+        return self.col.preview(card_id, self.now())
+
+    def options(self, card: CardView) -> tuple[Lettered, ...]:
+        """A multiple-choice card's options in today's shuffled order, lettered."""
+        return lettered(card.id, card.options, self.col.moment(self.now()).today)
+
+    def answer(self, card_id: str, grade: Grade, duration_ms: int) -> AnswerOutcome:
+        """Record an answer (committed before this returns)."""
+        outcome = self.col.answer(card_id, grade, self.now(), duration_ms)
+        self._reviews.append(outcome.review_id)
+        self._actions.append(_Action("answer", outcome.card.id, review_id=outcome.review_id))
+        return outcome
+
+    def skip(self, card_id: str) -> CardView:
+        """Bury the card until tomorrow (undoable within the session)."""
+        before = self.col.store.card_snapshot(card_id)
+        card = self.col.bury(card_id, self.now())
+        self._actions.append(_Action("skip", card.id, before=before))
+        return card
+
+    def suspend(self, card_id: str) -> CardView:
+        """Suspend the card (undoable within the session)."""
+        before = self.col.store.card_snapshot(card_id)
+        card = self.col.set_suspended(card_id, True)
+        self._actions.append(_Action("suspend", card.id, before=before))
+        return card
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._actions)
+
+    def undo(self) -> tuple[str, CardView]:
+        """Take back the latest answer, skip or suspend of this session; the card is shown next.
+
+        Returns what was undone ("answer", "skip", "suspend") and the card as restored.
+        """
+        if not self._actions:
+            raise SrsError("nothing to undo in this session")
+        action = self._actions[-1]
+        if action.kind == "answer":
+            assert action.review_id is not None
+            card = self.col.undo(action.review_id)
+            self._reviews.remove(action.review_id)
+        else:
+            assert action.before is not None
+            with self.col.store.transaction():
+                self.col.store.restore_snapshot(action.card_id, dict(action.before))
+            card = self.col.card(action.card_id)
+        self._actions.pop()
+        self._forced = card.id
+        return action.kind, card
+
+    def show_again(self, card_id: str) -> None:
+        """Make `next` return this card (if still studyable), e.g. after editing it."""
+        self._forced = card_id
+
+    # -- editing ------------------------------------------------------------------------------
+
+    def reimport(self, card: CardView) -> CardView | None:
+        """Re-read the card's deck file after an edit; the updated card, or None if it is gone.
+
+        DeckError (with every problem) when the edited file no longer parses; nothing is written
+        then. The file is re-read under the deck name it was first imported with, so a file that
+        came from a folder import keeps its folder-based deck name.
+        """
+        row = self.col.store.execute(
+            "SELECT ordinal, kind FROM cards WHERE id = ?", (card.id,)
+        ).fetchone()
+        report = self._import_file(card)
+        try:
+            updated = self.col.card(card.id)
+        except CardNotFound:
+            updated = None
+        if updated is None or updated.orphaned:
+            new_note = dict(report.relinks).get(card.note_id)
+            found = self.col.store.execute(
+                "SELECT id FROM cards WHERE note_id = ? AND kind = ? AND ordinal = ?",
+                (new_note, row["kind"], row["ordinal"]),
+            ).fetchone()
+            if found is None:
+                return None
+            updated = self.col.card(found[0])
+            if updated.id != card.id:
+                self._actions = [
+                    _Action(a.kind, updated.id, a.review_id, a.before)
+                    if a.card_id == card.id
+                    else a
+                    for a in self._actions
+                ]
+        return None if updated.orphaned else updated
+
+    def _import_file(self, card: CardView) -> ImportReport:
+        from srs.collection import read_decks
+        from srs.discover import DeckFile
+        from srs.importer import absolute, sync
+        from srs.parser import check_duplicates, parse_file
+
+        path = Path(card.path)
+        if not path.is_file():
+            # Let the normal reader produce its "no such file" problem.
+            read_decks([path])
+        stem_parts = PurePosixPath(path.as_posix()).with_suffix("").parts
+        deck_parts = tuple(card.deck.split("/"))
+        folder_deck = (
+            len(deck_parts) <= len(stem_parts) and stem_parts[-len(deck_parts) :] == deck_parts
+        )
+        default_deck = card.deck if folder_deck else path.stem
+        deck_file = DeckFile(path, path.as_posix(), default_deck)
+        parsed_deck = parse_file(deck_file)
+        errors, _ = check_duplicates([parsed_deck])
+        hard = [p for p in errors if not p.warning]
+        if hard:
+            raise DeckError(hard)
+        parsed = Parsed([parsed_deck], {deck_file.display: absolute(path)}, [], [])
+        return sync(self.col.store, parsed.decks, parsed.abs_paths, [], to_ms(self.now()))
+
+    # -- the end ------------------------------------------------------------------------------
+
+    def summary(self) -> Summary:
+        """The figures shown when the session ends."""
+        store = self.col.store
+        ids = json.dumps(self._reviews)
+        row = store.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT card_id),"
+            " COALESCE(SUM(state_before = 'new'), 0),"
+            " COALESCE(SUM(state_before IN ('learning', 'relearning')), 0),"
+            " COALESCE(SUM(state_before = 'review'), 0),"
+            " COALESCE(SUM(state_before = 'review' AND grade != 1), 0),"
+            " COALESCE(SUM(duration_ms), 0)"
+            " FROM reviews WHERE id IN (SELECT value FROM json_each(?))",
+            (ids,),
+        ).fetchone()
+        grades = {
+            Grade(g): n
+            for g, n in store.execute(
+                "SELECT grade, COUNT(*) FROM reviews WHERE id IN (SELECT value FROM json_each(?))"
+                " GROUP BY grade",
+                (ids,),
+            )
+        }
+        leech_ids = [
+            r[0]
+            for r in store.execute(
+                "SELECT DISTINCT card_id FROM reviews WHERE id IN (SELECT value FROM json_each(?))"
+                " AND json_extract(after, '$.leech') = 1"
+                " AND COALESCE(json_extract(before, '$.leech'), 0) = 0",
+                (ids,),
+            )
+        ]
+        again_ids = [
+            r[0]
+            for r in store.execute(
+                "SELECT card_id FROM reviews WHERE id IN (SELECT value FROM json_each(?))"
+                " AND grade = 1 GROUP BY card_id ORDER BY MIN(id)",
+                (ids,),
+            )
+        ]
+        now = self.now()
+        forecast = self._forecast(now)
+        later, next_at = self._learning_later(now)
+        return Summary(
+            answers=int(row[0]),
+            cards=int(row[1]),
+            new=int(row[2]),
+            learning=int(row[3]),
+            review=int(row[4]),
+            seconds=(now - self.started_at).total_seconds(),
+            answer_ms=int(row[6]),
+            grades=grades,
+            review_passed=int(row[5]),
+            new_leeches=tuple(self._brief(i) for i in leech_ids),
+            again=tuple(self._brief(i) for i in again_ids),
+            due_tomorrow=forecast[0][1],
+            forecast=forecast,
+            learning_later=later,
+            next_learning_at=next_at,
+            left=self.counts(),
+        )
+
+    def _brief(self, card_id: str) -> AgainCard:
+        card = self.col.card(card_id)
+        lines = card.front.strip().splitlines()
+        return AgainCard(card.id, card.source, lines[0] if lines else "")
+
+    def _day_start_ms(self, day: date) -> int:
+        return to_ms(day_start(day, self.col.zone, self.col.day_starts_at))
+
+    def _forecast(self, now: datetime) -> tuple[tuple[date, int], ...]:
+        """Cards due on each of the next 7 days (intraday learning due today is not counted)."""
+        today = self.col.moment(now).today
+        days = [today + timedelta(days=i) for i in range(1, 8)]
+        where, params = self.flt.sql()
+        sums = []
+        for i, day in enumerate(days):
+            params |= {
+                f"d{i}": day.toordinal(),
+                f"s{i}": self._day_start_ms(day),
+                f"e{i}": self._day_start_ms(day + timedelta(days=1)),
+            }
+            # Day 1 also gets the day-based cards left over from today (overdue reviews).
+            on_day = "<=" if i == 0 else "="
+            sums.append(
+                f"COALESCE(SUM(c.due_day {on_day} :d{i} AND c.state != 'new'"
+                f" OR c.due_at >= :s{i} AND c.due_at < :e{i}), 0)"
+            )
+        row = self.col.store.execute(
+            f"SELECT {', '.join(sums)} FROM cards c WHERE {where}", params
+        ).fetchone()
+        return tuple((day, int(row[i])) for i, day in enumerate(days))
+
+    def _learning_later(self, now: datetime) -> tuple[int, datetime | None]:
+        """Learning cards due later today but beyond the learn-ahead limit (Anki stops there)."""
+        at = self.col.moment(now)
+        minutes = self.col.options(self.flt.deck).learn_ahead_minutes
+        where, params = self.flt.sql()
+        row = self.col.store.execute(
+            f"SELECT COUNT(*), MIN(c.due_at) FROM cards c WHERE {where} AND c.due_at > :ahead"
+            " AND c.due_at < :rollover",
+            params
+            | {
+                "ahead": to_ms(now + timedelta(minutes=minutes)),
+                "rollover": to_ms(at.next_day_at),
+            },
+        ).fetchone()
+        return int(row[0]), (from_ms(row[1]) if row[1] is not None else None)
