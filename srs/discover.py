@@ -1,8 +1,9 @@
 """Turn the paths a user typed into the deck files to read, in a deterministic order.
 
 Folders are walked recursively for `*.md` files (sorted by relative path, hidden entries
-such as `.git` skipped). Symbolic links that leave the folder being walked are skipped with a
-warning and links to folders are not followed, so a hostile tree can neither hang the walk
+such as `.git` skipped). Symbolic links inside a walked folder are not followed (their targets
+inside it are read under their real names; links that lead outside are skipped with a
+warning), so a hostile tree can neither hang the walk
 (link loops) nor pull in files from elsewhere. A file named explicitly is read
 whatever its suffix: the user asked for it.
 
@@ -87,8 +88,9 @@ def _walk(
 ) -> None:
     """Depth-first walk of `root` in sorted order, staying inside it.
 
-    Links to folders are not followed: inside the root their files are read through the
-    real folder anyway, and not following them makes link loops impossible.
+    Links are not followed: a link leading inside the root names a file or folder that is
+    read under its real name anyway (and not following links makes loops impossible); a
+    link leading outside is skipped with a warning.
     """
     try:
         real_root = root.resolve(strict=True)
@@ -133,14 +135,15 @@ def _walk(
                         )
                     )
                     continue
+                # Inside the root, the target is read under its real name; reading it
+                # through the link too would make its cards' path depend on sort order.
+                continue
             try:
                 is_dir = entry.is_dir()
                 is_file = entry.is_file()
             except OSError:
                 continue
             if is_dir:
-                if is_link:
-                    continue
                 real = path.resolve()
                 if real not in visited:  # belt and braces: bind mounts can loop too
                     visited.add(real)

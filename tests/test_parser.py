@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,8 @@ def test_h1_is_a_title_never_a_card() -> None:
 
 def test_heading_with_empty_body_or_markers_is_a_section() -> None:
     found = notes(
-        "# Deck\n## Empty section\n## Section\nQ: q1\nA: a1\n### Sub\nx :: y\n## Later\nQ: q2\nA: a2\n"
+        "# Deck\n## Empty section\n## Section\nQ: q1\nA: a1\n"
+        "### Sub\nx :: y\n## Later\nQ: q2\nA: a2\n"
     )
     assert [(n.front, n.context) for n in found] == [
         ("q1", ("Deck", "Section")),
@@ -440,7 +442,8 @@ def test_sample_deck_file() -> None:
         (
             "Q: a\nA: b\n<!-- id: has space -->\n",
             [
-                "deck.md:3: invalid id 'has space': use up to 100 letters, digits, '.', '_', '-', '/'"
+                "deck.md:3: invalid id 'has space': "
+                "use up to 100 letters, digits, '.', '_', '-', '/'"
             ],
         ),
         (
@@ -703,7 +706,6 @@ def test_large_file_parses() -> None:
     ],
 )
 def test_hostile_lines_are_handled(text: str) -> None:
-    try:
-        parse(text)
-    except DeckError:
-        pass
+    """Linear-time scanning: these return quickly with a deck or a DeckError, nothing else."""
+    with contextlib.suppress(DeckError):
+        assert parse(text).notes
