@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 import pytest
@@ -709,3 +710,16 @@ def test_hostile_lines_are_handled(text: str) -> None:
     """Linear-time scanning: these return quickly with a deck or a DeckError, nothing else."""
     with contextlib.suppress(DeckError):
         assert parse(text).notes
+
+
+def test_docs_examples_parse() -> None:
+    """Every Markdown example in docs/deck-format.md is a valid deck (arrows are annotations)."""
+    doc = (Path(__file__).parent.parent / "docs" / "deck-format.md").read_text()
+    blocks = re.findall(r"```markdown\n(.*?)\n```\n", doc, re.S)
+    assert len(blocks) >= 6
+    counts = []
+    for block in blocks:
+        parsed = parse(re.sub(r" +<- .*", "", block))
+        assert parsed.warnings == ()
+        counts.append(sum(len(n.cards) for n in parsed.notes))
+    assert counts[:7] == [7, 1, 1, 3, 3, 1, 2]
