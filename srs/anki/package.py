@@ -23,6 +23,7 @@ grow with the collection (apart from one set of used ids, needed to keep ids uni
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -34,6 +35,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +66,6 @@ _BATCH = 1000
 _ID_BASE = 1_500_000_000_000
 _ID_SPAN = 200_000_000_000
 
-_GUID_ALPHABET = (
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
-)
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -136,12 +135,15 @@ def export_apkg(
     not fit its note type, or an unwritable output.
     """
     out = Path(out)
+    tmp_out: Path | None = None
     try:
         with tempfile.TemporaryDirectory(prefix="srs-apkg-") as workdir:
-            work = Path(workdir)
-            zip_tmp = work / "package.zip"
-            with zipfile.ZipFile(zip_tmp, "w", zipfile.ZIP_STORED) as archive:
-                writer = _Writer(work / COLLECTION_MEMBER, archive, now, zone, day_starts_at)
+            db_path = Path(workdir) / COLLECTION_MEMBER
+            # The zip is built next to `out` so that the final rename is atomic.
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+            tmp_out = Path(tmp_name)
+            with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
+                writer = _Writer(db_path, archive, now, zone, day_starts_at)
                 try:
                     for item in notes:
                         writer.add(item, with_scheduling)
@@ -149,29 +151,17 @@ def export_apkg(
                 finally:
                     writer.close()
                 archive.write(
-                    work / COLLECTION_MEMBER,
-                    COLLECTION_MEMBER,
-                    compress_type=zipfile.ZIP_DEFLATED,
-                    compresslevel=1,
+                    db_path, COLLECTION_MEMBER, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1
                 )
                 archive.writestr("media", json.dumps(writer.media_map))
-            _replace(zip_tmp, out)
+            os.replace(tmp_out, out)
+            tmp_out = None
     except OSError as exc:
         raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
+    finally:
+        if tmp_out is not None:
+            tmp_out.unlink(missing_ok=True)
     return writer.summary()
-
-
-def _replace(src: Path, out: Path) -> None:
-    # Copy next to the target first so the final rename is atomic on the same filesystem.
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as dst, src.open("rb") as source:
-            while chunk := source.read(1 << 20):
-                dst.write(chunk)
-        os.replace(tmp_name, out)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 def stable_id(namespace: str, key: str) -> int:
@@ -181,13 +171,12 @@ def stable_id(namespace: str, key: str) -> int:
 
 
 def note_guid(note_id: str) -> str:
-    """Anki GUID for an srs note id: base-91 of a hash of the id, never of the content."""
-    number = int.from_bytes(hashlib.sha256(f"srs-note:{note_id}".encode()).digest()[:8], "big")
-    chars = []
-    while number:
-        number, rem = divmod(number, len(_GUID_ALPHABET))
-        chars.append(_GUID_ALPHABET[rem])
-    return "".join(reversed(chars)) or _GUID_ALPHABET[0]
+    """Anki GUID for an srs note id: 72 bits of a hash of the id, never of the content.
+
+    Changing this function would turn every re-import into duplicates: do not.
+    """
+    digest = hashlib.sha256(f"srs-note:{note_id}".encode()).digest()[:9]
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 def anki_deck_name(deck: str) -> str:
@@ -198,16 +187,22 @@ def anki_deck_name(deck: str) -> str:
 
 def anki_tags(note: Note) -> list[str]:
     """The note's Anki tags: `/` becomes `::`, spaces `_`; the exam domain becomes a tag."""
+    return list(_anki_tags(note.tags, note.domain))
+
+
+@lru_cache(maxsize=4096)
+def _anki_tags(note_tags: tuple[str, ...], note_domain: str | None) -> tuple[str, ...]:
+    # Cached: most notes of a deck share their tags and domain.
     tags: list[str] = []
-    for tag in note.tags:
+    for tag in note_tags:
         cleaned = _tag(tag.replace("/", "::"))
         if cleaned:
             tags.append(cleaned)
-    if note.domain and note.domain.strip():
-        domain = _tag(note.domain.replace(":", " ").replace("/", " "))
+    if note_domain and note_domain.strip():
+        domain = _tag(note_domain.replace(":", " ").replace("/", " "))
         if domain:
             tags.append(f"domain::{domain}")
-    return list(dict.fromkeys(tags))
+    return tuple(dict.fromkeys(tags))
 
 
 def _tag(text: str) -> str:
@@ -231,6 +226,7 @@ class _Writer:
         # Anki keeps the creation offset in minutes *west* of UTC.
         self.creation_offset = -int(offset.total_seconds() // 60) if offset else 0
         self.rollover = rollover
+        self.zone = zone
         self.db = sqlite3.connect(db_path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
@@ -242,11 +238,13 @@ class _Writer:
         self.media_map: dict[str, str] = {}
         self.used_ids: set[int] = set()
         self.used_revlog_ids: set[int] = set()
-        self.decks: dict[str, int] = {}
+        self.decks: dict[str, int] = {}  # Anki deck name -> id
+        self.deck_ids: dict[str, int] = {}  # srs deck name -> id
         self.note_rows: list[tuple[Any, ...]] = []
         self.card_rows: list[tuple[Any, ...]] = []
         self.revlog_rows: list[tuple[Any, ...]] = []
-        self.counts = {"notes": 0, "cards": 0, "reviews": 0}
+        self.notes = self.cards = self.reviews = 0
+        self.mod = int(self.now.timestamp())
         self.next_pos = 0
 
     # -- rows ---------------------------------------------------------------------------
@@ -256,9 +254,12 @@ class _Writer:
         notetype = for_kind(note.kind)
         fields = self._fields(item, notetype)
         nid = self._unique(stable_id("note", note.id))
-        sort_text = html.unescape(_TAG_RE.sub("", fields[0])).strip()
+        sort_text = _TAG_RE.sub("", fields[0])
+        if "&" in sort_text:
+            sort_text = html.unescape(sort_text)
+        sort_text = sort_text.strip()
         csum = int(hashlib.sha1(sort_text.encode()).hexdigest()[:8], 16)
-        tags = anki_tags(note)
+        tags = _anki_tags(note.tags, note.domain)
         self.note_rows.append(
             (
                 nid,
@@ -274,26 +275,26 @@ class _Writer:
                 "",
             )
         )
-        self.counts["notes"] += 1
-        did = self._deck(anki_deck_name(note.deck))
-        mod = int(self.now.timestamp())
+        self.notes += 1
+        did = self.deck_ids.get(note.deck)
+        if did is None:
+            did = self.deck_ids[note.deck] = self._deck(anki_deck_name(note.deck))
+        card_rows = self.card_rows
         for card in item.cards:
-            self._check_ordinal(note, notetype, card.spec)
-            cid = self._unique(stable_id("card", card.spec.id))
+            spec = card.spec
+            self._check_ordinal(note, notetype, spec)
+            cid = self._unique(stable_id("card", spec.id))
             if with_scheduling:
                 columns = self._schedule(card)
             else:
                 columns = (0, 0, card.position, 0, 0, 0, 0, 0)
-            self.next_pos = max(self.next_pos, card.position + 1)
-            self.card_rows.append(
-                (cid, nid, did, card.spec.ordinal, mod, -1, *columns, 0, 0, 0, "{}")
-            )
-            self.counts["cards"] += 1
-            if with_scheduling:
-                for review in card.reviews:
-                    self.revlog_rows.append(self._revlog(cid, review))
-                    self.counts["reviews"] += 1
-        if len(self.card_rows) >= _BATCH or len(self.revlog_rows) >= _BATCH:
+            if card.position >= self.next_pos:
+                self.next_pos = card.position + 1
+            card_rows.append((cid, nid, did, spec.ordinal, self.mod, -1, *columns, 0, 0, 0, "{}"))
+            if with_scheduling and card.reviews:
+                self._add_reviews(cid, card.reviews)
+        self.cards += len(item.cards)
+        if len(card_rows) >= _BATCH or len(self.revlog_rows) >= _BATCH:
             self._flush()
 
     def _unique(self, wanted: int) -> int:
@@ -319,12 +320,17 @@ class _Writer:
             ctype, queue, due = 0, 0, card.position
         elif s.state in (CardState.LEARNING, CardState.RELEARNING):
             ctype = 1 if s.state is CardState.LEARNING else 3
-            due_at = s.due_at
-            if due_at is None and s.due_day is not None:
-                ctype, queue, due = ctype, 3, self._day_index(s.due_day)
+            if s.due_at is not None:
+                due_day = scheduler_date(s.due_at, self.zone, self.rollover)
+                if due_day > self.today:
+                    # Anki keeps a step that crosses the day boundary as a day number.
+                    queue, due = 3, self._day_index(due_day)
+                else:
+                    queue, due = 1, int(s.due_at.timestamp())
+            elif s.due_day is not None:
+                queue, due = 3, self._day_index(s.due_day)
             else:
-                instant = (due_at or self.now).astimezone(UTC)
-                queue, due = 1, int(instant.timestamp())
+                queue, due = 1, int(self.now.timestamp())
         else:
             ctype, queue = 2, 2
             due = self._day_index(s.due_day or self.today)
@@ -336,22 +342,29 @@ class _Writer:
         # crt is the start of today's scheduler day, so today is day 0.
         return (day - self.today).days
 
-    def _revlog(self, cid: int, review: ExportReview) -> tuple[int, ...]:
-        rid = to_ms(review.reviewed_at)
-        while rid in self.used_revlog_ids:
-            rid += 1
-        self.used_revlog_ids.add(rid)
-        return (
-            rid,
-            cid,
-            -1,
-            int(review.grade),
-            review.interval_after,
-            review.interval_before,
-            review.ease_after,
-            max(0, review.duration_ms),
-            int(review.kind),
-        )
+    def _add_reviews(self, cid: int, reviews: tuple[ExportReview, ...]) -> None:
+        used = self.used_revlog_ids
+        rows = self.revlog_rows
+        for review in reviews:
+            # The id is the answer time in ms (Anki shows it as such); bump on a clash.
+            rid = int(review.reviewed_at.timestamp() * 1000)
+            while rid in used:
+                rid += 1
+            used.add(rid)
+            rows.append(
+                (
+                    rid,
+                    cid,
+                    -1,
+                    int(review.grade),
+                    review.interval_after,
+                    review.interval_before,
+                    review.ease_after,
+                    max(0, review.duration_ms),
+                    int(review.kind),
+                )
+            )
+        self.reviews += len(reviews)
 
     def _deck(self, name: str) -> int:
         did = self.decks.get(name)
@@ -487,10 +500,7 @@ class _Writer:
 
     def summary(self) -> ExportSummary:
         return ExportSummary(
-            notes=self.counts["notes"],
-            cards=self.counts["cards"],
-            media=len(self.media_map),
-            reviews=self.counts["reviews"],
+            notes=self.notes, cards=self.cards, media=len(self.media_map), reviews=self.reviews
         )
 
 
