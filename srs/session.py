@@ -29,6 +29,7 @@ from srs.views import CardView
 __all__ = [
     "AgainCard",
     "Current",
+    "Edited",
     "Limits",
     "Session",
     "StopReason",
@@ -69,6 +70,14 @@ class _Action:
     card_id: str
     review_id: int | None = None
     before: dict[str, object] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edited:
+    """A card after its file was edited and re-imported (None when it was deleted)."""
+
+    card: CardView | None
+    kept_history: bool  # False: the edit made a new card (the old one is orphaned)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,40 +318,53 @@ class Session:
 
     # -- editing ------------------------------------------------------------------------------
 
-    def reimport(self, card: CardView) -> CardView | None:
-        """Re-read the card's deck file after an edit; the updated card, or None if it is gone.
+    def reimport(self, card: CardView) -> Edited:
+        """Re-read the card's deck file after an edit and find the card as it is now.
 
-        DeckError (with every problem) when the edited file no longer parses; nothing is written
-        then. The file is re-read under the deck name it was first imported with, so a file that
-        came from a folder import keeps its folder-based deck name.
+        The importer's identity rules decide: a small edit keeps the card (and its history),
+        perhaps under a new id; a rewrite makes a new card next to where the old one was (the
+        old one is orphaned with its history); a deleted card gives `Edited(None, False)`.
+        DeckError (with every problem) when the edited file no longer parses; nothing is
+        written then. The file is re-read under the deck name it was first imported with, so a
+        file that came from a folder import keeps its folder-based deck name.
         """
         row = self.col.store.execute(
             "SELECT ordinal, kind FROM cards WHERE id = ?", (card.id,)
         ).fetchone()
-        report = self._import_file(card)
+        in_file = "SELECT c.id FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.path = ?"
+        before = {r[0] for r in self.col.store.execute(in_file, (card.path,))}
+        report = self._import_file(card, to_ms(self.now()))
         try:
-            updated = self.col.card(card.id)
+            updated: CardView | None = self.col.card(card.id)
         except CardNotFound:
             updated = None
-        if updated is None or updated.orphaned:
-            new_note = dict(report.relinks).get(card.note_id)
-            found = self.col.store.execute(
-                "SELECT id FROM cards WHERE note_id = ? AND kind = ? AND ordinal = ?",
-                (new_note, row["kind"], row["ordinal"]),
-            ).fetchone()
-            if found is None:
-                return None
-            updated = self.col.card(found[0])
-            if updated.id != card.id:
-                self._actions = [
-                    _Action(a.kind, updated.id, a.review_id, a.before)
-                    if a.card_id == card.id
-                    else a
-                    for a in self._actions
-                ]
-        return None if updated.orphaned else updated
+        if updated is not None and not updated.orphaned:
+            return Edited(updated, kept_history=True)
+        new_note = dict(report.relinks).get(card.note_id)
+        found = self.col.store.execute(
+            "SELECT id FROM cards WHERE note_id = ? AND kind = ? AND ordinal = ? AND orphaned = 0",
+            (new_note, row["kind"], row["ordinal"]),
+        ).fetchone()
+        if found is not None:
+            new_id = found[0]
+            self._actions = [
+                _Action(a.kind, new_id, a.review_id, a.before) if a.card_id == card.id else a
+                for a in self._actions
+            ]
+            return Edited(self.col.card(new_id), kept_history=True)
+        # Rewritten beyond recognition: the card this import added nearest the old line.
+        added = {r[0] for r in self.col.store.execute(in_file, (card.path,))} - before
+        found = self.col.store.execute(
+            "SELECT c.id FROM cards c JOIN notes n ON n.id = c.note_id"
+            " WHERE c.id IN (SELECT value FROM json_each(?)) AND c.kind = ?"
+            " ORDER BY ABS(n.line - ?), c.ordinal LIMIT 1",
+            (json.dumps(sorted(added)), row["kind"], card.line),
+        ).fetchone()
+        if found is None:
+            return Edited(None, kept_history=False)
+        return Edited(self.col.card(found[0]), kept_history=False)
 
-    def _import_file(self, card: CardView) -> ImportReport:
+    def _import_file(self, card: CardView, now_ms: int) -> ImportReport:
         from srs.collection import read_decks
         from srs.discover import DeckFile
         from srs.importer import absolute, sync
@@ -365,7 +387,7 @@ class Session:
         if hard:
             raise DeckError(hard)
         parsed = Parsed([parsed_deck], {deck_file.display: absolute(path)}, [], [])
-        return sync(self.col.store, parsed.decks, parsed.abs_paths, [], to_ms(self.now()))
+        return sync(self.col.store, parsed.decks, parsed.abs_paths, [], now_ms)
 
     # -- the end ------------------------------------------------------------------------------
 

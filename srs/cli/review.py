@@ -336,12 +336,16 @@ class Reviewer:
             except OSError as e:
                 state.message = f"cannot run editor {editor!r}: {e.strerror or e}"
                 return ""
-        updated = self.session.reimport(card)
-        if updated is None:
+        edited = self.session.reimport(card)
+        if edited.card is None:
             self.message = "The edited card is no longer in its deck; going on."
             return "next"
-        self.session.show_again(updated.id)
-        self.message = "Re-imported the edited file."
+        self.session.show_again(edited.card.id)
+        self.message = (
+            "Re-imported the edited file."
+            if edited.kept_history
+            else "Re-imported: the rewrite is a new card (the old one is orphaned)."
+        )
         return "next"
 
     def _help(self) -> None:
