@@ -608,3 +608,28 @@ def test_parsed_deck_exports(tmp_path: Path, anki: Collection) -> None:
     assert anki.card_count() == summary.cards
     assert "domain::3_Modeling" in anki.tags.all()
     assert stable_id("note", deck.notes[0].id) in set(anki.find_notes(""))
+
+
+def test_shipped_decks_export_and_import(tmp_path: Path, anki: Collection) -> None:
+    discover = pytest.importorskip("srs.discover")
+    parser = pytest.importorskip("srs.parser")
+    shipped = Path(__file__).resolve().parent.parent / "decks"
+    files, problems = discover.discover([shipped])
+    assert files and not [p for p in problems if not p.warning]
+    items = []
+    for deck_file in files:
+        for note in parser.parse_file(deck_file).notes:
+            items.append(as_export(note, deck_file.path.parent))
+    summary = export(tmp_path / "shipped.apkg", items)
+    log = import_package(anki, tmp_path / "shipped.apkg")
+    assert len(log.new) == summary.notes == len(items)
+    assert anki.card_count() == summary.cards
+    check = anki.media.check()
+    assert list(check.missing) == [] and list(check.unused) == []
+    for item in items:
+        note = anki_note(anki, item.note.id)
+        assert len(note.card_ids()) == len(item.note.cards)
+        if item.note.kind is NoteKind.MCQ:
+            assert note["Correct letters"], item.note.location
+        if item.note.domain:
+            assert any(tag.startswith("domain::") for tag in note.tags)
