@@ -68,6 +68,7 @@ _ID_SPAN = 200_000_000_000
 
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
+_DOMAIN_PUNCT = re.compile(r"[^\w&+.-]+")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -199,7 +200,8 @@ def _anki_tags(note_tags: tuple[str, ...], note_domain: str | None) -> tuple[str
         if cleaned:
             tags.append(cleaned)
     if note_domain and note_domain.strip():
-        domain = _tag(note_domain.replace(":", " ").replace("/", " "))
+        # "4: Monitoring, Maintenance, and Security" -> "4_Monitoring_Maintenance_and_Security"
+        domain = _tag(_DOMAIN_PUNCT.sub(" ", note_domain))
         if domain:
             tags.append(f"domain::{domain}")
     return tuple(dict.fromkeys(tags))
