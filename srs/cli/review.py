@@ -380,6 +380,8 @@ class Reviewer:
         card = state.current.card
         console = self.console
         self._clear()
+        # The last action's outcome first ("Saved: Good (10m)."), then the card.
+        console.print(Text(escape_text(state.message), style="yellow") if state.message else "")
         crumbs = " › ".join(escape_text(part) for part in (card.deck, *card.context) if part)
         console.print(Text(crumbs, style="bold cyan"))
         console.print(self._status_line())
@@ -400,8 +402,6 @@ class Reviewer:
                 console.print(Text("letters + Enter · Enter alone shows · ? help", style="dim"))
             else:
                 console.print(Text("Space show answer · ? help · q quit", style="dim"))
-        if state.message:
-            console.print(Text(escape_text(state.message), style="yellow"))
         sys.stdout.flush()
 
     def _status_line(self) -> Text:
