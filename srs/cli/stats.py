@@ -1,1 +1,340 @@
-"""`srs stats` (being written)."""
+"""`srs stats`: progress, forecast and exam readiness drawn in the terminal (or as JSON).
+
+The figures come from `srs.stats.compute_stats`; this module only draws them with rich:
+bars, a calendar heatmap and tables. Every bar and heatmap cell uses a distinct glyph as
+well as a colour, so the picture still reads with NO_COLOR or on a monochrome terminal, and
+the heatmap and bars shrink to the terminal width.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from srs.cli.app import app, emit_json, globals_of, no_color, opened, user_errors
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+    from rich.text import Text
+
+    from srs.stats import DailyReviews, ForecastDay, Histogram, PassFail, Stats
+
+# state -> (glyph, colour) for stacked bars; glyphs differ so colour is never needed.
+STATE_STYLE = {
+    "review": ("█", "green"),
+    "learning": ("▓", "dark_orange"),
+    "relearning": ("▒", "red"),
+    "new": ("░", "blue"),
+}
+HEAT_GLYPHS = ("·", "░", "▒", "▓", "█")  # 0 answers, then four levels up to the maximum
+HEAT_COLOURS = ("grey37", "green4", "green3", "green1", "bright_green")
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    deck: Annotated[
+        str | None, typer.Option("--deck", help="Only this deck (and its sub-decks).")
+    ] = None,
+    days: Annotated[
+        int, typer.Option("--days", min=1, max=3650, help="Days of history in the review chart.")
+    ] = 30,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Show progress, today's study, the forecast, retention and exam readiness."""
+    from srs.stats import compute_stats
+
+    now = globals_of(ctx).now()
+    with opened(ctx) as col:
+        with user_errors():
+            figures = compute_stats(col.store, col.moment(now), deck=deck, days=days)
+        day_start = col.day_starts_at
+    if json:
+        emit_json(figures.to_dict())
+        return
+    from rich.console import Console
+
+    console = Console(no_color=no_color(), highlight=False, emoji=False)
+    for part in render(figures, console.width, day_start):
+        console.print(part)
+
+
+def render(figures: Stats, width: int, day_start: int = 4) -> list[RenderableType]:
+    """Every section of the screen, top to bottom, drawn for `width` columns."""
+    from rich.text import Text
+
+    scope = f" — deck {figures.deck}" if figures.deck else ""
+    title = Text(f"srs stats — {figures.today_day.isoformat()}{scope}", style="bold")
+    title.append(f"  (days start at {day_start:02d}:00)", style="dim")
+    return [
+        title,
+        _today(figures),
+        _section("Reviews per day, last year"),
+        _heatmap(figures, width),
+        _section(f"Answers per day, last {figures.days} days (by state before the answer)"),
+        _daily(figures.daily, width),
+        _section(f"Due per day, next {len(figures.forecast)} days (overdue counted today)"),
+        _forecast(figures.forecast, figures.overdue, width),
+        _section("Cards"),
+        _cards(figures),
+        _section("True retention (review answers not Again)"),
+        _retention(figures),
+        _section("Intervals (review cards)"),
+        _histogram(figures.intervals, width, "days"),
+        _section("Ease (review cards)"),
+        _histogram(figures.ease, width, "%"),
+        _section("Exam domains"),
+        _domains(figures),
+        _section("Hardest cards (most lapses)"),
+        _hardest(figures, width),
+    ]
+
+
+def _section(name: str) -> Text:
+    from rich.text import Text
+
+    return Text("\n" + name, style="bold underline")
+
+
+def _escape(text: str) -> str:
+    from srs.terminal import escape_text
+
+    return escape_text(text)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _ratio(pf: PassFail) -> str:
+    return f"{_pct(pf.rate)} ({pf.passed}/{pf.total})" if pf.total else "—"
+
+
+def _duration(ms: int) -> str:
+    seconds = ms // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m {secs:02d}s"
+
+
+def _today(figures: Stats) -> Text:
+    from rich.text import Text
+
+    t = figures.today
+    a = t.answers
+    text = Text()
+    text.append("Today: ", style="bold")
+    text.append(f"{a.total} answers on {t.cards} cards in {_duration(a.time_ms)}")
+    text.append(
+        f"  · new {a.new} · learning {a.learning} · review {a.review} · relearning {a.relearning}"
+    )
+    text.append(f"\nRetention today: {_ratio(t.retention)}")
+    s = figures.streak
+    text.append("\nStreak: ", style="bold")
+    text.append(f"{s.current} day{'s' if s.current != 1 else ''}")
+    text.append(f" (longest {s.longest}; studied on {s.study_days} days)")
+    return text
+
+
+def _level(count: int, top: int) -> int:
+    if count <= 0 or top <= 0:
+        return 0
+    return min(4, 1 + (count - 1) * 4 // top)
+
+
+def _heatmap(figures: Stats, width: int) -> Text:
+    """GitHub-style: one column per week (Monday first), one row per weekday."""
+    from rich.text import Text
+
+    end = figures.today_day
+    first_monday = figures.heatmap_start - timedelta(days=figures.heatmap_start.weekday())
+    weeks = (end - first_monday).days // 7 + 1
+    label_width = 4
+    weeks = max(1, min(weeks, width - label_width))  # narrow terminal: the latest weeks
+    first_monday = end - timedelta(days=end.weekday()) - timedelta(weeks=weeks - 1)
+    top = max(figures.heatmap.values(), default=0)
+    text = Text()
+    months = [" "] * weeks
+    for w in range(weeks):
+        monday = first_monday + timedelta(weeks=w)
+        if monday.day <= 7 and w + 3 <= weeks:
+            for i, ch in enumerate(monday.strftime("%b")):
+                if w + i < weeks:
+                    months[w + i] = ch
+    text.append(" " * label_width + "".join(months).rstrip() + "\n", style="dim")
+    for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
+        text.append(f"{name:<{label_width}}", style="dim")
+        for w in range(weeks):
+            day = first_monday + timedelta(weeks=w, days=weekday)
+            if day > end or day < figures.heatmap_start:
+                text.append(" ")
+                continue
+            level = _level(figures.heatmap.get(day, 0), top)
+            text.append(HEAT_GLYPHS[level], style=HEAT_COLOURS[level])
+        text.append("\n")
+    text.append(" " * label_width + "less ", style="dim")
+    for glyph, colour in zip(HEAT_GLYPHS, HEAT_COLOURS, strict=True):
+        text.append(glyph, style=colour)
+    text.append(f" more  (max {top}/day)", style="dim")
+    return text
+
+
+def _bar(parts: list[tuple[int, str, str]], scale: float) -> Text:
+    """A stacked bar: (count, glyph, colour) segments, `scale` columns per unit."""
+    from rich.text import Text
+
+    text = Text()
+    for count, glyph, colour in parts:
+        if count:
+            text.append(glyph * max(1, round(count * scale)), style=colour)
+    return text
+
+
+def _legend(states: tuple[str, ...]) -> Text:
+    from rich.text import Text
+
+    text = Text("      ")
+    for state in states:
+        glyph, colour = STATE_STYLE[state]
+        text.append(glyph, style=colour)
+        text.append(f" {state}  ", style="dim")
+    return text
+
+
+def _daily(daily: tuple[DailyReviews, ...], width: int) -> Text:
+    from rich.text import Text
+
+    top = max((d.total for d in daily), default=0)
+    bar_width = max(10, width - 20)
+    scale = bar_width / top if top else 0.0
+    text = Text()
+    order = ("review", "learning", "relearning", "new")
+    for d in daily:
+        text.append(f"{d.day.strftime('%m-%d %a')} ", style="dim")
+        parts = [(getattr(d, s), *STATE_STYLE[s]) for s in order]
+        text.append_text(_bar(parts, scale))
+        text.append(f" {d.total}\n" if d.total else "\n")
+    text.append_text(_legend(order))
+    return text
+
+
+def _forecast(forecast: tuple[ForecastDay, ...], overdue: int, width: int) -> Text:
+    from rich.text import Text
+
+    top = max((f.total for f in forecast), default=0)
+    scale = max(10, width - 20) / top if top else 0.0
+    text = Text()
+    for i, f in enumerate(forecast):
+        label = "today" if i == 0 else f.day.strftime("%m-%d %a")
+        text.append(f"{label:<10}", style="dim")
+        parts = [(f.review, *STATE_STYLE["review"]), (f.learning, *STATE_STYLE["learning"])]
+        text.append_text(_bar(parts, scale))
+        text.append(f" {f.total}\n" if f.total else "\n")
+    text.append(f"Overdue reviews (in today's count): {overdue}\n", style="dim")
+    text.append_text(_legend(("review", "learning")))
+    return text
+
+
+def _table(*columns: str) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for i, name in enumerate(columns):
+        table.add_column(name, justify="left" if i == 0 else "right", overflow="fold")
+    return table
+
+
+def _cards(figures: Stats) -> RenderableType:
+    c = figures.cards
+    table = _table("state", "cards", "share")
+    rows = [
+        ("new", c.new), ("learning", c.learning), ("relearning", c.relearning),
+        ("young (< 21 d)", c.young), ("mature", c.mature), ("suspended", c.suspended),
+    ]  # fmt: skip
+    for name, n in rows:
+        table.add_row(name, str(n), _pct(n / c.total if c.total else None))
+    table.add_row("total", str(c.total), "")
+    table.add_row("orphaned (not in any deck file)", str(c.orphaned), "")
+    table.add_row("leeches", str(c.leeches), "")
+    return table
+
+
+def _cell(pf: PassFail) -> str:
+    return f"{_pct(pf.rate)} of {pf.total}" if pf.total else "—"
+
+
+def _retention(figures: Stats) -> RenderableType:
+    table = _table("period", "young", "mature", "total")
+    for name, r in figures.retention.items():
+        table.add_row(name, _cell(r.young), _cell(r.mature), _cell(r.total))
+    return table
+
+
+def _histogram(h: Histogram, width: int, unit: str) -> Text:
+    from rich.text import Text
+
+    top = max((b.count for b in h.buckets), default=0)
+    label_width = max(len(b.label) for b in h.buckets)
+    scale = max(10, width - label_width - 10) / top if top else 0.0
+    text = Text()
+    for b in h.buckets:
+        text.append(f"{b.label:>{label_width}} ", style="dim")
+        if b.count:
+            text.append("█" * max(1, round(b.count * scale)), style="cyan")
+            text.append(f" {b.count}")
+        text.append("\n")
+    mean = "—" if h.mean is None else f"{h.mean:g} {unit}"
+    text.append(f"{h.cards} cards, mean {mean}", style="dim")
+    return text
+
+
+def _domains(figures: Stats) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    if not figures.domains:
+        return Text("No cards with an exam domain (set `domain:` in a deck's front matter).")
+    table = _table("domain", "cards", "seen", "mature", f"retention {figures.days}d", "mock")
+    for d in figures.domains:
+        table.add_row(
+            Text(
+                ("* " if d.weakest else "") + _escape(d.domain),
+                style="bold red" if d.weakest else "",
+            ),
+            str(d.cards),
+            _pct(d.share_seen),
+            _pct(d.share_mature),
+            _cell(d.retention),
+            "—" if d.mock_exam is None else _pct(d.mock_exam),
+        )
+    if not any(d.weakest for d in figures.domains):
+        return table
+    return Group(table, Text("* weakest domain: work on it first", style="dim"))
+
+
+def _hardest(figures: Stats, width: int) -> RenderableType:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    if not figures.hardest:
+        return Text("No lapses yet.")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    where_width = min(max(len(h.location) for h in figures.hardest), max(12, width // 2))
+    table.add_column("lapses", justify="right", min_width=6)
+    table.add_column("again", justify="right", min_width=7)
+    table.add_column("where", no_wrap=True, min_width=where_width)
+    table.add_column("card", no_wrap=True, overflow="ellipsis")
+    for h in figures.hardest:
+        flags = ("[leech] " if h.leech else "") + ("[suspended] " if h.suspended else "")
+        table.add_row(
+            str(h.lapses),
+            f"{h.again}/{h.answers}",
+            Text(_escape(h.location)),
+            Text(flags + _escape(" ".join(h.front.split()))),
+        )
+    return table
