@@ -1,9 +1,41 @@
-"""Generated decks of mixed card kinds, the same for every benchmark and every run."""
+"""Generated benchmark data, the same for srs and for the peers, in every run.
+
+Two kinds of data:
+
+* deck text (`deck_text`, `write_deck`): Markdown decks of mixed card kinds for the import
+  benchmarks;
+* collections (`plan_cards`, `iter_reviews`): N plain notes with one card each, spread over ten
+  decks, with states and a review log of 10 rows per card spread over the past year. Everything
+  is relative to "today" / "now", so the same plan is loaded into srs (at the fixed instant
+  `NOW`) and into an Anki collection (at Anki's real clock, which cannot be faked).
+
+Collections are written straight into the real schema with `executemany` in one transaction
+(srs: after `Store.open`, so the migrations ran) and cached under `cache_dir()`; the cache key
+holds the generator version and a digest of srs/migrations.py, so a schema change regenerates.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import random
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+
+GENERATOR_VERSION = 1
+ROOT = Path(__file__).resolve().parent.parent
+# The srs side's clock (passed as --now / `now`); the Anki side uses its real clock.
+NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
+ZONE = UTC
+DAY_STARTS_AT = 4
+N_DECKS = 10
+REVIEWS_PER_CARD = 10
+HISTORY_DAYS = 365
 
 WORDS = (
     "model feature stream shard bucket endpoint latency gradient tree forest boost vector "
@@ -16,8 +48,12 @@ def _phrase(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-def deck_text(cards: int, seed: int = 7) -> str:
-    """Markdown with `cards` cards: Q/A, one-liners, headings, clozes and MCQs, all distinct."""
+# -- deck text ---------------------------------------------------------------------------------
+
+
+def deck_text(cards: int, seed: int = 7, prefix: str = "q") -> str:
+    """Markdown with `cards` cards: Q/A, one-liners, headings, clozes and MCQs, all distinct
+    (each starts with `prefix` and its number, so files with other prefixes never collide)."""
     rng = random.Random(seed)
     out = ["---", "tags: [bench]", "domain: benchmark", "---", "# Generated deck", ""]
     made = 0
@@ -25,7 +61,7 @@ def deck_text(cards: int, seed: int = 7) -> str:
     while made < cards:
         i += 1
         kind = i % 5
-        tag = f"q{i}"
+        tag = f"{prefix}{i}"
         if kind == 0:
             out += [f"Q: {tag} what is {_phrase(rng, 6)}?", f"A: {_phrase(rng, 12)}", ""]
         elif kind == 1:
@@ -50,8 +86,236 @@ def deck_text(cards: int, seed: int = 7) -> str:
 
 
 def write_deck(folder: Path, cards: int, seed: int = 7) -> Path:
-    """Write a generated deck file into `folder` and return its path."""
+    """Write a generated deck file into `folder` (unless already there) and return its path."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"generated-{cards}.md"
-    path.write_text(deck_text(cards, seed), encoding="utf-8")
+    path = folder / f"generated-{cards}-s{seed}-v{GENERATOR_VERSION}.md"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(deck_text(cards, seed), encoding="utf-8")
+        tmp.replace(path)
     return path
+
+
+def write_deck_folder(folder: Path, cards: int, per_file: int = 10_000) -> Path:
+    """A folder of decks holding `cards` cards, at most `per_file` per file (srs refuses files
+    over 20,000 cards / 5 MB, and real collections are many files)."""
+    folder = folder / f"decks-{cards}-v{GENERATOR_VERSION}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for k in range(0, (cards + per_file - 1) // per_file):
+        path = folder / f"part-{k:03d}.md"
+        if not path.exists():
+            size = min(per_file, cards - k * per_file)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(deck_text(size, seed=7 + k, prefix=f"f{k}q"), encoding="utf-8")
+            tmp.replace(path)
+    return folder
+
+
+# -- plain notes with states and history -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CardPlan:
+    """One plain note with its single card, relative to today / now."""
+
+    index: int
+    deck: int  # 0..N_DECKS-1
+    front: str
+    back: str
+    state: str  # new | learning | relearning | review
+    due_day: int | None  # days from today (review cards)
+    due_secs: int | None  # seconds from now (intraday (re)learning)
+    interval: int
+    ease: int  # permille, 0 while not graduated
+    reps: int
+    lapses: int
+    remaining_steps: int
+
+
+def plain_notes(n: int, seed: int = 11) -> Iterator[tuple[str, str]]:
+    """(front, back) Markdown of `n` distinct plain notes."""
+    rng = random.Random(seed)
+    for i in range(n):
+        yield (
+            f"Q{i}: what does the {_phrase(rng, 3)} do for a {_phrase(rng, 2)}?",
+            f"It {_phrase(rng, 10)}, see **{rng.choice(WORDS)}**.",
+        )
+
+
+def plan_cards(n: int, seed: int = 13) -> list[CardPlan]:
+    """`n` cards: ~30 % new, ~3 % learning, ~1 % relearning, the rest in review.
+
+    Review intervals are exponential (mean 40 days) and due dates fall between 3 days overdue
+    and one interval ahead, so roughly one review card in six is due today (a realistic day).
+    """
+    rng = random.Random(seed)
+    plans = []
+    for i, (front, back) in enumerate(plain_notes(n)):
+        roll = rng.random()
+        due_day = due_secs = None
+        ivl = ease = reps = lapses = steps = 0
+        if roll < 0.30:
+            state = "new"
+        elif roll < 0.33:
+            state, due_secs, reps, steps = "learning", rng.randint(-600, 3600), 1, 1
+        elif roll < 0.34:
+            state, due_secs = "relearning", rng.randint(-600, 3600)
+            ivl, ease, reps, lapses, steps = rng.randint(1, 30), 2100, rng.randint(5, 20), 1, 1
+        else:
+            state = "review"
+            ivl = min(int(rng.expovariate(1 / 40)) + 1, 3000)
+            ease = rng.choice((1300, 1700, 2100, 2300, 2500, 2500, 2500, 2650, 2800, 3100))
+            due_day = rng.randint(-3, ivl)
+            reps = rng.randint(2, 25)
+            lapses = min(int(rng.expovariate(1.5)), 7)
+        plans.append(
+            CardPlan(i, i % N_DECKS, front, back, state, due_day, due_secs, ivl, ease, reps,
+                     lapses, steps)
+        )  # fmt: skip
+    return plans
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPlan:
+    """One past answer: which card, when (days ago + seconds after that day's start), what."""
+
+    card: int
+    days_ago: int  # 1..HISTORY_DAYS (nothing studied today yet: daily limits are full)
+    secs: int
+    grade: int
+    kind: int  # 0 learn, 1 review, 2 relearn
+    state_before: str
+    state_after: str
+    ivl_before: int
+    ivl_after: int
+    ease: int
+    duration_ms: int
+
+
+def iter_reviews(plans: list[CardPlan], per_card: int = REVIEWS_PER_CARD, seed: int = 17) -> (
+    Iterator[ReviewPlan]
+):
+    """`per_card * len(plans)` answers over the past year, more of them recent, on seen cards."""
+    rng = random.Random(seed)
+    seen = [p.index for p in plans if p.state != "new"] or [0]
+    kinds = (1,) * 70 + (0,) * 20 + (2,) * 10
+    for i in range(per_card * len(plans)):
+        card = seen[rng.randrange(len(seen))]
+        days_ago = 1 + int(HISTORY_DAYS * (1 - rng.random() ** 0.5)) % HISTORY_DAYS
+        grade = rng.choices((1, 2, 3, 4), weights=(10, 8, 75, 7))[0]
+        kind = kinds[i % len(kinds)]
+        before = ("learning", "review", "relearning")[kind]
+        ivl_before = min(int(rng.expovariate(1 / 30)) + 1, 2000) if kind == 1 else 0
+        ivl_after = 0 if grade == 1 else max(1, int(ivl_before * 2.5))
+        after = "relearning" if grade == 1 and kind == 1 else "review"
+        yield ReviewPlan(card, days_ago, rng.randint(0, 16 * 3600), grade, kind, before, after,
+                         ivl_before, ivl_after, 2500, rng.randint(2000, 20000))  # fmt: skip
+
+
+# -- caching -----------------------------------------------------------------------------------
+
+
+def cache_dir() -> Path:
+    """`$SRS_BENCH_CACHE`, else <tmp>/srs-bench-cache (created)."""
+    path = Path(os.environ.get("SRS_BENCH_CACHE") or Path(tempfile.gettempdir()) / "srs-bench-cache")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def schema_digest() -> str:
+    """Changes whenever srs's migrations change, so cached srs collections are rebuilt."""
+    source = (ROOT / "srs" / "migrations.py").read_bytes()
+    return hashlib.blake2b(source, digest_size=4).hexdigest()
+
+
+def srs_collection(n: int) -> Path:
+    """A cached srs collection with `n` cards and 10 review rows per card."""
+    path = cache_dir() / f"srs-{n}-v{GENERATOR_VERSION}-{schema_digest()}.db"
+    if not path.exists():
+        tmp = path.with_name(path.name + ".tmp")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        build_srs(tmp, n)
+        tmp.replace(path)
+    return path
+
+
+def card_id(i: int) -> str:
+    """srs-shaped card ids (16 hex digits), stable per index."""
+    return hashlib.blake2b(f"card{i}".encode(), digest_size=8).hexdigest()
+
+
+def build_srs(path: Path, n: int) -> None:
+    """Write the plan into a fresh srs collection at `path`."""
+    from srs.dates import moment, to_ms
+    from srs.store import Store
+
+    at = moment(NOW, ZONE, DAY_STARTS_AT)
+    today = at.today.toordinal()
+    now_ms = to_ms(NOW)
+    day_start_ms = to_ms(at.next_day_at) - 86_400_000
+    plans = plan_cards(n)
+    Store.open(path).close()  # migrations
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    decks = [(d + 1, f"bench/d{d:02d}") for d in range(N_DECKS)]
+    conn.executemany("INSERT INTO decks (id, name) VALUES (?, ?)", decks)
+    notes = []
+    cards = []
+    for p in plans:
+        note_id = f"n{card_id(p.index)[:15]}"
+        cid = card_id(p.index)
+        notes.append(
+            (note_id, "basic", p.deck + 1, p.front, p.back, f"decks/bench/d{p.deck:02d}.md",
+             3 + 4 * (p.index // N_DECKS), cid, cid[::-1], cid[:8], now_ms, now_ms)
+        )  # fmt: skip
+        due_day = today + p.due_day if p.due_day is not None else None
+        due_at = now_ms + p.due_secs * 1000 if p.due_secs is not None else None
+        cards.append(
+            (cid, note_id, "basic", 0, p.front, p.back, p.deck + 1, p.index, p.state, due_at,
+             due_day, p.interval, p.ease, p.reps, p.lapses, p.remaining_steps, now_ms, now_ms)
+        )  # fmt: skip
+    conn.executemany(
+        "INSERT INTO notes (id, kind, deck_id, front, back, path, line, content_hash,"
+        " fingerprint, signature, created_at, modified_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        notes,
+    )
+    conn.executemany(
+        "INSERT INTO cards (id, note_id, kind, ordinal, front, back, deck_id, position, state,"
+        " due_at, due_day, interval_days, ease, reps, lapses, remaining_steps, created_at,"
+        " modified_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        cards,
+    )
+    del notes, cards
+    snapshot = {
+        "state": "review", "due_at": None, "due_day": today, "interval_days": 12,
+        "ease": 2500, "reps": 9, "lapses": 1, "remaining_steps": 0, "suspended": 0,
+        "leech": 0, "buried_until": None,
+    }  # fmt: skip
+    batch = []
+    sql = (
+        "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
+        " state_before, state_after, interval_before, interval_after, ease_before, ease_after,"
+        " duration_ms, before, after) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    )
+    for r in iter_reviews(plans):
+        before = snapshot | {"state": r.state_before, "interval_days": r.ivl_before,
+                             "due_day": today - r.days_ago}  # fmt: skip
+        after = snapshot | {"state": r.state_after, "interval_days": r.ivl_after,
+                            "due_day": today - r.days_ago + r.ivl_after}  # fmt: skip
+        batch.append(
+            (card_id(r.card), day_start_ms - r.days_ago * 86_400_000 + r.secs * 1000,
+             today - r.days_ago, r.grade, r.kind, "sm2", r.state_before, r.state_after,
+             r.ivl_before, r.ivl_after, r.ease, r.ease, r.duration_ms, json.dumps(before),
+             json.dumps(after))
+        )  # fmt: skip
+        if len(batch) >= 50_000:
+            conn.executemany(sql, batch)
+            batch.clear()
+    conn.executemany(sql, batch)
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()

@@ -1,44 +1,75 @@
-"""Import a generated 10,000-card deck into a fresh collection, then re-import it unchanged.
+"""Import a generated 10,000-card deck into a fresh collection, then re-import it unchanged;
+the peer adds the same notes, as plain Basic notes, with Anki's `col.add_notes`.
 
 Targets (issue 2, 2-core machine): first import < 1 s, unchanged re-import < 0.3 s.
+Both sides are timed whole: open (a fresh file: schema set-up included), write, close.
 Run: `python -m benchmarks import`.
 """
 
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.generate import write_deck
-from benchmarks.timing import measure
+from benchmarks.generate import NOW, ZONE, cache_dir, write_deck
+from benchmarks.timing import Timing, measure
 
-NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+def _fresh(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def srs_import(cards: int = 10_000, repeat: int = 5) -> tuple[Timing, Timing]:
+    """(first import, unchanged re-import) of a generated deck of `cards` mixed cards."""
+    from srs.collection import Collection
+
+    deck = write_deck(cache_dir() / "decks", cards)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "collection.db"
+
+        def import_once() -> None:
+            with Collection.open(db, ZONE) as col:
+                col.import_paths([deck], NOW)
+
+        first = measure(import_once, repeat, setup=lambda: _fresh(db))
+        _fresh(db)
+        import_once()
+        again = measure(import_once, repeat)
+    return first, again
+
+
+def deck_fields(cards: int = 10_000) -> list[tuple[str, str]]:
+    """The generated deck's notes as (front, back): what the peer adds as plain notes."""
+    from srs.discover import discover
+    from srs.parser import parse_file
+
+    files, _ = discover([write_deck(cache_dir() / "decks", cards)])
+    parsed = parse_file(files[0])
+    return [(note.front, note.back) for note in parsed.notes]
+
+
+def anki_add_notes(fields: list[tuple[str, str]], repeat: int = 5) -> Timing:
+    """Open a fresh Anki collection, `add_notes` of `fields` as Basic notes, close."""
+    from anki.collection import Collection
+
+    from benchmarks.peer import add_plain_notes, deck_names
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "peer.anki2"
+
+        def add() -> None:
+            col = Collection(str(path))
+            add_plain_notes(col, fields, deck_names())
+            col.close()
+
+        return measure(add, repeat, setup=lambda: _fresh(path))
 
 
 def run(cards: int = 10_000, repeat: int = 5) -> dict[str, Any]:
-    from srs.collection import Collection
-    from srs.dates import user_timezone
-
-    zone = user_timezone()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        deck = write_deck(root / "decks", cards)
-        db = root / "collection.db"
-
-        def fresh() -> None:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
-
-        def import_once() -> None:
-            with Collection.open(db, zone) as col:
-                col.import_paths([deck], NOW)
-
-        first = measure(import_once, repeat, setup=fresh)
-        fresh()
-        import_once()
-        again = measure(import_once, repeat)
+    """The issue-2 figures as a dict (kept for scripts that call it directly)."""
+    first, again = srs_import(cards, repeat)
     return {
         "cards": cards,
         "first_import_s": first.median,

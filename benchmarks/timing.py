@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +30,50 @@ class Timing:
     def ms(self) -> str:
         return f"{self.median * 1000:.1f} ms (p90 {self.p90 * 1000:.1f})"
 
+    def to_dict(self) -> dict[str, object]:
+        return {"median_s": self.median, "p90_s": self.p90, "runs_s": self.runs}
 
-def measure(run: Callable[[], object], repeat: int = 5, setup: Callable[[], object] | None = None) -> Timing:
-    """Time `run` `repeat` times, calling `setup` (untimed) before each run."""
+
+def measure(
+    run: Callable[[], object], repeat: int = 5, setup: Callable[[], object] | None = None,
+    warmup: int = 0,
+) -> Timing:
+    """Time `run` `repeat` times (after `warmup` untimed runs), `setup` untimed before each."""
     runs = []
-    for _ in range(repeat):
+    for i in range(warmup + repeat):
         if setup is not None:
             setup()
         start = time.perf_counter()
         run()
-        runs.append(time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        if i >= warmup:
+            runs.append(elapsed)
     return Timing(runs)
+
+
+def srs_launcher() -> tuple[list[str], str]:
+    """The installed `srs` console script next to this Python (not a pyenv shim), else
+    `python -m srs`; with a label for the report."""
+    script = Path(sys.executable).parent / "srs"
+    if script.is_file():
+        return [str(script)], f"console script {script}"
+    return [sys.executable, "-m", "srs"], f"{sys.executable} -m srs"
+
+
+def cold(
+    argv: Sequence[str], repeat: int = 7, env: dict[str, str] | None = None, warmup: int = 1,
+    check: Callable[[str], object] | None = None,
+) -> Timing:
+    """Wall time of a fresh process running `argv` (the OS file cache is warm: one untimed
+    run first), failing loudly if it exits non-zero."""
+    full_env = os.environ | (env or {})
+
+    def run() -> None:
+        done = subprocess.run(list(argv), env=full_env, capture_output=True, text=True,
+                              check=False)  # fmt: skip
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-500:]}")
+        if check is not None:
+            check(done.stdout)
+
+    return measure(run, repeat, warmup=warmup)
