@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ class Parsed:
 def read_decks(paths: Sequence[Path]) -> Parsed:
     """Discover and parse deck files; every problem of every file in one DeckError."""
     from srs.discover import discover
-    from srs.parser import check_duplicates, parse_file
+    from srs.parser import check_duplicates, disambiguate, parse_file
 
     files, problems = discover(paths)
     decks: list[ParsedDeck] = []
@@ -58,13 +58,14 @@ def read_decks(paths: Sequence[Path]) -> Parsed:
             decks.append(parse_file(deck_file))
         except DeckError as e:
             problems.extend(e.problems)
+    decks, same_question = disambiguate(decks)
     dup_errors, dup_warnings = check_duplicates(decks)
     problems.extend(dup_errors)
     errors = [p for p in problems if not p.warning]
     if errors:
         raise DeckError(errors)
     warnings = [str(p) for p in problems if p.warning]
-    warnings += [w for deck in decks for w in deck.warnings] + list(dup_warnings)
+    warnings += [w for deck in decks for w in deck.warnings] + same_question + dup_warnings
     abs_paths = {f.display: absolute(f.path) for f in files}
     folders = [absolute(p) for p in paths if p.is_dir()]
     return Parsed(decks, abs_paths, folders, warnings)
@@ -226,9 +227,18 @@ class Collection:
         at = self.moment(now)
         opts = self.options(card.deck)
         scheduler = get_scheduler(opts.scheduler)
-        states = scheduler.preview(card.scheduling, at, opts, card_seed(card.id))
+        seed = card_seed(card.id)
+        states = scheduler.preview(card.scheduling, at, opts, seed)
+        # Anki labels a learning step by its length, before the learning fuzz moves its due
+        # instant by up to 25 %; review intervals are labelled fuzzed (the fuzz is seeded).
+        unfuzzed = scheduler.preview(card.scheduling, at, replace(opts, fuzz=False), seed)
         return {
-            grade: (state, describe_interval(card.scheduling, state, at))
+            grade: (
+                state,
+                describe_interval(
+                    card.scheduling, unfuzzed[grade] if state.due_at else state, at
+                ),
+            )
             for grade, state in states.items()
         }
 
@@ -290,7 +300,9 @@ class Collection:
                 "SELECT 1 FROM reviews WHERE card_id = ? AND id > ?", (row["card_id"], row["id"])
             ).fetchone()
             if later:
-                raise CardNotFound("that card was answered again since; undo the later answer first")
+                raise CardNotFound(
+                    "that card was answered again since; undo the later answer first"
+                )
             self.store.restore_snapshot(row["card_id"], json.loads(row["before"]))
             conn.execute("DELETE FROM reviews WHERE id = ?", (row["id"],))
         return self.card(row["card_id"])

@@ -139,3 +139,28 @@ class Answer:
     state: SchedulingState
     review_kind: ReviewKind
     leech: bool = False  # this answer made the card a leech (threshold met)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One row of the review log: an answer with the card's state before and after it."""
+
+    card_id: str
+    reviewed_at: datetime
+    grade: Grade
+    kind: ReviewKind
+    before: SchedulingState
+    after: SchedulingState
+    duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCard:
+    """A card as the collection keeps it: its spec, schedule, flags and history."""
+
+    spec: CardSpec
+    state: SchedulingState
+    suspended: bool
+    leech: bool
+    position: int
+    reviews: tuple[ReviewRecord, ...] = ()

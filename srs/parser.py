@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
 from srs.cloze import has_cloze, parse_cloze, render
 from srs.discover import DeckFile
 from srs.errors import DeckError, DeckProblem
 from srs.frontmatter import FrontMatter, parse_front_matter, split_front_matter, split_tags
-from srs.identity import content_hash, fingerprint, short_hash
+from srs.identity import content_hash, fingerprint, normalise, short_hash
 from srs.model import CardKind, CardSpec, McqOption, Note, NoteKind, ParsedDeck
 
 __all__ = [
@@ -615,9 +615,11 @@ class _Parser:
             self.add_basic(line, NoteKind.BASIC, question[0], answer[0], meta)
 
     def add_basic(self, line: int, kind: NoteKind, front: str, back: str, meta: _Meta) -> None:
-        # Both-ways notes hash like basic ones and keep the note id for the forward card, so
-        # turning `::` into `:::` keeps the forward card's history.
-        note_id = meta.id or content_hash("basic", front, back)
+        # The question alone is the identity, so correcting an answer keeps the card and its
+        # history (`disambiguate` separates two cards that ask the same question). Both-ways
+        # notes hash like basic ones and keep the note id for the forward card, so turning
+        # `::` into `:::` keeps the forward card's history.
+        note_id = meta.id or basic_id(front)
         cards = [CardSpec(note_id, CardKind.BASIC, 0, front, back)]
         if kind == NoteKind.BOTH:
             cards.append(CardSpec(f"{note_id}:rev", CardKind.REVERSED, 1, back, front))
@@ -814,6 +816,54 @@ def parse_text(
     if parser.problems:
         raise DeckError(sorted(parser.problems, key=lambda p: p.line))
     return ParsedDeck(display, tuple(parser.notes), tuple(parser.warnings))
+
+
+def basic_id(front: str) -> str:
+    """Identity of a basic or both-ways note without an explicit id: its question."""
+    return content_hash("basic", front)
+
+
+def _rekey(note: Note, note_id: str) -> Note:
+    cards = tuple(replace(card, id=note_id + card.id[len(note.id) :]) for card in note.cards)
+    return replace(note, id=note_id, content_hash=note.content_hash, cards=cards)
+
+
+def disambiguate(decks: Sequence[ParsedDeck]) -> tuple[list[ParsedDeck], list[str]]:
+    """Tell apart basic cards that ask the same question with different answers.
+
+    Such cards would share an id (the question's hash); each of them is keyed by question and
+    answer instead, with a warning, since then editing one answer re-links rather than keeps.
+    Deterministic: it depends only on the set of cards, not on their order.
+    """
+    answers: dict[str, set[str]] = {}
+    for deck in decks:
+        for note in deck.notes:
+            if not note.explicit_id and note.kind in (NoteKind.BASIC, NoteKind.BOTH):
+                answers.setdefault(note.id, set()).add(normalise(note.back))
+    clashing = {note_id for note_id, backs in answers.items() if len(backs) > 1}
+    if not clashing:
+        return list(decks), []
+    warnings: list[str] = []
+    result: list[ParsedDeck] = []
+    for deck in decks:
+        notes = []
+        for note in deck.notes:
+            if note.id in clashing and not note.explicit_id:
+                warnings.append(
+                    str(
+                        DeckProblem(
+                            note.path,
+                            note.line,
+                            "another card asks the same question; give each an"
+                            " `<!-- id: ... -->` so editing an answer keeps its history",
+                            warning=True,
+                        )
+                    )
+                )
+                note = _rekey(note, content_hash("basic", note.front, note.back))
+            notes.append(note)
+        result.append(replace(deck, notes=tuple(notes)))
+    return result, warnings
 
 
 def check_duplicates(decks: Sequence[ParsedDeck]) -> tuple[list[DeckProblem], list[str]]:

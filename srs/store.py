@@ -25,7 +25,19 @@ from sqlite_utils import Database
 from srs.dates import from_ms, to_ms
 from srs.errors import CollectionError
 from srs.migrations import SCHEMA_VERSION, migrations
-from srs.model import CardState, SchedulingState
+from srs.model import (
+    CardKind,
+    CardSpec,
+    CardState,
+    Grade,
+    McqOption,
+    Note,
+    NoteKind,
+    ReviewKind,
+    ReviewRecord,
+    SchedulingState,
+    StoredCard,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -238,7 +250,10 @@ class Store:
 
     def card_row(self, card_id: str) -> sqlite3.Row | None:
         """One card joined with its note and deck, or None."""
-        return self.conn.execute(CARD_SELECT + " WHERE c.id = ?", (card_id,)).fetchone()
+        row: sqlite3.Row | None = self.conn.execute(
+            CARD_SELECT + " WHERE c.id = ?", (card_id,)
+        ).fetchone()
+        return row
 
     def card_ids_with_prefix(self, prefix: str, limit: int = 2) -> list[str]:
         """Card ids starting with `prefix` (for ids typed by hand)."""
@@ -249,7 +264,9 @@ class Store:
         )
         return [row[0] for row in rows]
 
-    def card_rows(self, where: str = "", params: Sequence[Any] = ()) -> Iterator[sqlite3.Row]:
+    def card_rows(
+        self, where: str = "", params: Sequence[Any] | dict[str, Any] = ()
+    ) -> Iterator[sqlite3.Row]:
         """Cards joined with notes and decks, filtered by a WHERE fragment, in deck order."""
         sql = CARD_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY d.name, c.position"
         yield from self.conn.execute(sql, params)
@@ -338,3 +355,93 @@ def _describe_sqlite_error(path: Path, error: sqlite3.DatabaseError) -> str:
     if "unable to open" in text:
         return f"cannot open {path}: check that the folder exists and is writable"
     return f"cannot use {path}: {text}"
+
+
+def note_from_row(row: sqlite3.Row, cards: tuple[CardSpec, ...]) -> Note:
+    """A stored note as the model value the parser once produced."""
+    return Note(
+        id=row["id"],
+        kind=NoteKind(row["kind"]),
+        front=row["front"],
+        back=row["back"],
+        deck=row["deck"],
+        path=row["path"],
+        line=row["line"],
+        content_hash=row["content_hash"],
+        cards=cards,
+        tags=tuple(json.loads(row["tags"])),
+        context=tuple(json.loads(row["context"])),
+        domain=row["domain"],
+        exam=row["exam"],
+        source=row["source"],
+        options=tuple(
+            McqOption(o["text"], bool(o["correct"]), o.get("rationale", ""))
+            for o in json.loads(row["options"])
+        ),
+        explicit_id=bool(row["explicit_id"]),
+        extra=json.loads(row["extra"]),
+    )
+
+
+def review_from_row(row: sqlite3.Row) -> ReviewRecord:
+    """A review-log row as a model value (states from the stored snapshots)."""
+    return ReviewRecord(
+        card_id=row["card_id"],
+        reviewed_at=from_ms(row["reviewed_at"]),
+        grade=Grade(row["grade"]),
+        kind=ReviewKind(row["kind"]),
+        before=state_from_row(json.loads(row["before"])),
+        after=state_from_row(json.loads(row["after"])),
+        duration_ms=row["duration_ms"],
+    )
+
+
+def stored_notes(
+    store: Store, where: str, params: dict[str, Any], *, with_reviews: bool, batch: int = 500
+) -> Iterator[tuple[Note, int, tuple[StoredCard, ...]]]:
+    """Stream notes (with their cards, and optionally history) matching a WHERE over `notes n`.
+
+    Yields (note, modified_at ms, cards) in deck and file order, a batch of notes at a time,
+    so memory stays flat however large the collection is.
+    """
+    note_sql = (
+        "SELECT n.*, d.name AS deck FROM notes n JOIN decks d ON d.id = n.deck_id"
+        f" WHERE {where} ORDER BY d.name, n.path, n.line"
+    )
+    cursor = store.conn.execute(note_sql, params)
+    while rows := cursor.fetchmany(batch):
+        ids = [row["id"] for row in rows]
+        marks = ",".join("?" * len(ids))
+        cards: dict[str, list[sqlite3.Row]] = {}
+        for card in store.conn.execute(
+            f"SELECT * FROM cards WHERE note_id IN ({marks}) AND orphaned = 0"
+            " ORDER BY note_id, ordinal",
+            ids,
+        ):
+            cards.setdefault(card["note_id"], []).append(card)
+        reviews: dict[str, list[ReviewRecord]] = {}
+        if with_reviews:
+            for review in store.conn.execute(
+                "SELECT r.* FROM reviews r JOIN cards c ON c.id = r.card_id"
+                f" WHERE c.note_id IN ({marks}) ORDER BY r.id",
+                ids,
+            ):
+                reviews.setdefault(review["card_id"], []).append(review_from_row(review))
+        for row in rows:
+            card_rows = cards.get(row["id"], [])
+            specs = tuple(
+                CardSpec(c["id"], CardKind(c["kind"]), c["ordinal"], c["front"], c["back"])
+                for c in card_rows
+            )
+            stored = tuple(
+                StoredCard(
+                    spec=spec,
+                    state=state_from_row(c),
+                    suspended=bool(c["suspended"]),
+                    leech=bool(c["leech"]),
+                    position=c["position"],
+                    reviews=tuple(reviews.get(spec.id, ())),
+                )
+                for spec, c in zip(specs, card_rows, strict=True)
+            )
+            yield note_from_row(row, specs), row["modified_at"], stored

@@ -611,15 +611,16 @@ def test_parsed_deck_exports(tmp_path: Path, anki: Collection) -> None:
 
 
 def test_shipped_decks_export_and_import(tmp_path: Path, anki: Collection) -> None:
-    discover = pytest.importorskip("srs.discover")
-    parser = pytest.importorskip("srs.parser")
+    from srs.collection import read_decks
+
     shipped = Path(__file__).resolve().parent.parent / "decks"
-    files, problems = discover.discover([shipped])
-    assert files and not [p for p in problems if not p.warning]
-    items = []
-    for deck_file in files:
-        for note in parser.parse_file(deck_file).notes:
-            items.append(as_export(note, deck_file.path.parent))
+    parsed = read_decks([shipped])
+    assert parsed.warnings == []
+    items = [
+        as_export(note, Path(parsed.abs_paths[deck.path]).parent)
+        for deck in parsed.decks
+        for note in deck.notes
+    ]
     summary = export(tmp_path / "shipped.apkg", items)
     log = import_package(anki, tmp_path / "shipped.apkg")
     assert len(log.new) == summary.notes == len(items)

@@ -88,10 +88,11 @@ def test_card_preview_matches_the_answer(deck_dir: Path) -> None:
     assert set(preview) == {"again", "hard", "good", "easy"}
     assert preview["again"]["label"] == "1m"
     assert preview["good"]["label"] == "10m"
-    assert preview["easy"]["label"] == "4d"
+    assert preview["easy"]["label"] in ("3d", "4d", "5d")  # easy interval 4 with Anki's fuzz
     after = srs_json("--now", NOW, "answer", card_id, "easy")
     assert after["due"] == preview["easy"]["due"]
     assert after["state"] == "review"
+    assert f"{after['interval_days']}d" == preview["easy"]["label"]
 
 
 def test_a_month_of_daily_answers(deck_dir: Path) -> None:

@@ -538,14 +538,41 @@ def test_cosmetic_edits_keep_the_id(before: str, after: str) -> None:
 @pytest.mark.parametrize(
     ("before", "after"),
     [
-        ("Q: Retention?\nA: 24 hours\n", "Q: Retention?\nA: 48 hours\n"),
-        ("Q: Growth?\nA: 5%\n", "Q: Growth?\nA: 5\n"),
+        ("Q: Retention in days?\nA: 1\n", "Q: Retention in hours?\nA: 1\n"),
+        ("Q: Growth 5%?\nA: x\n", "Q: Growth 5?\nA: x\n"),
         ("a :: b\n", "b :: a\n"),
         ("C: {{c1::Paris}} is big\n", "C: {{c1::Paris}} is huge\n"),
     ],
 )
 def test_real_edits_change_the_id(before: str, after: str) -> None:
     assert note_id(before) != note_id(after)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("Q: Retention?\nA: 24 hours\n", "Q: Retention?\nA: 48 hours\n"),
+        ("term :: meaning\n", "term :: a better meaning\n"),
+        ("term ::: meaning\n", "term ::: a better meaning\n"),
+        ("## Heading?\nold body\n", "## Heading?\nnew body, rewritten\n"),
+    ],
+)
+def test_correcting_an_answer_keeps_the_id(before: str, after: str) -> None:
+    assert note_id(before) == note_id(after)
+
+
+def test_same_question_with_different_answers_is_told_apart() -> None:
+    from srs.parser import disambiguate
+
+    one = parse_text("Q: Which?\nA: first\n", display="a.md", default_deck="a")
+    two = parse_text("Q: Which?\nA: second\n", display="b.md", default_deck="b")
+    decks, warnings = disambiguate([one, two])
+    ids = [deck.notes[0].id for deck in decks]
+    assert ids[0] != ids[1]
+    assert len(warnings) == 2 and "a.md:1:" in warnings[0] and "b.md:1:" in warnings[1]
+    # Order does not matter: each keeps the same id whichever file comes first.
+    again, _ = disambiguate([two, one])
+    assert [deck.notes[0].id for deck in again] == ids[::-1]
 
 
 def test_deck_path_tags_and_context_do_not_change_the_id() -> None:
