@@ -69,7 +69,10 @@ def deck_text(cards: int, seed: int = 7, prefix: str = "q") -> str:
         elif kind == 2:
             out += [f"## {tag} explain {_phrase(rng, 5)}", "", _phrase(rng, 20), ""]
         elif kind == 3:
-            out += [f"C: {tag} {_phrase(rng, 4)} {{{{c1::{_phrase(rng, 2)}}}}} {_phrase(rng, 4)}", ""]
+            out += [
+                f"C: {tag} {_phrase(rng, 4)} {{{{c1::{_phrase(rng, 2)}}}}} {_phrase(rng, 4)}",
+                "",
+            ]
         else:
             out += [
                 f"Q: {tag} which {_phrase(rng, 5)}?",
@@ -192,9 +195,9 @@ class ReviewPlan:
     duration_ms: int
 
 
-def iter_reviews(plans: list[CardPlan], per_card: int = REVIEWS_PER_CARD, seed: int = 17) -> (
-    Iterator[ReviewPlan]
-):
+def iter_reviews(
+    plans: list[CardPlan], per_card: int = REVIEWS_PER_CARD, seed: int = 17
+) -> Iterator[ReviewPlan]:
     """`per_card * len(plans)` answers over the past year, more of them recent, on seen cards."""
     rng = random.Random(seed)
     seen = [p.index for p in plans if p.state != "new"] or [0]
@@ -217,7 +220,9 @@ def iter_reviews(plans: list[CardPlan], per_card: int = REVIEWS_PER_CARD, seed: 
 
 def cache_dir() -> Path:
     """`$SRS_BENCH_CACHE`, else <tmp>/srs-bench-cache (created)."""
-    path = Path(os.environ.get("SRS_BENCH_CACHE") or Path(tempfile.gettempdir()) / "srs-bench-cache")
+    path = Path(
+        os.environ.get("SRS_BENCH_CACHE") or Path(tempfile.gettempdir()) / "srs-bench-cache"
+    )
     path.mkdir(parents=True, exist_ok=True)
     return path
 

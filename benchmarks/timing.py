@@ -35,7 +35,9 @@ class Timing:
 
 
 def measure(
-    run: Callable[[], object], repeat: int = 5, setup: Callable[[], object] | None = None,
+    run: Callable[[], object],
+    repeat: int = 5,
+    setup: Callable[[], object] | None = None,
     warmup: int = 0,
 ) -> Timing:
     """Time `run` `repeat` times (after `warmup` untimed runs), `setup` untimed before each."""
@@ -61,7 +63,10 @@ def srs_launcher() -> tuple[list[str], str]:
 
 
 def cold(
-    argv: Sequence[str], repeat: int = 7, env: dict[str, str] | None = None, warmup: int = 1,
+    argv: Sequence[str],
+    repeat: int = 7,
+    env: dict[str, str] | None = None,
+    warmup: int = 1,
     check: Callable[[str], object] | None = None,
 ) -> Timing:
     """Wall time of a fresh process running `argv` (the OS file cache is warm: one untimed

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from srs.dates import Moment, moment, to_ms, user_timezone
-from srs.errors import CardNotFound, ConfigError, DeckError, DeckNotFound, DeckProblem
+from srs.errors import CardNotFound, ConfigError, DeckError, DeckNotFound
 from srs.importer import ImportReport, absolute, sync
 from srs.model import Answer, Grade, ParsedDeck, SchedulingState
 from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
@@ -22,6 +22,8 @@ from srs.queue import QueueCounts, QueueFilter, build_queue, queue_counts
 from srs.scheduler import card_seed, describe_interval, get_scheduler
 from srs.store import Store
 from srs.views import CardView
+
+ALL_CARDS = QueueFilter()
 
 # Options that belong to the whole collection, never to one deck (as in Anki).
 COLLECTION_ONLY = ("day_starts_at",)
@@ -206,17 +208,17 @@ class Collection:
     # -- studying ----------------------------------------------------------------------------
 
     def queue(
-        self, now: datetime, flt: QueueFilter = QueueFilter(), limit: int | None = None
+        self, now: datetime, flt: QueueFilter = ALL_CARDS, limit: int | None = None
     ) -> list[tuple[str, str]]:
         """Today's queue as (card id, bucket) pairs."""
         self._require_deck(flt.deck)
         return build_queue(self.store, self.moment(now), self.options(flt.deck), flt, limit)
 
-    def counts(self, now: datetime, flt: QueueFilter = QueueFilter()) -> QueueCounts:
+    def counts(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> QueueCounts:
         """New / learning / review counts left today."""
         return queue_counts(self.store, self.moment(now), self.options(flt.deck), flt)
 
-    def next_card(self, now: datetime, flt: QueueFilter = QueueFilter()) -> CardView | None:
+    def next_card(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> CardView | None:
         """The card to study now, or None when nothing is due."""
         queue = self.queue(now, flt, limit=1)
         return self.card(queue[0][0]) if queue else None
@@ -235,9 +237,7 @@ class Collection:
         return {
             grade: (
                 state,
-                describe_interval(
-                    card.scheduling, unfuzzed[grade] if state.due_at else state, at
-                ),
+                describe_interval(card.scheduling, unfuzzed[grade] if state.due_at else state, at),
             )
             for grade, state in states.items()
         }

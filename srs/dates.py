@@ -43,7 +43,9 @@ def parse_instant(text: str, zone: tzinfo | None = None) -> datetime:
     try:
         parsed = date_parser.isoparse(text)
     except (ValueError, OverflowError):
-        raise SrsError(f"invalid time {text!r}: expected ISO 8601, e.g. 2026-11-28T09:30:00Z") from None
+        raise SrsError(
+            f"invalid time {text!r}: expected ISO 8601, e.g. 2026-11-28T09:30:00Z"
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone or user_timezone())
     return parsed.astimezone(UTC)
@@ -51,7 +53,7 @@ def parse_instant(text: str, zone: tzinfo | None = None) -> datetime:
 
 def to_ms(instant: datetime) -> int:
     """UTC milliseconds since the epoch, the storage form of an instant."""
-    return int(round(instant.timestamp() * 1000))
+    return round(instant.timestamp() * 1000)
 
 
 def from_ms(ms: int) -> datetime:

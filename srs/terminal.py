@@ -27,5 +27,5 @@ def escape_text(text: str) -> str:
 def is_safe(text: str) -> bool:
     """True when printing `text` cannot move the cursor or change the terminal's state."""
     return not any(
-        unicodedata.category(ch) == "Cc" and ch not in "\n\t" or ch in _BIDI for ch in text
+        (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in _BIDI for ch in text
     )

@@ -1,4 +1,4 @@
-"""Import, identity across edits, orphans, the daily queue, answers and undo, through the library."""
+"""Import, identity across edits, orphans, the daily queue, answers and undo (library)."""
 
 from __future__ import annotations
 
@@ -87,7 +87,8 @@ def test_vanished_card_is_orphaned_then_revived(collection: Collection, deck_dir
     collection.answer(card.id, Grade.GOOD, NOW)
     path = deck_dir / "aws" / "kinesis.md"
     original = path.read_text()
-    path.write_text(original.replace("Shard :: the unit of capacity of a Kinesis data stream\n", ""))
+    shard = "Shard :: the unit of capacity of a Kinesis data stream\n"
+    path.write_text(original.replace(shard, ""))
     report = collection.import_paths([deck_dir], NOW)
     assert report.orphaned == 1
     assert [c.id for c in collection.orphans()] == [card.id]

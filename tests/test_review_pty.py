@@ -437,6 +437,22 @@ def test_ctrl_c_saves_and_exits_130(col: Collection, db_path: Path) -> None:
     assert len(reviews(col)) == 1
 
 
+def test_two_sessions_at_once(col: Collection, db_path: Path) -> None:
+    one, two = spawn(db_path, "--deck", "basic"), spawn(db_path, "--deck", "basic")
+    for _ in range(3):  # interleaved answers, same cards, two processes
+        for screen in (one, two):
+            screen.expect("show answer")
+            screen.press(" ")
+            screen.expect("4 Easy")
+            screen.press("1")
+            screen.expect("Saved: Again")
+    for screen in (one, two):
+        screen.press("q")
+        assert screen.finish() == 0
+    assert len(reviews(col)) == 6
+    assert col.store.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
 def kill_mid_session(col: Collection, db_path: Path, deck: str, answers: int) -> None:
     screen = spawn(db_path, "--deck", deck)
     for _ in range(answers):

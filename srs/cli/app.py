@@ -58,9 +58,7 @@ def _globals(
     ctx: typer.Context,
     db: Annotated[
         Path | None,
-        typer.Option(
-            "--db", envvar="SRS_DB", help="Collection file [default: user data folder]."
-        ),
+        typer.Option("--db", envvar="SRS_DB", help="Collection file [default: user data folder]."),
     ] = None,
     now: Annotated[
         str | None,
@@ -97,7 +95,9 @@ def user_errors() -> Iterator[None]:
         for problem in e.problems:
             typer.echo(_safe(str(problem)), err=True)
         n = len(e.problems)
-        typer.echo(f"Error: {n} problem{'s' if n != 1 else ''} found; nothing was written.", err=True)
+        typer.echo(
+            f"Error: {n} problem{'s' if n != 1 else ''} found; nothing was written.", err=True
+        )
         raise typer.Exit(code=1) from None
     except SrsError as e:
         raise fail(_safe(str(e))) from None

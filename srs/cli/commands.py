@@ -14,9 +14,7 @@ if TYPE_CHECKING:
     from srs.views import CardView
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-DeckOpt = Annotated[
-    str | None, typer.Option("--deck", help="Only this deck (and its sub-decks).")
-]
+DeckOpt = Annotated[str | None, typer.Option("--deck", help="Only this deck (and its sub-decks).")]
 TagOpt = Annotated[str | None, typer.Option("--tag", help="Only cards with this tag.")]
 Paths = Annotated[list[Path], typer.Argument(help="Deck files or folders (searched recursively).")]
 
@@ -50,7 +48,12 @@ def check(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
     cards = sum(len(n.cards) for d in parsed.decks for n in d.notes)
     if json:
         emit_json(
-            {"files": len(parsed.decks), "notes": notes, "cards": cards, "warnings": parsed.warnings}
+            {
+                "files": len(parsed.decks),
+                "notes": notes,
+                "cards": cards,
+                "warnings": parsed.warnings,
+            }
         )
         return
     for warning in parsed.warnings:
@@ -73,7 +76,9 @@ def decks(ctx: typer.Context, json: JsonFlag = False) -> None:
     width = max(len(r["name"]) for r in rows)
     echo(f"{'deck':<{width}}  {'total':>6} {'new':>5} {'learn':>5} {'due':>5}")
     for r in rows:
-        echo(f"{r['name']:<{width}}  {r['total']:>6} {r['new']:>5} {r['learning']:>5} {r['due']:>5}")
+        echo(
+            f"{r['name']:<{width}}  {r['total']:>6} {r['new']:>5} {r['learning']:>5} {r['due']:>5}"
+        )
 
 
 def _card_json(col: Collection, card: CardView) -> dict[str, Any]:
@@ -81,7 +86,9 @@ def _card_json(col: Collection, card: CardView) -> dict[str, Any]:
 
 
 @app.command()
-def cards(ctx: typer.Context, deck: DeckOpt = None, tag: TagOpt = None, json: JsonFlag = False) -> None:
+def cards(
+    ctx: typer.Context, deck: DeckOpt = None, tag: TagOpt = None, json: JsonFlag = False
+) -> None:
     """List cards (id, deck, state, due, front)."""
     with opened(ctx) as col:
         views = list(col.cards(deck, tag))
@@ -100,7 +107,11 @@ def cards(ctx: typer.Context, deck: DeckOpt = None, tag: TagOpt = None, json: Js
 
 
 @app.command()
-def card(ctx: typer.Context, card_id: Annotated[str, typer.Argument(metavar="ID")], json: JsonFlag = False) -> None:
+def card(
+    ctx: typer.Context,
+    card_id: Annotated[str, typer.Argument(metavar="ID")],
+    json: JsonFlag = False,
+) -> None:
     """Show one card, with the interval each answer button would give now."""
     g = globals_of(ctx)
     with opened(ctx) as col:
@@ -120,13 +131,18 @@ def card(ctx: typer.Context, card_id: Annotated[str, typer.Argument(metavar="ID"
             emit_json(data)
             return
         echo(f"{view.id}  [{view.deck}]  {view.kind.value}  {view.source}")
-        echo(f"state {view.scheduling.state.value}, interval {view.scheduling.interval_days}d, "
-             f"reps {view.scheduling.reps}, lapses {view.scheduling.lapses}")
+        echo(
+            f"state {view.scheduling.state.value}, interval {view.scheduling.interval_days}d, "
+            f"reps {view.scheduling.reps}, lapses {view.scheduling.lapses}"
+        )
         echo("--- front")
         echo(view.front)
         echo("--- back")
         echo(view.back)
-        echo("--- next: " + "  ".join(f"{g_.name.title()} {label}" for g_, (_, label) in preview.items()))
+        echo(
+            "--- next: "
+            + "  ".join(f"{g_.name.title()} {label}" for g_, (_, label) in preview.items())
+        )
 
 
 def _due_iso(col: Collection, state: Any) -> str | None:
@@ -142,7 +158,9 @@ def _due_iso(col: Collection, state: Any) -> str | None:
 @app.command()
 def orphans(
     ctx: typer.Context,
-    purge: Annotated[bool, typer.Option("--purge", help="Delete orphans and their history.")] = False,
+    purge: Annotated[
+        bool, typer.Option("--purge", help="Delete orphans and their history.")
+    ] = False,
     json: JsonFlag = False,
 ) -> None:
     """List cards whose text vanished from their deck (kept, with history, never studied)."""
@@ -175,7 +193,9 @@ def _grade(text: str) -> Any:
 
 
 @app.command("next")
-def next_(ctx: typer.Context, deck: DeckOpt = None, tag: TagOpt = None, json: JsonFlag = False) -> None:
+def next_(
+    ctx: typer.Context, deck: DeckOpt = None, tag: TagOpt = None, json: JsonFlag = False
+) -> None:
     """Print the card to study now (null when nothing is due)."""
     from srs.queue import QueueFilter
 
@@ -211,8 +231,10 @@ def answer(
             emit_json(data)
             return
         s = outcome.card.scheduling
-        echo(f"{outcome.card.id}: {chosen.name.title()} -> {s.state.value}, "
-             f"due {_due_iso(col, s) or '-'}")
+        echo(
+            f"{outcome.card.id}: {chosen.name.title()} -> {s.state.value}, "
+            f"due {_due_iso(col, s) or '-'}"
+        )
 
 
 @app.command()

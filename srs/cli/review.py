@@ -441,29 +441,34 @@ def _markdown(text: str) -> RenderableType:
 
 
 def _options(state: _CardState) -> RenderableType:
+    """The lettered options as a grid, so a long option wraps under its own text."""
+    from rich.console import Group
+    from rich.table import Table
     from rich.text import Text
 
     from srs.terminal import escape_text
 
-    out = Text()
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     marks = {"hit": ("✓", "bold green"), "missed": ("✓", "green"), "wrong": ("✗", "bold red")}
     for item in state.options:
         verdict = state.result.verdict(item) if state.result else "ok"
         mark, style = marks.get(verdict, (" ", ""))
         if state.revealed and not state.result and item.option.correct:
             mark, style = "✓", "green"
-        out.append(f"{mark} {item.letter}) ", style=style or "bold")
-        out.append(escape_text(item.option.text), style=style)
+        text = Text(escape_text(item.option.text), style=style)
         if state.revealed:
             note = {"hit": "  right", "missed": "  missed", "wrong": "  wrong"}.get(verdict, "")
-            out.append(note, style=style)
+            text.append(note, style=style)
             if item.option.rationale and not item.option.correct:
-                out.append("\n     " + escape_text(item.option.rationale), style="dim")
-        out.append("\n")
-    if state.result is not None:
-        verdict_text = "Correct." if state.result.is_correct else "Not quite."
-        out.append(verdict_text, style="bold green" if state.result.is_correct else "bold red")
-    return out
+                text.append("\n" + escape_text(item.option.rationale), style="dim")
+        grid.add_row(Text(f"{mark} {item.letter})", style=style or "bold"), text)
+    if state.result is None:
+        return grid
+    if state.result.is_correct:
+        return Group(grid, Text("Correct.", style="bold green"))
+    return Group(grid, Text("Not quite.", style="bold red"))
 
 
 def _buttons(state: _CardState, width: int) -> RenderableType:
@@ -490,6 +495,10 @@ def _buttons(state: _CardState, width: int) -> RenderableType:
     return out
 
 
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def render_summary(summary: Summary, why: str, session: Session) -> RenderableType:
     """The end-of-session report as rich text (deck text escaped)."""
     from rich.text import Text
@@ -506,7 +515,8 @@ def render_summary(summary: Summary, why: str, session: Session) -> RenderableTy
         pace = summary.pace or 0.0
         out.append(
             f"Studied {summary.cards} card{'s' if summary.cards != 1 else ''}"
-            f" ({summary.answers} answers: {summary.new} new, {summary.learning} learning,"
+            f" ({summary.answers} answer{'s' if summary.answers != 1 else ''}:"
+            f" {summary.new} new, {summary.learning} learning,"
             f" {summary.review} review) in {secs // 60}:{secs % 60:02d}, {pace:.0f} s/answer\n"
         )
         out.append(" · ".join(f"{g.name.title()} {summary.share(g):.0%}" for g in Grade) + "\n")
@@ -518,7 +528,8 @@ def render_summary(summary: Summary, why: str, session: Session) -> RenderableTy
     if summary.new_leeches:
         out.append("New leeches (rewrite or split them):\n", style="bold red")
         for brief in summary.new_leeches:
-            out.append(f"  {escape_text(brief.source)}  {escape_text(brief.front)[:60]}\n")
+            out.append(f"  {escape_text(brief.source)}\n")
+            out.append(f"    {_shorten(escape_text(brief.front), 60)}\n", style="dim")
     left = summary.left
     if left.total:
         out.append(
@@ -537,6 +548,7 @@ def render_summary(summary: Summary, why: str, session: Session) -> RenderableTy
     if summary.again:
         out.append("Answered Again (rewrite them?):\n", style="bold")
         for brief in summary.again:
-            out.append(f"  {escape_text(brief.source)}  {escape_text(brief.front)[:60]}\n")
+            out.append(f"  {escape_text(brief.source)}\n")
+            out.append(f"    {_shorten(escape_text(brief.front), 60)}\n", style="dim")
     out.rstrip()
     return out
