@@ -321,20 +321,22 @@ def _hardest(figures: Stats, width: int) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
+    from srs.views import display_path
+
     if not figures.hardest:
         return Text("No lapses yet.")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    where_width = min(max(len(h.location) for h in figures.hardest), max(12, width // 2))
     table.add_column("lapses", justify="right", min_width=6)
-    table.add_column("again", justify="right", min_width=7)
-    table.add_column("where", no_wrap=True, min_width=where_width)
-    table.add_column("card", no_wrap=True, overflow="ellipsis")
+    table.add_column("again", justify="right", min_width=5)
+    table.add_column("card", no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
+    table.add_column("where", no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
     for h in figures.hardest:
         flags = ("[leech] " if h.leech else "") + ("[suspended] " if h.suspended else "")
+        where = f"{display_path(h.path)}:{h.line}"
         table.add_row(
             str(h.lapses),
             f"{h.again}/{h.answers}",
-            Text(_escape(h.location)),
             Text(flags + _escape(" ".join(h.front.split()))),
+            Text(_escape(where)),
         )
     return table
