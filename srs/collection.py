@@ -11,17 +11,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from srs.dates import Moment, moment, to_ms, user_timezone
+from srs.dates import Moment, from_ms, moment, to_ms, user_timezone
 from srs.errors import CardNotFound, ConfigError, DeckError, DeckNotFound
 from srs.importer import ImportReport, absolute, sync
-from srs.model import Answer, Grade, ParsedDeck, SchedulingState
+from srs.model import Answer, Grade, ParsedDeck, ReviewKind, ReviewRecord, SchedulingState
 from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
 from srs.queue import QueueCounts, QueueFilter, build_queue, queue_counts
 from srs.scheduler import card_seed, describe_interval, get_scheduler
-from srs.store import Store
-from srs.views import CardView
+from srs.store import Store, like_escape, stored_notes
+from srs.views import CardView, display_path
+
+if TYPE_CHECKING:
+    from srs.anki import ExportNote, ExportReview, ExportSummary
 
 ALL_CARDS = QueueFilter()
 
@@ -234,13 +237,16 @@ class Collection:
         # Anki labels a learning step by its length, before the learning fuzz moves its due
         # instant by up to 25 %; review intervals are labelled fuzzed (the fuzz is seeded).
         unfuzzed = scheduler.preview(card.scheduling, at, replace(opts, fuzz=False), seed)
-        return {
-            grade: (
-                state,
-                describe_interval(card.scheduling, unfuzzed[grade] if state.due_at else state, at),
-            )
-            for grade, state in states.items()
-        }
+        # Steps due within the learn-ahead limit read "<10m", as on Anki's buttons.
+        collapse = timedelta(minutes=opts.learn_ahead_minutes)
+        labels = {}
+        for grade, state in states.items():
+            shown = unfuzzed[grade] if state.due_at else state
+            label = describe_interval(card.scheduling, shown, at)
+            if shown.due_at is not None and shown.due_at - at.now < collapse:
+                label = label if label.startswith("<") else f"<{label}"
+            labels[grade] = (state, label)
+        return labels
 
     def answer(
         self, card_id: str, grade: Grade, now: datetime, duration_ms: int = 0
@@ -323,6 +329,93 @@ class Collection:
         with self.store.transaction() as conn:
             conn.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), card.id))
         return self.card(card.id)
+
+    # -- export ------------------------------------------------------------------------------
+
+    def export_anki(
+        self,
+        out: Path,
+        now: datetime,
+        *,
+        decks: Sequence[str] = (),
+        tag: str | None = None,
+        with_scheduling: bool = False,
+    ) -> ExportSummary:
+        """Write the chosen decks (all by default) as an Anki `.apkg` package."""
+        from srs.anki import export_apkg
+
+        for deck in decks:
+            self._require_deck(deck)
+        return export_apkg(
+            out,
+            self._export_notes(decks, tag),
+            with_scheduling=with_scheduling,
+            now=now,
+            zone=self.zone,
+            day_starts_at=self.day_starts_at,
+        )
+
+    def _export_notes(self, decks: Sequence[str], tag: str | None) -> Iterator[ExportNote]:
+        from srs.anki import ExportCard, ExportNote
+
+        clauses, params = ["n.orphaned = 0"], {}
+        if decks:
+            parts = []
+            for i, deck in enumerate(decks):
+                parts.append(f"(d.name = :deck{i} OR d.name LIKE :prefix{i} ESCAPE '\\')")
+                params[f"deck{i}"] = deck
+                params[f"prefix{i}"] = like_escape(deck) + "/%"
+            clauses.append("(" + " OR ".join(parts) + ")")
+        if tag:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(n.tags) t WHERE t.value = :tag)")
+            params["tag"] = tag
+        for note, modified_ms, cards in stored_notes(
+            self.store, " AND ".join(clauses), params, with_reviews=True
+        ):
+            if any(card.leech for card in cards) and "leech" not in note.tags:
+                note = replace(note, tags=(*note.tags, "leech"))
+            yield ExportNote(
+                note=replace(note, path=display_path(note.path)),
+                cards=tuple(
+                    ExportCard(
+                        spec=card.spec,
+                        state=card.state,
+                        suspended=card.suspended,
+                        position=card.position,
+                        reviews=export_reviews(card.reviews),
+                    )
+                    for card in cards
+                ),
+                modified_at=from_ms(modified_ms),
+                media_root=Path(note.path).parent,
+            )
+
+
+def export_reviews(reviews: Sequence[ReviewRecord]) -> tuple[ExportReview, ...]:
+    """Review-log rows in Anki's terms: intervals in days, learning steps as negative seconds."""
+    from srs.anki import ExportReview
+
+    rows = []
+    last_interval = 0
+    for review in reviews:
+        after = review.after
+        if after.due_at is not None:
+            interval = -round((after.due_at - review.reviewed_at).total_seconds())
+        else:
+            interval = after.interval_days
+        rows.append(
+            ExportReview(
+                reviewed_at=review.reviewed_at,
+                grade=review.grade,
+                kind=review.kind,
+                interval_before=last_interval,
+                interval_after=interval,
+                ease_after=after.ease if review.kind is not ReviewKind.LEARN else 0,
+                duration_ms=review.duration_ms,
+            )
+        )
+        last_interval = interval
+    return tuple(rows)
 
 
 MAX_ANSWER_MS = 60_000  # Anki's default cap on the time recorded for one answer

@@ -16,7 +16,7 @@ from typing import Any
 
 from srs.dates import Moment, to_ms
 from srs.options import Options
-from srs.store import Store
+from srs.store import Store, like_escape
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +35,7 @@ class QueueFilter:
                 "c.deck_id IN (SELECT id FROM decks WHERE name = :deck OR name LIKE :deck_prefix"
                 " ESCAPE '\\')"
             )
-            escaped = self.deck.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params |= {"deck": self.deck, "deck_prefix": escaped + "/%"}
+            params |= {"deck": self.deck, "deck_prefix": like_escape(self.deck) + "/%"}
         if self.tag:
             clauses.append(
                 "c.note_id IN (SELECT n.id FROM notes n, json_each(n.tags) t WHERE t.value = :tag)"

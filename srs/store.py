@@ -257,10 +257,9 @@ class Store:
 
     def card_ids_with_prefix(self, prefix: str, limit: int = 2) -> list[str]:
         """Card ids starting with `prefix` (for ids typed by hand)."""
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = self.conn.execute(
             "SELECT id FROM cards WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
-            (escaped + "%", limit),
+            (like_escape(prefix) + "%", limit),
         )
         return [row[0] for row in rows]
 
@@ -355,6 +354,11 @@ def _describe_sqlite_error(path: Path, error: sqlite3.DatabaseError) -> str:
     if "unable to open" in text:
         return f"cannot open {path}: check that the folder exists and is writable"
     return f"cannot use {path}: {text}"
+
+
+def like_escape(text: str) -> str:
+    """Escape LIKE wildcards (use with `ESCAPE '\\'`)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def note_from_row(row: sqlite3.Row, cards: tuple[CardSpec, ...]) -> Note:
