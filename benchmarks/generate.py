@@ -37,11 +37,44 @@ N_DECKS = 10
 REVIEWS_PER_CARD = 10
 HISTORY_DAYS = 365
 
-WORDS = (
-    "model feature stream shard bucket endpoint latency gradient tree forest boost vector "
-    "matrix kernel batch epoch tensor label class metric recall precision drift bias variance "
-    "window partition crawler catalog schema table query index cluster node replica"
-).split()
+WORDS = [
+    "model",
+    "feature",
+    "stream",
+    "shard",
+    "bucket",
+    "endpoint",
+    "latency",
+    "gradient",
+    "tree",
+    "forest",
+    "boost",
+    "vector",
+    "matrix",
+    "kernel",
+    "batch",
+    "epoch",
+    "tensor",
+    "label",
+    "class",
+    "metric",
+    "recall",
+    "precision",
+    "drift",
+    "bias",
+    "variance",
+    "window",
+    "partition",
+    "crawler",
+    "catalog",
+    "schema",
+    "table",
+    "query",
+    "index",
+    "cluster",
+    "node",
+    "replica",
+]
 
 
 def _phrase(rng: random.Random, n: int) -> str:
@@ -172,9 +205,21 @@ def plan_cards(n: int, seed: int = 13) -> list[CardPlan]:
             reps = rng.randint(2, 25)
             lapses = min(int(rng.expovariate(1.5)), 7)
         plans.append(
-            CardPlan(i, i % N_DECKS, front, back, state, due_day, due_secs, ivl, ease, reps,
-                     lapses, steps)
-        )  # fmt: skip
+            CardPlan(
+                i,
+                i % N_DECKS,
+                front,
+                back,
+                state,
+                due_day,
+                due_secs,
+                ivl,
+                ease,
+                reps,
+                lapses,
+                steps,
+            )
+        )
     return plans
 
 
@@ -211,8 +256,19 @@ def iter_reviews(
         ivl_before = min(int(rng.expovariate(1 / 30)) + 1, 2000) if kind == 1 else 0
         ivl_after = 0 if grade == 1 else max(1, int(ivl_before * 2.5))
         after = "relearning" if grade == 1 and kind == 1 else "review"
-        yield ReviewPlan(card, days_ago, rng.randint(0, 16 * 3600), grade, kind, before, after,
-                         ivl_before, ivl_after, 2500, rng.randint(2000, 20000))  # fmt: skip
+        yield ReviewPlan(
+            card,
+            days_ago,
+            rng.randint(0, 16 * 3600),
+            grade,
+            kind,
+            before,
+            after,
+            ivl_before,
+            ivl_after,
+            2500,
+            rng.randint(2000, 20000),
+        )
 
 
 # -- caching -----------------------------------------------------------------------------------
@@ -273,15 +329,45 @@ def build_srs(path: Path, n: int) -> None:
         note_id = f"n{card_id(p.index)[:15]}"
         cid = card_id(p.index)
         notes.append(
-            (note_id, "basic", p.deck + 1, p.front, p.back, f"decks/bench/d{p.deck:02d}.md",
-             3 + 4 * (p.index // N_DECKS), cid, cid[::-1], cid[:8], now_ms, now_ms)
-        )  # fmt: skip
+            (
+                note_id,
+                "basic",
+                p.deck + 1,
+                p.front,
+                p.back,
+                f"decks/bench/d{p.deck:02d}.md",
+                3 + 4 * (p.index // N_DECKS),
+                cid,
+                cid[::-1],
+                cid[:8],
+                now_ms,
+                now_ms,
+            )
+        )
         due_day = today + p.due_day if p.due_day is not None else None
         due_at = now_ms + p.due_secs * 1000 if p.due_secs is not None else None
         cards.append(
-            (cid, note_id, "basic", 0, p.front, p.back, p.deck + 1, p.index, p.state, due_at,
-             due_day, p.interval, p.ease, p.reps, p.lapses, p.remaining_steps, now_ms, now_ms)
-        )  # fmt: skip
+            (
+                cid,
+                note_id,
+                "basic",
+                0,
+                p.front,
+                p.back,
+                p.deck + 1,
+                p.index,
+                p.state,
+                due_at,
+                due_day,
+                p.interval,
+                p.ease,
+                p.reps,
+                p.lapses,
+                p.remaining_steps,
+                now_ms,
+                now_ms,
+            )
+        )
     conn.executemany(
         "INSERT INTO notes (id, kind, deck_id, front, back, path, line, content_hash,"
         " fingerprint, signature, created_at, modified_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -295,10 +381,18 @@ def build_srs(path: Path, n: int) -> None:
     )
     del notes, cards
     snapshot = {
-        "state": "review", "due_at": None, "due_day": today, "interval_days": 12,
-        "ease": 2500, "reps": 9, "lapses": 1, "remaining_steps": 0, "suspended": 0,
-        "leech": 0, "buried_until": None,
-    }  # fmt: skip
+        "state": "review",
+        "due_at": None,
+        "due_day": today,
+        "interval_days": 12,
+        "ease": 2500,
+        "reps": 9,
+        "lapses": 1,
+        "remaining_steps": 0,
+        "suspended": 0,
+        "leech": 0,
+        "buried_until": None,
+    }
     batch = []
     sql = (
         "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
@@ -306,16 +400,35 @@ def build_srs(path: Path, n: int) -> None:
         " duration_ms, before, after) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     )
     for r in iter_reviews(plans):
-        before = snapshot | {"state": r.state_before, "interval_days": r.ivl_before,
-                             "due_day": today - r.days_ago}  # fmt: skip
-        after = snapshot | {"state": r.state_after, "interval_days": r.ivl_after,
-                            "due_day": today - r.days_ago + r.ivl_after}  # fmt: skip
+        before = snapshot | {
+            "state": r.state_before,
+            "interval_days": r.ivl_before,
+            "due_day": today - r.days_ago,
+        }
+        after = snapshot | {
+            "state": r.state_after,
+            "interval_days": r.ivl_after,
+            "due_day": today - r.days_ago + r.ivl_after,
+        }
         batch.append(
-            (card_id(r.card), day_start_ms - r.days_ago * 86_400_000 + r.secs * 1000,
-             today - r.days_ago, r.grade, r.kind, "sm2", r.state_before, r.state_after,
-             r.ivl_before, r.ivl_after, r.ease, r.ease, r.duration_ms, json.dumps(before),
-             json.dumps(after))
-        )  # fmt: skip
+            (
+                card_id(r.card),
+                day_start_ms - r.days_ago * 86_400_000 + r.secs * 1000,
+                today - r.days_ago,
+                r.grade,
+                r.kind,
+                "sm2",
+                r.state_before,
+                r.state_after,
+                r.ivl_before,
+                r.ivl_after,
+                r.ease,
+                r.ease,
+                r.duration_ms,
+                json.dumps(before),
+                json.dumps(after),
+            )
+        )
         if len(batch) >= 50_000:
             conn.executemany(sql, batch)
             batch.clear()

@@ -30,7 +30,7 @@ def _rss_mb() -> float:
 
 def export_notes(n: int, root: Path) -> Iterator[Any]:
     """Lazily built `ExportNote`s for the plain notes (what a store reader would yield)."""
-    from benchmarks.generate import NOW, N_DECKS, card_id, plain_notes
+    from benchmarks.generate import N_DECKS, NOW, card_id, plain_notes
     from srs.anki.package import ExportCard, ExportNote
     from srs.model import CardKind, CardSpec, Note, NoteKind, SchedulingState
 
@@ -48,8 +48,9 @@ def export_notes(n: int, root: Path) -> Iterator[Any]:
             content_hash=cid,
             cards=(CardSpec(cid, CardKind.BASIC, 0, front, back),),
         )
-        yield ExportNote(note, (ExportCard(note.cards[0], SchedulingState(), position=i),),
-                         NOW, root)  # fmt: skip
+        yield ExportNote(
+            note, (ExportCard(note.cards[0], SchedulingState(), position=i),), NOW, root
+        )
 
 
 def _work(mode: str, n: int, tmp: Path) -> Callable[[], object]:
@@ -69,8 +70,14 @@ def _work(mode: str, n: int, tmp: Path) -> Callable[[], object]:
         from srs.anki.package import export_apkg
 
         def run() -> object:
-            return export_apkg(tmp / "out.apkg", export_notes(n, tmp), with_scheduling=False,
-                               now=NOW, zone=ZONE, day_starts_at=DAY_STARTS_AT)  # fmt: skip
+            return export_apkg(
+                tmp / "out.apkg",
+                export_notes(n, tmp),
+                with_scheduling=False,
+                now=NOW,
+                zone=ZONE,
+                day_starts_at=DAY_STARTS_AT,
+            )
 
         return run
     if mode == "anki-import":
@@ -113,8 +120,11 @@ def main(argv: list[str]) -> None:
         work()
         seconds = time.perf_counter() - start
         peak = _rss_mb()
-    print(json.dumps({"mode": mode, "n": n, "seconds": seconds, "baseline_mb": baseline,
-                      "peak_mb": peak}))  # fmt: skip
+    print(
+        json.dumps(
+            {"mode": mode, "n": n, "seconds": seconds, "baseline_mb": baseline, "peak_mb": peak}
+        )
+    )
 
 
 if __name__ == "__main__":

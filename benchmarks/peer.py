@@ -24,8 +24,8 @@ from benchmarks.generate import (
     N_DECKS,
     cache_dir,
     iter_reviews,
-    plan_cards,
     plain_notes,
+    plan_cards,
 )
 
 PARENT_DECK = "bench"
@@ -107,9 +107,18 @@ def build_anki(path: Path, n: int) -> dict[str, Any]:
         else:
             ctype, queue, due = 2, 2, today + (p.due_day or 0)
         updates.append(
-            (ctype, queue, due, p.interval, p.ease, p.reps, p.lapses, p.remaining_steps,
-             cid_of[p.index])
-        )  # fmt: skip
+            (
+                ctype,
+                queue,
+                due,
+                p.interval,
+                p.ease,
+                p.reps,
+                p.lapses,
+                p.remaining_steps,
+                cid_of[p.index],
+            )
+        )
     conn.executemany(
         "UPDATE cards SET type=?, queue=?, due=?, ivl=?, factor=?, reps=?, lapses=?, left=?"
         " WHERE id=?",
@@ -124,9 +133,18 @@ def build_anki(path: Path, n: int) -> dict[str, Any]:
             rid += 1
         used.add(rid)
         batch.append(
-            (rid, cid_of[r.card], -1, r.grade, r.ivl_after, r.ivl_before,
-             r.ease if r.kind else 0, r.duration_ms, r.kind)
-        )  # fmt: skip
+            (
+                rid,
+                cid_of[r.card],
+                -1,
+                r.grade,
+                r.ivl_after,
+                r.ivl_before,
+                r.ease if r.kind else 0,
+                r.duration_ms,
+                r.kind,
+            )
+        )
         if len(batch) >= 50_000:
             conn.executemany(sql, batch)
             batch.clear()

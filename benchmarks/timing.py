@@ -25,7 +25,7 @@ class Timing:
     @property
     def p90(self) -> float:
         ordered = sorted(self.runs)
-        return ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+        return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
     def ms(self) -> str:
         return f"{self.median * 1000:.1f} ms (p90 {self.p90 * 1000:.1f})"
@@ -74,8 +74,7 @@ def cold(
     full_env = os.environ | (env or {})
 
     def run() -> None:
-        done = subprocess.run(list(argv), env=full_env, capture_output=True, text=True,
-                              check=False)  # fmt: skip
+        done = subprocess.run(list(argv), env=full_env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-500:]}")
         if check is not None:

@@ -1,0 +1,516 @@
+"""Every row of the issue-8 table: srs and its peer measured in the same run, on the same data.
+
+Each `bench_*` function returns `Row`s. A row's main figure is at 100k cards where the data has
+a size; the same figure at 10k is kept for the growth column (100k / 10k: 10x the data, so a
+growth near 10 is linear, near 1 is flat). Cold-process rows run the installed `srs` console
+script (see `timing.srs_launcher`).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generate import NOW, ZONE, cache_dir, srs_collection
+from benchmarks.timing import Timing, cold, measure, srs_launcher
+
+SMALL, LARGE = 10_000, 100_000
+SRS_ENV = {"SRS_TZ": "UTC", "NO_COLOR": "1"}
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    key: str
+    what: str
+    srs: Timing | None = None
+    peer: Timing | None = None
+    peer_name: str = ""
+    target_s: float | None = None  # srs median must be at most this
+    target_ratio: float | None = None  # srs / peer median must be at most this
+    unit: str = "ms"  # "ms" (Timing in seconds) or "MB"
+    growth: dict[str, float] = field(default_factory=dict)  # srs_small, srs_large, peer_...
+    note: str = ""
+    error: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.srs is None or self.peer is None or self.peer.median == 0:
+            return None
+        return self.srs.median / self.peer.median
+
+    @property
+    def target(self) -> str:
+        parts = []
+        if self.target_s is not None:
+            parts.append(f"<= {self.target_s * 1000:g} ms")
+        if self.target_ratio is not None:
+            parts.append(f"ratio <= {self.target_ratio:g}")
+        return ", ".join(parts) or "-"
+
+    @property
+    def verdict(self) -> str:
+        if self.error:
+            return "ERROR"
+        if self.target_s is None and self.target_ratio is None:
+            return "info"
+        ok = True
+        if self.target_s is not None:
+            ok = ok and self.srs is not None and self.srs.median <= self.target_s
+        if self.target_ratio is not None:
+            ok = ok and self.ratio is not None and self.ratio <= self.target_ratio
+        return "pass" if ok else "FAIL"
+
+    def growth_text(self) -> str:
+        def factor(side: str) -> str:
+            small, large = self.growth.get(f"{side}_small"), self.growth.get(f"{side}_large")
+            return f"x{large / small:.1f}" if small and large else ""
+
+        srs, peer = factor("srs"), factor("peer")
+        return f"{srs} (peer {peer})" if srs and peer else srs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "what": self.what,
+            "unit": self.unit,
+            "srs": self.srs.to_dict() if self.srs else None,
+            "peer": self.peer.to_dict() if self.peer else None,
+            "peer_name": self.peer_name,
+            "ratio": self.ratio,
+            "target": self.target,
+            "result": self.verdict,
+            "growth_10k_to_100k": self.growth,
+            "note": self.note,
+            "error": self.error,
+        }
+
+
+def guarded(key: str, what: str, fn: Callable[[], list[Row]]) -> list[Row]:
+    """Run one benchmark; a failure becomes an ERROR row instead of stopping the suite."""
+    try:
+        return fn()
+    except Exception as exc:
+        traceback.print_exc(file=sys.stderr)
+        return [Row(key, what, error=f"{type(exc).__name__}: {exc}"[:300])]
+
+
+def _srs_cmd(db: Path, *args: str) -> list[str]:
+    return [*srs_launcher()[0], "--db", str(db), "--now", NOW.isoformat(), *args]
+
+
+# -- rows ----------------------------------------------------------------------------------------
+
+
+def bench_help(repeat: int) -> list[Row]:
+    srs = cold([*srs_launcher()[0], "--help"], repeat)
+    peer = cold([sys.executable, "-c", "import typer"], repeat)
+    return [Row("help", "`srs --help`, cold process", srs, peer, "`import typer` alone", 0.100)]
+
+
+def bench_next(repeat: int) -> list[Row]:
+    from benchmarks import peer
+
+    def check_srs(out: str) -> None:
+        json.loads(out)
+
+    figures: dict[int, tuple[Timing, Timing]] = {}
+    for n in (SMALL, LARGE):
+        db = srs_collection(n)
+        anki_path = peer.anki_collection(n)
+        peer.prepare(anki_path)
+        srs = cold(_srs_cmd(db, "next", "--json"), repeat, SRS_ENV, check=check_srs)
+        other = cold([sys.executable, "-c", peer.ANKI_NEXT_SCRIPT, str(anki_path)], repeat)
+        figures[n] = (srs, other)
+    return [
+        Row(
+            "next",
+            "`srs next --json` cold, 100k cards / 1M log rows",
+            *figures[LARGE],
+            "Python + anki: open, build queue, close",
+            0.150,
+            0.7,
+            growth=_growth(figures),
+        )
+    ]
+
+
+def _growth(figures: dict[int, tuple[Timing | None, Timing | None]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for n, label in ((SMALL, "small"), (LARGE, "large")):
+        srs, other = figures[n]
+        if srs is not None:
+            out[f"srs_{label}"] = srs.median
+        if other is not None:
+            out[f"peer_{label}"] = other.median
+    return out
+
+
+def _open_anki(n: int) -> Any:
+    from anki.collection import Collection
+
+    from benchmarks import peer
+
+    path = peer.anki_collection(n)
+    peer.prepare(path)
+    return Collection(str(path))
+
+
+def bench_queue(repeat: int) -> list[Row]:
+    from srs.collection import Collection
+
+    figures = {}
+    for n in (SMALL, LARGE):
+        with Collection.open(srs_collection(n), ZONE) as col:
+            srs = measure(lambda col=col: col.queue(NOW), repeat, warmup=2)
+        anki = _open_anki(n)
+        try:
+            parent = anki.decks.id("bench")
+
+            def invalidate(anki: Any = anki, parent: int = parent) -> None:
+                # Anki caches the built queue; changing the current deck drops it.
+                anki.decks.select(1)
+                anki.decks.select(parent)
+
+            other = measure(
+                lambda anki=anki: anki.sched.get_queued_cards(fetch_limit=1),
+                repeat,
+                setup=invalidate,
+                warmup=2,
+            )
+        finally:
+            anki.close()
+        figures[n] = (srs, other)
+    return [
+        Row(
+            "queue",
+            "build today's queue, in process, 100k cards",
+            *figures[LARGE],
+            "Anki get_queued_cards (cache dropped)",
+            0.005,
+            0.5,
+            growth=_growth(figures),
+        )
+    ]
+
+
+def _answer_srs(n: int, repeat: int, work: Path) -> Timing:
+    from benchmarks import peer
+    from srs.collection import Collection
+    from srs.model import Grade
+
+    db = peer.working_copy(srs_collection(n), work / f"answer-{n}.db")
+    current: list[str] = []
+    with Collection.open(db, ZONE) as col:
+
+        def pick() -> None:
+            current[:] = [col.queue(NOW, limit=1)[0][0]]
+
+        return measure(
+            lambda: col.answer(current[0], Grade.GOOD, NOW, 5000), repeat, setup=pick, warmup=2
+        )
+
+
+def _answer_anki(n: int, repeat: int, work: Path) -> Timing:
+    import time
+
+    from anki.collection import Collection as AnkiCollection
+    from anki.scheduler_pb2 import CardAnswer
+
+    from benchmarks import peer
+
+    path = peer.working_copy(peer.anki_collection(n), work / f"answer-{n}.anki2")
+    peer.prepare(path)
+    anki = AnkiCollection(str(path))
+    ids: list[int] = []
+
+    def pick() -> None:
+        ids[:] = [anki.sched.get_queued_cards(fetch_limit=1).cards[0].card.id]
+
+    def answer() -> None:
+        states = anki._backend.get_scheduling_states(ids[0])
+        anki.sched.answer_card(
+            CardAnswer(
+                card_id=ids[0],
+                current_state=states.current,
+                new_state=states.good,
+                rating=CardAnswer.GOOD,
+                answered_at_millis=int(time.time() * 1000),
+                milliseconds_taken=5000,
+            )
+        )
+
+    try:
+        return measure(answer, repeat, setup=pick, warmup=2)
+    finally:
+        anki.close()
+
+
+def bench_answer(repeat: int) -> list[Row]:
+    work = cache_dir() / "work"
+    work.mkdir(exist_ok=True)
+    figures: dict[int, tuple[Timing | None, Timing | None]] = {
+        n: (_answer_srs(n, repeat, work), _answer_anki(n, repeat, work)) for n in (SMALL, LARGE)
+    }
+    return [
+        Row(
+            "answer",
+            "answer a card and commit, in process, 100k cards",
+            *figures[LARGE],
+            "Anki scheduling states + answer_card",
+            0.0005,
+            growth=_growth(figures),
+        )
+    ]
+
+
+def bench_decks(repeat: int) -> list[Row]:
+    from srs.collection import Collection
+
+    figures = {}
+    for n in (SMALL, LARGE):
+        with Collection.open(srs_collection(n), ZONE) as col:
+            srs = measure(lambda col=col: col.decks(NOW), repeat, warmup=2)
+        anki = _open_anki(n)
+        try:
+            other = measure(lambda anki=anki: anki.sched.deck_due_tree(), repeat, warmup=2)
+        finally:
+            anki.close()
+        figures[n] = (srs, other)
+    return [
+        Row(
+            "decks",
+            "`srs decks` counts, in process, 100k cards",
+            *figures[LARGE],
+            "Anki deck_due_tree",
+            0.020,
+            growth=_growth(figures),
+        )
+    ]
+
+
+def bench_import(repeat: int) -> list[Row]:
+    from benchmarks import import_bench
+
+    first, again = import_bench.srs_import(SMALL, repeat)
+    other = import_bench.anki_add_notes(import_bench.deck_fields(SMALL), repeat)
+    small = memory_probe("srs-import", SMALL)
+    large = memory_probe("srs-import", LARGE)
+    peer_small = memory_probe("anki-import", SMALL)
+    peer_large = memory_probe("anki-import", LARGE)
+    growth = {
+        "srs_small": small["seconds"],
+        "srs_large": large["seconds"],
+        "peer_small": peer_small["seconds"],
+        "peer_large": peer_large["seconds"],
+    }
+    return [
+        Row(
+            "import",
+            "import a 10k-card deck (fresh collection)",
+            first,
+            other,
+            "Anki open + add_notes of the same 10k notes + close",
+            1.0,
+            growth=growth,
+            note="growth: one run each in a fresh process, 10k = 1 file, 100k = 10 files",
+        ),
+        Row("reimport", "re-import the 10k-card deck unchanged", again, None, "", 0.3),
+        _memory_row(
+            "import_memory",
+            "import 100k cards: peak memory of the work",
+            small,
+            large,
+            peer_small,
+            peer_large,
+            "Anki add_notes",
+        ),
+    ]
+
+
+def _memory_row(
+    key: str,
+    what: str,
+    small: dict[str, float],
+    large: dict[str, float],
+    peer_small: dict[str, float] | None,
+    peer_large: dict[str, float] | None,
+    peer_name: str,
+) -> Row:
+    def delta(fig: dict[str, float]) -> float:
+        return fig["peak_mb"] - fig["baseline_mb"]
+
+    growth = {"srs_small": delta(small), "srs_large": delta(large)}
+    other = None
+    if peer_small and peer_large:
+        growth |= {"peer_small": delta(peer_small), "peer_large": delta(peer_large)}
+        other = Timing([delta(peer_large)])
+    return Row(
+        key,
+        what,
+        Timing([delta(large)]),
+        other,
+        peer_name,
+        unit="MB",
+        growth=growth,
+        note=f"peak RSS minus RSS before the work; srs peak {large['peak_mb']:.0f} MB"
+        f" (baseline {large['baseline_mb']:.0f} MB)",
+    )
+
+
+def memory_probe(mode: str, n: int) -> dict[str, float]:
+    """Run `benchmarks.memory` in a fresh process and return its JSON."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.memory", mode, str(n)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=_env_with_root(),
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"memory probe {mode} {n} failed: {done.stderr[-500:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _env_with_root() -> dict[str, str]:
+    import os
+
+    root = str(Path(__file__).resolve().parent.parent)
+    return os.environ | SRS_ENV | {"PYTHONPATH": root}
+
+
+def bench_export(repeat: int) -> list[Row]:
+    from anki.collection import Collection as AnkiCollection
+
+    from benchmarks import peer
+    from benchmarks.generate import DAY_STARTS_AT
+    from benchmarks.memory import export_notes
+    from srs.anki.package import export_apkg
+
+    with tempfile.TemporaryDirectory(prefix="srs-bench-export-") as tmp:
+        out = Path(tmp)
+        notes = list(export_notes(SMALL, out))
+
+        def srs_export() -> None:
+            export_apkg(
+                out / "srs.apkg",
+                notes,
+                with_scheduling=False,
+                now=NOW,
+                zone=ZONE,
+                day_starts_at=DAY_STARTS_AT,
+            )
+
+        # warmup=1 renders every note once: the target is for HTML already rendered and cached.
+        srs = measure(srs_export, repeat, warmup=1)
+        fields = peer.html_fields(SMALL)
+        genanki = measure(
+            lambda: peer.export_genanki(fields, out / "genanki.apkg"), repeat, warmup=1
+        )
+        anki = AnkiCollection(str(peer.export_collection(SMALL)))
+        try:
+            other = measure(lambda: peer.export_anki(anki, out / "anki.apkg"), repeat, warmup=1)
+        finally:
+            anki.close()
+    small = memory_probe("srs-export", SMALL)
+    large = memory_probe("srs-export", LARGE)
+    peer_small = memory_probe("anki-export", SMALL)
+    peer_large = memory_probe("anki-export", LARGE)
+    growth = {
+        "srs_small": small["seconds"],
+        "srs_large": large["seconds"],
+        "peer_small": peer_small["seconds"],
+        "peer_large": peer_large["seconds"],
+    }
+    return [
+        Row(
+            "export_genanki",
+            "export 10k notes to .apkg (HTML cached) vs genanki",
+            srs,
+            genanki,
+            "genanki write_to_file",
+            None,
+            1.0,
+            growth=growth,
+            note="growth: one run each in a fresh process, render cache cold",
+        ),
+        Row(
+            "export_anki",
+            "export 10k notes to .apkg (HTML cached) vs Anki",
+            srs,
+            other,
+            "Anki export_anki_package (legacy)",
+            None,
+            1.5,
+        ),
+        Row(
+            "export_cold",
+            "export 10k notes, render cache cold (fresh process, 1 run)",
+            Timing([small["seconds"]]),
+            None,
+            "",
+        ),
+        _memory_row(
+            "export_memory",
+            "export 100k notes: peak memory of the work",
+            small,
+            large,
+            peer_small,
+            peer_large,
+            "Anki export",
+        ),
+    ]
+
+
+def bench_stats(repeat: int) -> list[Row]:
+    figures: dict[int, tuple[Timing | None, Timing | None]] = {}
+    for n in (SMALL, LARGE):
+        db = srs_collection(n)
+        figures[n] = (cold(_srs_cmd(db, "stats", "--json"), repeat, SRS_ENV), None)
+    rows = [
+        Row(
+            "stats",
+            "`srs stats --json` cold, 100k cards / 1M log rows",
+            figures[LARGE][0],
+            None,
+            "",
+            1.0,
+            growth=_growth(figures),
+        )
+    ]
+    try:  # the in-process figure, from the stats helper's own benchmark functions
+        from benchmarks import stats_bench
+
+        runs = stats_bench.time_in_process(srs_collection(LARGE), repeat)
+        rows.append(Row("stats_in_process", "compute_stats in process, 100k / 1M", Timing(runs)))
+    except Exception as exc:
+        rows.append(
+            Row(
+                "stats_in_process",
+                "compute_stats in process, 100k / 1M",
+                error=f"{type(exc).__name__}: {exc}"[:300],
+            )
+        )
+    return rows
+
+
+BENCHMARKS: dict[str, tuple[str, Callable[[int], list[Row]], int]] = {
+    # name: (what, function, default repeat)
+    "help": ("`srs --help`, cold", bench_help, 15),
+    "next": ("`srs next --json`, cold", bench_next, 9),
+    "queue": ("queue build, in process", bench_queue, 30),
+    "answer": ("answer and commit, in process", bench_answer, 40),
+    "decks": ("deck counts, in process", bench_decks, 20),
+    "import": ("import / re-import", bench_import, 5),
+    "export": ("export vs genanki and Anki", bench_export, 5),
+    "stats": ("`srs stats`", bench_stats, 5),
+}
