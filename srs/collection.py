@@ -25,6 +25,7 @@ from srs.views import CardView, display_path
 
 if TYPE_CHECKING:
     from srs.anki import ExportNote, ExportReview, ExportSummary
+    from srs.stats import Stats
 
 ALL_CARDS = QueueFilter()
 
@@ -329,6 +330,14 @@ class Collection:
         with self.store.transaction() as conn:
             conn.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), card.id))
         return self.card(card.id)
+
+    # -- statistics --------------------------------------------------------------------------
+
+    def stats(self, now: datetime, *, deck: str | None = None, days: int = 30) -> Stats:
+        """Every figure of `srs stats`, computed in SQL as of `now`."""
+        from srs.stats import compute_stats
+
+        return compute_stats(self.store, self.moment(now), deck=deck, days=days)
 
     # -- export ------------------------------------------------------------------------------
 

@@ -78,3 +78,40 @@ def test_upgrade_from_an_empty_schema_keeps_foreign_data(db_path: Path) -> None:
     with Store.open(db_path) as store:
         assert store.execute("SELECT x FROM my_notes").fetchone()[0] == 42
         assert "cards" in store.db.table_names()
+
+
+def test_upgrade_from_schema_1_keeps_cards_and_history(db_path: Path, deck_dir: Path) -> None:
+    """A collection written before m002 (with answers in it) is upgraded in place."""
+    from datetime import UTC, datetime
+
+    from sqlite_utils import Database
+
+    from srs.collection import Collection
+    from srs.migrations import migrations
+    from srs.model import Grade
+
+    conn = sqlite3.connect(db_path)
+    conn.isolation_level = None
+    migrations.apply(Database(conn), stop_before="m002_reviews_stats_index")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+    now = datetime(2026, 11, 28, 9, tzinfo=UTC)
+    # Open through a store that knows only m001 would refuse nothing; write data at schema 1.
+    store = Store.__new__(Store)
+    raw = sqlite3.connect(db_path)
+    raw.isolation_level = None
+    raw.row_factory = sqlite3.Row
+    Store.__init__(store, Database(raw), db_path)
+    col = Collection(store)
+    col.import_paths([deck_dir], now)
+    card = next(iter(col.cards()))
+    col.answer(card.id, Grade.GOOD, now)
+    col.close()
+
+    with Collection.open(db_path) as upgraded:
+        version = upgraded.store.execute("PRAGMA user_version").fetchone()[0]
+        assert version == SCHEMA_VERSION == 2
+        indexes = {r[0] for r in upgraded.store.execute("SELECT name FROM sqlite_master")}
+        assert "reviews_stats" in indexes and "reviews_day" not in indexes
+        assert upgraded.card(card.id).scheduling.reps == 1
+        assert len(list(upgraded.cards())) == 8

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from srs.cli.app import app, emit_json, globals_of, no_color, opened, user_errors
+from srs.cli.app import app, emit_json, globals_of, no_color, opened
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -45,12 +45,9 @@ def stats(
     json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Show progress, today's study, the forecast, retention and exam readiness."""
-    from srs.stats import compute_stats
-
     now = globals_of(ctx).now()
     with opened(ctx) as col:
-        with user_errors():
-            figures = compute_stats(col.store, col.moment(now), deck=deck, days=days)
+        figures = col.stats(now, deck=deck, days=days)
         day_start = col.day_starts_at
     if json:
         emit_json(figures.to_dict())
