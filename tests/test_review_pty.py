@@ -481,6 +481,30 @@ def test_sigkill_after_many_answers(col: Collection, db_path: Path, decks: Path)
     kill_mid_session(col, db_path, "many", 40)
 
 
+def test_terminal_is_restored_after_ctrl_c(col: Collection, db_path: Path) -> None:
+    environment = dict(
+        os.environ, SRS_DB=str(db_path), NO_COLOR="1", TERM="xterm", PYTHONPATH=str(ROOT)
+    )
+    # The shell traps SIGINT (so it survives Ctrl-C) and reports the terminal settings after.
+    command = (
+        f"trap 'echo' INT; {sys.executable} -m srs --now {NOW} review --deck basic;"
+        " stty -a; echo END"
+    )
+    child = pexpect.spawn("sh", ["-c", command], env=environment, encoding="utf-8", timeout=10)
+    screen = Screen(child)
+    screen.expect("What is two plus two?")
+    screen.press("\x03")
+    settings = screen.expect("END")
+    assert re.search(r"(?<!-)icanon", settings) and re.search(r"(?<![-\w])echo\b", settings)
+    screen.finish()
+
+
+def test_unknown_deck(col: Collection, db_path: Path) -> None:
+    screen = spawn(db_path, "--deck", "nope")
+    screen.expect("no deck named 'nope'")
+    assert screen.finish() == 1
+
+
 def test_stdin_not_a_terminal(col: Collection, db_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "srs", "--now", NOW, "review"],

@@ -13,9 +13,7 @@ import select
 import shlex
 import subprocess
 import sys
-import termios
 import time
-import tty
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -115,15 +113,24 @@ class Keys:
         self.saved: list[Any] | None = None
 
     def __enter__(self) -> Keys:
+        import termios  # POSIX only; imported here so `srs` itself loads anywhere
+
         self.saved = termios.tcgetattr(self.fd)
-        tty.setcbreak(self.fd)
+        self._cbreak()
         return self
+
+    def _cbreak(self) -> None:
+        import tty
+
+        tty.setcbreak(self.fd)
 
     def __exit__(self, *exc: object) -> None:
         self.restore()
 
     def restore(self) -> None:
         if self.saved is not None:
+            import termios
+
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
 
     @contextmanager
@@ -133,7 +140,7 @@ class Keys:
         try:
             yield
         finally:
-            tty.setcbreak(self.fd)
+            self._cbreak()
 
     def read(self) -> str:
         """One key: a character, '\\n' for Enter, 'backspace', 'esc', or '' at end of input."""
@@ -232,6 +239,8 @@ class Reviewer:
             outcome = self._on_key(state, key)
             if outcome == "next":
                 return True
+            if outcome == "quit":
+                return False
             self._draw(state)
 
     def _is_letter(self, state: _CardState, key: str) -> bool:
@@ -246,7 +255,7 @@ class Reviewer:
         )
 
     def _on_key(self, state: _CardState, key: str) -> str:
-        """Handle a key; 'next' when the card is done with, '' to redraw."""
+        """Handle a key: 'next' when done with the card, 'quit', or '' to redraw it."""
         from srs.errors import DeckError, SrsError
         from srs.model import Grade
 
@@ -288,8 +297,7 @@ class Reviewer:
             if key == "e":
                 return self._edit(state)
             if key == "?":
-                self._help()
-                return ""
+                return "" if self._help() else "quit"
         except DeckError as e:
             state.message = "; ".join(str(p) for p in e.problems[:3])
             return ""
@@ -348,7 +356,8 @@ class Reviewer:
         )
         return "next"
 
-    def _help(self) -> None:
+    def _help(self) -> bool:
+        """Show the keys until a key is pressed; False at end of input."""
         from rich.table import Table
         from rich.text import Text
 
@@ -362,8 +371,7 @@ class Reviewer:
         self.console.print(table)
         self.console.print(Text("Press any key to go back to the card.", style="dim"))
         assert self.keys is not None
-        if self.keys.read() == "":
-            raise KeyboardInterrupt
+        return self.keys.read() != ""
 
     # -- drawing -----------------------------------------------------------------------------
 
