@@ -203,15 +203,14 @@ def html_fields(n: int) -> list[tuple[str, str]]:
 
 def export_anki(col: Any, out: Path, *, legacy: bool = True) -> None:
     """Anki's own `.apkg` export of the whole collection, without scheduling or media."""
-    from anki.collection import ExportAnkiPackageOptions, ExportLimit
-    from anki.generic_pb2 import Empty
+    from anki.collection import ExportAnkiPackageOptions
 
     col.export_anki_package(
         out_path=str(out),
         options=ExportAnkiPackageOptions(
             with_scheduling=False, with_deck_configs=False, with_media=False, legacy=legacy
         ),
-        limit=ExportLimit(whole_collection=Empty()),
+        limit=None,  # the whole collection
     )
 
 
