@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from srs.dates import from_ms, to_ms
+from srs.dates import from_ms, to_ms, utc_now
 from srs.errors import CollectionError
 from srs.migrations import SCHEMA_VERSION, migrations
 from srs.model import (
@@ -105,7 +105,8 @@ class Store:
     def open(cls, path: Path, *, readonly_ok: bool = False) -> Store:
         """Open (creating if needed) the collection at `path` and bring its schema up to date."""
         path = path.expanduser()
-        if path.exists():
+        existed = path.exists()
+        if existed:
             _check_is_collection(path)
         else:
             try:
@@ -128,6 +129,8 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(Database(conn), path)
             store.migrate()
+            if existed:
+                store._daily_backup()
         except sqlite3.DatabaseError as e:
             raise CollectionError(_describe_sqlite_error(path, e)) from None
         return store
@@ -152,7 +155,21 @@ class Store:
                 "upgrade srs to open it"
             )
         if migrations.pending(self.db):
+            has_data = self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+            if self.path is not None and has_data:
+                # Never change a schema without a copy to go back to (raises if it cannot).
+                from srs.backup import backup_now
+
+                backup_now(self.conn, self.path, utc_now())
             migrations.apply(self.db)
+
+    def _daily_backup(self) -> None:
+        """The first open of each UTC day copies the collection (best effort, see srs.backup)."""
+        from srs.backup import daily_backup
+
+        assert self.path is not None
+        with suppress(CollectionError):
+            daily_backup(self.conn, self.path, utc_now())
 
     def close(self) -> None:
         """Close the connection (a WAL checkpoint happens on the last close)."""
