@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,20 +50,48 @@ class Parsed:
     abs_paths: dict[str, str]
     folders: list[str]
     warnings: list[str]
+    skipped: list[str] = field(default_factory=list)  # unchanged files, not parsed again
+    file_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
-def read_decks(paths: Sequence[Path]) -> Parsed:
-    """Discover and parse deck files; every problem of every file in one DeckError."""
+FileCache = dict[str, tuple[str, str, str]]
+
+
+def read_decks(paths: Sequence[Path], cache: FileCache | None = None) -> Parsed:
+    """Discover and parse deck files; every problem of every file in one DeckError.
+
+    With a `cache` (from the collection's `files` table), a file whose bytes, default deck
+    and parser are the same as when it was last imported is skipped (listed in `skipped`).
+    """
     from srs.discover import discover
-    from srs.parser import check_duplicates, disambiguate, parse_file
+    from srs.parser import (
+        check_duplicates,
+        disambiguate,
+        file_digest,
+        parse_file,
+        parser_fingerprint,
+    )
 
     files, problems = discover(paths)
+    fingerprint = parser_fingerprint()
     decks: list[ParsedDeck] = []
+    skipped: list[str] = []
+    file_rows: list[tuple[str, str, str, str]] = []
+    abs_paths = {f.display: absolute(f.path) for f in files}
     for deck_file in files:
+        path = abs_paths[deck_file.display]
+        digest = file_digest(deck_file)
+        unchanged = (digest, deck_file.default_deck, fingerprint)
+        if cache is not None and digest is not None and cache.get(path) == unchanged:
+            skipped.append(path)
+            continue
         try:
             decks.append(parse_file(deck_file))
         except DeckError as e:
             problems.extend(e.problems)
+            continue
+        if digest is not None:
+            file_rows.append((path, digest, deck_file.default_deck, fingerprint))
     decks, same_question = disambiguate(decks)
     dup_errors, dup_warnings = check_duplicates(decks)
     problems.extend(dup_errors)
@@ -72,9 +100,8 @@ def read_decks(paths: Sequence[Path]) -> Parsed:
         raise DeckError(errors)
     warnings = [str(p) for p in problems if p.warning]
     warnings += [w for deck in decks for w in deck.warnings] + same_question + dup_warnings
-    abs_paths = {f.display: absolute(f.path) for f in files}
     folders = [absolute(p) for p in paths if p.is_dir()]
-    return Parsed(decks, abs_paths, folders, warnings)
+    return Parsed(decks, abs_paths, folders, warnings, skipped, file_rows)
 
 
 class Collection:
@@ -139,8 +166,25 @@ class Collection:
 
     def import_paths(self, paths: Sequence[Path], now: datetime) -> ImportReport:
         """Import deck files and folders in one transaction (nothing written on any error)."""
-        parsed = read_decks(paths)
-        report = sync(self.store, parsed.decks, parsed.abs_paths, parsed.folders, to_ms(now))
+        parsed = read_decks(paths, self.store.file_cache())
+        keep = self.store.live_note_ids(parsed.skipped)
+        if keep & {note.id for deck in parsed.decks for note in deck.notes}:
+            # A changed file claims a card of an unchanged one (moved, or duplicated): read
+            # everything, so duplicates and moves are judged on the whole picture.
+            parsed = read_decks(paths)
+            keep = set()
+        report = sync(
+            self.store,
+            parsed.decks,
+            parsed.abs_paths,
+            parsed.folders,
+            to_ms(now),
+            keep=keep,
+            file_rows=parsed.file_rows,
+        )
+        report.files = len(parsed.decks) + len(parsed.skipped)
+        report.unchanged += len(keep)
+        report.cards += self.store.live_card_count(parsed.skipped)
         report.warnings[:0] = parsed.warnings
         return report
 

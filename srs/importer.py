@@ -152,9 +152,16 @@ def sync(
     folders: Sequence[str],
     now_ms: int,
     *,
+    keep: set[str] | frozenset[str] = frozenset(),
+    file_rows: Sequence[tuple[str, str, str, str]] = (),
     write: bool = True,
 ) -> ImportReport:
-    """Apply parsed decks to the store (or only count, with `write=False`)."""
+    """Apply parsed decks to the store (or only count, with `write=False`).
+
+    `keep` holds ids of notes from files that were not parsed again because they did not
+    change: they are neither updated nor orphaned. `file_rows` (path, digest, default deck,
+    parser fingerprint) record what each parsed file looked like, in the same transaction.
+    """
     report = ImportReport(files=len(decks))
     located: dict[str, Located] = {}
     for deck in decks:
@@ -168,7 +175,10 @@ def sync(
     vanished = {
         row.id: row
         for row in existing.values()
-        if row.id not in located and not row.orphaned and in_scope(row.path, files, folders)
+        if row.id not in located
+        and row.id not in keep
+        and not row.orphaned
+        and in_scope(row.path, files, folders)
     }
     writer = _Writer(store, now_ms) if write else None
     if writer is not None:
@@ -182,8 +192,17 @@ def sync(
             report.orphaned += 1
             if writer is not None:
                 writer.orphan(row.id)
+                # Its file changed or went away: never skip that file on the next import.
+                store.execute("DELETE FROM files WHERE path = ?", (row.path,))
         if writer is not None:
             writer.flush()
+            store.conn.executemany(
+                "INSERT INTO files (path, digest, deck, parser, imported_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
+                " digest = excluded.digest, deck = excluded.deck, parser = excluded.parser,"
+                " imported_at = excluded.imported_at",
+                [(*row, now_ms) for row in file_rows],
+            )
             store.execute("COMMIT")
     except BaseException:
         if writer is not None and store.conn.in_transaction:

@@ -127,4 +127,25 @@ def m002_reviews_stats_index(db: Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
+@migrations()
+def m003_deck_files(db: Database) -> None:
+    """What each deck file looked like when it was last imported.
+
+    An unchanged file (same bytes, same default deck, same parser) is not parsed again, which
+    makes re-importing a large unchanged deck folder cheap.
+    """
+    db.executescript(
+        """
+        CREATE TABLE files (
+            path TEXT PRIMARY KEY,
+            digest TEXT NOT NULL,
+            deck TEXT NOT NULL,
+            parser TEXT NOT NULL,
+            imported_at INTEGER NOT NULL
+        );
+        """
+    )
+    db.execute("PRAGMA user_version = 3")
+
+
 SCHEMA_VERSION = len(migrations._migrations)

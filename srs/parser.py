@@ -14,10 +14,13 @@ Contract:
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
+from pathlib import Path
 
 from srs.cloze import has_cloze, parse_cloze, render
 from srs.discover import DeckFile
@@ -779,6 +782,33 @@ def _decode(data: bytes, display: str, max_bytes: int) -> str:
             [DeckProblem(display, line, f"not UTF-8 text (byte 0x{bad}); save the file as UTF-8")]
         ) from None
     return text.removeprefix("\ufeff")
+
+
+_PARSER_MODULES = ("parser", "cloze", "frontmatter", "identity", "model", "discover")
+
+
+@functools.cache
+def parser_fingerprint() -> str:
+    """A digest of the code that turns a file into notes.
+
+    Stored with each imported file, so a file is parsed again whenever srs reads files
+    differently (an upgrade, or a fix), not only when the file itself changed.
+    """
+    digest = hashlib.blake2b(digest_size=8)
+    folder = Path(__file__).resolve().parent
+    for name in _PARSER_MODULES:
+        digest.update((folder / f"{name}.py").read_bytes())
+    return digest.hexdigest()
+
+
+def file_digest(deck_file: DeckFile, max_bytes: int = MAX_BYTES) -> str | None:
+    """A digest of a deck file's bytes (None if it cannot be read: parsing will say why)."""
+    try:
+        with open(deck_file.path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError:
+        return None
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def parse_file(

@@ -248,10 +248,7 @@ class Store:
     def card_ids_by_note(self, note_ids: Iterable[str]) -> dict[str, list[tuple[str, str, int]]]:
         """(card id, kind, ordinal) of the cards of each given note."""
         result: dict[str, list[tuple[str, str, int]]] = {}
-        ids = list(note_ids)
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(list(note_ids)):
             for row in self.conn.execute(
                 f"SELECT id, note_id, kind, ordinal FROM cards WHERE note_id IN ({marks})", chunk
             ):
@@ -309,6 +306,34 @@ class Store:
         self.conn.execute(
             f"UPDATE cards SET {assignments} WHERE id = :card_id", snapshot | {"card_id": card_id}
         )
+
+    # -- deck files ------------------------------------------------------------------------
+
+    def file_cache(self) -> dict[str, tuple[str, str, str]]:
+        """Per imported deck file: (content digest, default deck, parser fingerprint)."""
+        rows = self.conn.execute("SELECT path, digest, deck, parser FROM files")
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+    def live_note_ids(self, paths: Sequence[str]) -> set[str]:
+        """Ids of the notes (not orphaned) that came from the given files."""
+        ids: set[str] = set()
+        for chunk, marks in _chunks(paths):
+            rows = self.conn.execute(
+                f"SELECT id FROM notes WHERE orphaned = 0 AND path IN ({marks})", chunk
+            )
+            ids.update(row[0] for row in rows)
+        return ids
+
+    def live_card_count(self, paths: Sequence[str]) -> int:
+        """How many cards (not orphaned) the given files hold."""
+        total = 0
+        for chunk, marks in _chunks(paths):
+            total += self.conn.execute(
+                "SELECT COUNT(*) FROM cards c JOIN notes n ON n.id = c.note_id"
+                f" WHERE c.orphaned = 0 AND n.orphaned = 0 AND n.path IN ({marks})",
+                chunk,
+            ).fetchone()[0]
+        return total
 
     # -- config ----------------------------------------------------------------------------
 
@@ -371,6 +396,13 @@ def _describe_sqlite_error(path: Path, error: sqlite3.DatabaseError) -> str:
     if "unable to open" in text:
         return f"cannot open {path}: check that the folder exists and is writable"
     return f"cannot use {path}: {text}"
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """Slices of `values` small enough for one `IN (...)`, with their `?` placeholders."""
+    for start in range(0, len(values), size):
+        chunk = list(values[start : start + size])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def like_escape(text: str) -> str:

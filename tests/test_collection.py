@@ -206,3 +206,45 @@ def test_deck_and_tag_filters(collection: Collection, deck_dir: Path) -> None:
     assert in_aws == {c.id for c in collection.cards("aws")}
     tagged = {cid for cid, _ in collection.queue(NOW, QueueFilter(tag="aws"))}
     assert tagged == in_aws
+
+
+def imported_at(col: Collection) -> dict[str, int]:
+    return {Path(p).name: t for p, t in col.store.execute("SELECT path, imported_at FROM files")}
+
+
+def test_unchanged_files_are_not_read_again(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    first = imported_at(collection)
+    assert set(first) == {"kinesis.md", "ml.md"}
+    path = deck_dir / "ml.md"
+    path.write_text(path.read_text().replace("focus on it", "focus on the fraud class"))
+    report = collection.import_paths([deck_dir], NOW + timedelta(hours=1))
+    assert (report.updated, report.unchanged, report.files, report.cards) == (1, 5, 2, 8)
+    second = imported_at(collection)
+    assert second["kinesis.md"] == first["kinesis.md"]  # skipped: same bytes
+    assert second["ml.md"] > first["ml.md"]
+
+
+def test_a_new_file_repeating_an_id_of_an_unchanged_file_is_caught(
+    collection: Collection, deck_dir: Path
+) -> None:
+    (deck_dir / "one.md").write_text("Q: first\nA: one\n<!-- id: same -->\n")
+    collection.import_paths([deck_dir], NOW)
+    (deck_dir / "two.md").write_text("Q: second\nA: two\n<!-- id: same -->\n")
+    with pytest.raises(DeckError) as raised:
+        collection.import_paths([deck_dir], NOW)
+    assert "one.md" in str(raised.value) and "two.md" in str(raised.value)
+
+
+def test_a_deleted_file_restored_unchanged_revives_its_cards(
+    collection: Collection, deck_dir: Path
+) -> None:
+    collection.import_paths([deck_dir], NOW)
+    path = deck_dir / "ml.md"
+    text = path.read_text()
+    path.unlink()
+    assert collection.import_paths([deck_dir], NOW).orphaned == 3  # notes: PCA, cloze, MCQ
+    path.write_text(text)
+    report = collection.import_paths([deck_dir], NOW)
+    assert report.revived == 3 and report.orphaned == 0
+    assert collection.orphans() == []

@@ -80,38 +80,40 @@ def test_upgrade_from_an_empty_schema_keeps_foreign_data(db_path: Path) -> None:
         assert "cards" in store.db.table_names()
 
 
-def test_upgrade_from_schema_1_keeps_cards_and_history(db_path: Path, deck_dir: Path) -> None:
-    """A collection written before m002 (with answers in it) is upgraded in place."""
-    from datetime import UTC, datetime
-
+def test_upgrade_from_schema_1_keeps_cards_and_history(db_path: Path) -> None:
+    """A collection written at schema 1 (rows as srs 0.1 wrote them) is upgraded in place."""
     from sqlite_utils import Database
 
     from srs.collection import Collection
     from srs.migrations import migrations
-    from srs.model import Grade
 
     conn = sqlite3.connect(db_path)
     conn.isolation_level = None
     migrations.apply(Database(conn), stop_before="m002_reviews_stats_index")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.executescript(
+        """
+        INSERT INTO decks (id, name) VALUES (1, 'old');
+        INSERT INTO notes (id, kind, deck_id, front, back, path, line, content_hash,
+            fingerprint, signature, created_at, modified_at)
+            VALUES ('n1', 'basic', 1, 'Q?', 'A.', '/decks/old.md', 3, 'h', 'q? a.', 's', 0, 0);
+        INSERT INTO cards (id, note_id, kind, ordinal, front, back, deck_id, position, state,
+            due_day, interval_days, ease, reps, created_at, modified_at)
+            VALUES ('n1', 'n1', 'basic', 0, 'Q?', 'A.', 1, 0, 'review', 739000, 3, 2500, 2, 0, 0);
+        INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,
+            state_before, state_after, interval_before, interval_after, ease_before, ease_after,
+            duration_ms, before, after)
+            VALUES ('n1', 1700000000000, 738990, 3, 1, 'sm2', 'review', 'review', 1, 3, 2500,
+            2500, 4000, '{}', '{}');
+        """
+    )
     conn.close()
-    now = datetime(2026, 11, 28, 9, tzinfo=UTC)
-    # Open through a store that knows only m001 would refuse nothing; write data at schema 1.
-    store = Store.__new__(Store)
-    raw = sqlite3.connect(db_path)
-    raw.isolation_level = None
-    raw.row_factory = sqlite3.Row
-    Store.__init__(store, Database(raw), db_path)
-    col = Collection(store)
-    col.import_paths([deck_dir], now)
-    card = next(iter(col.cards()))
-    col.answer(card.id, Grade.GOOD, now)
-    col.close()
 
     with Collection.open(db_path) as upgraded:
         version = upgraded.store.execute("PRAGMA user_version").fetchone()[0]
-        assert version == SCHEMA_VERSION == 2
-        indexes = {r[0] for r in upgraded.store.execute("SELECT name FROM sqlite_master")}
-        assert "reviews_stats" in indexes and "reviews_day" not in indexes
-        assert upgraded.card(card.id).scheduling.reps == 1
-        assert len(list(upgraded.cards())) == 8
+        assert version == SCHEMA_VERSION
+        names = {r[0] for r in upgraded.store.execute("SELECT name FROM sqlite_master")}
+        assert {"reviews_stats", "files"} <= names and "reviews_day" not in names
+        card = upgraded.card("n1")
+        assert (card.scheduling.reps, card.scheduling.interval_days, card.deck) == (2, 3, "old")
+        assert upgraded.store.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 1
