@@ -84,10 +84,12 @@ def fingerprint(note: Note) -> str:
 
 
 def _json_list(values: Sequence[str]) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
+    return json.dumps(list(values), ensure_ascii=False) if values else "[]"
 
 
 def _extra_json(note: Note) -> str:
+    if not note.extra:
+        return "{}"
     return json.dumps(note.extra, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -124,7 +126,9 @@ def _columns(note: Note, path: str) -> dict[str, Any]:
                 for o in note.options
             ],
             ensure_ascii=False,
-        ),
+        )
+        if note.options
+        else "[]",
         "tags": _json_list(note.tags),
         "context": _json_list(note.context),
         "extra": _extra_json(note),
