@@ -293,6 +293,8 @@ def srs_collection(n: int) -> Path:
     """A cached srs collection with `n` cards and 10 review rows per card."""
     path = cache_dir() / f"srs-{n}-v{GENERATOR_VERSION}-{schema_digest()}.db"
     if not path.exists():
+        for stale in cache_dir().glob(f"srs-{n}-v*.db*"):  # older schema or generator
+            stale.unlink(missing_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         for suffix in ("", "-wal", "-shm"):
             Path(f"{tmp}{suffix}").unlink(missing_ok=True)

@@ -55,33 +55,6 @@ def peak_mb() -> float:
     return _status_mb("VmHWM") or _rss_mb()
 
 
-def _status_mb(field: str) -> float | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def reset_peak() -> float:
-    """Reset the kernel's high-water mark (Linux: clear_refs 5) so that set-up peaks do not
-    hide the work's own; returns the resident set now (the baseline)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        now = _status_mb("VmRSS")
-        if now is not None:
-            return now
-    except OSError:
-        pass
-    return _rss_mb()
-
-
-def peak_mb() -> float:
-    return _status_mb("VmHWM") or _rss_mb()
-
-
 def export_notes(n: int, root: Path) -> Iterator[Any]:
     """Lazily built `ExportNote`s for the plain notes (what a store reader would yield)."""
     from benchmarks.generate import N_DECKS, NOW, card_id, plain_notes
