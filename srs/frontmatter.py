@@ -63,6 +63,22 @@ def _text(value: object) -> str | None:
     return None
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (`*name`).
+
+    Nine nested aliases in a few hundred bytes expand to billions of values (the "billion
+    laughs"), which hung `srs import`; deck front matter has no use for them.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", mark
+            )
+        return super().compose_node(parent, index)
+
+
 def _jsonable(value: Any) -> object:
     """Front matter values as JSON-friendly data (dates become ISO strings)."""
     if isinstance(value, dict):
@@ -108,7 +124,7 @@ def parse_front_matter(text: str, first_line: int) -> tuple[FrontMatter, list[tu
     if _bracket_depth(text) > MAX_DEPTH:
         return FrontMatter(), [(first_line, "bad YAML front matter: nested too deeply")]
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader: no object construction
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)
