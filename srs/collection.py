@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srs.dates import Moment, from_ms, moment, to_ms, user_timezone
-from srs.errors import CardNotFound, ConfigError, DeckError, DeckNotFound
+from srs.errors import CardNotFound, ConfigError, DeckError, DeckNotFound, DeckProblem
 from srs.importer import ImportReport, absolute, sync
 from srs.model import Answer, Grade, ParsedDeck, ReviewKind, ReviewRecord, SchedulingState
 from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
@@ -25,6 +25,7 @@ from srs.views import CardView, display_path
 
 if TYPE_CHECKING:
     from srs.anki import ExportNote, ExportReview, ExportSummary
+    from srs.discover import DeckFile
     from srs.stats import Stats
 
 ALL_CARDS = QueueFilter()
@@ -64,6 +65,19 @@ def read_decks(paths: Sequence[Path], cache: FileCache | None = None) -> Parsed:
     and parser are the same as when it was last imported is skipped (listed in `skipped`).
     """
     from srs.discover import discover
+
+    files, problems = discover(paths)
+    folders = [absolute(p) for p in paths if p.is_dir()]
+    return read_files(files, problems, folders, cache)
+
+
+def read_files(
+    files: Sequence[DeckFile],
+    problems: list[DeckProblem],
+    folders: list[str],
+    cache: FileCache | None = None,
+) -> Parsed:
+    """Parse discovered deck files (see `read_decks`)."""
     from srs.parser import (
         check_duplicates,
         disambiguate,
@@ -72,7 +86,6 @@ def read_decks(paths: Sequence[Path], cache: FileCache | None = None) -> Parsed:
         parser_fingerprint,
     )
 
-    files, problems = discover(paths)
     fingerprint = parser_fingerprint()
     decks: list[ParsedDeck] = []
     skipped: list[str] = []
@@ -100,7 +113,6 @@ def read_decks(paths: Sequence[Path], cache: FileCache | None = None) -> Parsed:
         raise DeckError(errors)
     warnings = [str(p) for p in problems if p.warning]
     warnings += [w for deck in decks for w in deck.warnings] + same_question + dup_warnings
-    folders = [absolute(p) for p in paths if p.is_dir()]
     return Parsed(decks, abs_paths, folders, warnings, skipped, file_rows)
 
 
@@ -185,6 +197,42 @@ class Collection:
         report.files = len(parsed.decks) + len(parsed.skipped)
         report.unchanged += len(keep)
         report.cards += self.store.live_card_count(parsed.skipped)
+        report.warnings[:0] = parsed.warnings
+        return report
+
+    def reimport_file(self, path: Path, now: datetime) -> ImportReport:
+        """Import one deck file again (after an edit), under the deck name it already has.
+
+        A file first imported as part of a folder keeps its folder-based deck name, and its
+        cards are compared with the rest of the collection for duplicate ids.
+        """
+        from srs.discover import DeckFile
+
+        if not path.is_file():
+            read_decks([path])  # raises the reader's "no such file" problem
+        abs_path = absolute(path)
+        known = self.store.file_cache().get(abs_path)
+        deck_file = DeckFile(path, display_path(abs_path), known[1] if known else path.stem)
+        parsed = read_files([deck_file], [], [])
+        ids = [note.id for deck in parsed.decks for note in deck.notes]
+        clashes = [
+            DeckProblem(
+                display_path(abs_path),
+                next(n.line for d in parsed.decks for n in d.notes if n.id == note_id),
+                f"duplicate id '{note_id}' (also used at {display_path(other)}:{line})",
+            )
+            for note_id, other, line in self.store.notes_elsewhere(ids, abs_path)
+        ]
+        if clashes:
+            raise DeckError(clashes)
+        report = sync(
+            self.store,
+            parsed.decks,
+            parsed.abs_paths,
+            [],
+            to_ms(now),
+            file_rows=parsed.file_rows,
+        )
         report.warnings[:0] = parsed.warnings
         return report
 

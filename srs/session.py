@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from srs.collection import AnswerOutcome, Collection, Parsed
+from srs.collection import AnswerOutcome, Collection
 from srs.dates import day_start, from_ms, to_ms
-from srs.errors import CardNotFound, DeckError, SrsError
+from srs.errors import CardNotFound, SrsError
 from srs.importer import ImportReport
 from srs.mcq import Lettered, lettered
 from srs.model import Grade, SchedulingState
@@ -365,29 +365,7 @@ class Session:
         return Edited(self.col.card(found[0]), kept_history=False)
 
     def _import_file(self, card: CardView, now_ms: int) -> ImportReport:
-        from srs.collection import read_decks
-        from srs.discover import DeckFile
-        from srs.importer import absolute, sync
-        from srs.parser import check_duplicates, parse_file
-
-        path = Path(card.path)
-        if not path.is_file():
-            # Let the normal reader produce its "no such file" problem.
-            read_decks([path])
-        stem_parts = PurePosixPath(path.as_posix()).with_suffix("").parts
-        deck_parts = tuple(card.deck.split("/"))
-        folder_deck = (
-            len(deck_parts) <= len(stem_parts) and stem_parts[-len(deck_parts) :] == deck_parts
-        )
-        default_deck = card.deck if folder_deck else path.stem
-        deck_file = DeckFile(path, path.as_posix(), default_deck)
-        parsed_deck = parse_file(deck_file)
-        errors, _ = check_duplicates([parsed_deck])
-        hard = [p for p in errors if not p.warning]
-        if hard:
-            raise DeckError(hard)
-        parsed = Parsed([parsed_deck], {deck_file.display: absolute(path)}, [], [])
-        return sync(self.col.store, parsed.decks, parsed.abs_paths, [], now_ms)
+        return self.col.reimport_file(Path(card.path), from_ms(now_ms))
 
     # -- the end ------------------------------------------------------------------------------
 

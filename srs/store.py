@@ -324,6 +324,18 @@ class Store:
             ids.update(row[0] for row in rows)
         return ids
 
+    def notes_elsewhere(self, ids: Sequence[str], path: str) -> list[tuple[str, str, int]]:
+        """(id, path, line) of live notes with one of these ids that come from another file."""
+        found: list[tuple[str, str, int]] = []
+        for chunk, marks in _chunks(ids):
+            rows = self.conn.execute(
+                "SELECT id, path, line FROM notes WHERE orphaned = 0 AND path != ?"
+                f" AND id IN ({marks})",
+                [path, *chunk],
+            )
+            found.extend((row[0], row[1], row[2]) for row in rows)
+        return found
+
     def live_card_count(self, paths: Sequence[str]) -> int:
         """How many cards (not orphaned) the given files hold."""
         total = 0

@@ -248,3 +248,28 @@ def test_a_deleted_file_restored_unchanged_revives_its_cards(
     report = collection.import_paths([deck_dir], NOW)
     assert report.revived == 3 and report.orphaned == 0
     assert collection.orphans() == []
+
+
+def test_reimporting_one_file_keeps_its_folder_deck(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    card = card_by_front(collection, "unit of capacity")
+    assert card.deck == "aws/kinesis"
+    path = deck_dir / "aws" / "kinesis.md"
+    path.write_text(path.read_text().replace("unit of capacity", "unit of throughput capacity"))
+    report = collection.reimport_file(path, NOW)
+    assert report.updated == 1 and report.orphaned == 0
+    after = collection.card(card.id)
+    assert after.deck == "aws/kinesis" and "throughput" in after.back
+    # The other file was not in scope: nothing of it was orphaned.
+    assert collection.orphans() == []
+
+
+def test_reimporting_one_file_catches_an_id_used_elsewhere(
+    collection: Collection, deck_dir: Path
+) -> None:
+    (deck_dir / "one.md").write_text("Q: first\nA: one\n<!-- id: same -->\n")
+    collection.import_paths([deck_dir], NOW)
+    path = deck_dir / "ml.md"
+    path.write_text(path.read_text() + "\nQ: second\nA: two\n<!-- id: same -->\n")
+    with pytest.raises(DeckError, match=r"duplicate id 'same' \(also used at .*one.md:1\)"):
+        collection.reimport_file(path, NOW)
