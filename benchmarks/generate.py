@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 1  # collections (plan_cards, iter_reviews)
+DECK_VERSION = 2  # deck text (deck_text)
 ROOT = Path(__file__).resolve().parent.parent
 # The srs side's clock (passed as --now / `now`); the Anki side uses its real clock.
 NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
@@ -100,7 +101,9 @@ def deck_text(cards: int, seed: int = 7, prefix: str = "q") -> str:
         elif kind == 1:
             out += [f"{tag} {_phrase(rng, 3)} :: {_phrase(rng, 8)}", ""]
         elif kind == 2:
-            out += [f"## {tag} explain {_phrase(rng, 5)}", "", _phrase(rng, 20), ""]
+            # A heading card's body runs to the next heading or `---`; without the rule the
+            # cards after it would make it a section title instead of a card.
+            out += [f"## {tag} explain {_phrase(rng, 5)}", "", _phrase(rng, 20), "", "---", ""]
         elif kind == 3:
             out += [
                 f"C: {tag} {_phrase(rng, 4)} {{{{c1::{_phrase(rng, 2)}}}}} {_phrase(rng, 4)}",
@@ -124,7 +127,7 @@ def deck_text(cards: int, seed: int = 7, prefix: str = "q") -> str:
 def write_deck(folder: Path, cards: int, seed: int = 7) -> Path:
     """Write a generated deck file into `folder` (unless already there) and return its path."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"generated-{cards}-s{seed}-v{GENERATOR_VERSION}.md"
+    path = folder / f"generated-{cards}-s{seed}-v{DECK_VERSION}.md"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         tmp.write_text(deck_text(cards, seed), encoding="utf-8")
@@ -135,7 +138,7 @@ def write_deck(folder: Path, cards: int, seed: int = 7) -> Path:
 def write_deck_folder(folder: Path, cards: int, per_file: int = 10_000) -> Path:
     """A folder of decks holding `cards` cards, at most `per_file` per file (srs refuses files
     over 20,000 cards / 5 MB, and real collections are many files)."""
-    folder = folder / f"decks-{cards}-v{GENERATOR_VERSION}"
+    folder = folder / f"decks-{cards}-v{DECK_VERSION}"
     folder.mkdir(parents=True, exist_ok=True)
     for k in range(0, (cards + per_file - 1) // per_file):
         path = folder / f"part-{k:03d}.md"
