@@ -19,7 +19,9 @@ from srs.model import CardState, Grade, ReviewKind, SchedulingState
 from srs.options import Options
 from srs.scheduler import card_seed, describe_interval, get_scheduler
 from srs.scheduler.fuzz import constrained_fuzz_bounds, with_review_fuzz
-from srs.scheduler.sm2 import answer, leech_threshold_met, preview
+from srs.scheduler.sm2 import answer, leech_threshold_met
+
+preview = get_scheduler("sm2").preview
 
 NOON = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # next rollover (04:00 UTC) is 16 h away
 TODAY = date(2026, 11, 28)

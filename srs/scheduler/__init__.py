@@ -8,14 +8,15 @@ algorithm is a new module here plus one line in `_SCHEDULERS`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from srs.dates import Moment
 from srs.errors import ConfigError
 from srs.model import Answer, Grade, SchedulingState
 from srs.options import Options
-from srs.scheduler.classic import SM2Classic
-from srs.scheduler.sm2 import SM2
+from srs.scheduler import classic, sm2
 
 __all__ = ["SCHEDULER_NAMES", "Scheduler", "card_seed", "describe_interval", "get_scheduler"]
 
@@ -23,7 +24,10 @@ __all__ = ["SCHEDULER_NAMES", "Scheduler", "card_seed", "describe_interval", "ge
 class Scheduler(Protocol):
     """What the collection calls; implementations hold no state of their own."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The name users pick with `srs config set scheduler NAME`."""
+        ...
 
     def answer(
         self, state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int
@@ -38,7 +42,33 @@ class Scheduler(Protocol):
         ...
 
 
-_SCHEDULERS: dict[str, Scheduler] = {"sm2": SM2(), "sm2-classic": SM2Classic()}
+AnswerFunction = Callable[[SchedulingState, Grade, Moment, Options, int], Answer]
+
+
+@dataclass(frozen=True, slots=True)
+class PureScheduler:
+    """A `Scheduler` made from an algorithm module's pure `answer` function."""
+
+    name: str
+    answer_function: AnswerFunction
+
+    def answer(
+        self, state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int
+    ) -> Answer:
+        """The algorithm's answer, as is."""
+        return self.answer_function(state, grade, at, options, seed)
+
+    def preview(
+        self, state: SchedulingState, at: Moment, options: Options, seed: int
+    ) -> dict[Grade, SchedulingState]:
+        """Each grade answered from the same state: what the buttons show is what applies."""
+        return {g: self.answer_function(state, g, at, options, seed).state for g in Grade}
+
+
+_SCHEDULERS: dict[str, Scheduler] = {
+    "sm2": PureScheduler("sm2", sm2.answer),
+    "sm2-classic": PureScheduler("sm2-classic", classic.answer),
+}
 SCHEDULER_NAMES: tuple[str, ...] = tuple(_SCHEDULERS)
 
 

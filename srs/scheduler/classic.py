@@ -35,7 +35,7 @@ from srs.model import Answer, CardState, Grade, ReviewKind, SchedulingState
 from srs.options import Options
 from srs.scheduler.sm2 import leech_threshold_met
 
-__all__ = ["GRADE_TO_QUALITY", "INITIAL_EF", "MINIMUM_EF", "SM2Classic", "answer", "ef_delta"]
+__all__ = ["GRADE_TO_QUALITY", "INITIAL_EF", "MINIMUM_EF", "answer", "ef_delta"]
 
 GRADE_TO_QUALITY: dict[Grade, int] = {Grade.AGAIN: 1, Grade.HARD: 3, Grade.GOOD: 4, Grade.EASY: 5}
 INITIAL_EF = 250  # hundredths
@@ -112,21 +112,3 @@ def answer(
     if q == 3:
         return Answer(wait(interval, new_ef, state.lapses), kind)
     return Answer(review(interval, new_ef), kind)
-
-
-class SM2Classic:
-    """The `sm2-classic` scheduler behind the `Scheduler` protocol."""
-
-    name = "sm2-classic"
-
-    def answer(
-        self, state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int
-    ) -> Answer:
-        """See `srs.scheduler.classic.answer`."""
-        return answer(state, grade, at, options, seed)
-
-    def preview(
-        self, state: SchedulingState, at: Moment, options: Options, seed: int
-    ) -> dict[Grade, SchedulingState]:
-        """The state each button would give."""
-        return {g: answer(state, g, at, options, seed).state for g in Grade}

@@ -26,10 +26,8 @@ __all__ = [
     "EASE_EASY",
     "EASE_HARD",
     "MINIMUM_EASE",
-    "SM2",
     "answer",
     "leech_threshold_met",
-    "preview",
 ]
 
 DAY_SECS = 86_400
@@ -327,28 +325,3 @@ def answer(state: SchedulingState, grade: Grade, at: Moment, options: Options, s
     )
     placed = _place_learning(result, CardState.RELEARNING, base, at, seed, options.fuzz)
     return Answer(placed, kind, leech)
-
-
-def preview(
-    state: SchedulingState, at: Moment, options: Options, seed: int
-) -> dict[Grade, SchedulingState]:
-    """The state each button would give; identical to what `answer` then applies."""
-    return {g: answer(state, g, at, options, seed).state for g in Grade}
-
-
-class SM2:
-    """The `sm2` scheduler (Anki v3 SM-2) behind the `Scheduler` protocol."""
-
-    name = "sm2"
-
-    def answer(
-        self, state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int
-    ) -> Answer:
-        """See `srs.scheduler.sm2.answer`."""
-        return answer(state, grade, at, options, seed)
-
-    def preview(
-        self, state: SchedulingState, at: Moment, options: Options, seed: int
-    ) -> dict[Grade, SchedulingState]:
-        """See `srs.scheduler.sm2.preview`."""
-        return preview(state, at, options, seed)
