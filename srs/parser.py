@@ -39,6 +39,10 @@ __all__ = [
 
 MAX_BYTES = 5_000_000
 MAX_CARDS = 20_000
+# Each cloze card repeats the whole note text, so a note's cards cost groups x text: cap both
+# before rendering (25,000 groups in one 350 KB line took minutes and gigabytes).
+MAX_CLOZE_GROUPS = 500
+MAX_CLOZE_TEXT = 20_000_000
 
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
 _TASK_RE = re.compile(r"[-*+] \[([ xX])\](?:[ \t]+(.*))?")
@@ -637,6 +641,14 @@ class _Parser:
             where = numbers[index] if index < len(numbers) else line
             self.error(where, problem.message)
         if problems or not cloze.deletions:
+            return
+        groups = len(cloze.numbers)
+        if groups > MAX_CLOZE_GROUPS or groups * len(body) > MAX_CLOZE_TEXT:
+            self.error(
+                line,
+                f"too many cloze deletions for one card ({groups} groups in"
+                f" {len(body)} characters; at most {MAX_CLOZE_GROUPS} groups); split the card",
+            )
             return
         note_id = meta.id or content_hash("cloze", cloze.unnumbered())
         cards: list[CardSpec] = []
