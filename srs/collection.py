@@ -18,9 +18,9 @@ from srs.errors import CardNotFound, ConfigError, DeckError, DeckNotFound, DeckP
 from srs.importer import ImportReport, absolute, sync
 from srs.model import Answer, Grade, ParsedDeck, ReviewKind, ReviewRecord, SchedulingState
 from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
-from srs.queue import QueueCounts, QueueFilter, build_queue, queue_counts
+from srs.queue import QueueCounts, QueueFilter, build_queue, deck_counts, queue_counts
 from srs.scheduler import card_seed, describe_interval, get_scheduler
-from srs.store import Store, like_escape, stored_notes
+from srs.store import Store, like_escape, state_to_columns, stored_notes
 from srs.views import CardView, display_path
 
 if TYPE_CHECKING:
@@ -122,6 +122,7 @@ class Collection:
     def __init__(self, store: Store, zone: tzinfo | None = None) -> None:
         self.store = store
         self.zone = zone or user_timezone()
+        self._options: dict[str, Options] = {}
 
     @classmethod
     def open(cls, path: Path, zone: tzinfo | None = None) -> Collection:
@@ -148,7 +149,17 @@ class Collection:
         return moment(now, self.zone, self.day_starts_at)
 
     def options(self, deck: str | None = None) -> Options:
-        """Options in force for a deck: defaults, then the collection's, then each ancestor's."""
+        """Options in force for a deck: defaults, then the collection's, then each ancestor's.
+
+        Cached for the life of this object (one command or one review session); changing an
+        option through this object clears the cache.
+        """
+        key = deck or ""
+        if key not in self._options:
+            self._options[key] = self._read_options(deck)
+        return self._options[key]
+
+    def _read_options(self, deck: str | None) -> Options:
         values: dict[str, Any] = dict(self.store.config_values(""))
         if deck:
             parts = deck.split("/")
@@ -167,6 +178,7 @@ class Collection:
             raise DeckNotFound(f"no deck named {deck!r}; see `srs decks`")
         stored = list(value) if isinstance(value, tuple) else value
         self.store.set_config(key, stored, deck or "")
+        self._options.clear()
         return value
 
     def option_rows(self, deck: str | None = None) -> list[tuple[str, str]]:
@@ -274,26 +286,10 @@ class Collection:
 
     def decks(self, now: datetime) -> list[dict[str, Any]]:
         """Per deck: name, total cards, and new / learning / due counts as of `now`."""
-        at = self.moment(now)
-        result = []
-        totals = dict(
-            self.store.execute(
-                "SELECT d.name, COUNT(*) FROM cards c JOIN decks d ON d.id = c.deck_id"
-                " WHERE c.orphaned = 0 GROUP BY d.name"
-            ).fetchall()
-        )
-        for name in sorted(totals):
-            counts = queue_counts(self.store, at, self.options(name), QueueFilter(deck=name))
-            result.append(
-                {
-                    "name": name,
-                    "total": totals[name],
-                    "new": counts.new,
-                    "learning": counts.learning,
-                    "due": counts.review,
-                }
-            )
-        return result
+        return [
+            {"name": d.name, "total": d.total, "new": d.new, "learning": d.learning, "due": d.due}
+            for d in deck_counts(self.store, self.moment(now), self.options)
+        ]
 
     def _require_deck(self, deck: str | None) -> None:
         if deck:
@@ -358,7 +354,7 @@ class Collection:
         with self.store.transaction() as conn:
             before = self.store.card_snapshot(card.id)
             self.store.update_card_state(card.id, result.state, flags=flags)
-            after = self.store.card_snapshot(card.id)
+            after = before | state_to_columns(result.state) | flags
             cursor = conn.execute(
                 "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
                 " state_before, state_after, interval_before, interval_after, ease_before,"
@@ -384,7 +380,15 @@ class Collection:
             )
             review_id = cursor.lastrowid
         assert review_id is not None
-        return AnswerOutcome(review_id, self.card(card.id), result)
+        answered = replace(
+            card,
+            scheduling=result.state,
+            leech=bool(after["leech"]),
+            suspended=bool(after["suspended"]),
+            buried_until=None,
+            tags=(*card.tags, "leech") if result.leech and "leech" not in card.tags else card.tags,
+        )
+        return AnswerOutcome(review_id, answered, result)
 
     def undo(self, review_id: int | None = None) -> CardView:
         """Take back an answer (the latest, or a given one that is its card's latest)."""

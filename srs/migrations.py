@@ -148,4 +148,34 @@ def m003_deck_files(db: Database) -> None:
     db.execute("PRAGMA user_version = 3")
 
 
+@migrations()
+def m004_queue_indexes(db: Database) -> None:
+    """Indexes in the order the queue reads cards, so a queue query stops after its limit.
+
+    New cards by position, due reviews by (due day, position), learning cards by due instant:
+    each query walks its index in order and never sorts. `cards_by_deck` covers the columns
+    the per-deck counts read, so `srs decks` scans an index instead of the table.
+    """
+    db.executescript(
+        """
+        DROP INDEX cards_new;
+        DROP INDEX cards_review_due;
+        DROP INDEX cards_learning_due;
+        CREATE INDEX cards_new ON cards(position)
+            WHERE state = 'new' AND suspended = 0 AND orphaned = 0;
+        CREATE INDEX cards_review_due ON cards(due_day, position)
+            WHERE state = 'review' AND suspended = 0 AND orphaned = 0;
+        CREATE INDEX cards_learning_due ON cards(due_at, position)
+            WHERE due_at IS NOT NULL AND suspended = 0 AND orphaned = 0;
+        CREATE INDEX cards_day_learning ON cards(due_day, position)
+            WHERE state IN ('learning', 'relearning') AND due_at IS NULL
+            AND suspended = 0 AND orphaned = 0;
+        CREATE INDEX cards_by_deck ON cards(deck_id, state, due_day, due_at, buried_until)
+            WHERE suspended = 0 AND orphaned = 0;
+        CREATE INDEX cards_deck_total ON cards(deck_id) WHERE orphaned = 0;
+        """
+    )
+    db.execute("PRAGMA user_version = 4")
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -5,11 +5,15 @@ learning and review cards due today (most overdue first), then new cards in deck
 nothing else is left, learning cards due within the learn-ahead limit (20 minutes).
 Daily limits count what was already studied on the current scheduler day. Siblings of a card
 answered today are buried until tomorrow; suspended, orphaned and skipped cards never show.
-All of it is SQL over indexed columns, so building a queue does not grow with history size.
+
+Speed: each bucket is one query that walks a partial index in queue order (migration m004)
+and stops at its limit; the few cards buried today are worked out once, not per row.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -17,6 +21,15 @@ from typing import Any
 from srs.dates import Moment, to_ms
 from srs.options import Options
 from srs.store import Store, like_escape
+
+# The partial-index conditions, written as the indexes are, so SQLite can use them.
+NEW = "c.state = 'new' AND c.suspended = 0 AND c.orphaned = 0"
+REVIEW = "c.state = 'review' AND c.suspended = 0 AND c.orphaned = 0"
+LEARNING = "c.due_at IS NOT NULL AND c.suspended = 0 AND c.orphaned = 0"
+DAY_LEARNING = (
+    "c.state IN ('learning', 'relearning') AND c.due_at IS NULL"
+    " AND c.suspended = 0 AND c.orphaned = 0"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,103 +78,203 @@ class StudiedToday:
     review: int
 
 
-def studied_today(store: Store, at: Moment) -> StudiedToday:
-    """New cards introduced and reviews done on the current scheduler day."""
+def studied_today(store: Store, at: Moment, flt: QueueFilter) -> StudiedToday:
+    """New cards introduced and reviews done on the current scheduler day (in the filter)."""
+    where, params = flt.sql(studying=False)
     row = store.execute(
-        "SELECT COALESCE(SUM(state_before = 'new'), 0), COALESCE(SUM(state_before = 'review'), 0)"
-        " FROM reviews WHERE review_day = ?",
-        (at.today.toordinal(),),
+        "SELECT COALESCE(SUM(r.state_before = 'new'), 0),"
+        " COALESCE(SUM(r.state_before = 'review'), 0)"
+        f" FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.review_day = :today AND {where}",
+        params | {"today": at.today.toordinal()},
     ).fetchone()
     return StudiedToday(new=int(row[0]), review=int(row[1]))
 
 
-def _visible(flt: QueueFilter, at: Moment, options: Options) -> tuple[str, dict[str, Any]]:
-    where, params = flt.sql()
-    today = at.today.toordinal()
-    where += " AND (c.buried_until IS NULL OR c.buried_until <= :today)"
-    params |= {"today": today, "now_ms": to_ms(at.now)}
-    if options.bury_siblings:
-        # A sibling answered today buries the others (new and review) until tomorrow.
-        where += (
-            " AND NOT (c.state IN ('new', 'review') AND c.note_id IN ("
-            "SELECT s.note_id FROM reviews r JOIN cards s ON s.id = r.card_id"
-            " WHERE r.review_day = :today AND s.id != c.id))"
+def buried_siblings(store: Store, at: Moment) -> list[str]:
+    """New and review cards whose sibling was answered today (hidden until tomorrow)."""
+    rows = store.execute(
+        "WITH answered AS (SELECT DISTINCT r.card_id FROM reviews r WHERE r.review_day = ?)"
+        " SELECT s.id FROM cards s WHERE s.state IN ('new', 'review')"
+        " AND s.note_id IN (SELECT c.note_id FROM cards c JOIN answered a ON a.card_id = c.id)"
+        " AND s.id NOT IN (SELECT card_id FROM answered)",
+        (at.today.toordinal(),),
+    )
+    return [row[0] for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """The WHERE additions and parameters every bucket query of one queue shares."""
+
+    where: str
+    params: dict[str, Any]
+
+
+def _scope(store: Store, at: Moment, options: Options, flt: QueueFilter) -> _Scope:
+    clauses = ["(c.buried_until IS NULL OR c.buried_until <= :today)"]
+    params: dict[str, Any] = {"today": at.today.toordinal(), "now_ms": to_ms(at.now)}
+    if flt.deck:
+        rows = store.execute(
+            "SELECT id FROM decks WHERE name = ? OR name LIKE ? ESCAPE '\\'",
+            (flt.deck, like_escape(flt.deck) + "/%"),
         )
-    return where, params
+        params["decks"] = json.dumps([row[0] for row in rows])
+        clauses.append("c.deck_id IN (SELECT value FROM json_each(:decks))")
+    if flt.tag:
+        clauses.append(
+            "c.note_id IN (SELECT n.id FROM notes n, json_each(n.tags) t WHERE t.value = :tag)"
+        )
+        params["tag"] = flt.tag
+    if options.bury_siblings:
+        buried = buried_siblings(store, at)
+        if buried:
+            params["buried"] = json.dumps(buried)
+            clauses.append("c.id NOT IN (SELECT value FROM json_each(:buried))")
+    return _Scope(" AND ".join(clauses), params)
 
 
 def build_queue(
     store: Store, at: Moment, options: Options, flt: QueueFilter, limit: int | None = None
 ) -> list[tuple[str, str]]:
     """(card id, bucket) in study order; bucket is 'learning', 'review' or 'new'."""
-    where, params = _visible(flt, at, options)
-    done = studied_today(store, at)
-    review_left = max(options.reviews_per_day - done.review, 0)
-    new_left = max(options.new_per_day - done.new, 0)
-    cap = limit if limit is not None else -1
+    scope = _scope(store, at, options, flt)
+    done = studied_today(store, at, flt)
     queue: list[tuple[str, str]] = []
 
-    def take(sql: str, bucket: str, extra: dict[str, Any], n: int) -> None:
-        if n == 0 or (limit is not None and len(queue) >= limit):
+    def take(sql: str, bucket: str, cap: int | None, extra: dict[str, Any] | None = None) -> None:
+        caps = [c for c in (cap, None if limit is None else limit - len(queue)) if c is not None]
+        n = min(caps) if caps else -1  # SQLite: LIMIT -1 is no limit
+        if n == 0:
             return
-        rows = store.execute(sql + " LIMIT :n", params | extra | {"n": n})
+        rows = store.execute(f"{sql} LIMIT :n", scope.params | (extra or {}) | {"n": n})
         queue.extend((row[0], bucket) for row in rows)
 
+    where = scope.where
     take(
-        f"SELECT c.id FROM cards c WHERE {where} AND c.due_at IS NOT NULL"
-        " AND c.due_at <= :now_ms ORDER BY c.due_at, c.position",
+        f"SELECT c.id FROM cards c WHERE {LEARNING} AND c.due_at <= :now_ms AND {where}"
+        " ORDER BY c.due_at, c.position",
         "learning",
-        {},
-        cap,
+        None,
     )
     take(
-        f"SELECT c.id FROM cards c WHERE {where} AND c.state IN ('learning', 'relearning')"
-        " AND c.due_at IS NULL AND c.due_day <= :today ORDER BY c.due_day, c.position",
+        f"SELECT c.id FROM cards c WHERE {DAY_LEARNING} AND c.due_day <= :today AND {where}"
+        " ORDER BY c.due_day, c.position",
         "learning",
-        {},
-        cap,
+        None,
     )
     take(
-        f"SELECT c.id FROM cards c WHERE {where} AND c.state = 'review'"
-        " AND c.due_day <= :today ORDER BY c.due_day, c.position",
+        f"SELECT c.id FROM cards c WHERE {REVIEW} AND c.due_day <= :today AND {where}"
+        " ORDER BY c.due_day, c.position",
         "review",
-        {},
-        review_left if limit is None else min(review_left, limit),
+        max(options.reviews_per_day - done.review, 0),
     )
     take(
-        f"SELECT c.id FROM cards c WHERE {where} AND c.state = 'new' ORDER BY c.position",
+        f"SELECT c.id FROM cards c WHERE {NEW} AND {where} ORDER BY c.position",
         "new",
-        {},
-        new_left if limit is None else min(new_left, limit),
+        max(options.new_per_day - done.new, 0),
     )
     if not queue:
         ahead = to_ms(at.now + timedelta(minutes=options.learn_ahead_minutes))
         take(
-            f"SELECT c.id FROM cards c WHERE {where} AND c.due_at IS NOT NULL"
-            " AND c.due_at <= :ahead ORDER BY c.due_at",
+            f"SELECT c.id FROM cards c WHERE {LEARNING} AND c.due_at <= :ahead AND {where}"
+            " ORDER BY c.due_at, c.position",
             "learning",
+            None,
             {"ahead": ahead},
-            cap,
         )
-    return queue if limit is None else queue[:limit]
+    return queue
 
 
 def queue_counts(store: Store, at: Moment, options: Options, flt: QueueFilter) -> QueueCounts:
     """Counts for the header and `srs decks`, with the daily limits applied."""
-    where, params = _visible(flt, at, options)
+    scope = _scope(store, at, options, flt)
+    done = studied_today(store, at, flt)
+    new_left = max(options.new_per_day - done.new, 0)
+    review_left = max(options.reviews_per_day - done.review, 0)
+    where = scope.where
     row = store.execute(
         "SELECT"
-        " COALESCE(SUM(c.state = 'new'), 0),"
-        " COALESCE(SUM(c.due_at IS NOT NULL AND c.due_at <= :now_ms"
-        "   OR (c.state IN ('learning', 'relearning') AND c.due_at IS NULL"
-        "       AND c.due_day <= :today)), 0),"
-        " COALESCE(SUM(c.state = 'review' AND c.due_day <= :today), 0)"
-        f" FROM cards c WHERE {where}",
-        params,
+        f" (SELECT COUNT(*) FROM (SELECT 1 FROM cards c WHERE {NEW} AND {where} LIMIT :new_left)),"
+        f" (SELECT COUNT(*) FROM cards c WHERE {LEARNING} AND c.due_at <= :now_ms AND {where})"
+        f" + (SELECT COUNT(*) FROM cards c WHERE {DAY_LEARNING} AND c.due_day <= :today"
+        f"    AND {where}),"
+        f" (SELECT COUNT(*) FROM (SELECT 1 FROM cards c WHERE {REVIEW} AND c.due_day <= :today"
+        f"    AND {where} LIMIT :review_left))",
+        scope.params | {"new_left": new_left, "review_left": review_left},
     ).fetchone()
-    done = studied_today(store, at)
-    return QueueCounts(
-        new=min(int(row[0]), max(options.new_per_day - done.new, 0)),
-        learning=int(row[1]),
-        review=min(int(row[2]), max(options.reviews_per_day - done.review, 0)),
+    return QueueCounts(new=int(row[0]), learning=int(row[1]), review=int(row[2]))
+
+
+@dataclass(frozen=True, slots=True)
+class DeckCounts:
+    """One line of `srs decks`."""
+
+    name: str
+    total: int
+    new: int
+    learning: int
+    due: int
+
+
+def deck_counts(
+    store: Store, at: Moment, options_for: Callable[[str], Options]
+) -> list[DeckCounts]:
+    """Counts for every deck holding cards, from one pass over the `cards_by_deck` index.
+
+    Cards buried today are counted in that pass too and taken off afterwards; the daily
+    limits of each deck's options cap its new and due counts.
+    """
+    today, now_ms = at.today.toordinal(), to_ms(at.now)
+    sums = (
+        "SUM(c.state = 'new'),"
+        " SUM(c.due_at IS NOT NULL AND c.due_at <= :now_ms"
+        "     OR c.state IN ('learning', 'relearning') AND c.due_at IS NULL"
+        "     AND c.due_day <= :today),"
+        " SUM(c.state = 'review' AND c.due_day <= :today)"
     )
+    visible = (
+        "c.suspended = 0 AND c.orphaned = 0"
+        " AND (c.buried_until IS NULL OR c.buried_until <= :today)"
+    )
+    params: dict[str, Any] = {"today": today, "now_ms": now_ms}
+    counts = {
+        row[0]: [row[1], row[2], row[3]]
+        for row in store.execute(
+            f"SELECT c.deck_id, {sums} FROM cards c WHERE {visible} GROUP BY c.deck_id", params
+        )
+    }
+    buried = buried_siblings(store, at)
+    if buried:
+        for row in store.execute(
+            f"SELECT c.deck_id, {sums} FROM cards c WHERE {visible}"
+            " AND c.id IN (SELECT value FROM json_each(:buried)) GROUP BY c.deck_id",
+            params | {"buried": json.dumps(buried)},
+        ):
+            counts[row[0]] = [a - b for a, b in zip(counts[row[0]], row[1:], strict=True)]
+    studied = {
+        row[0]: (row[1], row[2])
+        for row in store.execute(
+            "SELECT c.deck_id, SUM(r.state_before = 'new'), SUM(r.state_before = 'review')"
+            " FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.review_day = :today"
+            " GROUP BY c.deck_id",
+            params,
+        )
+    }
+    result = []
+    for deck_id, name, total in store.execute(
+        "SELECT d.id, d.name, COUNT(*) FROM cards c JOIN decks d ON d.id = c.deck_id"
+        " WHERE c.orphaned = 0 GROUP BY c.deck_id ORDER BY d.name"
+    ):
+        new, learning, due = counts.get(deck_id, [0, 0, 0])
+        new_today, reviews_today = studied.get(deck_id, (0, 0))
+        options = options_for(name)
+        result.append(
+            DeckCounts(
+                name=name,
+                total=total,
+                new=min(new, max(options.new_per_day - new_today, 0)),
+                learning=learning,
+                due=min(due, max(options.reviews_per_day - reviews_today, 0)),
+            )
+        )
+    return result

@@ -273,3 +273,14 @@ def test_reimporting_one_file_catches_an_id_used_elsewhere(
     path.write_text(path.read_text() + "\nQ: second\nA: two\n<!-- id: same -->\n")
     with pytest.raises(DeckError, match=r"duplicate id 'same' \(also used at .*one.md:1\)"):
         collection.reimport_file(path, NOW)
+
+
+def test_answer_returns_the_card_as_stored(collection: Collection, deck_dir: Path) -> None:
+    collection.import_paths([deck_dir], NOW)
+    collection.set_option("leech_threshold", "1")
+    collection.set_option("leech_action", "suspend")
+    card = card_by_front(collection, "unit of capacity")
+    for minutes, grade in ((0, Grade.EASY), (60 * 24 * 5, Grade.AGAIN)):
+        outcome = collection.answer(card.id, grade, NOW + timedelta(minutes=minutes))
+        assert outcome.card == collection.card(card.id)
+    assert outcome.answer.leech and outcome.card.suspended and "leech" in outcome.card.tags
