@@ -219,38 +219,30 @@ class DeckCounts:
 def deck_counts(
     store: Store, at: Moment, options_for: Callable[[str], Options]
 ) -> list[DeckCounts]:
-    """Counts for every deck holding cards, from one pass over the `cards_by_deck` index.
+    """Counts for every deck holding cards.
 
-    Cards buried today are counted in that pass too and taken off afterwards; the daily
-    limits of each deck's options cap its new and due counts.
+    Each count is a range seek on the `cards_by_deck` index, capped by that deck's daily
+    limit, so the cost follows the number of decks and the limits, not the collection size.
     """
-    today, now_ms = at.today.toordinal(), to_ms(at.now)
-    sums = (
-        "SUM(c.state = 'new'),"
-        " SUM(c.due_at IS NOT NULL AND c.due_at <= :now_ms"
-        "     OR c.state IN ('learning', 'relearning') AND c.due_at IS NULL"
-        "     AND c.due_day <= :today),"
-        " SUM(c.state = 'review' AND c.due_day <= :today)"
-    )
+    params: dict[str, Any] = {"today": at.today.toordinal(), "now_ms": to_ms(at.now)}
     visible = (
-        "c.suspended = 0 AND c.orphaned = 0"
+        "c.deck_id = :deck AND c.suspended = 0 AND c.orphaned = 0"
         " AND (c.buried_until IS NULL OR c.buried_until <= :today)"
     )
-    params: dict[str, Any] = {"today": today, "now_ms": now_ms}
-    counts = {
-        row[0]: [row[1], row[2], row[3]]
-        for row in store.execute(
-            f"SELECT c.deck_id, {sums} FROM cards c WHERE {visible} GROUP BY c.deck_id", params
-        )
-    }
     buried = buried_siblings(store, at)
     if buried:
-        for row in store.execute(
-            f"SELECT c.deck_id, {sums} FROM cards c WHERE {visible}"
-            " AND c.id IN (SELECT value FROM json_each(:buried)) GROUP BY c.deck_id",
-            params | {"buried": json.dumps(buried)},
-        ):
-            counts[row[0]] = [a - b for a, b in zip(counts[row[0]], row[1:], strict=True)]
+        visible += " AND c.id NOT IN (SELECT value FROM json_each(:buried))"
+        params["buried"] = json.dumps(buried)
+    capped = (
+        "SELECT COUNT(*) FROM (SELECT 1 FROM cards c INDEXED BY cards_by_deck WHERE {} LIMIT {})"
+    )
+    new_sql = capped.format(f"c.state = 'new' AND {visible}", ":cap_new")
+    due_sql = capped.format(f"c.state = 'review' AND c.due_day <= :today AND {visible}", ":cap_due")
+    learning_sql = (
+        "SELECT COUNT(*) FROM cards c INDEXED BY cards_by_deck"
+        f" WHERE c.state IN ('learning', 'relearning') AND {visible}"
+        " AND (c.due_at <= :now_ms OR c.due_at IS NULL AND c.due_day <= :today)"
+    )
     studied = {
         row[0]: (row[1], row[2])
         for row in store.execute(
@@ -260,21 +252,27 @@ def deck_counts(
             params,
         )
     }
+    totals = store.execute(
+        "SELECT d.id, d.name, t.n FROM decks d JOIN (SELECT c.deck_id, COUNT(*) AS n"
+        " FROM cards c INDEXED BY cards_deck_total WHERE c.orphaned = 0 GROUP BY c.deck_id) t"
+        " ON t.deck_id = d.id ORDER BY d.name"
+    ).fetchall()
     result = []
-    for deck_id, name, total in store.execute(
-        "SELECT d.id, d.name, COUNT(*) FROM cards c JOIN decks d ON d.id = c.deck_id"
-        " WHERE c.orphaned = 0 GROUP BY c.deck_id ORDER BY d.name"
-    ):
-        new, learning, due = counts.get(deck_id, [0, 0, 0])
-        new_today, reviews_today = studied.get(deck_id, (0, 0))
+    for deck_id, name, total in totals:
         options = options_for(name)
+        new_today, reviews_today = studied.get(deck_id, (0, 0))
+        deck = params | {
+            "deck": deck_id,
+            "cap_new": max(options.new_per_day - new_today, 0),
+            "cap_due": max(options.reviews_per_day - reviews_today, 0),
+        }
         result.append(
             DeckCounts(
                 name=name,
                 total=total,
-                new=min(new, max(options.new_per_day - new_today, 0)),
-                learning=learning,
-                due=min(due, max(options.reviews_per_day - reviews_today, 0)),
+                new=store.execute(new_sql, deck).fetchone()[0],
+                learning=store.execute(learning_sql, deck).fetchone()[0],
+                due=store.execute(due_sql, deck).fetchone()[0],
             )
         )
     return result
