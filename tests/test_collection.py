@@ -284,3 +284,22 @@ def test_answer_returns_the_card_as_stored(collection: Collection, deck_dir: Pat
         outcome = collection.answer(card.id, grade, NOW + timedelta(minutes=minutes))
         assert outcome.card == collection.card(card.id)
     assert outcome.answer.leech and outcome.card.suspended and "leech" in outcome.card.tags
+
+
+def test_deck_counts_follow_answers_limits_and_burying(
+    collection: Collection, deck_dir: Path
+) -> None:
+    collection.import_paths([deck_dir], NOW)
+    cloze = [c for c in collection.cards("ml") if c.kind.value == "cloze"]
+    basic = card_by_front(collection, "unit of capacity")
+    collection.answer(cloze[0].id, Grade.AGAIN, NOW)  # learning, due in a minute
+    collection.answer(basic.id, Grade.EASY, NOW)  # review, due in a few days
+    counts = {d["name"]: d for d in collection.decks(NOW + timedelta(minutes=2))}
+    # ml: 5 cards, the answered cloze is learning, its sibling buried, 3 new left.
+    assert counts["ml"] == {"name": "ml", "total": 5, "new": 3, "learning": 1, "due": 0}
+    assert counts["aws/kinesis"]["new"] == 2
+    later = {d["name"]: d for d in collection.decks(NOW + timedelta(days=10))}
+    assert later["aws/kinesis"]["due"] == 1 and later["aws/kinesis"]["new"] == 2
+    assert later["ml"]["new"] == 4  # the sibling is back the next day
+    collection.set_option("new_per_day", "1", deck="ml")
+    assert {d["name"]: d["new"] for d in collection.decks(NOW)} == {"aws/kinesis": 2, "ml": 0}
