@@ -11,6 +11,10 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from srs.schema import SCHEMA_VERSION
+
+__all__ = ["SCHEMA_VERSION", "migrations"]
+
 migrations = Migrations("srs")
 
 
@@ -178,4 +182,5 @@ def m004_queue_indexes(db: Database) -> None:
     db.execute("PRAGMA user_version = 4")
 
 
-SCHEMA_VERSION = len(migrations._migrations)
+if len(migrations._migrations) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
+    raise RuntimeError("srs.schema.SCHEMA_VERSION must equal the number of migrations")

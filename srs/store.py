@@ -12,19 +12,17 @@ Contract:
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from srs.dates import from_ms, to_ms, utc_now
 from srs.errors import CollectionError
-from srs.migrations import SCHEMA_VERSION, migrations
 from srs.model import (
     CardKind,
     CardSpec,
@@ -38,6 +36,10 @@ from srs.model import (
     SchedulingState,
     StoredCard,
 )
+from srs.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -93,11 +95,17 @@ class NoteRow:
 class Store:
     """A collection file opened for use; close it (or use it as a context manager)."""
 
-    def __init__(self, db: Database, path: Path | None) -> None:
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.path = path
-        self.conn: sqlite3.Connection = db.conn
+        self.conn = conn
         self.conn.row_factory = sqlite3.Row
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils view of the connection (migrations, schema inspection)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -127,8 +135,9 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            store = cls(Database(conn), path)
-            store.migrate()
+            store = cls(conn, path)
+            if version < SCHEMA_VERSION:
+                store.migrate()
             if existed:
                 store._daily_backup()
         except sqlite3.DatabaseError as e:
@@ -141,12 +150,14 @@ class Store:
         conn = sqlite3.connect(":memory:")
         conn.isolation_level = None
         conn.execute("PRAGMA foreign_keys = ON")
-        store = cls(Database(conn), None)
+        store = cls(conn, None)
         store.migrate()
         return store
 
     def migrate(self) -> None:
         """Apply pending migrations; refuse a collection with migrations we do not know."""
+        from srs.migrations import migrations
+
         known = {m.name for m in migrations._migrations}
         unknown = [m.name for m in migrations.applied(self.db) if m.name not in known]
         if unknown:
@@ -183,18 +194,32 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; rolled back whole on any exception."""
+        """One write transaction; rolled back whole on any exception.
+
+        Errors of the disk rather than of srs (read-only file or folder, full disk, I/O error,
+        another process holding the lock past the busy timeout) become a CollectionError with
+        a clear message, so the user sees one line instead of a traceback.
+        """
         if self.conn.in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as e:
+            if not any(word in str(e) for word in _DISK_ERRORS):
+                raise
+            if self.conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            raise CollectionError(_describe_sqlite_error(self.path, e)) from None
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         """Run one statement (reads, or writes inside `transaction`)."""
@@ -399,12 +424,18 @@ def _check_is_collection(path: Path) -> None:
         raise CollectionError(f"{path} is not an srs collection (not an SQLite file)")
 
 
-def _describe_sqlite_error(path: Path, error: sqlite3.DatabaseError) -> str:
+# Words in sqlite3.OperationalError messages that mean the disk, not srs, is at fault.
+_DISK_ERRORS = ("readonly", "read-only", "full", "disk I/O", "locked", "unable to open")
+
+
+def _describe_sqlite_error(path: Path | None, error: sqlite3.DatabaseError) -> str:
     text = str(error)
+    if "locked" in text:
+        return f"{path} is busy: another srs kept it locked for too long; try again"
     if "readonly" in text or "read-only" in text:
         return f"{path} is read-only: srs needs to write to its collection ({text})"
-    if "disk is full" in text or "full" in text:
-        return f"cannot write {path}: the disk is full"
+    if "full" in text or ("disk I/O" in text and path is not None and _nearly_full(path)):
+        return f"cannot write {path}: the disk is full; free some space and try again"
     if "unable to open" in text:
         return f"cannot open {path}: check that the folder exists and is writable"
     return f"cannot use {path}: {text}"
@@ -415,6 +446,14 @@ def _chunks(values: Sequence[str], size: int = 500) -> Iterator[tuple[list[str],
     for start in range(0, len(values), size):
         chunk = list(values[start : start + size])
         yield chunk, ",".join("?" * len(chunk))
+
+
+def _nearly_full(path: Path) -> bool:
+    """SQLite reports a full disk as an I/O error when it cannot even grow its -shm file."""
+    try:
+        return shutil.disk_usage(path.parent).free < 1_000_000
+    except OSError:
+        return False
 
 
 def like_escape(text: str) -> str:

@@ -47,13 +47,19 @@ def test_collection_from_a_newer_srs_is_refused_untouched(db_path: Path) -> None
     assert db_path.read_bytes() == before
 
 
-def test_unknown_migration_is_refused(db_path: Path) -> None:
+def test_unknown_migration_is_refused_before_migrating(db_path: Path) -> None:
+    """`user_version` is the quick gate; migration names are checked whenever srs migrates.
+
+    Here a collection from another line of development has an older version number but a
+    migration this srs does not know: srs must not apply its own on top.
+    """
     Store.open(db_path).close()
     conn = sqlite3.connect(db_path)
     conn.execute(
         "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
         " VALUES ('srs', 'm999_future', '2030-01-01')"
     )
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     conn.commit()
     conn.close()
     with pytest.raises(CollectionError, match="m999_future"):
