@@ -97,6 +97,8 @@ def backup_now(
     base = f"{collection.stem}-{utc.strftime(_STAMP)}{utc.microsecond:06d}Z"
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise CollectionError(f"cannot write a backup in {folder}: the folder is read-only")
         target = folder / f"{base}.db"
         counter = 1
         while target.exists():  # two backups in the same microsecond (tests, fast scripts)
