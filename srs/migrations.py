@@ -182,5 +182,15 @@ def m004_queue_indexes(db: Database) -> None:
     db.execute("PRAGMA user_version = 4")
 
 
+@migrations()
+def m005_lapses_index(db: Database) -> None:
+    """The hardest cards (most lapses) without sorting every card that ever lapsed."""
+    db.execute(
+        "CREATE INDEX cards_lapses ON cards(lapses DESC, position)"
+        " WHERE orphaned = 0 AND lapses > 0"
+    )
+    db.execute("PRAGMA user_version = 5")
+
+
 if len(migrations._migrations) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise RuntimeError("srs.schema.SCHEMA_VERSION must equal the number of migrations")

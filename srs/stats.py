@@ -644,11 +644,15 @@ def _domains(store: Store, scope: _Scope, today: int, days: int) -> tuple[Domain
         " GROUP BY n.exam, n.domain",
         scope.params | {"mature": MATURE_DAYS},
     ).fetchall()
+    # Tally per card first (the covering index answers it), then join each card once.
     answers = store.execute(
-        "SELECT n.exam, n.domain, SUM(r.grade > 1), SUM(r.grade = 1)"
-        " FROM reviews r JOIN cards c ON c.id = r.card_id JOIN notes n ON n.id = c.note_id"
-        " WHERE r.review_day BETWEEN :start AND :today AND r.state_before = 'review'"
-        f" AND c.orphaned = 0 AND n.domain IS NOT NULL AND {scope.cards}"
+        "WITH per_card AS (SELECT r.card_id, SUM(r.grade > 1) AS passed,"
+        "  SUM(r.grade = 1) AS failed FROM reviews r"
+        "  WHERE r.review_day BETWEEN :start AND :today AND r.state_before = 'review'"
+        "  GROUP BY r.card_id)"
+        " SELECT n.exam, n.domain, SUM(p.passed), SUM(p.failed)"
+        " FROM per_card p JOIN cards c ON c.id = p.card_id JOIN notes n ON n.id = c.note_id"
+        f" WHERE c.orphaned = 0 AND n.domain IS NOT NULL AND {scope.cards}"
         " GROUP BY n.exam, n.domain",
         scope.params | {"start": today - days + 1, "today": today},
     ).fetchall()
