@@ -340,18 +340,22 @@ class Collection:
     def answer(
         self, card_id: str, grade: Grade, now: datetime, duration_ms: int = 0
     ) -> AnswerOutcome:
-        """Record an answer: new card state and its review-log row, in one transaction."""
-        card = self.card(card_id)
+        """Record an answer: new card state and its review-log row, in one transaction.
+
+        The card is read inside the write transaction, so two sessions answering the same card
+        at once apply one answer after the other, never both to the same old state.
+        """
         at = self.moment(now)
-        opts = self.options(card.deck)
-        scheduler = get_scheduler(opts.scheduler)
-        result = scheduler.answer(card.scheduling, grade, at, opts, card_seed(card.id))
-        flags: dict[str, Any] = {"buried_until": None}
-        if result.leech:
-            flags["leech"] = 1
-            if opts.leech_action == "suspend":
-                flags["suspended"] = 1
         with self.store.transaction() as conn:
+            card = self.card(card_id)
+            opts = self.options(card.deck)
+            scheduler = get_scheduler(opts.scheduler)
+            result = scheduler.answer(card.scheduling, grade, at, opts, card_seed(card.id))
+            flags: dict[str, Any] = {"buried_until": None}
+            if result.leech:
+                flags["leech"] = 1
+                if opts.leech_action == "suspend":
+                    flags["suspended"] = 1
             before = self.store.card_snapshot(card.id)
             self.store.update_card_state(card.id, result.state, flags=flags)
             after = before | state_to_columns(result.state) | flags

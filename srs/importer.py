@@ -27,7 +27,7 @@ from srs.store import NoteRow, Store
 
 @dataclass(slots=True)
 class ImportReport:
-    """Counts of what an import did (or would do, for `srs check`)."""
+    """Counts of what an import did."""
 
     added: int = 0
     updated: int = 0
@@ -158,13 +158,14 @@ def sync(
     *,
     keep: set[str] | frozenset[str] = frozenset(),
     file_rows: Sequence[tuple[str, str, str, str]] = (),
-    write: bool = True,
 ) -> ImportReport:
-    """Apply parsed decks to the store (or only count, with `write=False`).
+    """Apply parsed decks to the store, in one write transaction.
 
     `keep` holds ids of notes from files that were not parsed again because they did not
     change: they are neither updated nor orphaned. `file_rows` (path, digest, default deck,
     parser fingerprint) record what each parsed file looked like, in the same transaction.
+    The stored notes are read inside the transaction, so two imports never both act on the
+    same old picture.
     """
     report = ImportReport(files=len(decks))
     located: dict[str, Located] = {}
@@ -173,45 +174,34 @@ def sync(
             # Identical cards were already reported by the parser; the first one wins.
             located.setdefault(note.id, Located(note, abs_paths[deck.path]))
     report.cards = sum(len(item.note.cards) for item in located.values())
-
-    existing = store.note_rows()
     files = set(abs_paths.values())
-    vanished = {
-        row.id: row
-        for row in existing.values()
-        if row.id not in located
-        and row.id not in keep
-        and not row.orphaned
-        and in_scope(row.path, files, folders)
-    }
-    writer = _Writer(store, now_ms) if write else None
-    if writer is not None:
-        store.execute("BEGIN IMMEDIATE")
-    try:
-        if writer is not None:
-            writer.prepare(item.note.deck for item in located.values())
+    with store.transaction():
+        existing = store.note_rows()
+        vanished = {
+            row.id: row
+            for row in existing.values()
+            if row.id not in located
+            and row.id not in keep
+            and not row.orphaned
+            and in_scope(row.path, files, folders)
+        }
+        writer = _Writer(store, now_ms)
+        writer.prepare(item.note.deck for item in located.values())
         for item in located.values():
             _apply(item, existing, vanished, report, writer)
         for row in vanished.values():
             report.orphaned += 1
-            if writer is not None:
-                writer.orphan(row.id)
-                # Its file changed or went away: never skip that file on the next import.
-                store.execute("DELETE FROM files WHERE path = ?", (row.path,))
-        if writer is not None:
-            writer.flush()
-            store.conn.executemany(
-                "INSERT INTO files (path, digest, deck, parser, imported_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
-                " digest = excluded.digest, deck = excluded.deck, parser = excluded.parser,"
-                " imported_at = excluded.imported_at",
-                [(*row, now_ms) for row in file_rows],
-            )
-            store.execute("COMMIT")
-    except BaseException:
-        if writer is not None and store.conn.in_transaction:
-            store.execute("ROLLBACK")
-        raise
+            writer.orphan(row.id)
+            # Its file changed or went away: never skip that file on the next import.
+            store.execute("DELETE FROM files WHERE path = ?", (row.path,))
+        writer.flush()
+        store.conn.executemany(
+            "INSERT INTO files (path, digest, deck, parser, imported_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
+            " digest = excluded.digest, deck = excluded.deck, parser = excluded.parser,"
+            " imported_at = excluded.imported_at",
+            [(*row, now_ms) for row in file_rows],
+        )
     return report
 
 
@@ -220,7 +210,7 @@ def _apply(
     existing: dict[str, NoteRow],
     vanished: dict[str, NoteRow],
     report: ImportReport,
-    writer: _Writer | None,
+    writer: _Writer,
 ) -> None:
     note = item.note
     row = existing.get(note.id)
@@ -234,8 +224,7 @@ def _apply(
             report.revived += 1
         else:
             report.updated += 1
-        if writer is not None:
-            writer.update(note, _columns(note, item.path), content_changed=content_changed)
+        writer.update(note, _columns(note, item.path), content_changed=content_changed)
         return
     columns = _columns(note, item.path)
     if not note.explicit_id:
@@ -249,13 +238,11 @@ def _apply(
             del vanished[old_id]
             report.relinked += 1
             report.relinks.append((old_id, note.id))
-            if writer is not None:
-                writer.relink(old_id, note)
-                writer.update(note, columns, content_changed=True)
+            writer.relink(old_id, note)
+            writer.update(note, columns, content_changed=True)
             return
     report.added += 1
-    if writer is not None:
-        writer.add(note, columns)
+    writer.add(note, columns)
 
 
 class _Writer:

@@ -259,11 +259,6 @@ def test_library_processes_for_a_minute(setup: tuple[Path, list[str]], tmp_path:
     print(f"{len(outcome.acknowledged)} answers, {outcome.runs} operations, 0 lost")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Collection.answer reads the card before BEGIN IMMEDIATE: two sessions answering"
-    " the same card at once compute from the same old state (lost update); see the report",
-)
 def test_two_processes_answering_the_same_cards(
     setup: tuple[Path, list[str]], tmp_path: Path
 ) -> None:

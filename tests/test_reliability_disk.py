@@ -104,11 +104,6 @@ def test_full_disk(tiny_disk: Path, deck_dir: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="importer.sync runs its own BEGIN/COMMIT instead of Store.transaction(), so"
-    " 'database or disk is full' at COMMIT escapes as a traceback; see the report",
-)
 def test_full_disk_during_import(tiny_disk: Path, deck_dir: Path, tmp_path: Path) -> None:
     db = tiny_disk / "collection.db"
     make_collection(db, deck_dir)
