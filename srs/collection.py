@@ -68,6 +68,9 @@ def read_decks(paths: Sequence[Path], cache: FileCache | None = None) -> Parsed:
 
     files, problems = discover(paths)
     folders = [absolute(p) for p in paths if p.is_dir()]
+    for folder, given in zip(folders, (p for p in paths if p.is_dir()), strict=True):
+        if not any(absolute(f.path).startswith(folder.rstrip("/") + "/") for f in files):
+            problems.append(DeckProblem(given.as_posix(), 0, "no deck files (*.md) here"))
     return read_files(files, problems, folders, cache)
 
 

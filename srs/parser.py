@@ -773,12 +773,23 @@ def _drop_labels(
     return stripped
 
 
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
 def _decode(data: bytes, display: str, max_bytes: int) -> str:
     """Bytes -> text, or DeckError for too large, binary or non-UTF-8 content."""
     if len(data) > max_bytes:
         raise DeckError(
             [DeckProblem(display, 1, f"file is too large (over {max_bytes} bytes); split it")]
         )
+    for bom, encoding in _WIDE_BOMS:  # UTF-32 first: its LE mark starts like UTF-16's
+        if data.startswith(bom):
+            raise DeckError([DeckProblem(display, 1, f"{encoding} text; save the file as UTF-8")])
     nul = data.find(b"\x00")
     if nul != -1:
         line = data.count(b"\n", 0, nul) + 1

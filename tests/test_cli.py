@@ -222,3 +222,13 @@ def test_python_m_srs_and_help_work_in_a_real_process() -> None:
     assert done.returncode == 0
     for command in ("import", "check", "decks", "cards", "card", "orphans", "next", "answer"):
         assert command in done.stdout
+
+
+def test_a_folder_without_deck_files_is_an_error(tmp_path: Path, db_path: Path) -> None:
+    empty = tmp_path / "notes"
+    empty.mkdir()
+    (empty / "readme.txt").write_text("not a deck")
+    result = srs("import", str(empty), ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{empty.as_posix()}:0: no deck files (*.md) here"
+    assert all(rows == [] for _, rows in dump(db_path))

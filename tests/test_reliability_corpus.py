@@ -27,6 +27,7 @@ NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 NO_CARDS = "no cards in this file"
 NOT_UTF8 = "not UTF-8 text (byte 0x{}); save the file as UTF-8"
 BINARY = "binary file (NUL byte): a deck must be Markdown text"
+WIDE = "{} text; save the file as UTF-8"
 BAD_ID = "invalid id '{}': use up to 100 letters, digits, '.', '_', '-', '/'"
 
 # file (relative to tests/data/bad) -> (line, expected message fragment)
@@ -81,9 +82,9 @@ CORPUS: dict[str, tuple[int, str]] = {
     "png_disguised.md": (3, BINARY),
     "latin1.md": (1, NOT_UTF8.format("e9")),
     "cp1252_quotes.md": (1, NOT_UTF8.format("93")),
-    "utf16_le_bom.md": (1, BINARY),
-    "utf16_be_bom.md": (1, BINARY),
-    "utf32.md": (1, BINARY),
+    "utf16_le_bom.md": (1, WIDE.format("UTF-16")),
+    "utf16_be_bom.md": (1, WIDE.format("UTF-16")),
+    "utf32.md": (1, WIDE.format("UTF-32")),
     "overlong_utf8.md": (1, NOT_UTF8.format("c0")),
     "surrogate_utf8.md": (2, NOT_UTF8.format("ed")),
     "truncated_utf8.md": (2, NOT_UTF8.format("e2")),
