@@ -180,8 +180,12 @@ def check_collection_file(path: Path) -> None:
     try:
         check = conn.execute("PRAGMA integrity_check").fetchall()
         if [row[0] for row in check] != ["ok"]:
+            # SQLite may pack many findings into one row, one per line: keep the message short.
+            lines = [line.strip() for row in check for line in str(row[0]).splitlines()]
+            findings = [line for line in lines if line and not line.startswith("***")]
+            more = f" and {len(findings) - 1} more" if len(findings) > 1 else ""
             raise CollectionError(
-                f"{path} is damaged (integrity check: {check[0][0]}); pick another backup"
+                f"{path} is damaged (integrity check: {findings[0]}{more}); pick another backup"
             )
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         missing = sorted(REQUIRED_TABLES - tables)
