@@ -611,7 +611,7 @@ def test_parsed_deck_exports(tmp_path: Path, anki: Collection) -> None:
 
 
 def test_shipped_decks_export_and_import(tmp_path: Path, anki: Collection) -> None:
-    from srs.collection import read_decks
+    from srs.reader import read_decks
 
     shipped = Path(__file__).resolve().parent.parent / "decks"
     parsed = read_decks([shipped])

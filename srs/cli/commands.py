@@ -40,7 +40,7 @@ def import_(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
 @app.command()
 def check(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
     """Validate deck files without writing anything."""
-    from srs.collection import read_decks
+    from srs.reader import read_decks
 
     with user_errors():
         parsed = read_decks(paths)

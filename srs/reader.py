@@ -1,0 +1,92 @@
+"""Deck files read for an import: discovery, the unchanged-file cache, parsing, duplicates.
+
+Reading is the parser's side of an import: it produces `Parsed` (notes plus the facts the
+importer needs) or raises one DeckError with every problem of every file; nothing here
+touches the collection, so `srs check` can use it without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from srs.discover import DeckFile, discover
+from srs.errors import DeckError, DeckProblem
+from srs.importer import absolute
+from srs.model import ParsedDeck
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Decks read from paths, with their warnings (errors raise DeckError)."""
+
+    decks: list[ParsedDeck]
+    abs_paths: dict[str, str]
+    folders: list[str]
+    warnings: list[str]
+    skipped: list[str] = field(default_factory=list)  # unchanged files, not parsed again
+    file_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+FileCache = dict[str, tuple[str, str, str]]
+
+
+def read_decks(paths: Sequence[Path], cache: FileCache | None = None) -> Parsed:
+    """Discover and parse deck files; every problem of every file in one DeckError.
+
+    With a `cache` (from the collection's `files` table), a file whose bytes, default deck
+    and parser are the same as when it was last imported is skipped (listed in `skipped`).
+    """
+
+    files, problems = discover(paths)
+    folders = [absolute(p) for p in paths if p.is_dir()]
+    for folder, given in zip(folders, (p for p in paths if p.is_dir()), strict=True):
+        if not any(absolute(f.path).startswith(folder.rstrip("/") + "/") for f in files):
+            problems.append(DeckProblem(given.as_posix(), 0, "no deck files (*.md) here"))
+    return read_files(files, problems, folders, cache)
+
+
+def read_files(
+    files: Sequence[DeckFile],
+    problems: list[DeckProblem],
+    folders: list[str],
+    cache: FileCache | None = None,
+) -> Parsed:
+    """Parse discovered deck files (see `read_decks`)."""
+    from srs.parser import (
+        check_duplicates,
+        disambiguate,
+        file_digest,
+        parse_file,
+        parser_fingerprint,
+    )
+
+    fingerprint = parser_fingerprint()
+    decks: list[ParsedDeck] = []
+    skipped: list[str] = []
+    file_rows: list[tuple[str, str, str, str]] = []
+    abs_paths = {f.display: absolute(f.path) for f in files}
+    for deck_file in files:
+        path = abs_paths[deck_file.display]
+        digest = file_digest(deck_file)
+        unchanged = (digest, deck_file.default_deck, fingerprint)
+        if cache is not None and digest is not None and cache.get(path) == unchanged:
+            skipped.append(path)
+            continue
+        try:
+            decks.append(parse_file(deck_file))
+        except DeckError as e:
+            problems.extend(e.problems)
+            continue
+        if digest is not None:
+            file_rows.append((path, digest, deck_file.default_deck, fingerprint))
+    decks, same_question = disambiguate(decks)
+    dup_errors, dup_warnings = check_duplicates(decks)
+    problems.extend(dup_errors)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise DeckError(errors)
+    warnings = [str(p) for p in problems if p.warning]
+    warnings += [w for deck in decks for w in deck.warnings] + same_question + dup_warnings
+    return Parsed(decks, abs_paths, folders, warnings, skipped, file_rows)
