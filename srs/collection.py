@@ -2,6 +2,8 @@
 
 Wires the parser, the store, the scheduler and the queue together; nothing below imports it.
 Every method takes `now` (or a `Moment`) explicitly: only the CLI reads the clock.
+The importer, the reader and the scheduler are imported by the methods that use them, so a
+command such as `srs next` starts without loading what it never calls.
 """
 
 from __future__ import annotations
@@ -14,19 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srs.dates import Moment, from_ms, moment, to_ms, user_timezone
-from srs.discover import DeckFile
 from srs.errors import CardNotFound, ConfigError, DeckError, DeckNotFound, DeckProblem
-from srs.importer import ImportReport, absolute, sync
 from srs.model import Answer, Grade, ReviewKind, ReviewRecord, SchedulingState
 from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
 from srs.queue import QueueCounts, QueueFilter, build_queue, deck_counts, queue_counts
-from srs.reader import read_decks, read_files
-from srs.scheduler import card_seed, describe_interval, get_scheduler
 from srs.store import Store, like_escape, state_to_columns, stored_notes
 from srs.views import CardView, display_path
 
 if TYPE_CHECKING:
     from srs.anki import ExportNote, ExportReview, ExportSummary
+    from srs.importer import ImportReport
     from srs.stats import Stats
 
 ALL_CARDS = QueueFilter()
@@ -118,6 +117,9 @@ class Collection:
 
     def import_paths(self, paths: Sequence[Path], now: datetime) -> ImportReport:
         """Import deck files and folders in one transaction (nothing written on any error)."""
+        from srs.importer import sync
+        from srs.reader import read_decks
+
         parsed = read_decks(paths, self.store.file_cache())
         keep = self.store.live_note_ids(parsed.skipped)
         if keep & {note.id for deck in parsed.decks for note in deck.notes}:
@@ -146,6 +148,9 @@ class Collection:
         A file first imported as part of a folder keeps its folder-based deck name, and its
         cards are compared with the rest of the collection for duplicate ids.
         """
+        from srs.discover import DeckFile
+        from srs.importer import absolute, sync
+        from srs.reader import read_decks, read_files
 
         if not path.is_file():
             read_decks([path])  # raises the reader's "no such file" problem
@@ -247,6 +252,8 @@ class Collection:
         card = self.card(card_id)
         at = self.moment(now)
         opts = self.options(card.deck)
+        from srs.scheduler import card_seed, describe_interval, get_scheduler
+
         scheduler = get_scheduler(opts.scheduler)
         seed = card_seed(card.id)
         states = scheduler.preview(card.scheduling, at, opts, seed)
@@ -272,6 +279,8 @@ class Collection:
         The card is read inside the write transaction, so two sessions answering the same card
         at once apply one answer after the other, never both to the same old state.
         """
+        from srs.scheduler import card_seed, get_scheduler
+
         at = self.moment(now)
         with self.store.transaction() as conn:
             card = self.card(card_id)
