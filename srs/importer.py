@@ -13,6 +13,7 @@ The rules, in the order they are applied to each parsed note (one transaction fo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -64,17 +65,14 @@ class Located:
 
 
 def text_digest(note: Note) -> str:
-    """Digest of the exact text a note shows; any visible edit changes it."""
-    payload = json.dumps(
-        [
-            note.kind.value,
-            note.front,
-            note.back,
-            [[o.text, o.correct, o.rationale] for o in note.options],
-            [[c.id, c.kind.value, c.ordinal, c.front, c.back] for c in note.cards],
-        ]
-    )
-    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+    """Digest of the exact text a note shows; any visible edit changes it.
+
+    The parser's `content_hash` covers the exact kind, sides and options; the parser's own
+    fingerprint is added so that cards are rewritten when a new srs reads a file differently.
+    """
+    from srs.parser import parser_fingerprint
+
+    return f"{note.content_hash}.{parser_fingerprint()}"
 
 
 def fingerprint(note: Note) -> str:
@@ -83,7 +81,9 @@ def fingerprint(note: Note) -> str:
     return normalise(f"{note.front}\n{note.back}\n{options}")
 
 
-def _json_list(values: Sequence[str]) -> str:
+@functools.lru_cache(maxsize=4096)
+def _json_list(values: tuple[str, ...]) -> str:
+    # Notes of one file share their tags and headings: encode each distinct list once.
     return json.dumps(list(values), ensure_ascii=False) if values else "[]"
 
 
@@ -95,23 +95,22 @@ def _extra_json(note: Note) -> str:
 
 def signature(note: Note, path: str) -> str:
     """Digest of everything besides the text whose change counts as an update (deck, place...)."""
-    payload = json.dumps(
-        [
-            note.deck,
-            path,
-            note.line,
-            note.tags,
-            note.context,
-            note.domain,
-            note.exam,
-            note.source,
-            note.extra,
-        ],
-        ensure_ascii=False,
-        sort_keys=True,
-        default=str,
+    extra = json.dumps(note.extra, sort_keys=True, default=str) if note.extra else ""
+    fields = (
+        note.deck,
+        path,
+        note.line,
+        note.tags,
+        note.context,
+        note.domain,
+        note.exam,
+        note.source,
+        extra,
     )
-    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+    # repr() of a tuple of str/int/None is unambiguous and much cheaper than JSON.
+    return hashlib.blake2b(
+        repr(fields).encode("utf-8", "surrogatepass"), digest_size=16
+    ).hexdigest()
 
 
 def _columns(note: Note, path: str) -> dict[str, Any]:
