@@ -244,6 +244,9 @@ def _apply(
     writer.add(note, columns)
 
 
+BATCH = 1000
+
+
 class _Writer:
     """Batches the writes of one import run (inside the caller's transaction)."""
 
@@ -271,6 +274,8 @@ class _Writer:
         )
         for spec in note.cards:
             self._insert_card(note, spec, deck_id)
+        if len(self.note_inserts) >= BATCH:
+            self.flush()  # rows go to SQLite in batches, not all kept until the end
 
     def _insert_card(self, note: Note, spec: Any, deck_id: int) -> None:
         self.card_inserts.append(
