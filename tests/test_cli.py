@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import dump, srs_rows
 from typer.testing import CliRunner
 
 from srs.cli.app import app
@@ -28,19 +29,6 @@ def srs(*args: str, ok: bool = True) -> Any:
 
 def srs_json(*args: str) -> Any:
     return json.loads(srs(*args, "--json").stdout)
-
-
-def dump(db_path: Path) -> list[Any]:
-    """Every row of every srs table, to compare a collection before and after."""
-    if not db_path.exists():
-        return []
-    conn = sqlite3.connect(db_path)
-    rows = [
-        (table, list(conn.execute(f"SELECT * FROM {table} ORDER BY 1")))
-        for table in ("decks", "notes", "cards", "reviews", "config")
-    ]
-    conn.close()
-    return rows
 
 
 def test_import_then_decks_json(deck_dir: Path) -> None:
@@ -188,7 +176,7 @@ def test_duplicate_ids_name_both_places(deck_dir: Path, db_path: Path) -> None:
     result = srs("import", str(deck_dir), ok=False)
     assert result.exit_code == 1
     assert "one.md" in result.stderr and "two.md" in result.stderr
-    assert dump(db_path) == [] or all(rows == [] for _, rows in dump(db_path))
+    assert srs_rows(db_path) == []
 
 
 def test_missing_path_is_an_error(tmp_path: Path) -> None:
@@ -231,4 +219,4 @@ def test_a_folder_without_deck_files_is_an_error(tmp_path: Path, db_path: Path) 
     result = srs("import", str(empty), ok=False)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == f"{empty.as_posix()}:0: no deck files (*.md) here"
-    assert all(rows == [] for _, rows in dump(db_path))
+    assert srs_rows(db_path) == []

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import dump
 from sqlite_utils import Database
 from typer.testing import CliRunner
 
@@ -33,15 +34,6 @@ NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 runner = CliRunner()
 
 
-def dump(path: Path) -> list[str]:
-    """Every table's rows (and the schema) as SQL text, to compare collections exactly."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return [line for line in conn.iterdump() if "_sqlite_migrations" not in line]
-    finally:
-        conn.close()
-
-
 @pytest.fixture
 def filled(db_path: Path, deck_dir: Path) -> Path:
     """A collection with cards and one answer in it."""
@@ -59,7 +51,7 @@ def test_backup_is_a_full_copy_named_by_utc_time(filled: Path) -> None:
     assert made.parent == filled.parent / "backups"
     assert made.name == "collection-20260302T113005000123Z.db"
     assert backups_of(filled) == [made]
-    assert dump(made) == dump(filled)
+    assert dump(made, migrations=False) == dump(filled, migrations=False)
     check_collection_file(made)
     # Self-contained: no WAL companions needed to read it.
     assert sqlite3.connect(made).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
@@ -153,14 +145,14 @@ def schema_1_collection(path: Path) -> None:
 
 def test_backup_before_migration(db_path: Path) -> None:
     schema_1_collection(db_path)
-    before = dump(db_path)
+    before = dump(db_path, migrations=False)
     with Store.open(db_path) as store:
         assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     (copy,) = backups_of(db_path)
     conn = sqlite3.connect(copy)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()
-    assert dump(copy) == before
+    assert dump(copy, migrations=False) == before
 
 
 def test_no_migration_without_a_backup(db_path: Path) -> None:
@@ -186,24 +178,24 @@ def test_srs_backup_prints_the_new_file(filled: Path) -> None:
     assert code == 0, err
     path = Path(out.strip().removeprefix("Backed up to "))
     assert path in backups_of(filled)
-    assert dump(path) == dump(filled)
+    assert dump(path, migrations=False) == dump(filled, migrations=False)
 
 
 def test_srs_restore_puts_a_backup_back_and_keeps_the_replaced_one(filled: Path) -> None:
     code, out, _ = cli("backup")
     saved = Path(out.strip().removeprefix("Backed up to "))
-    at_backup = dump(filled)
+    at_backup = dump(filled, migrations=False)
     with Collection.open(filled) as col:
         for card in list(col.cards())[:3]:
             col.answer(card.id, Grade.AGAIN, NOW + timedelta(minutes=5))
-    after_answers = dump(filled)
+    after_answers = dump(filled, migrations=False)
     assert after_answers != at_backup
 
     code, out, err = cli("restore", str(saved))
     assert code == 0, err
-    assert dump(filled) == at_backup
+    assert dump(filled, migrations=False) == at_backup
     replaced = Path(out.splitlines()[0].removeprefix("Saved the previous collection as "))
-    assert dump(replaced) == after_answers
+    assert dump(replaced, migrations=False) == after_answers
     with Collection.open(filled) as col:  # usable afterwards, through the normal path
         assert col.store.integrity_ok()
         assert col.store.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 1
@@ -217,7 +209,7 @@ def test_restore_replaces_a_damaged_collection(filled: Path, tmp_path: Path) -> 
     code, out, err = cli("restore", str(good))
     assert code == 0, err
     assert "damaged" in out
-    assert dump(filled) == dump(good)
+    assert dump(filled, migrations=False) == dump(good, migrations=False)
 
 
 def corrupt(path: Path) -> None:
@@ -278,14 +270,14 @@ def bad_backups(tmp_path: Path, filled: Path) -> list[tuple[Path, str]]:
 
 
 def test_restore_refuses_files_that_are_not_valid_collections(filled: Path, tmp_path: Path) -> None:
-    before = dump(filled)
+    before = dump(filled, migrations=False)
     backups_before = backups_of(filled)
     for bad, fragment in bad_backups(tmp_path, filled):
         code, out, err = cli("restore", str(bad))
         assert code == 1, (bad, out)
         assert err.startswith("Error: ") and fragment in err, (bad, err)
         assert err.count("\n") == 1, err
-        assert dump(filled) == before
+        assert dump(filled, migrations=False) == before
     assert backups_of(filled) == backups_before  # nothing replaced, so nothing saved
 
 

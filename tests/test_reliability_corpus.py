@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers import dump
 from typer.testing import CliRunner
 
 from srs.cli.app import app
@@ -91,15 +91,6 @@ CORPUS: dict[str, tuple[int, str]] = {
 }
 
 runner = CliRunner()
-
-
-def dump(path: Path) -> list[str]:
-    """The whole collection (schema and every row of every table) as SQL text."""
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture

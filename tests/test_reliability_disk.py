@@ -9,7 +9,6 @@ Each is skipped (with the reason) where that cannot be set up.
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers import dump
 
 from srs.collection import Collection
 
@@ -40,15 +40,6 @@ def refused(run: subprocess.CompletedProcess[str], fragment: str) -> None:
     assert "Traceback" not in run.stderr
     lines = run.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and fragment in lines[0], lines
-
-
-def dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def make_collection(db: Path, deck_dir: Path) -> str:
