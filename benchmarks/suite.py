@@ -297,21 +297,30 @@ def bench_decks(repeat: int) -> list[Row]:
     ]
 
 
-def bench_import(repeat: int) -> list[Row]:
-    from benchmarks import import_bench
+def _probes(kind: str) -> tuple[dict[str, float], ...]:
+    """Memory and one-run times of srs and Anki doing `kind` at 10k and 100k cards.
 
-    first, again = import_bench.srs_import(SMALL, repeat)
-    other = import_bench.anki_add_notes(import_bench.deck_fields(SMALL), repeat)
-    small = memory_probe("srs-import", SMALL)
-    large = memory_probe("srs-import", LARGE)
-    peer_small = memory_probe("anki-import", SMALL)
-    peer_large = memory_probe("anki-import", LARGE)
+    Returns (srs 10k, srs 100k, Anki 10k, Anki 100k, growth seconds by side and size).
+    """
+    small = memory_probe(f"srs-{kind}", SMALL)
+    large = memory_probe(f"srs-{kind}", LARGE)
+    peer_small = memory_probe(f"anki-{kind}", SMALL)
+    peer_large = memory_probe(f"anki-{kind}", LARGE)
     growth = {
         "srs_small": small["seconds"],
         "srs_large": large["seconds"],
         "peer_small": peer_small["seconds"],
         "peer_large": peer_large["seconds"],
     }
+    return small, large, peer_small, peer_large, growth
+
+
+def bench_import(repeat: int) -> list[Row]:
+    from benchmarks import import_bench
+
+    first, again = import_bench.srs_import(SMALL, repeat)
+    other = import_bench.anki_add_notes(import_bench.deck_fields(SMALL), repeat)
+    small, large, peer_small, peer_large, growth = _probes("import")
     return [
         Row(
             "import",
@@ -421,16 +430,7 @@ def bench_export(repeat: int) -> list[Row]:
             other = measure(lambda: peer.export_anki(anki, out / "anki.apkg"), repeat, warmup=1)
         finally:
             anki.close()
-    small = memory_probe("srs-export", SMALL)
-    large = memory_probe("srs-export", LARGE)
-    peer_small = memory_probe("anki-export", SMALL)
-    peer_large = memory_probe("anki-export", LARGE)
-    growth = {
-        "srs_small": small["seconds"],
-        "srs_large": large["seconds"],
-        "peer_small": peer_small["seconds"],
-        "peer_large": peer_large["seconds"],
-    }
+    small, large, peer_small, peer_large, growth = _probes("export")
     return [
         Row(
             "export_genanki",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from hypothesis import strategies as st
+
 
 def dump(path: Path, *, migrations: bool = True) -> list[str]:
     """Every table's rows and the schema as SQL text, to compare a collection before and after.
@@ -28,3 +30,51 @@ def dump(path: Path, *, migrations: bool = True) -> list[str]:
 def srs_rows(path: Path) -> list[str]:
     """The rows of srs's own tables (no schema, no migration record): [] for an untouched file."""
     return [line for line in dump(path, migrations=False) if line.startswith("INSERT INTO")]
+
+
+# Pieces of deck syntax (and of hostile text) that random deck text is assembled from, so
+# hypothesis reaches the parser's markers instead of only plain prose.
+DECK_PIECES = st.sampled_from(
+    [
+        "Q: ",
+        "A: ",
+        "C: ",
+        "Explanation: ",
+        "## ",
+        "# ",
+        "### ",
+        "---",
+        "```",
+        "~~~",
+        "- [x] ",
+        "- [ ] ",
+        "  - ",
+        " :: ",
+        " ::: ",
+        "{{c1::",
+        "{{c2::",
+        "::",
+        "}}",
+        "<!-- id: x -->",
+        "<!-- tags: a b -->",
+        "<!-- not-a-card -->",
+        "<!--",
+        "-->",
+        "`",
+        "\n",
+        "\n\n",
+        "\r",
+        "\r\n",
+        "\ufeff",
+        "\x1b[31m",
+        "\u202e",
+        "deck: x\n",
+        "tags: [a\n",
+    ]
+)
+
+
+def deck_text(max_pieces: int, max_plain: int = 12) -> st.SearchStrategy[str]:
+    """Random deck text: syntax pieces and plain text, joined."""
+    chunks = st.one_of(DECK_PIECES, st.text(max_size=max_plain))
+    return st.lists(chunks, max_size=max_pieces).map("".join)

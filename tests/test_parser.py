@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import deck_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -634,44 +635,9 @@ def test_content_hash_tracks_exact_text() -> None:
 
 # -- robustness --------------------------------------------------------------------------
 
-_MARKERS = st.sampled_from(
-    [
-        "Q: ",
-        "A: ",
-        "C: ",
-        "Explanation: ",
-        "## ",
-        "# ",
-        "### ",
-        "---",
-        "```",
-        "~~~",
-        "- [x] ",
-        "- [ ] ",
-        "  - ",
-        " :: ",
-        " ::: ",
-        "{{c1::",
-        "{{c2::",
-        "::",
-        "}}",
-        "<!-- id: x -->",
-        "<!-- tags: a b -->",
-        "<!-- not-a-card -->",
-        "<!--",
-        "-->",
-        "`",
-        "\n",
-        "\n\n",
-        "\r",
-        "\ufeff",
-    ]
-)
-_CHUNKS = st.one_of(_MARKERS, st.text(max_size=12))
-
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_CHUNKS, max_size=40).map("".join))
+@given(deck_text(40))
 def test_any_text_parses_or_raises_deck_error(text: str) -> None:
     try:
         parsed = parse(text)

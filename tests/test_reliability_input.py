@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers import deck_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -28,39 +29,7 @@ from srs.terminal import is_safe
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
-_MARKERS = st.sampled_from(
-    [
-        "Q: ",
-        "A: ",
-        "C: ",
-        "Explanation: ",
-        "## ",
-        "# ",
-        "---",
-        "```",
-        "- [x] ",
-        "- [ ] ",
-        " :: ",
-        " ::: ",
-        "{{c1::",
-        "{{c2::",
-        "}}",
-        "<!-- id: x -->",
-        "<!-- tags: a b -->",
-        "<!--",
-        "-->",
-        "\n",
-        "\n\n",
-        "\r\n",
-        "\ufeff",
-        "\x1b[31m",
-        "\u202e",
-        "deck: x\n",
-        "tags: [a\n",
-    ]
-)
-_CHUNKS = st.one_of(_MARKERS, st.text(max_size=10))
-_DECK_TEXT = st.lists(_CHUNKS, max_size=30).map("".join)
+_DECK_TEXT = deck_text(30, max_plain=10)
 
 
 class Workspace:
