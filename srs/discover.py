@@ -11,6 +11,7 @@ whatever its suffix: the user asked for it.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable, Sequence
@@ -119,11 +120,12 @@ def _walk(
                 where = _join(root_display, rel)
                 try:
                     target = path.resolve(strict=True)
-                except (OSError, RuntimeError):
+                except (OSError, RuntimeError) as e:
+                    # Python 3.11 reports a loop as RuntimeError, later versions as ELOOP.
+                    loop = isinstance(e, RuntimeError) or getattr(e, "errno", None) == errno.ELOOP
                     if entry.name.lower().endswith(DECK_SUFFIX):
-                        problems.append(
-                            DeckProblem(where, 0, "broken symbolic link; skipped", warning=True)
-                        )
+                        why = "symbolic link loop" if loop else "broken symbolic link"
+                        problems.append(DeckProblem(where, 0, f"{why}; skipped", warning=True))
                     continue
                 if not target.is_relative_to(real_root):
                     problems.append(

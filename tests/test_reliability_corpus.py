@@ -236,7 +236,7 @@ def test_symlink_loops_in_a_deck_folder(filled: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Imported 1 file(s): 1 added" in result.stdout
     for link in ("a.md", "b.md"):
-        assert f"{root}/{link}:0: broken symbolic link; skipped" in result.stdout
+        assert f"{root}/{link}:0: symbolic link loop; skipped" in result.stdout
     assert f"{root}/outside.md:0: symbolic link leads outside" in result.stdout
 
 
