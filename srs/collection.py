@@ -8,6 +8,8 @@ command such as `srs next` starts without loading what it never calls.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from srs.dates import Moment, from_ms, moment, to_ms, user_timezone
 from srs.errors import CardNotFound, ConfigError, DeckError, DeckNotFound, DeckProblem
-from srs.model import Answer, Grade, ReviewKind, ReviewRecord, SchedulingState
+from srs.model import Answer, Grade, Note, ReviewKind, ReviewRecord, SchedulingState
 from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
 from srs.queue import QueueCounts, QueueFilter, build_queue, deck_counts, queue_counts
 from srs.store import Store, like_escape, state_to_columns, stored_notes
@@ -391,17 +393,25 @@ class Collection:
 
         for deck in decks:
             self._require_deck(deck)
-        return export_apkg(
+        fresh: list[tuple[str, str, str]] = []
+        summary = export_apkg(
             out,
-            self._export_notes(decks, tag),
+            self._export_notes(decks, tag, fresh),
             with_scheduling=with_scheduling,
             now=now,
             zone=self.zone,
             day_starts_at=self.day_starts_at,
         )
+        if fresh:
+            self.store.save_rendered(fresh)
+        return summary
 
-    def _export_notes(self, decks: Sequence[str], tag: str | None) -> Iterator[ExportNote]:
+    def _export_notes(
+        self, decks: Sequence[str], tag: str | None, fresh: list[tuple[str, str, str]]
+    ) -> Iterator[ExportNote]:
+        """Notes to export; HTML is taken from the collection or rendered and added to `fresh`."""
         from srs.anki import ExportCard, ExportNote
+        from srs.render import decode_rendered, encode_rendered, render_markdown
 
         clauses, params = ["n.orphaned = 0"], {}
         if decks:
@@ -414,9 +424,14 @@ class Collection:
         if tag:
             clauses.append("EXISTS (SELECT 1 FROM json_each(n.tags) t WHERE t.value = :tag)")
             params["tag"] = tag
-        for note, modified_ms, cards in stored_notes(
-            self.store, " AND ".join(clauses), params, with_reviews=True
-        ):
+        for stored in stored_notes(self.store, " AND ".join(clauses), params, with_reviews=True):
+            note, cards = stored.note, stored.cards
+            key = rendered_key(note)
+            if stored.rendered is not None and stored.rendered_key == key:
+                rendered = decode_rendered(stored.rendered)
+            else:
+                rendered = {text: render_markdown(text) for text in note_texts(note)}
+                fresh.append((note.id, key, encode_rendered(rendered)))
             if any(card.leech for card in cards) and "leech" not in note.tags:
                 note = replace(note, tags=(*note.tags, "leech"))
             yield ExportNote(
@@ -431,9 +446,34 @@ class Collection:
                     )
                     for card in cards
                 ),
-                modified_at=from_ms(modified_ms),
-                media_root=Path(note.path).parent,
+                modified_at=from_ms(stored.modified_ms),
+                media_root=_folder(note.path),
+                rendered=rendered,
             )
+
+
+@functools.lru_cache(maxsize=1024)
+def _folder(path: str) -> Path:
+    """The folder of a deck file (cached: all notes of a file share it)."""
+    return Path(path).parent
+
+
+def note_texts(note: Note) -> list[str]:
+    """Every Markdown text of a note that an export renders."""
+    texts = [note.front, note.back]
+    for option in note.options:
+        texts += (option.text, option.rationale)
+    return texts
+
+
+def rendered_key(note: Note) -> str:
+    """What HTML kept for a note depends on: its texts and the renderer."""
+    from srs.render import render_fingerprint
+
+    digest = hashlib.blake2b(render_fingerprint().encode(), digest_size=16)
+    for text in note_texts(note):
+        digest.update(f"{len(text)}:{text}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def export_reviews(reviews: Sequence[ReviewRecord]) -> tuple[ExportReview, ...]:

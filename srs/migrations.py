@@ -211,5 +211,25 @@ def m006_stats_covering_indexes(db: Database) -> None:
     db.execute("PRAGMA user_version = 6")
 
 
+@migrations()
+def m007_rendered_html(db: Database) -> None:
+    """HTML rendered for export, kept per note so repeated exports skip Markdown rendering.
+
+    `key` digests the note's texts and the renderer (see `srs.render.render_fingerprint`):
+    a stale row is simply rendered again.
+    """
+    db.executescript(
+        """
+        CREATE TABLE rendered (
+            note_id TEXT PRIMARY KEY
+                REFERENCES notes(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            key TEXT NOT NULL,
+            fields TEXT NOT NULL
+        );
+        """
+    )
+    db.execute("PRAGMA user_version = 7")
+
+
 if len(migrations._migrations) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise RuntimeError("srs.schema.SCHEMA_VERSION must equal the number of migrations")

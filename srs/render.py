@@ -15,16 +15,28 @@ returned values as immutable.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import markdown
 import nh3
 
-__all__ = ["Rendered", "render_markdown", "rewrite_image_sources", "sanitise_html"]
+__all__ = [
+    "Rendered",
+    "decode_rendered",
+    "encode_rendered",
+    "render_fingerprint",
+    "render_markdown",
+    "rewrite_image_sources",
+    "sanitise_html",
+]
 
 # Only these URL schemes survive; relative URLs (media file names) pass through.
 _URL_SCHEMES = {"http", "https", "mailto"}
@@ -55,6 +67,31 @@ class Rendered:
 
     html: str
     images: tuple[str, ...]
+
+
+@functools.cache
+def render_fingerprint() -> str:
+    """A digest of what decides the HTML: this module and the Markdown and nh3 versions.
+
+    Stored with HTML kept between exports, so an upgrade of any of them renders again.
+    """
+    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
+    digest.update(
+        f"{markdown.__version__}/{nh3.__version__ if hasattr(nh3, '__version__') else ''}".encode()
+    )
+    return digest.hexdigest()
+
+
+def encode_rendered(rendered: Mapping[str, Rendered]) -> str:
+    """JSON for a note's rendered texts (text -> [html, [images]]), as the collection keeps it."""
+    return json.dumps(
+        {text: [r.html, list(r.images)] for text, r in rendered.items()}, ensure_ascii=False
+    )
+
+
+def decode_rendered(data: str) -> dict[str, Rendered]:
+    """The inverse of `encode_rendered`."""
+    return {text: Rendered(h, tuple(images)) for text, (h, images) in json.loads(data).items()}
 
 
 def render_markdown(text: str) -> Rendered:

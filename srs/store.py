@@ -372,6 +372,16 @@ class Store:
             ).fetchone()[0]
         return total
 
+    def save_rendered(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Keep HTML rendered for export: (note id, key, fields JSON) rows, one transaction."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO rendered (note_id, key, fields) VALUES (?, ?, ?)"
+                " ON CONFLICT (note_id) DO UPDATE SET key = excluded.key,"
+                " fields = excluded.fields",
+                rows,
+            )
+
     # -- config ----------------------------------------------------------------------------
 
     def config_values(self, deck: str = "") -> dict[str, Any]:
@@ -500,16 +510,29 @@ def review_from_row(row: sqlite3.Row) -> ReviewRecord:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class StoredNote:
+    """A note as the collection keeps it, for exporters: cards, history, cached HTML."""
+
+    note: Note
+    modified_ms: int
+    cards: tuple[StoredCard, ...]
+    rendered_key: str | None  # key of the HTML kept for export (see srs.render)
+    rendered: str | None  # that HTML, as JSON
+
+
 def stored_notes(
     store: Store, where: str, params: dict[str, Any], *, with_reviews: bool, batch: int = 500
-) -> Iterator[tuple[Note, int, tuple[StoredCard, ...]]]:
+) -> Iterator[StoredNote]:
     """Stream notes (with their cards, and optionally history) matching a WHERE over `notes n`.
 
-    Yields (note, modified_at ms, cards) in deck and file order, a batch of notes at a time,
-    so memory stays flat however large the collection is.
+    Yields in deck and file order, a batch of notes at a time, so memory stays flat however
+    large the collection is.
     """
     note_sql = (
-        "SELECT n.*, d.name AS deck FROM notes n JOIN decks d ON d.id = n.deck_id"
+        "SELECT n.*, d.name AS deck, r.key AS rendered_key, r.fields AS rendered"
+        " FROM notes n JOIN decks d ON d.id = n.deck_id"
+        " LEFT JOIN rendered r ON r.note_id = n.id"
         f" WHERE {where} ORDER BY d.name, n.path, n.line"
     )
     cursor = store.conn.execute(note_sql, params)
@@ -548,4 +571,10 @@ def stored_notes(
                 )
                 for spec, c in zip(specs, card_rows, strict=True)
             )
-            yield note_from_row(row, specs), row["modified_at"], stored
+            yield StoredNote(
+                note_from_row(row, specs),
+                row["modified_at"],
+                stored,
+                row["rendered_key"],
+                row["rendered"],
+            )

@@ -5,6 +5,7 @@ Field names here are a contract other tools rely on; add fields, never rename th
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -22,8 +23,15 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 def display_path(path: str) -> str:
     """A stored absolute path shown relative to the working folder when it lies below it."""
+    return _relative(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=1024)
+def _relative(path: str, cwd: str) -> str:
+    # Cached: every card of a file shares its path, and listing or exporting thousands of
+    # cards would otherwise build the same Path objects thousands of times.
     try:
-        return Path(path).relative_to(Path.cwd()).as_posix()
+        return Path(path).relative_to(cwd).as_posix()
     except ValueError:
         return path
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -78,3 +80,17 @@ def deck_text(max_pieces: int, max_plain: int = 12) -> st.SearchStrategy[str]:
     """Random deck text: syntax pieces and plain text, joined."""
     chunks = st.one_of(DECK_PIECES, st.text(max_size=max_plain))
     return st.lists(chunks, max_size=max_pieces).map("".join)
+
+
+def engine_zone(col: Any, rollover: int = 4) -> tzinfo:
+    """The UTC offset the real Anki engine uses, read from its next rollover (04:00 local).
+
+    The Rust backend fixes its time zone when it first needs it, so if another test used Anki
+    earlier in this process, a TZ fixture comes too late; reading the offset back keeps a
+    comparison with srs right either way.
+    """
+    cutoff = datetime.fromtimestamp(col.sched.day_cutoff, UTC)
+    minutes = (rollover * 60 - (cutoff.hour * 60 + cutoff.minute)) % 1440
+    if minutes > 720:
+        minutes -= 1440
+    return timezone(timedelta(minutes=minutes))

@@ -30,6 +30,7 @@ import pytest
 
 anki_collection = pytest.importorskip("anki.collection")
 from anki.scheduler_pb2 import CardAnswer  # noqa: E402
+from helpers import engine_zone  # noqa: E402
 
 from srs.dates import moment, scheduler_date  # noqa: E402
 from srs.model import CardState, Grade, SchedulingState  # noqa: E402
@@ -228,20 +229,6 @@ def make_late(col: Any, tracked: Tracked, rng: random.Random, zone: tzinfo) -> s
     return f"late {shift}" if shift else ""
 
 
-def engine_zone(col: Any) -> tzinfo:
-    """The UTC offset the engine really uses, read from its next rollover (04:00 local).
-
-    The Rust backend fixes its time zone when it first needs it, so if another test used Anki
-    earlier in this process, our TZ fixture came too late; reading the offset back keeps the
-    comparison right either way.
-    """
-    cutoff = datetime.fromtimestamp(col.sched.day_cutoff, UTC)
-    minutes = (ROLLOVER * 60 - (cutoff.hour * 60 + cutoff.minute)) % 1440
-    if minutes > 720:
-        minutes -= 1440
-    return timezone(timedelta(minutes=minutes))
-
-
 GRADE_WEIGHTS = [(Grade.AGAIN, 22), (Grade.HARD, 15), (Grade.GOOD, 43), (Grade.EASY, 20)]
 
 
@@ -249,7 +236,7 @@ def run_differential(seed: int, presets: int, cards_per_preset: int, tmp_path: P
     rng = random.Random(seed)
     tmp_path.mkdir(parents=True, exist_ok=True)
     col = anki_collection.Collection(str(tmp_path / "diff.anki2"))
-    zone = engine_zone(col)
+    zone = engine_zone(col, ROLLOVER)
     if 1 <= datetime.now(zone).hour < 5:
         col.close()
         pytest.skip(

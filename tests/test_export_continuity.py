@@ -3,35 +3,34 @@
 The proof that matters to a user who moves to Anki: the buttons Anki offers for each exported
 card show the same next intervals that `srs card ID --json` previews, and the history is there.
 Fuzz is off on both sides (srs option, ANKI_TEST_MODE for Anki) so the intervals are exact.
+
+The Anki side runs in a process of its own: the Rust backend fixes its time zone and test mode
+the first time a process uses it, so sharing the test process with other Anki tests would make
+the result depend on test order.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-anki_collection = pytest.importorskip("anki.collection")
-from anki.collection import (  # noqa: E402
-    Collection as AnkiCollection,
-)
-from anki.collection import (  # noqa: E402
-    ImportAnkiPackageOptions,
-    ImportAnkiPackageRequest,
-)
-from typer.testing import CliRunner  # noqa: E402
+from srs.anki import note_guid
+from srs.cli.app import app
+from srs.collection import Collection
+from srs.model import CardState, Grade
 
-from srs.anki import note_guid  # noqa: E402
-from srs.cli.app import app  # noqa: E402
-from srs.collection import Collection  # noqa: E402
-from srs.model import CardState, Grade  # noqa: E402
+pytest.importorskip("anki.collection")
 
 
 def _offset_near_noon() -> int:
+    """A whole-hour UTC offset where it is near noon now, far from Anki's test-mode clock shift."""
     return (12 - datetime.now(UTC).hour + 11) % 24 - 11
 
 
@@ -39,17 +38,30 @@ HOURS = _offset_near_noon()
 ZONE = timezone(timedelta(hours=HOURS))
 ZONE_ENV = f"Etc/GMT{-HOURS:+d}" if HOURS else "UTC"  # Etc/GMT signs are inverted
 
-
-@pytest.fixture(autouse=True)
-def _engine_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Both engines in one zone where it is near noon, Anki without fuzz."""
-    monkeypatch.setenv("TZ", ZONE_ENV)
-    monkeypatch.setenv("SRS_TZ", ZONE_ENV)
-    monkeypatch.setenv("ANKI_TEST_MODE", "1")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+# Imports the package into a fresh Anki collection and prints, per note GUID, what Anki shows.
+ANKI_SIDE = """
+import json, sys
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+package, folder, guids = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+col = Collection(folder + "/collection.anki2")
+col.import_anki_package(ImportAnkiPackageRequest(
+    package_path=package,
+    options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True)))
+out = {}
+for guid in guids:
+    card = col.get_note(col.db.scalar("select id from notes where guid = ?", guid)).cards()[0]
+    states = col._backend.get_scheduling_states(card.id)
+    out[guid] = {
+        "reps": card.reps,
+        "lapses": card.lapses,
+        "revlog": col.db.scalar("select count() from revlog where cid = ?", card.id),
+        # Anki isolates the number with bidi marks for right-to-left languages.
+        "labels": [label.replace("\\u2068", "").replace("\\u2069", "")
+                   for label in col.sched.describe_next_states(states)],
+    }
+col.close()
+print(json.dumps(out))
+"""
 
 
 def study(col: Collection, now: datetime) -> dict[str, CardState]:
@@ -72,7 +84,10 @@ def study(col: Collection, now: datetime) -> dict[str, CardState]:
     }
 
 
-def test_anki_offers_the_intervals_srs_previews(deck_dir: Path, tmp_path: Path) -> None:
+def test_anki_offers_the_intervals_srs_previews(
+    deck_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SRS_TZ", ZONE_ENV)
     now = datetime.now(UTC).replace(microsecond=0)
     db = tmp_path / "srs.db"
     with Collection.open(db, ZONE) as col:
@@ -86,34 +101,30 @@ def test_anki_offers_the_intervals_srs_previews(deck_dir: Path, tmp_path: Path) 
         app, ["--db", str(db), "--now", stamp, "export", "anki", str(out), "--with-scheduling"]
     )
     assert result.exit_code == 0, result.output + result.stderr
+    ours = {}
+    for card_id in expected_states:
+        shown = runner.invoke(app, ["--db", str(db), "--now", stamp, "card", card_id, "--json"])
+        ours[card_id] = json.loads(shown.stdout)
 
     (tmp_path / "anki").mkdir()
-    anki = AnkiCollection(str(tmp_path / "anki" / "collection.anki2"))
-    try:
-        request = ImportAnkiPackageRequest(
-            package_path=str(out),
-            options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
-        )
-        anki.import_anki_package(request)
-        for card_id, state in expected_states.items():
-            shown = runner.invoke(app, ["--db", str(db), "--now", stamp, "card", card_id, "--json"])
-            ours = json.loads(shown.stdout)
-            assert ours["state"] == state.value
-            nid = anki.db.scalar("select id from notes where guid = ?", note_guid(ours["note_id"]))
-            card = anki.get_note(nid).cards()[0]
-            assert card.reps == ours["reps"] and card.lapses == ours["lapses"]
-            revlog = anki.db.scalar("select count() from revlog where cid = ?", card.id)
-            assert revlog == ours["reps"]
-            states = anki._backend.get_scheduling_states(card.id)
-            # Anki isolates the number with bidi marks for right-to-left languages.
-            labels = [
-                label.replace("\u2068", "").replace("\u2069", "")
-                for label in anki.sched.describe_next_states(states)
-            ]
-            preview = ours["preview"]
-            assert labels == [preview[g]["label"] for g in ("again", "hard", "good", "easy")], (
-                card_id,
-                state,
-            )
-    finally:
-        anki.close()
+    guids = [note_guid(card["note_id"]) for card in ours.values()]
+    env = os.environ | {"TZ": ZONE_ENV, "ANKI_TEST_MODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", ANKI_SIDE, str(out), str(tmp_path / "anki"), json.dumps(guids)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    theirs = json.loads(done.stdout)
+
+    for card_id, state in expected_states.items():
+        card = ours[card_id]
+        anki = theirs[note_guid(card["note_id"])]
+        assert card["state"] == state.value
+        assert (anki["reps"], anki["lapses"]) == (card["reps"], card["lapses"])
+        assert anki["revlog"] == card["reps"]
+        preview = card["preview"]
+        expected = [preview[g]["label"] for g in ("again", "hard", "good", "easy")]
+        assert anki["labels"] == expected, (card_id, state)

@@ -32,8 +32,8 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
@@ -108,6 +108,8 @@ class ExportNote:
     cards: tuple[ExportCard, ...]
     modified_at: datetime  # last content change; must increase when the text changes
     media_root: Path
+    # HTML already rendered for this note's texts (text -> Rendered); others are rendered here.
+    rendered: Mapping[str, Rendered] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,12 @@ class ExportSummary:
     cards: int
     media: int
     reviews: int
+
+
+def _rendered(text: str, item: ExportNote) -> Rendered:
+    """The note's pre-rendered HTML for `text` if the caller had it, else rendered now."""
+    found = item.rendered.get(text)
+    return found if found is not None else render_markdown(text)
 
 
 def export_apkg(
@@ -389,7 +397,7 @@ class _Writer:
         note = item.note
 
         def field(text: str) -> str:
-            return self._html(render_markdown(text), item)
+            return self._html(_rendered(text, item), item)
 
         if note.kind is NoteKind.MCQ:
             assert notetype is MCQ
@@ -421,8 +429,8 @@ class _Writer:
         parts.append('<ol class="srs-options">')
         for index, option in enumerate(note.options):
             state, mark = ("srs-correct", "✓") if option.correct else ("srs-wrong", "✗")
-            body = self._html(render_markdown(option.text), item)
-            rationale = self._html(render_markdown(option.rationale), item)
+            body = self._html(_rendered(option.text, item), item)
+            rationale = self._html(_rendered(option.rationale, item), item)
             if rationale:
                 body += f'<div class="srs-rationale">{rationale}</div>'
             parts.append(
