@@ -103,8 +103,7 @@ class Collection:
         value = parse_option(key, text)
         if deck and key in COLLECTION_ONLY:
             raise ConfigError(f"{key} applies to the whole collection; set it without --deck")
-        if deck and deck not in self.store.deck_names():
-            raise DeckNotFound(f"no deck named {deck!r}; see `srs decks`")
+        self._require_deck(deck)  # a parent deck (holding only sub-decks) counts
         stored = list(value) if isinstance(value, tuple) else value
         self.store.set_config(key, stored, deck or "")
         self._options.clear()
@@ -238,11 +237,13 @@ class Collection:
     ) -> list[tuple[str, str]]:
         """Today's queue as (card id, bucket) pairs."""
         self._require_deck(flt.deck)
-        return build_queue(self.store, self.moment(now), self.options(flt.deck), flt, limit)
+        return build_queue(
+            self.store, self.moment(now), self.options(flt.deck), flt, limit, self.options
+        )
 
     def counts(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> QueueCounts:
         """New / learning / review counts left today."""
-        return queue_counts(self.store, self.moment(now), self.options(flt.deck), flt)
+        return queue_counts(self.store, self.moment(now), self.options(flt.deck), flt, self.options)
 
     def next_card(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> CardView | None:
         """The card to study now, or None when nothing is due."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -133,60 +133,144 @@ def _scope(store: Store, at: Moment, options: Options, flt: QueueFilter) -> _Sco
     return _Scope(" AND ".join(clauses), params)
 
 
+@dataclass(slots=True)
+class _DeckLimits:
+    """Daily limits that decks set for themselves, which cap their cards under any parent.
+
+    As in Anki v3, studying a parent deck never takes more cards from a sub-deck than the
+    sub-deck's own limit (and its own ancestors' limits) allow today.
+    """
+
+    chains: dict[int, tuple[str, ...]]  # deck id -> limited decks it lies in (itself or above)
+    left: dict[str, int]  # limited deck name -> cards its limit still allows today
+
+    def take(self, deck_id: int) -> bool:
+        """Whether one more card of this deck fits; if so, count it against every limit."""
+        chain = self.chains.get(deck_id, ())
+        if any(self.left[name] <= 0 for name in chain):
+            return False
+        for name in chain:
+            self.left[name] -= 1
+        return True
+
+
+def _deck_limits(
+    store: Store, at: Moment, options_for: Callable[[str], Options] | None, key: str, state: str
+) -> _DeckLimits | None:
+    """Limits (`key`: new_per_day or reviews_per_day) set on decks; None when none are."""
+    if options_for is None:
+        return None
+    limited = [deck for deck in store.config_scopes() if key in store.config_values(deck)]
+    if not limited:
+        return None
+    names = dict(store.execute("SELECT id, name FROM decks").fetchall())
+    studied = dict(
+        store.execute(
+            "SELECT c.deck_id, COUNT(*) FROM reviews r JOIN cards c ON c.id = r.card_id"
+            " WHERE r.review_day = ? AND r.state_before = ? GROUP BY c.deck_id",
+            (at.today.toordinal(), state),
+        ).fetchall()
+    )
+
+    def within(name: str, deck: str) -> bool:
+        return name == deck or name.startswith(deck + "/")
+
+    left = {}
+    for deck in limited:
+        used = sum(n for deck_id, n in studied.items() if within(names.get(deck_id, ""), deck))
+        left[deck] = max(int(getattr(options_for(deck), key)) - used, 0)
+    chains = {
+        deck_id: tuple(deck for deck in limited if within(name, deck))
+        for deck_id, name in names.items()
+    }
+    return _DeckLimits(chains, left)
+
+
 def build_queue(
-    store: Store, at: Moment, options: Options, flt: QueueFilter, limit: int | None = None
+    store: Store,
+    at: Moment,
+    options: Options,
+    flt: QueueFilter,
+    limit: int | None = None,
+    options_for: Callable[[str], Options] | None = None,
 ) -> list[tuple[str, str]]:
-    """(card id, bucket) in study order; bucket is 'learning', 'review' or 'new'."""
+    """(card id, bucket) in study order; bucket is 'learning', 'review' or 'new'.
+
+    `options_for(deck name)` gives each deck's options, so that limits set on sub-decks cap
+    their cards when a parent (or the whole collection) is studied.
+    """
     scope = _scope(store, at, options, flt)
     done = studied_today(store, at, flt)
     queue: list[tuple[str, str]] = []
 
-    def take(sql: str, bucket: str, cap: int | None, extra: dict[str, Any] | None = None) -> None:
+    def room(cap: int | None) -> int:
         caps = [c for c in (cap, None if limit is None else limit - len(queue)) if c is not None]
-        n = min(caps) if caps else -1  # SQLite: LIMIT -1 is no limit
+        return min(caps) if caps else -1  # SQLite: LIMIT -1 is no limit
+
+    def take(
+        sql: str,
+        bucket: str,
+        cap: int | None = None,
+        extra: dict[str, Any] | None = None,
+        decks: _DeckLimits | None = None,
+    ) -> None:
+        n = room(cap)
         if n == 0:
             return
-        rows = store.execute(f"{sql} LIMIT :n", scope.params | (extra or {}) | {"n": n})
-        queue.extend((row[0], bucket) for row in rows)
+        if decks is None:
+            rows = store.execute(f"{sql} LIMIT :n", scope.params | (extra or {}) | {"n": n})
+            queue.extend((row[0], bucket) for row in rows)
+            return
+        # Walk the bucket in queue order, skipping cards whose deck used up its own limit.
+        for card_id, deck_id in store.execute(sql, scope.params | (extra or {})):
+            if n == 0:
+                break
+            if decks.take(deck_id):
+                queue.append((card_id, bucket))
+                n -= 1
 
     where = scope.where
+    take(_bucket_sql(LEARNING, "c.due_at <= :now_ms", where, "c.due_at"), "learning")
+    take(_bucket_sql(DAY_LEARNING, "c.due_day <= :today", where, "c.due_day"), "learning")
     take(
-        f"SELECT c.id FROM cards c WHERE {LEARNING} AND c.due_at <= :now_ms AND {where}"
-        " ORDER BY c.due_at, c.position",
-        "learning",
-        None,
-    )
-    take(
-        f"SELECT c.id FROM cards c WHERE {DAY_LEARNING} AND c.due_day <= :today AND {where}"
-        " ORDER BY c.due_day, c.position",
-        "learning",
-        None,
-    )
-    take(
-        f"SELECT c.id FROM cards c WHERE {REVIEW} AND c.due_day <= :today AND {where}"
-        " ORDER BY c.due_day, c.position",
+        _bucket_sql(REVIEW, "c.due_day <= :today", where, "c.due_day"),
         "review",
         max(options.reviews_per_day - done.review, 0),
+        decks=_deck_limits(store, at, options_for, "reviews_per_day", "review"),
     )
     take(
-        f"SELECT c.id FROM cards c WHERE {NEW} AND {where} ORDER BY c.position",
+        _bucket_sql(NEW, "1", where, None),
         "new",
         max(options.new_per_day - done.new, 0),
+        decks=_deck_limits(store, at, options_for, "new_per_day", "new"),
     )
     if not queue:
         ahead = to_ms(at.now + timedelta(minutes=options.learn_ahead_minutes))
         take(
-            f"SELECT c.id FROM cards c WHERE {LEARNING} AND c.due_at <= :ahead AND {where}"
-            " ORDER BY c.due_at, c.position",
+            _bucket_sql(LEARNING, "c.due_at <= :ahead", where, "c.due_at"),
             "learning",
-            None,
-            {"ahead": ahead},
+            extra={"ahead": ahead},
         )
     return queue
 
 
-def queue_counts(store: Store, at: Moment, options: Options, flt: QueueFilter) -> QueueCounts:
-    """Counts for the header and `srs decks`, with the daily limits applied."""
+def _bucket_sql(kind: str, due: str, where: str, order: str | None) -> str:
+    """Cards of one bucket in queue order: (id, deck id) rows."""
+    order_by = f"{order}, c.position" if order else "c.position"
+    return (
+        f"SELECT c.id, c.deck_id FROM cards c WHERE {kind} AND {due} AND {where}"
+        f" ORDER BY {order_by}"
+    )
+
+
+def queue_counts(
+    store: Store,
+    at: Moment,
+    options: Options,
+    flt: QueueFilter,
+    options_for: Callable[[str], Options] | None = None,
+) -> QueueCounts:
+    """Counts for the header, with the daily limits applied (decks' own limits too)."""
     scope = _scope(store, at, options, flt)
     done = studied_today(store, at, flt)
     new_left = max(options.new_per_day - done.new, 0)
@@ -202,7 +286,14 @@ def queue_counts(store: Store, at: Moment, options: Options, flt: QueueFilter) -
         f"    AND {where} LIMIT :review_left))",
         scope.params | {"new_left": new_left, "review_left": review_left},
     ).fetchone()
-    return QueueCounts(new=int(row[0]), learning=int(row[1]), review=int(row[2]))
+    counts = QueueCounts(new=int(row[0]), learning=int(row[1]), review=int(row[2]))
+    if _deck_limits(store, at, options_for, "new_per_day", "new") or _deck_limits(
+        store, at, options_for, "reviews_per_day", "review"
+    ):
+        # Sub-decks have limits of their own: count what the queue itself would hand out.
+        buckets = [b for _, b in build_queue(store, at, options, flt, options_for=options_for)]
+        counts = replace(counts, new=buckets.count("new"), review=buckets.count("review"))
+    return counts
 
 
 @dataclass(frozen=True, slots=True)

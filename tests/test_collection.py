@@ -303,3 +303,35 @@ def test_deck_counts_follow_answers_limits_and_burying(
     assert later["ml"]["new"] == 4  # the sibling is back the next day
     collection.set_option("new_per_day", "1", deck="ml")
     assert {d["name"]: d["new"] for d in collection.decks(NOW)} == {"aws/kinesis": 2, "ml": 0}
+
+
+def test_a_sub_deck_limit_caps_its_cards_when_the_parent_is_studied(
+    collection: Collection, deck_dir: Path
+) -> None:
+    """As in Anki v3: studying everything never takes more from a deck than its own limit."""
+    (deck_dir / "aws" / "more.md").write_text(
+        "".join(f"Extra {i} :: answer {i}\n" for i in range(6)), encoding="utf-8"
+    )
+    collection.import_paths([deck_dir], NOW)
+    collection.set_option("bury_siblings", "off")
+    collection.set_option("new_per_day", "2", deck="aws/more")
+    collection.set_option("new_per_day", "5", deck="aws")  # a parent holding no cards itself
+    decks = {c.id: c.deck for c in collection.cards()}
+    queued = [decks[cid] for cid, _ in collection.queue(NOW)]
+    assert queued.count("aws/kinesis") == 3
+    assert queued.count("aws/more") == 2  # its own limit, though "aws" would allow more
+    assert queued.count("ml") == 5
+    assert collection.counts(NOW).new == 10
+    # Studying one of the sub-deck's cards uses up its limit (and the parent's) for today.
+    first_more = next(cid for cid, _ in collection.queue(NOW) if decks[cid] == "aws/more")
+    collection.answer(first_more, Grade.EASY, NOW)
+    queued = [decks[cid] for cid, _ in collection.queue(NOW)]
+    assert queued.count("aws/more") == 1
+    assert sum(deck.startswith("aws/") for deck in queued) == 4
+    assert collection.counts(NOW).new == 9
+    # The parent's limit binds too: with room for 3 more, the first 3 in deck order come.
+    collection.set_option("new_per_day", "4", deck="aws")
+    queued = [decks[cid] for cid, _ in collection.queue(NOW)]
+    assert sum(deck.startswith("aws/") for deck in queued) == 3
+    # Without sub-deck limits the whole-collection limit alone applies.
+    assert len(collection.queue(NOW, QueueFilter(deck="aws/kinesis"))) == 3
