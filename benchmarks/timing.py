@@ -72,6 +72,9 @@ def cold(
     """Wall time of a fresh process running `argv` (the OS file cache is warm: one untimed
     run first), failing loudly if it exits non-zero."""
     full_env = os.environ | (env or {})
+    # Users run srs with compiled bytecode cached (pip and the first run write it); a shell
+    # with PYTHONDONTWRITEBYTECODE would make every timed run compile srs from source.
+    full_env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     def run() -> None:
         done = subprocess.run(list(argv), env=full_env, capture_output=True, text=True, check=False)
