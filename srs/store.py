@@ -403,11 +403,6 @@ class Store:
                 (key, deck, json.dumps(value)),
             )
 
-    def unset_config(self, key: str, deck: str = "") -> None:
-        """Remove one option value for a scope (back to the inherited one)."""
-        with self.transaction():
-            self.conn.execute("DELETE FROM config WHERE key = ? AND deck = ?", (key, deck))
-
     def integrity_ok(self) -> bool:
         """`PRAGMA integrity_check` says ok."""
         return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from srs.dates import day_start, iso
-from srs.model import CardKind, CardState, McqOption, SchedulingState
+from srs.model import CardKind, McqOption, SchedulingState
 from srs.store import state_from_row
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -34,6 +34,15 @@ def _relative(path: str, cwd: str) -> str:
         return Path(path).relative_to(cwd).as_posix()
     except ValueError:
         return path
+
+
+def due_iso(state: SchedulingState, zone: tzinfo, day_starts_at: int) -> str | None:
+    """When a card in `state` is due, as an ISO 8601 UTC instant (a due day starts at rollover)."""
+    if state.due_at is not None:
+        return iso(state.due_at)
+    if state.due_day is not None:
+        return iso(day_start(state.due_day, zone, day_starts_at))
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +107,6 @@ class CardView:
         """`path:line` of the card in its deck file."""
         return f"{display_path(self.path)}:{self.line}"
 
-    def due_instant_iso(self, zone: tzinfo, day_starts_at: int) -> str | None:
-        """When the card is due, as an ISO 8601 UTC instant (a due day starts at rollover)."""
-        s = self.scheduling
-        if s.due_at is not None:
-            return iso(s.due_at)
-        if s.due_day is not None:
-            return iso(day_start(s.due_day, zone, day_starts_at))
-        return None
-
     def to_dict(self, zone: tzinfo, day_starts_at: int) -> dict[str, Any]:
         """The JSON card object."""
         s = self.scheduling
@@ -123,7 +123,7 @@ class CardView:
             "source": self.source,
             "context": list(self.context),
             "state": s.state.value,
-            "due": self.due_instant_iso(zone, day_starts_at),
+            "due": due_iso(s, zone, day_starts_at),
             "due_day": s.due_day.isoformat() if s.due_day is not None else None,
             "interval_days": s.interval_days,
             "ease": s.ease / 1000 if s.ease else None,
@@ -147,10 +147,6 @@ class CardView:
             ]
             data["correct"] = [LETTERS[i] for i, o in enumerate(self.options) if o.correct]
         return data
-
-    @property
-    def is_new(self) -> bool:
-        return self.scheduling.state is CardState.NEW
 
     @property
     def abs_path(self) -> str:

@@ -146,13 +146,9 @@ def card(
 
 
 def _due_iso(col: Collection, state: Any) -> str | None:
-    from srs.dates import day_start, iso
+    from srs.views import due_iso
 
-    if state.due_at is not None:
-        return iso(state.due_at)
-    if state.due_day is not None:
-        return iso(day_start(state.due_day, col.zone, col.day_starts_at))
-    return None
+    return due_iso(state, col.zone, col.day_starts_at)
 
 
 @app.command()
