@@ -96,8 +96,12 @@ class Moment:
 
     @property
     def secs_until_rollover(self) -> int:
-        """Whole seconds until the next scheduler day begins."""
-        return int((self.next_day_at - self.now).total_seconds())
+        """Whole seconds until the next scheduler day begins.
+
+        `now` is truncated to the second first, as Anki's clock is, so learning steps that
+        cross the rollover turn into days exactly where Anki's do.
+        """
+        return max(int(self.next_day_at.timestamp() // 1) - int(self.now.timestamp() // 1), 0)
 
 
 def moment(now: datetime, zone: tzinfo, day_starts_at: int = DEFAULT_DAY_STARTS_AT) -> Moment:

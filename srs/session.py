@@ -287,10 +287,6 @@ class Session:
         self._actions.append(_Action("suspend", card.id, before=before))
         return card
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._actions)
-
     def undo(self) -> tuple[str, CardView]:
         """Take back the latest answer, skip or suspend of this session; the card is shown next.
 

@@ -110,7 +110,7 @@ class Store:
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, readonly_ok: bool = False) -> Store:
+    def open(cls, path: Path) -> Store:
         """Open (creating if needed) the collection at `path` and bring its schema up to date."""
         path = path.expanduser()
         existed = path.exists()
@@ -142,16 +142,6 @@ class Store:
                 store._daily_backup()
         except sqlite3.DatabaseError as e:
             raise CollectionError(_describe_sqlite_error(path, e)) from None
-        return store
-
-    @classmethod
-    def memory(cls) -> Store:
-        """An in-memory collection, for tests of the store itself."""
-        conn = sqlite3.connect(":memory:")
-        conn.isolation_level = None
-        conn.execute("PRAGMA foreign_keys = ON")
-        store = cls(conn, None)
-        store.migrate()
         return store
 
     def migrate(self) -> None:

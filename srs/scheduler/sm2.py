@@ -224,17 +224,11 @@ def _ease_permille(ease: float) -> int:
     return to_u32(round_half_away(mul(ease, 1000.0)))
 
 
-def _secs_until_rollover(at: Moment) -> int:
-    """Whole seconds from `now` (truncated to the second, as Anki's clock) to the next day."""
-    now_secs = int(at.now.timestamp() // 1)
-    return max(int(at.next_day_at.timestamp() // 1) - now_secs, 0)
-
-
 def _place_learning(
     step: _Step, state: CardState, base: SchedulingState, at: Moment, seed: int, fuzz: bool
 ) -> SchedulingState:
     """Intraday steps get a due instant (+ learning fuzz); steps past the rollover whole days."""
-    until_rollover = _secs_until_rollover(at)
+    until_rollover = at.secs_until_rollover
     if step.secs >= until_rollover:
         days = (step.secs - until_rollover) // DAY_SECS + 1
         return SchedulingState(
