@@ -154,14 +154,17 @@ class _DeckLimits:
         return True
 
 
+def _limited_decks(store: Store, key: str) -> list[str]:
+    """Decks that set `key` (new_per_day or reviews_per_day) themselves."""
+    return [deck for deck in store.config_scopes() if key in store.config_values(deck)]
+
+
 def _deck_limits(
     store: Store, at: Moment, options_for: Callable[[str], Options] | None, key: str, state: str
 ) -> _DeckLimits | None:
     """Limits (`key`: new_per_day or reviews_per_day) set on decks; None when none are."""
-    if options_for is None:
-        return None
-    limited = [deck for deck in store.config_scopes() if key in store.config_values(deck)]
-    if not limited:
+    limited = _limited_decks(store, key) if options_for is not None else []
+    if not limited or options_for is None:
         return None
     names = dict(store.execute("SELECT id, name FROM decks").fetchall())
     studied = dict(
@@ -287,8 +290,8 @@ def queue_counts(
         scope.params | {"new_left": new_left, "review_left": review_left},
     ).fetchone()
     counts = QueueCounts(new=int(row[0]), learning=int(row[1]), review=int(row[2]))
-    if _deck_limits(store, at, options_for, "new_per_day", "new") or _deck_limits(
-        store, at, options_for, "reviews_per_day", "review"
+    if options_for is not None and (
+        _limited_decks(store, "new_per_day") or _limited_decks(store, "reviews_per_day")
     ):
         # Sub-decks have limits of their own: count what the queue itself would hand out.
         buckets = [b for _, b in build_queue(store, at, options, flt, options_for=options_for)]

@@ -20,7 +20,6 @@ from pathlib import Path
 from srs.collection import AnswerOutcome, Collection
 from srs.dates import day_start, from_ms, to_ms
 from srs.errors import CardNotFound, SrsError
-from srs.importer import ImportReport
 from srs.mcq import Lettered, lettered
 from srs.model import Grade, SchedulingState
 from srs.queue import QueueCounts, QueueFilter
@@ -329,7 +328,7 @@ class Session:
         ).fetchone()
         in_file = "SELECT c.id FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.path = ?"
         before = {r[0] for r in self.col.store.execute(in_file, (card.path,))}
-        report = self._import_file(card, to_ms(self.now()))
+        report = self.col.reimport_file(Path(card.path), self.now())
         try:
             updated: CardView | None = self.col.card(card.id)
         except CardNotFound:
@@ -359,9 +358,6 @@ class Session:
         if found is None:
             return Edited(None, kept_history=False)
         return Edited(self.col.card(found[0]), kept_history=False)
-
-    def _import_file(self, card: CardView, now_ms: int) -> ImportReport:
-        return self.col.reimport_file(Path(card.path), from_ms(now_ms))
 
     # -- the end ------------------------------------------------------------------------------
 
