@@ -95,7 +95,7 @@ def _extra_json(note: Note) -> str:
 
 def signature(note: Note, path: str) -> str:
     """Digest of everything besides the text whose change counts as an update (deck, place...)."""
-    extra = json.dumps(note.extra, sort_keys=True, default=str) if note.extra else ""
+    extra = _extra_json(note)
     fields = (
         note.deck,
         path,

@@ -21,7 +21,7 @@ from typing import Any
 
 from srs.dates import Moment, to_ms
 from srs.errors import DeckNotFound
-from srs.store import Store
+from srs.store import Store, like_escape
 
 __all__ = [
     "FORECAST_DAYS",
@@ -395,8 +395,7 @@ class _Scope:
             names = store.deck_names()
             if deck not in names and not any(n.startswith(deck + "/") for n in names):
                 raise DeckNotFound(f"no deck named {deck!r}; see `srs decks`")
-            escaped = deck.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            self.params = {"deck": deck, "deck_prefix": escaped + "/%"}
+            self.params = {"deck": deck, "deck_prefix": like_escape(deck) + "/%"}
             in_deck = (
                 "deck_id IN (SELECT id FROM decks WHERE name = :deck"
                 " OR name LIKE :deck_prefix ESCAPE '\\')"
