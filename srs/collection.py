@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 ALL_CARDS = QueueFilter()
 
 # Options that belong to the whole collection, never to one deck (as in Anki).
-COLLECTION_ONLY = ("day_starts_at",)
+COLLECTION_ONLY = ("day_starts_at", "exam")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +96,8 @@ class Collection:
                 values |= self.store.config_values("/".join(parts[:depth]))
         # JSON keeps step lists as lists; Options holds tuples.
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        if isinstance(values.get("exam_date"), str):  # JSON keeps days as ISO text
+            values["exam_date"] = date.fromisoformat(values["exam_date"])
         return with_values(Options(), values)
 
     def set_option(self, key: str, text: str, deck: str | None = None) -> Any:
@@ -105,6 +107,7 @@ class Collection:
             raise ConfigError(f"{key} applies to the whole collection; set it without --deck")
         self._require_deck(deck)  # a parent deck (holding only sub-decks) counts
         stored = list(value) if isinstance(value, tuple) else value
+        stored = stored.isoformat() if isinstance(stored, date) else stored
         self.store.set_config(key, stored, deck or "")
         self._options.clear()
         return value

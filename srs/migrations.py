@@ -231,5 +231,81 @@ def m007_rendered_html(db: Database) -> None:
     db.execute("PRAGMA user_version = 7")
 
 
+@migrations()
+def m008_exams(db: Database) -> None:
+    """Exam blueprints, each note's domain per exam, and mock-exam attempts.
+
+    `note_domains` replaces the single `notes.exam`/`notes.domain` pair (kept, unused) because a
+    deck now serves several exams at once; rows are backfilled from that pair. Blueprints are
+    stored as imported so that a collection keeps working when the YAML file is elsewhere.
+    """
+    db.executescript(
+        """
+        CREATE TABLE note_domains (
+            note_id TEXT NOT NULL REFERENCES notes(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            exam TEXT NOT NULL,
+            domain TEXT NOT NULL,
+            PRIMARY KEY (note_id, exam)
+        ) WITHOUT ROWID;
+        CREATE INDEX note_domains_exam ON note_domains(exam, domain, note_id);
+        INSERT INTO note_domains (note_id, exam, domain)
+            SELECT id, exam, CASE WHEN instr(domain, ':') > 0
+                THEN trim(substr(domain, 1, instr(domain, ':') - 1)) ELSE domain END
+            FROM notes WHERE exam IS NOT NULL AND domain IS NOT NULL;
+        CREATE TABLE blueprints (
+            code TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE TABLE exam_attempts (
+            id INTEGER PRIMARY KEY,
+            exam TEXT NOT NULL,
+            deck TEXT,
+            seed INTEGER NOT NULL,
+            practice INTEGER NOT NULL DEFAULT 0,
+            question_count INTEGER NOT NULL,
+            time_limit_s INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER,
+            status TEXT NOT NULL,
+            correct INTEGER,
+            passed INTEGER,
+            result TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX exam_attempts_started ON exam_attempts(started_at);
+        CREATE TABLE exam_answers (
+            attempt_id INTEGER NOT NULL REFERENCES exam_attempts(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            card_id TEXT NOT NULL,
+            domain TEXT,
+            option_order TEXT NOT NULL,
+            chosen TEXT,
+            correct INTEGER,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            answered_at INTEGER,
+            PRIMARY KEY (attempt_id, position)
+        ) WITHOUT ROWID;
+        """
+    )
+    db.execute("PRAGMA user_version = 8")
+
+
+@migrations()
+def m009_memory(db: Database) -> None:
+    """FSRS memory state per card (stability, difficulty, last answer), for every scheduler.
+
+    Filled by each answer from now on; cards answered before this migration get theirs by
+    replaying their review log the first time a prediction needs it (`srs.memory`).
+    """
+    db.executescript(
+        """
+        ALTER TABLE cards ADD COLUMN stability REAL;
+        ALTER TABLE cards ADD COLUMN difficulty REAL;
+        ALTER TABLE cards ADD COLUMN last_review INTEGER;
+        """
+    )
+    db.execute("PRAGMA user_version = 9")
+
+
 if len(migrations._migrations) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise RuntimeError("srs.schema.SCHEMA_VERSION must equal the number of migrations")

@@ -106,6 +106,20 @@ class ParsedDeck:
 
 
 @dataclass(frozen=True, slots=True)
+class Memory:
+    """What the FSRS memory model knows of a card: how well it is remembered, for predictions.
+
+    `stability` is the interval (days) at which recall falls to 90 %; `difficulty` is FSRS's
+    1..10 scale; `last_review` is the instant of the latest answer (UTC). Kept for every card
+    whatever the scheduler, so exam mode and readiness can predict recall on any day.
+    """
+
+    stability: float
+    difficulty: float
+    last_review: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SchedulingState:
     """Where a card stands in its schedule; the scheduler's input and output.
 
@@ -122,6 +136,7 @@ class SchedulingState:
     reps: int = 0
     lapses: int = 0
     remaining_steps: int = 0
+    memory: Memory | None = None  # FSRS memory state; None until the first answer
 
 
 class ReviewKind(IntEnum):

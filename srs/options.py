@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from srs.errors import ConfigError
 
@@ -49,8 +50,12 @@ class Options:
     day_starts_at: int = 4  # 0..23
     fuzz: bool = True
     bury_siblings: bool = True
-    scheduler: str = "sm2"  # "sm2" | "sm2-classic"
+    scheduler: str = "sm2"  # "sm2" | "sm2-classic" | "fsrs"
     learn_ahead_minutes: int = 20
+    desired_retention: float = 0.9  # FSRS: the recall probability at which a card falls due
+    exam: str = ""  # target exam code; "" = the blueprint whose status is current
+    exam_date: date | None = None  # set: `srs review` follows the exam-mode plan to this day
+    daily_minutes: int = 20  # exam mode's daily study budget
 
 
 OPTION_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Options))
@@ -110,6 +115,27 @@ def _bool(key: str, text: str) -> object:
     raise ConfigError(f"{key} must be on or off (got {text!r})")
 
 
+def _exam_code(key: str, text: str) -> object:
+    """An exam code as blueprints spell it (checked against the known blueprints by the caller)."""
+    value = text.strip().upper()
+    if value in ("", "NONE", "DEFAULT", "CURRENT"):
+        return ""
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9._-]{0,39}", value):
+        raise ConfigError(f"{key} must be an exam code such as MLA-C01 (got {text!r})")
+    return value
+
+
+def _optional_date(key: str, text: str) -> object:
+    """A calendar day (YYYY-MM-DD), or off/none to clear it."""
+    value = text.strip().lower()
+    if value in ("", "none", "off"):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{key} must be a date like 2027-03-31, or off (got {text!r})") from None
+
+
 def _steps(key: str, text: str) -> object:
     """Steps as Anki writes them: "1m 10m 1h 2d"; a bare number means minutes."""
     steps: list[float] = []
@@ -145,8 +171,12 @@ _PARSERS: dict[str, Callable[[str, str], object]] = {
     "day_starts_at": _int_range(0, 23),
     "fuzz": _bool,
     "bury_siblings": _bool,
-    "scheduler": _choice("sm2", "sm2-classic"),
+    "scheduler": _choice("sm2", "sm2-classic", "fsrs"),
     "learn_ahead_minutes": _int_range(0, 1440),
+    "desired_retention": _float_range(0.7, 0.99),
+    "exam": _exam_code,
+    "exam_date": _optional_date,
+    "daily_minutes": _int_range(1, 1440),
 }
 assert set(_PARSERS) == set(OPTION_NAMES)
 
@@ -182,6 +212,10 @@ def format_option(key: str, value: object) -> str:
         return " ".join(_format_step(float(step)) for step in value)
     if isinstance(value, bool):
         return "on" if value else "off"
+    if key == "exam_date":
+        return "off" if value is None else str(value)
+    if key == "exam" and value == "":
+        return "current"
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

@@ -5,4 +5,4 @@ in heavy modules and costs a cold command ~100 ms); `srs.migrations` checks at i
 that this number equals its count of migrations, so the two cannot drift apart.
 """
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9

@@ -29,6 +29,7 @@ from srs.model import (
     CardState,
     Grade,
     McqOption,
+    Memory,
     Note,
     NoteKind,
     ReviewKind,
@@ -56,7 +57,16 @@ def state_from_row(row: sqlite3.Row | dict[str, Any]) -> SchedulingState:
         reps=row["reps"],
         lapses=row["lapses"],
         remaining_steps=row["remaining_steps"],
+        memory=_memory_from_row(row),
     )
+
+
+def _memory_from_row(row: sqlite3.Row | dict[str, Any]) -> Memory | None:
+    """The memory columns, if set (review-log snapshots from before m009 have none)."""
+    keys = row.keys()
+    if "stability" not in keys or row["stability"] is None:
+        return None
+    return Memory(row["stability"], row["difficulty"], from_ms(row["last_review"]))
 
 
 def state_to_columns(state: SchedulingState) -> dict[str, Any]:
@@ -70,6 +80,9 @@ def state_to_columns(state: SchedulingState) -> dict[str, Any]:
         "reps": state.reps,
         "lapses": state.lapses,
         "remaining_steps": state.remaining_steps,
+        "stability": state.memory.stability if state.memory else None,
+        "difficulty": state.memory.difficulty if state.memory else None,
+        "last_review": to_ms(state.memory.last_review) if state.memory else None,
     }
 
 
