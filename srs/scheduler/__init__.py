@@ -1,7 +1,8 @@
 """Schedulers: pure functions from (state, grade, moment, options, seed) to the next state.
 
 One small interface (`Scheduler`) so that the store and the queue never know which algorithm runs:
-`sm2` is Anki's v3 SM-2 answer for answer, `sm2-classic` is Wozniak's textbook SM-2. A new
+`sm2` is Anki's v3 SM-2 answer for answer, `sm2-classic` is Wozniak's textbook SM-2, `fsrs` is
+FSRS-6 at a desired retention (the `fsrs` package's rules and default parameters). A new
 algorithm is a new module here plus one line in `_SCHEDULERS`.
 """
 
@@ -16,7 +17,7 @@ from srs.dates import Moment
 from srs.errors import ConfigError
 from srs.model import Answer, Grade, SchedulingState
 from srs.options import Options
-from srs.scheduler import classic, sm2
+from srs.scheduler import classic, fsrs, sm2
 
 __all__ = ["SCHEDULER_NAMES", "Scheduler", "card_seed", "describe_interval", "get_scheduler"]
 
@@ -68,6 +69,7 @@ class PureScheduler:
 _SCHEDULERS: dict[str, Scheduler] = {
     "sm2": PureScheduler("sm2", sm2.answer),
     "sm2-classic": PureScheduler("sm2-classic", classic.answer),
+    "fsrs": PureScheduler("fsrs", fsrs.answer),
 }
 SCHEDULER_NAMES: tuple[str, ...] = tuple(_SCHEDULERS)
 
