@@ -165,5 +165,5 @@ def test_a_model_needs_21_weights() -> None:
 
 
 def test_the_cli_does_not_import_fsrs() -> None:
-    code = "import sys, srs.cli, srs.memory; sys.exit('fsrs' in sys.modules)"
+    code = "import sys, srs.cli, srs.memory, srs.plan; sys.exit('fsrs' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
