@@ -27,6 +27,7 @@ from srs.views import CardView, display_path
 
 if TYPE_CHECKING:
     from srs.anki import ExportNote, ExportReview, ExportSummary
+    from srs.blueprints import Blueprint
     from srs.importer import ImportReport
     from srs.stats import Stats
 
@@ -52,6 +53,7 @@ class Collection:
         self.store = store
         self.zone = zone or user_timezone()
         self._options: dict[str, Options] = {}
+        self._blueprints: list[Blueprint] | None = None
 
     @classmethod
     def open(cls, path: Path, zone: tzinfo | None = None) -> Collection:
@@ -105,6 +107,12 @@ class Collection:
         value = parse_option(key, text)
         if deck and key in COLLECTION_ONLY:
             raise ConfigError(f"{key} applies to the whole collection; set it without --deck")
+        if key == "exam" and value:
+            self.blueprint(str(value))  # refuses an exam without a blueprint, naming the known
+        if key == "scheduler":
+            from srs.scheduler import get_scheduler
+
+            get_scheduler(str(value))
         self._require_deck(deck)  # a parent deck (holding only sub-decks) counts
         stored = list(value) if isinstance(value, tuple) else value
         stored = stored.isoformat() if isinstance(stored, date) else stored
@@ -121,15 +129,17 @@ class Collection:
 
     def import_paths(self, paths: Sequence[Path], now: datetime) -> ImportReport:
         """Import deck files and folders in one transaction (nothing written on any error)."""
-        from srs.importer import sync
+        from srs.blueprints import blueprint_to_json
+        from srs.importer import absolute, sync
         from srs.reader import read_decks
 
-        parsed = read_decks(paths, self.store.file_cache())
+        known = self.blueprints()
+        parsed = read_decks(paths, self.store.file_cache(), known)
         keep = self.store.live_note_ids(parsed.skipped)
         if keep & {note.id for deck in parsed.decks for note in deck.notes}:
             # A changed file claims a card of an unchanged one (moved, or duplicated): read
             # everything, so duplicates and moves are judged on the whole picture.
-            parsed = read_decks(paths)
+            parsed = read_decks(paths, known_blueprints=known)
             keep = set()
         report = sync(
             self.store,
@@ -139,7 +149,11 @@ class Collection:
             to_ms(now),
             keep=keep,
             file_rows=parsed.file_rows,
+            blueprint_rows=[
+                (b.code, absolute(Path(b.path)), blueprint_to_json(b)) for b in parsed.blueprints
+            ],
         )
+        self._blueprints = None
         report.files = len(parsed.decks) + len(parsed.skipped)
         report.unchanged += len(keep)
         report.cards += self.store.live_card_count(parsed.skipped)
@@ -183,6 +197,48 @@ class Collection:
         )
         report.warnings[:0] = parsed.warnings
         return report
+
+    # -- exams -------------------------------------------------------------------------------
+
+    def blueprints(self) -> list[Blueprint]:
+        """The exam blueprints imported into this collection, by code."""
+        if self._blueprints is None:
+            from srs.blueprints import blueprint_from_json
+
+            rows = self.store.execute("SELECT data FROM blueprints ORDER BY code")
+            self._blueprints = [blueprint_from_json(row[0]) for row in rows]
+        return self._blueprints
+
+    def blueprint(self, code: str | None = None) -> Blueprint:
+        """One exam's blueprint (default: the target exam); ConfigError naming the known ones."""
+        code = (code or self.target_exam or "").upper()
+        for blueprint in self.blueprints():
+            if blueprint.code == code:
+                return blueprint
+        known = ", ".join(b.code for b in self.blueprints()) or "none yet"
+        if not code:
+            raise ConfigError(
+                "no exam blueprint in this collection; import a deck folder with an"
+                " exams/*.yaml file"
+            )
+        raise ConfigError(f"no blueprint for exam {code!r} (known exams: {known})")
+
+    @property
+    def target_exam(self) -> str | None:
+        """The exam that cards' `domain` follows: the `exam` option, else the current one."""
+        chosen = self.options().exam
+        if chosen:
+            return chosen
+        from srs.blueprints import pick_current
+
+        current = pick_current(self.blueprints())
+        if current is not None:
+            return current.code
+        # No blueprint imported: the exam most cards are mapped to, so domains still show.
+        row = self.store.execute(
+            "SELECT exam FROM note_domains GROUP BY exam ORDER BY COUNT(*) DESC, exam LIMIT 1"
+        ).fetchone()
+        return row[0] if row else None
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -379,7 +435,13 @@ class Collection:
         """Every figure of `srs stats`, computed in SQL as of `now`."""
         from srs.stats import compute_stats
 
-        return compute_stats(self.store, self.moment(now), deck=deck, days=days)
+        exam = self.target_exam
+        names = {}
+        if exam and any(b.code == exam for b in self.blueprints()):
+            names = {d.id: d.name for d in self.blueprint(exam).domains}
+        return compute_stats(
+            self.store, self.moment(now), deck=deck, days=days, exam=exam, domain_names=names
+        )
 
     # -- export ------------------------------------------------------------------------------
 

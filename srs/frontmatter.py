@@ -1,6 +1,7 @@
 """YAML front matter of a deck file: the block between a first-line `---` and the next `---`.
 
-Known keys (`deck`, `tags`, `domain`, `exam`, `source`) are checked and typed; any other key
+Known keys (`deck`, `tags`, `exam_domains`, `domain`, `exam`, `source`) are checked and typed;
+`exam` + `domain` is shorthand for a one-exam `exam_domains`. Any other key
 is kept as JSON-friendly data (`Note.extra`) so decks can carry their own metadata. Errors
 carry the file line of the YAML problem, not the line inside the block.
 """
@@ -8,6 +9,7 @@ carry the file line of the YAML problem, not the line inside the block.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +17,8 @@ import yaml
 
 __all__ = ["FrontMatter", "parse_front_matter", "split_front_matter", "split_tags"]
 
-KNOWN_KEYS = frozenset({"deck", "tags", "domain", "exam", "source"})
+KNOWN_KEYS = frozenset({"deck", "tags", "exam_domains", "domain", "exam", "source"})
+_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 # PyYAML parses recursively in pure Python: deep nesting costs seconds before it fails, so
 # hostile front matter is refused up front. Real front matter is a few short lines.
 MAX_FRONT_MATTER = 65_536
@@ -28,8 +31,7 @@ class FrontMatter:
 
     deck: str | None = None
     tags: tuple[str, ...] = ()
-    domain: str | None = None
-    exam: str | None = None
+    exam_domains: tuple[tuple[str, str], ...] = ()  # (exam code, domain id), sorted
     source: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -181,12 +183,58 @@ def parse_front_matter(text: str, first_line: int) -> tuple[FrontMatter, list[tu
             )
         deck = "/".join(parts)
     extra = {str(k): _jsonable(v) for k, v in data.items() if str(k) not in KNOWN_KEYS}
+    exam_domains = _exam_domains(
+        data.get("exam_domains"), _key_line(text, "exam_domains", first_line), problems
+    )
+    if values["exam"] and values["domain"]:
+        # Shorthand `exam: X` + `domain: "2: Model Development"`: the id is what precedes ':'.
+        exam_domains[values["exam"].upper()] = values["domain"].split(":", 1)[0].strip()
+    elif values["exam"] or values["domain"]:
+        key = "domain" if values["exam"] else "exam"
+        problems.append(
+            (
+                _key_line(text, key, first_line),
+                f"front matter 'exam' and 'domain' go together; '{key}' is missing"
+                " (or use exam_domains)",
+            )
+        )
     front = FrontMatter(
         deck=deck,
         tags=tuple(tags),
-        domain=values["domain"],
-        exam=values["exam"],
+        exam_domains=tuple(sorted(exam_domains.items())),
         source=values["source"],
         extra=extra,
     )
     return front, problems
+
+
+def exam_domain_pair(code: object, domain: object) -> tuple[str, str] | str:
+    """(CODE, domain id) from one `exam_domains` entry, or the reason it is refused."""
+    code_text, domain_text = _text(code), _text(domain)
+    if code_text is None or not _CODE_RE.fullmatch(code_text):
+        return f"exam code {code!r} must be letters, digits, '.', '_' or '-', like MLA-C01"
+    if not domain_text:
+        return f"exam {code_text} needs a domain id, like {code_text}: 2"
+    return code_text.upper(), domain_text
+
+
+def _exam_domains(raw: object, line: int, problems: list[tuple[int, str]]) -> dict[str, str]:
+    """`exam_domains: {MLA-C01: 2, MLS-C01: 3}` as {code: domain id}."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(
+            (
+                line,
+                "front matter 'exam_domains' must map exam codes to domain ids, like {MLA-C01: 2}",
+            )
+        )
+        return {}
+    result: dict[str, str] = {}
+    for code, domain in raw.items():
+        pair = exam_domain_pair(code, domain)
+        if isinstance(pair, str):
+            problems.append((line, f"front matter 'exam_domains': {pair}"))
+        else:
+            result[pair[0]] = pair[1]
+    return result

@@ -38,6 +38,7 @@ class ImportReport:
     revived: int = 0
     files: int = 0
     cards: int = 0
+    blueprints: int = 0  # exam blueprints stored (new or refreshed)
     warnings: list[str] = field(default_factory=list)
     relinks: list[tuple[str, str]] = field(default_factory=list)
 
@@ -52,6 +53,7 @@ class ImportReport:
             "revived": self.revived,
             "files": self.files,
             "cards": self.cards,
+            "blueprints": self.blueprints,
             "warnings": list(self.warnings),
         }
 
@@ -102,8 +104,7 @@ def signature(note: Note, path: str) -> str:
         note.line,
         note.tags,
         note.context,
-        note.domain,
-        note.exam,
+        note.exam_domains,
         note.source,
         extra,
     )
@@ -131,8 +132,6 @@ def _columns(note: Note, path: str) -> dict[str, Any]:
         "tags": _json_list(note.tags),
         "context": _json_list(note.context),
         "extra": _extra_json(note),
-        "domain": note.domain,
-        "exam": note.exam,
         "source": note.source,
         "path": path,
         "line": note.line,
@@ -157,12 +156,14 @@ def sync(
     *,
     keep: set[str] | frozenset[str] = frozenset(),
     file_rows: Sequence[tuple[str, str, str, str]] = (),
+    blueprint_rows: Sequence[tuple[str, str, str]] = (),
 ) -> ImportReport:
     """Apply parsed decks to the store, in one write transaction.
 
     `keep` holds ids of notes from files that were not parsed again because they did not
     change: they are neither updated nor orphaned. `file_rows` (path, digest, default deck,
-    parser fingerprint) record what each parsed file looked like, in the same transaction.
+    parser fingerprint) record what each parsed file looked like, in the same transaction, as
+    do `blueprint_rows` (exam code, path, JSON) for the exam blueprints read with the decks.
     The stored notes are read inside the transaction, so two imports never both act on the
     same old picture.
     """
@@ -201,6 +202,12 @@ def sync(
             " imported_at = excluded.imported_at",
             [(*row, now_ms) for row in file_rows],
         )
+        store.conn.executemany(
+            "INSERT INTO blueprints (code, path, data) VALUES (?, ?, ?) ON CONFLICT (code)"
+            " DO UPDATE SET path = excluded.path, data = excluded.data",
+            blueprint_rows,
+        )
+    report.blueprints = len(blueprint_rows)
     return report
 
 
@@ -257,6 +264,7 @@ class _Writer:
         self.position = store.next_position()
         self.note_inserts: list[dict[str, Any]] = []
         self.card_inserts: list[dict[str, Any]] = []
+        self.domain_inserts: list[tuple[str, str, str]] = []
 
     def prepare(self, deck_names: Any) -> None:
         self.deck_ids = self.store.deck_ids(deck_names)
@@ -274,6 +282,7 @@ class _Writer:
         )
         for spec in note.cards:
             self._insert_card(note, spec, deck_id)
+        self.domain_inserts.extend((note.id, exam, domain) for exam, domain in note.exam_domains)
         if len(self.note_inserts) >= BATCH:
             self.flush()  # rows go to SQLite in batches, not all kept until the end
 
@@ -329,6 +338,8 @@ class _Writer:
                 self._insert_card(note, spec, deck_id)
         for card_id in stored.keys() - wanted:
             self.store.execute("UPDATE cards SET orphaned = 1 WHERE id = ?", (card_id,))
+        self.store.execute("DELETE FROM note_domains WHERE note_id = ?", (note.id,))
+        self.domain_inserts.extend((note.id, exam, domain) for exam, domain in note.exam_domains)
         self.flush()
 
     def relink(self, old_id: str, note: Note) -> None:
@@ -364,6 +375,12 @@ class _Writer:
                 self.card_inserts,
             )
             self.card_inserts = []
+        if self.domain_inserts:
+            self.store.conn.executemany(
+                "INSERT INTO note_domains (note_id, exam, domain) VALUES (?, ?, ?)",
+                self.domain_inserts,
+            )
+            self.domain_inserts = []
 
 
 def absolute(path: Path) -> str:

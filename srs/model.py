@@ -83,12 +83,15 @@ class Note:
     cards: tuple[CardSpec, ...]
     tags: tuple[str, ...] = ()
     context: tuple[str, ...] = ()  # heading breadcrumb above the note
-    domain: str | None = None
-    exam: str | None = None
+    exam_domains: tuple[tuple[str, str], ...] = ()  # (exam code, domain id), sorted by code
     source: str | None = None
     options: tuple[McqOption, ...] = ()
     explicit_id: bool = False
     extra: dict[str, object] = field(default_factory=dict)  # unknown front-matter keys
+
+    def domain_for(self, exam: str) -> str | None:
+        """The id of the domain of `exam` this note belongs to, if it serves that exam."""
+        return dict(self.exam_domains).get(exam)
 
     @property
     def location(self) -> str:

@@ -25,7 +25,13 @@ from pathlib import Path
 from srs.cloze import has_cloze, parse_cloze, render
 from srs.discover import DeckFile
 from srs.errors import DeckError, DeckProblem
-from srs.frontmatter import FrontMatter, parse_front_matter, split_front_matter, split_tags
+from srs.frontmatter import (
+    FrontMatter,
+    exam_domain_pair,
+    parse_front_matter,
+    split_front_matter,
+    split_tags,
+)
 from srs.identity import content_hash, fingerprint, normalise, short_hash
 from srs.model import CardKind, CardSpec, McqOption, Note, NoteKind, ParsedDeck
 
@@ -81,6 +87,7 @@ class _Meta:
 
     id: str | None = None
     tags: list[str] = field(default_factory=list)
+    exam_domains: dict[str, str] = field(default_factory=dict)  # overrides the file's
     line: int = 0
 
 
@@ -243,7 +250,7 @@ def _parse_meta(comment: str) -> dict[str, str] | None:
     for part in inner.split(";"):
         key, sep, value = part.partition(":")
         key = key.strip().lower()
-        if sep and key in ("id", "tags"):
+        if sep and key in ("id", "tags", "exam_domains"):
             fields[key] = value.strip()
     return fields or None
 
@@ -579,6 +586,13 @@ class _Parser:
                 )
         if "tags" in fields:
             meta.tags = split_tags(fields["tags"])
+        for item in split_tags(fields.get("exam_domains", "")):
+            code, sep, domain = item.partition("=")
+            pair = exam_domain_pair(code, domain) if sep else "write each as CODE=ID"
+            if isinstance(pair, str):
+                self.error(line, f"invalid exam_domains '{item}': {pair}")
+            else:
+                meta.exam_domains[pair[0]] = pair[1]
         return meta
 
     def collect_meta(
@@ -600,7 +614,12 @@ class _Parser:
     def merge_meta(self, a: _Meta, b: _Meta) -> _Meta:
         if a.id and b.id and a.id != b.id:
             self.error(b.line, f"card has two ids ('{a.id}' and '{b.id}')")
-        return _Meta(id=a.id or b.id, tags=[*a.tags, *b.tags], line=a.line or b.line)
+        return _Meta(
+            id=a.id or b.id,
+            tags=[*a.tags, *b.tags],
+            exam_domains=a.exam_domains | b.exam_domains,
+            line=a.line or b.line,
+        )
 
     # -- notes ---------------------------------------------------------------------------
 
@@ -742,8 +761,11 @@ class _Parser:
             cards=cards,
             tags=tuple(sorted({*fm.tags, *meta.tags})),
             context=self.context(),
-            domain=fm.domain,
-            exam=fm.exam,
+            exam_domains=(
+                tuple(sorted((dict(fm.exam_domains) | meta.exam_domains).items()))
+                if meta.exam_domains
+                else fm.exam_domains
+            ),
             source=fm.source,
             options=options,
             explicit_id=meta.id is not None,

@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from srs.discover import DeckFile, discover
 from srs.errors import DeckError, DeckProblem
 from srs.importer import absolute
 from srs.model import ParsedDeck
+
+if TYPE_CHECKING:
+    from srs.blueprints import Blueprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,24 +31,51 @@ class Parsed:
     warnings: list[str]
     skipped: list[str] = field(default_factory=list)  # unchanged files, not parsed again
     file_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    blueprints: list[Blueprint] = field(default_factory=list)  # from `exams/*.yaml`
 
 
 FileCache = dict[str, tuple[str, str, str]]
 
 
-def read_decks(paths: Sequence[Path], cache: FileCache | None = None) -> Parsed:
-    """Discover and parse deck files; every problem of every file in one DeckError.
+def read_decks(
+    paths: Sequence[Path],
+    cache: FileCache | None = None,
+    known_blueprints: Sequence[Blueprint] = (),
+) -> Parsed:
+    """Discover and parse deck files and blueprints; every problem in one DeckError.
 
     With a `cache` (from the collection's `files` table), a file whose bytes, default deck
     and parser are the same as when it was last imported is skipped (listed in `skipped`).
+    Cards are checked against the blueprints read here and `known_blueprints` (the
+    collection's), those read here winning.
     """
+    from srs.blueprints import domain_warnings, find_blueprint_files, load_blueprint
 
-    files, problems = discover(paths)
+    blueprint_paths = list(find_blueprint_files(paths))
+    yaml_files = {path.resolve() for path, _ in blueprint_paths}
+    files, problems = discover([p for p in paths if p.resolve() not in yaml_files])
+    blueprints: dict[str, Blueprint] = {}
+    for path, display in blueprint_paths:
+        try:
+            blueprint = load_blueprint(path, display)
+        except DeckError as e:
+            problems.extend(e.problems)
+            continue
+        if blueprint.code in blueprints:
+            other = blueprints[blueprint.code].path
+            problems.append(
+                DeckProblem(display, 1, f"exam {blueprint.code} is also defined in {other}")
+            )
+        blueprints[blueprint.code] = blueprint
     folders = [absolute(p) for p in paths if p.is_dir()]
     for folder, given in zip(folders, (p for p in paths if p.is_dir()), strict=True):
         if not any(absolute(f.path).startswith(folder.rstrip("/") + "/") for f in files):
             problems.append(DeckProblem(given.as_posix(), 0, "no deck files (*.md) here"))
-    return read_files(files, problems, folders, cache)
+    parsed = read_files(files, problems, folders, cache)
+    parsed.blueprints.extend(blueprints.values())
+    everything = {b.code: b for b in known_blueprints} | blueprints
+    parsed.warnings.extend(domain_warnings(parsed.decks, list(everything.values())))
+    return parsed
 
 
 def read_files(

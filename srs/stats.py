@@ -15,11 +15,12 @@ Contract:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from srs.dates import Moment, to_ms
+from srs.dates import Moment, from_ms, to_ms
 from srs.errors import DeckNotFound
 from srs.store import Store, like_escape
 
@@ -260,15 +261,16 @@ class Histogram:
 
 @dataclass(frozen=True, slots=True)
 class DomainStats:
-    """Exam readiness of one domain (deck front matter `exam` + `domain`)."""
+    """Exam readiness of one domain of the target exam (deck front matter `exam_domains`)."""
 
-    exam: str | None
-    domain: str
+    exam: str
+    domain: str  # the domain id, as decks and the blueprint spell it
+    name: str | None  # from the exam's blueprint, if imported
     cards: int
     seen: int  # cards answered at least once (not new)
     mature: int
     retention: PassFail  # review answers within the `days` window
-    mock_exam: float | None = None  # mock-exam score: filled once the exam feature lands
+    mock_exam: float | None = None  # share right in this domain over the latest mock exam
     weakest: bool = False
 
     @property
@@ -283,6 +285,7 @@ class DomainStats:
         return {
             "exam": self.exam,
             "domain": self.domain,
+            "name": self.name,
             "cards": self.cards,
             "seen": self.seen,
             "mature": self.mature,
@@ -414,8 +417,13 @@ def compute_stats(
     deck: str | None = None,
     days: int = 30,
     hardest: int = HARDEST_LIMIT,
+    exam: str | None = None,
+    domain_names: dict[str, str] | None = None,
 ) -> Stats:
-    """All figures of `srs stats` as of `at` (a deck name includes its sub-decks)."""
+    """All figures of `srs stats` as of `at` (a deck name includes its sub-decks).
+
+    Domains are those of `exam` (the target exam), named from `domain_names` (its blueprint).
+    """
     if days < 1:
         raise ValueError("days must be at least 1")
     scope = _Scope(store, deck)
@@ -436,7 +444,8 @@ def compute_stats(
         retention=_retention(log, today),
         intervals=_interval_histogram(store, scope),
         ease=_ease_histogram(store, scope),
-        domains=_domains(store, scope, today, days),
+        domains=_domains(store, scope, today, days, exam, domain_names or {}),
+        mock_exams=_mock_exams(store, exam),
         hardest=_hardest(store, scope, hardest),
     )
 
@@ -665,15 +674,20 @@ def _ease_histogram(store: Store, scope: _Scope) -> Histogram:
     return Histogram(tuple(buckets), int(row[0]), mean)
 
 
-def _domains(store: Store, scope: _Scope, today: int, days: int) -> tuple[DomainStats, ...]:
+def _domains(
+    store: Store, scope: _Scope, today: int, days: int, exam: str | None, names: dict[str, str]
+) -> tuple[DomainStats, ...]:
+    if exam is None:
+        return ()
+    params = scope.params | {"exam": exam}
     cards = store.execute(
-        "SELECT n.exam, n.domain, COUNT(*), SUM(c.state != 'new'),"
+        "SELECT nd.domain, COUNT(*), SUM(c.state != 'new'),"
         " SUM(c.state = 'review' AND c.interval_days >= :mature)"
         " FROM cards c INDEXED BY cards_stats"
-        " JOIN notes n INDEXED BY notes_domain ON n.id = c.note_id"
-        f" WHERE c.orphaned = 0 AND n.domain IS NOT NULL AND {scope.cards}"
-        " GROUP BY n.exam, n.domain",
-        scope.params | {"mature": MATURE_DAYS},
+        " JOIN note_domains nd ON nd.note_id = c.note_id AND nd.exam = :exam"
+        f" WHERE c.orphaned = 0 AND {scope.cards}"
+        " GROUP BY nd.domain",
+        params | {"mature": MATURE_DAYS},
     ).fetchall()
     # Tally per card first (the covering index answers it), then join each card once.
     answers = store.execute(
@@ -681,27 +695,72 @@ def _domains(store: Store, scope: _Scope, today: int, days: int) -> tuple[Domain
         "  SUM(r.grade = 1) AS failed FROM reviews r"
         "  WHERE r.review_day BETWEEN :start AND :today AND r.state_before = 'review'"
         "  GROUP BY r.card_id)"
-        " SELECT n.exam, n.domain, SUM(p.passed), SUM(p.failed)"
+        " SELECT nd.domain, SUM(p.passed), SUM(p.failed)"
         " FROM per_card p JOIN cards c INDEXED BY cards_stats ON c.id = p.card_id"
-        " JOIN notes n INDEXED BY notes_domain ON n.id = c.note_id"
-        f" WHERE c.orphaned = 0 AND n.domain IS NOT NULL AND {scope.cards}"
-        " GROUP BY n.exam, n.domain",
-        scope.params | {"start": today - days + 1, "today": today},
+        " JOIN note_domains nd ON nd.note_id = c.note_id AND nd.exam = :exam"
+        f" WHERE c.orphaned = 0 AND {scope.cards}"
+        " GROUP BY nd.domain",
+        params | {"start": today - days + 1, "today": today},
     ).fetchall()
-    passed = {(r[0], r[1]): PassFail(r[2], r[3]) for r in answers}
+    passed = {r[0]: PassFail(r[1], r[2]) for r in answers}
+    mock = _latest_mock_domains(store, exam)
     domains = [
         DomainStats(
             exam=exam,
             domain=domain,
+            name=names.get(domain),
             cards=n,
             seen=seen,
             mature=mature,
-            retention=passed.get((exam, domain), PassFail()),
+            retention=passed.get(domain, PassFail()),
+            mock_exam=mock.get(domain),
         )
-        for exam, domain, n, seen, mature in cards
+        for domain, n, seen, mature in cards
     ]
-    domains.sort(key=lambda d: (d.exam or "", d.domain))
+    domains.sort(key=lambda d: d.domain)
     return tuple(_mark_weakest(domains))
+
+
+def _finished_attempts(store: Store, exam: str | None, limit: int) -> list[Any]:
+    return store.execute(
+        "SELECT id, exam, started_at, finished_at, status, question_count, correct, passed,"
+        " result FROM exam_attempts WHERE finished_at IS NOT NULL AND status != 'abandoned'"
+        " AND (:exam IS NULL OR exam = :exam) ORDER BY started_at DESC, id DESC LIMIT :limit",
+        {"exam": exam, "limit": limit},
+    ).fetchall()
+
+
+def _latest_mock_domains(store: Store, exam: str) -> dict[str, float]:
+    """Per-domain share right in the latest finished mock exam of `exam`."""
+    rows = _finished_attempts(store, exam, 1)
+    if not rows:
+        return {}
+    result = json.loads(rows[0]["result"])
+    return {
+        d["domain"]: d["correct"] / d["questions"]
+        for d in result.get("domains", [])
+        if d.get("questions")
+    }
+
+
+MOCK_EXAMS_LISTED = 10
+
+
+def _mock_exams(store: Store, exam: str | None) -> list[dict[str, Any]]:
+    """The latest finished mock exams of the target exam, newest first."""
+    return [
+        {
+            "id": row["id"],
+            "exam": row["exam"],
+            "started_at": from_ms(row["started_at"]).isoformat().replace("+00:00", "Z"),
+            "status": row["status"],
+            "questions": row["question_count"],
+            "correct": row["correct"],
+            "score": row["correct"] / row["question_count"] if row["question_count"] else None,
+            "passed": None if row["passed"] is None else bool(row["passed"]),
+        }
+        for row in _finished_attempts(store, exam, MOCK_EXAMS_LISTED)
+    ]
 
 
 def _mark_weakest(domains: list[DomainStats]) -> list[DomainStats]:

@@ -413,7 +413,9 @@ class Store:
 
 CARD_SELECT = (
     "SELECT c.*, d.name AS deck, n.kind AS note_kind, n.front AS note_front,"
-    " n.back AS note_back, n.options, n.tags, n.context, n.domain, n.exam, n.source AS note_source,"
+    " n.back AS note_back, n.options, n.tags, n.context, n.source AS note_source,"
+    " (SELECT json_group_object(exam, domain) FROM note_domains WHERE note_id = n.id)"
+    " AS exam_domains,"
     " n.path, n.line, n.extra, n.modified_at AS note_modified_at"
     " FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = c.deck_id"
 )
@@ -469,6 +471,11 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def exam_domains_from(text: str | None) -> tuple[tuple[str, str], ...]:
+    """The `json_group_object` of a note's `note_domains` rows as sorted pairs."""
+    return tuple(sorted(json.loads(text).items())) if text else ()
+
+
 def note_from_row(row: sqlite3.Row, cards: tuple[CardSpec, ...]) -> Note:
     """A stored note as the model value the parser once produced."""
     return Note(
@@ -483,8 +490,7 @@ def note_from_row(row: sqlite3.Row, cards: tuple[CardSpec, ...]) -> Note:
         cards=cards,
         tags=tuple(json.loads(row["tags"])),
         context=tuple(json.loads(row["context"])),
-        domain=row["domain"],
-        exam=row["exam"],
+        exam_domains=exam_domains_from(row["exam_domains"]),
         source=row["source"],
         options=tuple(
             McqOption(o["text"], bool(o["correct"]), o.get("rationale", ""))
@@ -528,7 +534,9 @@ def stored_notes(
     large the collection is.
     """
     note_sql = (
-        "SELECT n.*, d.name AS deck, r.key AS rendered_key, r.fields AS rendered"
+        "SELECT n.*, d.name AS deck, r.key AS rendered_key, r.fields AS rendered,"
+        " (SELECT json_group_object(exam, domain) FROM note_domains WHERE note_id = n.id)"
+        " AS exam_domains"
         " FROM notes n JOIN decks d ON d.id = n.deck_id"
         " LEFT JOIN rendered r ON r.note_id = n.id"
         f" WHERE {where} ORDER BY d.name, n.path, n.line"

@@ -16,7 +16,7 @@ from typing import Any
 
 from srs.dates import day_start, iso
 from srs.model import CardKind, McqOption, SchedulingState
-from srs.store import state_from_row
+from srs.store import exam_domains_from, state_from_row
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -56,8 +56,7 @@ class CardView:
     front: str
     back: str
     tags: tuple[str, ...]
-    domain: str | None
-    exam: str | None
+    exam_domains: tuple[tuple[str, str], ...]  # (exam code, domain id)
     path: str
     line: int
     context: tuple[str, ...]
@@ -83,8 +82,7 @@ class CardView:
             front=row["front"],
             back=row["back"],
             tags=tags,
-            domain=row["domain"],
-            exam=row["exam"],
+            exam_domains=exam_domains_from(row["exam_domains"]),
             path=row["path"],
             line=row["line"],
             context=tuple(json.loads(row["context"])),
@@ -107,8 +105,12 @@ class CardView:
         """`path:line` of the card in its deck file."""
         return f"{display_path(self.path)}:{self.line}"
 
-    def to_dict(self, zone: tzinfo, day_starts_at: int) -> dict[str, Any]:
-        """The JSON card object."""
+    def domain_for(self, exam: str | None) -> str | None:
+        """The card's domain id in `exam`, if it serves that exam."""
+        return dict(self.exam_domains).get(exam) if exam else None
+
+    def to_dict(self, zone: tzinfo, day_starts_at: int, exam: str | None = None) -> dict[str, Any]:
+        """The JSON card object; `exam` and `domain` follow the target exam."""
         s = self.scheduling
         data: dict[str, Any] = {
             "id": self.id,
@@ -118,8 +120,9 @@ class CardView:
             "front": self.front,
             "back": self.back,
             "tags": list(self.tags),
-            "domain": self.domain,
-            "exam": self.exam,
+            "exam": exam if self.domain_for(exam) is not None else None,
+            "domain": self.domain_for(exam),
+            "exam_domains": dict(self.exam_domains),
             "source": self.source,
             "context": list(self.context),
             "state": s.state.value,

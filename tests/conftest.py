@@ -33,8 +33,7 @@ def deck_dir(tmp_path: Path) -> Path:
     (root / "aws" / "kinesis.md").write_text(
         """---
 tags: [aws]
-domain: "1: Data Preparation"
-exam: MLA-C01
+exam_domains: {MLA-C01: 1, MLS-C01: 1}
 ---
 # Kinesis
 

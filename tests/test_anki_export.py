@@ -76,7 +76,7 @@ def make_note(
     clozes: int = 0,
     deck: str = "AWS ML/Streaming",
     tags: tuple[str, ...] = (),
-    domain: str | None = None,
+    exam_domains: tuple[tuple[str, str], ...] = (),
     options: tuple[McqOption, ...] = (),
     line: int = 3,
 ) -> Note:
@@ -102,7 +102,7 @@ def make_note(
         content_hash=str(hash((front, back))),
         cards=cards,
         tags=tags,
-        domain=domain,
+        exam_domains=exam_domains,
         options=options,
     )
 
@@ -148,7 +148,7 @@ def sample_notes() -> list[Note]:
             "What does **Kinesis Data Firehose** do? Math: $e^{i\\pi}$",
             "Loads streams into S3; it costs $0.029 per GB and $5 per month.",
             tags=("aws/kinesis", "exam tips"),
-            domain="1: Data Preparation",
+            exam_domains=(("MLA-C01", "1"), ("MLS-C01", "1")),
         ),
         make_note("pca", NoteKind.BOTH, "PCA", "linear dimensionality reduction", deck="ML"),
         make_note(
@@ -166,7 +166,7 @@ def sample_notes() -> list[Note]:
             "Accuracy hides the minority class.",
             options=MCQ_OPTIONS,
             deck="ML",
-            domain="2: Model Development",
+            exam_domains=(("MLA-C01", "2"),),
         ),
     ]
 
@@ -234,8 +234,9 @@ def test_import_counts_decks_tags_and_fields(tmp_path: Path, anki: Collection) -
     assert set(anki.tags.all()) == {
         "aws::kinesis",
         "exam_tips",
-        "domain::1_Data_Preparation",
-        "domain::2_Model_Development",
+        "domain::MLA-C01::1",
+        "domain::MLS-C01::1",
+        "domain::MLA-C01::2",
     }
 
     basic = anki_note(anki, "firehose")
@@ -593,7 +594,7 @@ def test_without_scheduling_everything_arrives_new(tmp_path: Path, anki: Collect
 def test_parsed_deck_exports(tmp_path: Path, anki: Collection) -> None:
     parser = pytest.importorskip("srs.parser")
     text = (
-        '---\ntags: [aws]\ndomain: "3: Modeling"\n---\n# ML\n\n'
+        "---\ntags: [aws]\nexam_domains: {MLS-C01: 3}\n---\n# ML\n\n"
         "PCA ::: keeps directions of most variance\n\n"
         "C: {{c1::L1}} zeroes weights; {{c2::L2}} shrinks them.\n\n"
         "Q: Which metric suits imbalanced data?\n- [ ] Accuracy\n- [x] PR AUC\n"
@@ -606,7 +607,7 @@ def test_parsed_deck_exports(tmp_path: Path, anki: Collection) -> None:
     import_package(anki, tmp_path / "p.apkg")
     assert anki.note_count() == len(deck.notes)
     assert anki.card_count() == summary.cards
-    assert "domain::3_Modeling" in anki.tags.all()
+    assert "domain::MLS-C01::3" in anki.tags.all()
     assert stable_id("note", deck.notes[0].id) in set(anki.find_notes(""))
 
 
@@ -632,5 +633,5 @@ def test_shipped_decks_export_and_import(tmp_path: Path, anki: Collection) -> No
         assert len(note.card_ids()) == len(item.note.cards)
         if item.note.kind is NoteKind.MCQ:
             assert note["Correct letters"], item.note.location
-        if item.note.domain:
+        if item.note.exam_domains:
             assert any(tag.startswith("domain::") for tag in note.tags)

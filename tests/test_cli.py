@@ -42,6 +42,7 @@ def test_import_then_decks_json(deck_dir: Path) -> None:
         "revived": 0,
         "files": 2,
         "cards": 8,
+        "blueprints": 0,
         "warnings": [],
     }
     decks = srs_json("--now", NOW, "decks")
@@ -55,8 +56,9 @@ def test_card_objects_carry_the_contract_fields(deck_dir: Path) -> None:
     srs("--now", NOW, "import", str(deck_dir))
     cards = srs_json("cards")
     required = {
-        "id", "note_id", "deck", "kind", "front", "back", "tags", "domain", "source", "state",
-        "due", "interval_days", "ease", "reps", "lapses", "suspended", "orphaned",
+        "id", "note_id", "deck", "kind", "front", "back", "tags", "exam", "domain",
+        "exam_domains", "source", "state", "due", "interval_days", "ease", "reps", "lapses",
+        "suspended", "orphaned",
     }  # fmt: skip
     for card in cards:
         assert required <= card.keys()

@@ -38,7 +38,8 @@ def test_import_creates_every_card_form(collection: Collection, deck_dir: Path) 
     decks = {d["name"]: d for d in collection.decks(NOW)}
     assert decks["aws/kinesis"]["total"] == 3
     assert decks["ml"]["total"] == 5
-    assert all(c.domain == "1: Data Preparation" for c in collection.cards("aws"))
+    assert all(c.domain_for("MLA-C01") == "1" for c in collection.cards("aws"))
+    assert all(c.domain_for("MLS-C01") == "1" for c in collection.cards("aws"))
 
 
 def test_reimport_unchanged_writes_nothing(collection: Collection, deck_dir: Path) -> None:

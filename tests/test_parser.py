@@ -343,7 +343,7 @@ def test_front_matter_fields() -> None:
     )
     assert note.deck == "AWS ML/Modeling"
     assert note.tags == ("a", "b")
-    assert (note.domain, note.exam, note.source) == ("3", "MLA-C01", "docs")
+    assert (note.exam_domains, note.source) == ((("MLA-C01", "3"),), "docs")
     assert note.extra == {"owner": "me", "reviewed": "2024-05-01"}
 
 

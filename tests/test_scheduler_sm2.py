@@ -446,5 +446,6 @@ def test_describe_interval_labels() -> None:
 def test_get_scheduler() -> None:
     assert get_scheduler("sm2").name == "sm2"
     assert get_scheduler("sm2-classic").name == "sm2-classic"
-    with pytest.raises(ConfigError, match="valid schedulers: sm2, sm2-classic"):
-        get_scheduler("fsrs")
+    assert get_scheduler("fsrs").name == "fsrs"
+    with pytest.raises(ConfigError, match="valid schedulers: sm2, sm2-classic, fsrs"):
+        get_scheduler("anki")

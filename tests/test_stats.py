@@ -38,7 +38,7 @@ from srs.model import Grade
 from srs.stats import compute_stats
 
 BERLIN = tz.gettz("Europe/Berlin")
-D1 = '---\ndomain: "1: Data"\nexam: MLA-C01\n---\n# Data\n\nQ: Card A?\nA: a\n\nQ: Card B?\nA: b\n\nQ: Card C?\nA: c\n'  # noqa: E501
+D1 = "---\nexam_domains: {MLA-C01: 1}\nsource: test\n---\n# Data\n\nQ: Card A?\nA: a\n\nQ: Card B?\nA: b\n\nQ: Card C?\nA: c\n"  # noqa: E501
 D2 = '---\ndomain: "2: Models"\nexam: MLA-C01\n---\n# Models\n\nQ: Card D?\nA: d\n\nQ: Card E?\nA: e\n'  # noqa: E501
 MISC = "# Misc\n\nQ: Card F?\nA: f\n\nQ: Card G?\nA: g\n\nQ: Card H?\nA: h\n"
 
@@ -216,7 +216,8 @@ def test_every_figure_on_friday_evening(history: tuple[Path, dict[str, str]]) ->
     assert data["domains"] == [
         {
             "exam": "MLA-C01",
-            "domain": "1: Data",
+            "domain": "1",
+            "name": None,  # no blueprint imported: ids only
             "cards": 3,
             "seen": 3,
             "mature": 0,
@@ -228,7 +229,8 @@ def test_every_figure_on_friday_evening(history: tuple[Path, dict[str, str]]) ->
         },
         {
             "exam": "MLA-C01",
-            "domain": "2: Models",
+            "domain": "2",  # the `exam` + `domain` shorthand keeps the id before ':'
+            "name": None,
             "cards": 2,
             "seen": 2,
             "mature": 1,
@@ -294,7 +296,7 @@ def test_deck_filter(history: tuple[Path, dict[str, str]]) -> None:
     assert data["cards"]["total"] == 2
     assert data["cards"]["mature"] == 1
     assert data["retention"]["today"]["mature"] == pf(1, 1)
-    assert [d["domain"] for d in data["domains"]] == ["2: Models"]
+    assert [d["domain"] for d in data["domains"]] == ["2"]
     assert data["domains"][0]["weakest"] is False  # nothing to compare with
     assert [h["front"] for h in data["hardest"]] == ["Card E?"]
     assert data["forecast"]["days"][0]["learning"] == 1  # E only
@@ -339,4 +341,4 @@ def test_screen_fits_the_terminal_without_colour(
                     "Intervals", "Ease", "Exam domains", "Hardest cards"):  # fmt: skip
         assert heading in out
     assert re.search(r"Today: 4 answers on 4 cards in 0m 38s", out)
-    assert "* 2:" in out  # the weakest domain is marked
+    assert "* 2" in out  # the weakest domain is marked

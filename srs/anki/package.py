@@ -195,23 +195,25 @@ def anki_deck_name(deck: str) -> str:
 
 
 def anki_tags(note: Note) -> list[str]:
-    """The note's Anki tags: `/` becomes `::`, spaces `_`; the exam domain becomes a tag."""
-    return list(_anki_tags(note.tags, note.domain))
+    """The note's Anki tags: `/` becomes `::`, spaces `_`; each exam domain becomes a tag."""
+    return list(_anki_tags(note.tags, note.exam_domains))
 
 
 @lru_cache(maxsize=4096)
-def _anki_tags(note_tags: tuple[str, ...], note_domain: str | None) -> tuple[str, ...]:
-    # Cached: most notes of a deck share their tags and domain.
+def _anki_tags(
+    note_tags: tuple[str, ...], exam_domains: tuple[tuple[str, str], ...]
+) -> tuple[str, ...]:
+    # Cached: most notes of a deck share their tags and domains.
     tags: list[str] = []
     for tag in note_tags:
         cleaned = _tag(tag.replace("/", "::"))
         if cleaned:
             tags.append(cleaned)
-    if note_domain and note_domain.strip():
-        # "4: Monitoring, Maintenance, and Security" -> "4_Monitoring_Maintenance_and_Security"
-        domain = _tag(_DOMAIN_PUNCT.sub(" ", note_domain))
-        if domain:
-            tags.append(f"domain::{domain}")
+    for exam, domain_id in exam_domains:
+        # (MLA-C01, 2) -> "domain::MLA-C01::2", so Anki can filter a study set per domain.
+        exam_tag, domain = _tag(exam), _tag(_DOMAIN_PUNCT.sub(" ", domain_id))
+        if exam_tag and domain:
+            tags.append(f"domain::{exam_tag}::{domain}")
     return tuple(dict.fromkeys(tags))
 
 
@@ -269,7 +271,7 @@ class _Writer:
             sort_text = html.unescape(sort_text)
         sort_text = sort_text.strip()
         csum = int(hashlib.sha1(sort_text.encode()).hexdigest()[:8], 16)
-        tags = _anki_tags(note.tags, note.domain)
+        tags = _anki_tags(note.tags, note.exam_domains)
         self.note_rows.append(
             (
                 nid,

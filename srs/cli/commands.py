@@ -82,7 +82,7 @@ def decks(ctx: typer.Context, json: JsonFlag = False) -> None:
 
 
 def _card_json(col: Collection, card: CardView) -> dict[str, Any]:
-    return card.to_dict(col.zone, col.day_starts_at)
+    return card.to_dict(col.zone, col.day_starts_at, col.target_exam)
 
 
 @app.command()

@@ -294,12 +294,19 @@ def _domains(figures: Stats) -> RenderableType:
     from rich.text import Text
 
     if not figures.domains:
-        return Text("No cards with an exam domain (set `domain:` in a deck's front matter).")
-    table = _table("domain", "cards", "seen", "mature", f"retention {figures.days}d", "mock")
+        return Text(
+            "No cards with a domain of the target exam"
+            " (map them with `exam_domains:` in a deck's front matter)."
+        )
+    exam = figures.domains[0].exam
+    table = _table(
+        f"{exam} domain", "cards", "seen", "mature", f"retention {figures.days}d", "mock"
+    )
     for d in figures.domains:
+        label = f"{d.domain} {d.name}" if d.name else d.domain
         table.add_row(
             Text(
-                ("* " if d.weakest else "") + _escape(d.domain),
+                ("* " if d.weakest else "") + _escape(label),
                 style="bold red" if d.weakest else "",
             ),
             str(d.cards),
