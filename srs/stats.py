@@ -724,7 +724,7 @@ def _domains(
 def _finished_attempts(store: Store, exam: str | None, limit: int) -> list[Any]:
     return store.execute(
         "SELECT id, exam, started_at, finished_at, status, question_count, correct, passed,"
-        " result FROM exam_attempts WHERE finished_at IS NOT NULL AND status != 'abandoned'"
+        " result FROM exam_attempts WHERE status IN ('submitted', 'timed_out')"
         " AND (:exam IS NULL OR exam = :exam) ORDER BY started_at DESC, id DESC LIMIT :limit",
         {"exam": exam, "limit": limit},
     ).fetchall()
