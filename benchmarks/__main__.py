@@ -1,6 +1,9 @@
 """`python -m benchmarks [all|NAME ...] [--repeat-scale F]`: run benchmarks on demand, print one
 table (srs, peer, ratio, target, result, growth 10k -> 100k) and write it as JSON to
-benchmarks/results/latest.json (`all`) or benchmarks/results/NAME.json (a selection)."""
+benchmarks/results/latest.json (`all`) or benchmarks/results/NAME.json (a selection).
+
+`python -m benchmarks exam-sim [--learners N]` runs the exam-mode simulation instead
+(benchmarks/exam_sim.py; not part of `all`: it measures knowledge, not time)."""
 
 from __future__ import annotations
 
@@ -89,6 +92,10 @@ def table(rows: list[Row]) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["exam-sim"]:
+        from benchmarks.exam_sim import main as exam_sim
+
+        return exam_sim(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
         "names", nargs="*", default=["all"], help=f"all, or any of: {', '.join(BENCHMARKS)}"
