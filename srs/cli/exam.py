@@ -1,0 +1,712 @@
+"""`srs exam`: a timed mock exam in the terminal, its report, and the history of attempts.
+
+Drawing and scoring live in `srs.exam`, the saved attempt in `srs.exam_log`; this module reads
+keys, draws the screen with rich and prints the report. Deck text is untrusted: it goes
+through `escape_text` and reaches rich as plain `Text` or Markdown source, never as markup.
+"""
+
+from __future__ import annotations
+
+import select
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from srs.cli.app import app, echo, emit_json, fail, globals_of, opened
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from srs.exam import Question
+    from srs.exam_log import Attempt, ExamSession
+
+NOT_A_TTY = (
+    "srs exam needs a terminal (standard input is not one); "
+    "scripts can answer with --answers A,C,BD,... and read the report with --json"
+)
+
+KEYS_HINT = "letters choose · Enter confirm · n/p next/prev · f flag · g list · s submit · q quit"
+
+
+@app.command()
+def exam(
+    ctx: typer.Context,
+    exam_code: Annotated[
+        str | None,
+        typer.Option("--exam", help="Exam code, e.g. MLA-C01 [default: the target exam]."),
+    ] = None,
+    deck: Annotated[
+        str | None, typer.Option("--deck", help="Only this deck (and its sub-decks).")
+    ] = None,
+    questions: Annotated[
+        int | None,
+        typer.Option("--questions", min=1, help="Number of questions [default: the exam's]."),
+    ] = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option(
+            "--minutes", min=0.01, help="Time limit; fractions allowed [default: the exam's]."
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Repeat a draw [default: from the clock].")
+    ] = None,
+    practice: Annotated[
+        bool,
+        typer.Option("--practice", help="Show the answer after each question (untimed)."),
+    ] = False,
+    grade_cards: Annotated[
+        bool,
+        typer.Option("--grade-cards", help="Answer Again on the card of each wrong answer."),
+    ] = False,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers", help="Answer in order without a screen: A,C,BD,- ('-' = unanswered)."
+        ),
+    ] = None,
+    history: Annotated[bool, typer.Option("--history", help="List past attempts.")] = False,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the latest interrupted attempt.")
+    ] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Sit a mock exam drawn from multiple-choice cards by the exam's domain weights."""
+    from srs.exam import draw
+    from srs.exam_log import ExamSession, latest_unfinished
+
+    g = globals_of(ctx)
+    if history:
+        _history(ctx, exam_code, json)
+        return
+    if answers is None and not sys.stdin.isatty():
+        raise fail(NOT_A_TTY)
+    start = g.now()
+    with opened(ctx) as col:
+        if resume:
+            attempt = latest_unfinished(col.store)
+            if attempt is None:
+                raise fail("no interrupted exam to resume; start one with `srs exam`")
+            session = ExamSession.resume(col, attempt, now=start, tick=time.monotonic)
+        else:
+            blueprint = col.blueprint(exam_code)
+            cards = col.cards(deck=deck)
+            if seed is None:
+                seed = time.time_ns() // 1000 % 1_000_000  # short enough to type again
+            drawn = draw(cards, blueprint, questions, seed)
+            if minutes is not None:
+                limit = max(1, round(minutes * 60))
+            else:
+                limit = 0 if practice else blueprint.duration_minutes * 60
+            session = ExamSession.start(
+                col,
+                blueprint,
+                drawn,
+                deck=deck,
+                practice=practice,
+                time_limit_s=limit,
+                now=start,
+                tick=time.monotonic,
+                requested=questions or blueprint.questions,
+            )
+        report: dict[str, Any] | None
+        if answers is not None:
+            report = _scripted(session, answers, grade_cards)
+            code = 0
+        else:
+            report, code = _interactive(session, grade_cards)
+    if report is None:
+        raise typer.Exit(code)
+    if json:
+        emit_json(report)
+    else:
+        echo(render_report(report))
+    if code:
+        raise typer.Exit(code)
+
+
+def _scripted(session: ExamSession, text: str, grade_cards: bool) -> dict[str, Any]:
+    """`--answers`: answer every question in order, then submit (or time out if no time left)."""
+    from srs.exam import parse_answers
+
+    parsed = parse_answers(text, session.questions)
+    for position, chosen in parsed.items():
+        if chosen is not None:
+            session.answer(position, chosen)
+    left = session.remaining()
+    return session.finish("timed_out" if left == 0 else "submitted", grade_cards=grade_cards)
+
+
+def _interactive(session: ExamSession, grade_cards: bool) -> tuple[dict[str, Any] | None, int]:
+    """Run the exam screen; the report (None when the attempt was left) and the exit status."""
+    screen = ExamScreen(session, _console())
+    outcome = screen.run()
+    if outcome in ("submitted", "timed_out"):
+        report = session.finish(outcome, grade_cards=grade_cards)
+        screen.clear()
+        if outcome == "timed_out":
+            echo("Time is up: unanswered questions count as wrong.")
+        return report, 0
+    session.interrupt()
+    left = session.remaining()
+    answered = len(session.questions) - len(session.unanswered())
+    time_left = f" with {_clock(left)} left" if left is not None else ""
+    echo(
+        f"Exam interrupted; {answered} of {len(session.questions)} answers are saved."
+        f" `srs exam --resume` continues it{time_left}."
+    )
+    return None, 130 if outcome == "ctrl-c" else 0
+
+
+def _history(ctx: typer.Context, exam_code: str | None, json: bool) -> None:
+    from srs.exam_log import history
+
+    with opened(ctx) as col:
+        code = col.blueprint(exam_code).code if exam_code else None
+        attempts = history(col.store, code)
+        zone = col.zone
+    if json:
+        emit_json([a.to_dict() for a in attempts])
+        return
+    if not attempts:
+        echo("No mock exams yet; start one with `srs exam`.")
+        return
+    for attempt in attempts:
+        echo(_history_line(attempt, zone))
+
+
+def _history_line(attempt: Attempt, zone: Any) -> str:
+    data = attempt.to_dict()
+    when = attempt.started_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    head = f"#{attempt.id}  {when}  {attempt.exam}  {attempt.status:<11}"
+    if attempt.practice:
+        head += " (practice)"
+    if data["score"] is None:
+        answered = data["answered"]
+        done = f"{answered} of " if answered is not None else ""
+        return f"{head}  {done}{attempt.question_count} answered"
+    verdict = {True: "PASS", False: "FAIL", None: "-"}[data["passed"]]
+    head += f"  {attempt.correct}/{attempt.question_count} ({100 * data['score']:.0f} %)  {verdict}"
+    domains = "  ".join(f"{d['domain']}: {d['correct']}/{d['questions']}" for d in data["domains"])
+    return f"{head}\n    {domains}" if domains else head
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    secs = int(seconds)
+    hours, rest = divmod(secs, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def render_report(report: dict[str, Any]) -> str:
+    """The human report: score, pass mark, domains, time, then every missed question."""
+    lines = []
+    kind = "practice exam" if report["practice"] else "mock exam"
+    lines.append(f"{report['exam']} {kind}: {report['exam_name']} ({report['status']})")
+    verdict = ""
+    if report["passed"] is not None:
+        verdict = (
+            f" - {'PASS' if report['passed'] else 'FAIL'} (pass mark {report['pass_percent']:g} %)"
+        )
+    lines.append(
+        f"Score: {report['correct']} / {report['questions']} ({report['percent']:g} %){verdict}"
+    )
+    if report["scaled_note"]:
+        lines.append(report["scaled_note"])
+    limit = report["time_limit_s"]
+    used = _clock(report["time_used_s"])
+    lines.append(f"Time used: {used}" + (f" of {_clock(limit)}" if limit else ""))
+    if report["unanswered"]:
+        lines.append(f"Unanswered: {report['unanswered']} (counted wrong)")
+    flags = "--exam {exam} --seed {seed}".format(**report)
+    if report["deck"]:
+        flags += f' --deck "{report["deck"]}"'
+    if report["questions"] != report["exam_questions"]:
+        flags += f" --questions {report['questions']}"
+    lines.append(f"Seed: {report['seed']} (srs exam {flags} repeats this draw)")
+    lines.append("")
+    lines.append("By domain:")
+    for d in report["domains"]:
+        lines.append(
+            f"  {d['domain']} {d['name']}: {d['correct']} / {d['questions']} ({d['percent']:g} %)"
+        )
+    if report["requested"] > report["questions"]:
+        lines.append(
+            f"Only {report['questions']} multiple-choice questions serve this exam"
+            f" (the exam has {report['requested']})."
+        )
+    for s in report["shortfalls"]:
+        lines.append(
+            f"Domain {s['domain']} ({s['name']}) has only {s['available']} question(s) of the"
+            f" {s['wanted']} its weight asks for; the other domains made up the difference."
+        )
+    if report.get("graded_cards"):
+        n = len(report["graded_cards"])
+        lines.append(f"Answered Again on {n} card{'s' if n != 1 else ''} (--grade-cards).")
+    if report["missed"]:
+        lines.append("")
+        lines.append(f"Missed ({len(report['missed'])}):")
+        for item in report["missed"]:
+            lines.append("")
+            lines.append(f"Q{item['position']} (domain {item['domain']}, {item['source']})")
+            lines.append(_indent(item["question"]))
+            for option in item["options"]:
+                mark = "✓" if option["correct"] else ("✗" if option["chosen"] else " ")
+                lines.append(f"  {mark} {option['letter']}) {option['text']}")
+            chosen = ", ".join(item["chosen"]) if item["chosen"] else "not answered"
+            lines.append(f"  Your answer: {chosen} · right answer: {', '.join(item['answer'])}")
+            if item["explanation"].strip():
+                lines.append(_indent("Explanation: " + item["explanation"].strip()))
+    return "\n".join(lines)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+# -- the exam screen ----------------------------------------------------------------------------
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    from srs.cli.app import no_color
+
+    return Console(
+        highlight=False, markup=False, emoji=False, no_color=no_color() or None, soft_wrap=False
+    )
+
+
+@dataclass
+class _View:
+    """What the screen shows: a question, the list of all questions, or a confirmation."""
+
+    position: int = 0
+    mode: str = "question"  # question | list | confirm-submit | confirm-quit
+    pending: dict[int, set[int]] = field(default_factory=dict)  # authored indexes typed
+    message: str = ""
+    goto: str = ""  # digits typed in the list
+
+
+class ExamScreen:
+    """Shows questions and reacts to keys until the exam is submitted, times out or is left."""
+
+    def __init__(self, session: ExamSession, console: Console) -> None:
+        self.session = session
+        self.console = console
+        self.view = _View()
+        self.fits = False
+        unanswered = session.unanswered()
+        if unanswered and session.answers:  # a resumed attempt: go on where it stopped
+            self.view.position = unanswered[0]
+
+    def run(self) -> str:
+        """'submitted', 'timed_out', 'quit' or 'ctrl-c'."""
+        from srs.cli.review import Keys
+
+        try:
+            with Keys(sys.stdin.fileno()) as keys:
+                return self._loop(keys)
+        except KeyboardInterrupt:
+            return "ctrl-c"
+
+    def _loop(self, keys: Any) -> str:
+        self._draw()
+        while True:
+            left = self.session.remaining()
+            if left is not None and left <= 0:
+                return "timed_out"
+            wait = min(1.0, left) if left is not None else 1.0
+            if not select.select([keys.fd], [], [], wait)[0]:
+                self._tick()
+                continue
+            key = keys.read()
+            if key == "":
+                return "quit"  # end of input: leave the attempt, resumable
+            left = self.session.remaining()
+            if left is not None and left <= 0:
+                return "timed_out"  # a key after the bell does not count
+            outcome = self._on_key(key)
+            if outcome:
+                return outcome
+            self._draw()
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def _question(self) -> Question:
+        return self.session.questions[self.view.position]
+
+    def _on_key(self, key: str) -> str:
+        view = self.view
+        view.message = ""
+        if view.mode == "confirm-submit":
+            view.mode = "question"
+            if key.lower() == "y":
+                return "submitted"
+            view.message = "Not submitted."
+            return ""
+        if view.mode == "confirm-quit":
+            view.mode = "question"
+            if key.lower() == "y":
+                return "quit"
+            return ""
+        if view.mode == "list":
+            return self._list_key(key)
+        return self._question_key(key)
+
+    def _locked(self) -> bool:
+        """In practice mode an answered question shows its answer and cannot change."""
+        return (
+            self.session.attempt.practice
+            and self.session.answers.get(self.view.position) is not None
+        )
+
+    def _question_key(self, key: str) -> str:
+        from srs.mcq import LETTERS
+
+        view, question = self.view, self._question()
+        count = len(question.order)
+        if len(key) == 1 and key in LETTERS[:count]:
+            if self._locked():
+                view.message = "Already answered; n goes on."
+                return ""
+            self._toggle(question, question.order[LETTERS.index(key)])
+            return ""
+        if key in ("backspace", "esc"):
+            view.pending[view.position] = set()
+            return ""
+        if key == "\n":
+            if self._locked():
+                return self._move(1)
+            return self._confirm(question)
+        command = key.lower() if len(key) == 1 else key
+        if command == "n":
+            return self._move(1)
+        if command == "p":
+            return self._move(-1)
+        if command == "f":
+            flagged = view.position not in self.session.flagged
+            self.session.flag(view.position, flagged)
+            view.message = f"Question {view.position + 1} {'flagged' if flagged else 'unflagged'}."
+            return ""
+        return self._common_key(command)
+
+    def _common_key(self, command: str) -> str:
+        view = self.view
+        if command == "g":
+            view.mode, view.goto = "list", ""
+            return ""
+        if command == "s":
+            missing, flagged = len(self.session.unanswered()), len(self.session.flagged)
+            if missing or flagged:
+                view.mode = "confirm-submit"
+                return ""
+            return "submitted"
+        if command == "q":
+            view.mode = "confirm-quit"
+            return ""
+        if command == "?":
+            view.message = KEYS_HINT
+            return ""
+        view.message = f"Unknown key. {KEYS_HINT}"
+        return ""
+
+    def _toggle(self, question: Question, index: int) -> None:
+        chosen = self._pending(question)
+        if index in chosen:
+            chosen.discard(index)
+        elif question.select == 1:
+            chosen.clear()
+            chosen.add(index)
+        else:
+            chosen.add(index)
+
+    def _pending(self, question: Question) -> set[int]:
+        view = self.view
+        if question.position not in view.pending:
+            saved = self.session.answers.get(question.position)
+            view.pending[question.position] = set(saved or ())
+        return view.pending[question.position]
+
+    def _confirm(self, question: Question) -> str:
+        view = self.view
+        chosen = self._pending(question)
+        if not chosen:
+            if self.session.answers.get(question.position) is not None:
+                self.session.answer(question.position, None)
+                view.message = f"Answer to question {question.position + 1} cleared."
+            else:
+                view.message = "Choose an option first (its letter), then Enter."
+            return ""
+        if len(chosen) != question.select:
+            view.message = f"Choose exactly {question.select} options (you chose {len(chosen)})."
+            return ""
+        right = self.session.answer(question.position, frozenset(chosen))
+        if self.session.attempt.practice:
+            view.message = "Correct." if right else "Not quite."
+            return ""
+        view.message = (
+            f"Saved: {', '.join(question.letters(chosen))} for question {question.position + 1}."
+        )
+        later = [p for p in self.session.unanswered() if p > question.position]
+        missing = later or self.session.unanswered()
+        if missing:
+            view.position = missing[0]
+        else:
+            view.mode = "list"
+            view.message += " All questions are answered: s submits, or revisit any."
+        return ""
+
+    def _move(self, step: int) -> str:
+        view = self.view
+        target = view.position + step
+        if not 0 <= target < len(self.session.questions):
+            if step > 0 and self.session.attempt.practice:
+                view.mode = "list"
+                view.message = "That was the last question: s submits."
+                return ""
+            view.message = "That is the " + ("last" if step > 0 else "first") + " question."
+            return ""
+        view.position = target
+        return ""
+
+    def _list_key(self, key: str) -> str:
+        view = self.view
+        if key.isdigit() and len(key) == 1:
+            view.goto += key
+            return ""
+        if key == "backspace":
+            view.goto = view.goto[:-1]
+            return ""
+        if key == "\n" and view.goto:
+            number = int(view.goto)
+            view.goto = ""
+            if 1 <= number <= len(self.session.questions):
+                view.position, view.mode = number - 1, "question"
+            else:
+                view.message = f"No question {number}."
+            return ""
+        if key in ("\n", "esc") or key.lower() == "g":
+            view.mode = "question"
+            return ""
+        command = key.lower()
+        if command == "u":
+            missing = self.session.unanswered()
+            if missing:
+                view.position, view.mode = missing[0], "question"
+            else:
+                view.message = "Every question is answered."
+            return ""
+        if command == "f":
+            flagged = sorted(self.session.flagged)
+            if flagged:
+                view.position, view.mode = flagged[0], "question"
+            else:
+                view.message = "No question is flagged."
+            return ""
+        return self._common_key(command)
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        if self.console.is_terminal:
+            self.console.clear()
+
+    def _status(self) -> str:
+        session = self.session
+        left = session.remaining()
+        clock = (
+            f"Time left {_clock(left)}" if left is not None else f"Time {_clock(session.elapsed())}"
+        )
+        answered = len(session.questions) - len(session.unanswered())
+        text = (
+            f"{clock} · answered {answered} of {len(session.questions)}"
+            f" · flagged {len(session.flagged)}"
+        )
+        return text[: max(self.console.width - 1, 10)]
+
+    def _tick(self) -> None:
+        """Rewrite the clock line in place (row 1), without redrawing the question."""
+        if not self.console.is_terminal or not self.fits:
+            return
+        sys.stdout.write(f"\x1b7\x1b[1;1H{self._status()}\x1b[K\x1b8")
+        sys.stdout.flush()
+
+    def _draw(self) -> None:
+        console = self.console
+        with console.capture() as captured:
+            self._compose()
+        screen = captured.get()
+        # The clock is rewritten in place on row 1 only while the whole screen fits.
+        self.fits = screen.count("\n") < console.height
+        self.clear()
+        sys.stdout.write(screen)
+        sys.stdout.flush()
+
+    def _compose(self) -> None:
+        from rich.rule import Rule
+        from rich.text import Text
+
+        from srs.terminal import escape_text
+
+        view, console = self.view, self.console
+        console.print(Text(self._status(), style="bold"))
+        if view.mode == "list":
+            self._draw_list()
+        else:
+            question = self._question()
+            domain = self.session.blueprint.domain(question.domain)
+            name = f"{question.domain} {domain.name}" if domain else question.domain
+            head = Text(
+                f"Question {view.position + 1} of {len(self.session.questions)} · Domain "
+                + escape_text(name),
+                style="bold cyan",
+            )
+            if view.position in self.session.flagged:
+                head.append("  [flagged]", style="bold yellow")
+            console.print(head)
+            console.print(Rule(style="dim"))
+            console.print(_markdown(question.card.front))
+            if self._locked():
+                console.print(self._feedback(question))
+            else:
+                console.print(self._options(question))
+                if question.select > 1:
+                    console.print(Text(f"Choose {question.select}.", style="bold"))
+                chosen = question.letters(self._pending(question))
+                line = Text(f"Your answer: {','.join(chosen)}_", style="bold")
+                saved = self.session.answers.get(view.position)
+                if saved is not None and not self.session.attempt.practice:
+                    line.append(f"   (saved: {','.join(question.letters(saved))})", style="dim")
+                console.print(line)
+        if view.mode == "confirm-submit":
+            missing, flagged = len(self.session.unanswered()), len(self.session.flagged)
+            console.print(
+                Text(
+                    f"{missing} unanswered, {flagged} flagged. Submit now? (y/n)",
+                    style="bold yellow",
+                )
+            )
+        elif view.mode == "confirm-quit":
+            console.print(
+                Text(
+                    "Leave the exam? Answers are kept; `srs exam --resume` continues it. (y/n)",
+                    style="bold yellow",
+                )
+            )
+        if view.message:
+            console.print(Text(escape_text(view.message), style="yellow"))
+        if view.mode == "list":
+            hint = "number + Enter goes there · u first unanswered · f first flagged · Esc back"
+            console.print(Text(f"{hint} · s submit · q quit", style="dim"))
+        elif self._locked():
+            console.print(
+                Text("Enter/n next · p previous · g list · s submit · q quit", style="dim")
+            )
+        else:
+            console.print(Text(KEYS_HINT, style="dim"))
+
+    def _options(self, question: Question) -> RenderableType:
+        from rich.table import Table
+        from rich.text import Text
+
+        from srs.mcq import LETTERS
+        from srs.terminal import escape_text
+
+        chosen = self._pending(question)
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for shown, index in enumerate(question.order):
+            picked = index in chosen
+            grid.add_row(
+                Text(f"[{'x' if picked else ' '}] {LETTERS[shown]})", style="bold"),
+                Text(escape_text(question.card.options[index].text)),
+            )
+        return grid
+
+    def _feedback(self, question: Question) -> RenderableType:
+        """Practice mode: right or wrong, the correct option(s), rationales, explanation."""
+        from rich.console import Group
+        from rich.rule import Rule
+        from rich.table import Table
+        from rich.text import Text
+
+        from srs.exam import is_correct
+        from srs.mcq import LETTERS
+        from srs.terminal import escape_text
+
+        chosen = self.session.answers.get(question.position) or frozenset()
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for shown, index in enumerate(question.order):
+            option = question.card.options[index]
+            picked = index in chosen
+            if option.correct:
+                mark, style, note = "✓", "bold green" if picked else "green", "right answer"
+            elif picked:
+                mark, style, note = "✗", "bold red", "wrong"
+            else:
+                mark, style, note = " ", "", ""
+            text = Text(escape_text(option.text), style=style)
+            if note:
+                text.append(f"  {note}", style=style)
+            if option.rationale:
+                text.append("\n" + escape_text(option.rationale), style="dim")
+            grid.add_row(Text(f"{mark} {LETTERS[shown]})", style=style or "bold"), text)
+        right = is_correct(question, chosen)
+        parts: list[RenderableType] = [
+            grid,
+            Text(
+                "Correct." if right else "Not quite.", style="bold green" if right else "bold red"
+            ),
+        ]
+        if question.card.back.strip():
+            parts += [Rule("explanation", style="dim"), _markdown(question.card.back)]
+        return Group(*parts)
+
+    def _draw_list(self) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        from srs.terminal import escape_text
+
+        session, view = self.session, self.view
+        table = Table(show_header=True, box=None, padding=(0, 1), header_style="bold")
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("flag", no_wrap=True)
+        table.add_column("dom", no_wrap=True)
+        table.add_column("question", no_wrap=True, overflow="ellipsis", ratio=1)
+        room = max(self.console.height - 8, 5)
+        first = max(0, min(view.position - room // 2, len(session.questions) - room))
+        for q in session.questions[first : first + room]:
+            answered = session.answers.get(q.position) is not None
+            stem = escape_text(" ".join(q.card.front.split()))
+            table.add_row(
+                str(q.position + 1) + ("*" if q.position == view.position else ""),
+                "answered" if answered else "-",
+                "flagged" if q.position in session.flagged else "",
+                q.domain,
+                Text(stem),
+            )
+        self.console.print(Text("Questions (* = the one you were on)", style="bold cyan"))
+        self.console.print(table)
+        if view.goto:
+            self.console.print(Text(f"Go to question: {view.goto}_", style="bold"))
+
+
+def _markdown(text: str) -> RenderableType:
+    from rich.markdown import Markdown
+
+    from srs.terminal import escape_text
+
+    return Markdown(escape_text(text), hyperlinks=False)
