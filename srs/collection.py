@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from srs.blueprints import Blueprint
     from srs.importer import ImportReport
     from srs.stats import Stats
+    from srs.study_plan import ExamPlan, Readiness
 
 ALL_CARDS = QueueFilter()
 
@@ -54,6 +55,7 @@ class Collection:
         self.zone = zone or user_timezone()
         self._options: dict[str, Options] = {}
         self._blueprints: list[Blueprint] | None = None
+        self._plans: dict[tuple[object, ...], ExamPlan] = {}
 
     @classmethod
     def open(cls, path: Path, zone: tzinfo | None = None) -> Collection:
@@ -294,15 +296,74 @@ class Collection:
     def queue(
         self, now: datetime, flt: QueueFilter = ALL_CARDS, limit: int | None = None
     ) -> list[tuple[str, str]]:
-        """Today's queue as (card id, bucket) pairs."""
+        """Today's queue as (card id, bucket) pairs (exam mode: today's plan, see `plan`)."""
         self._require_deck(flt.deck)
+        opts = self.options(flt.deck)
+        if opts.exam_date is not None:
+            from srs.study_plan import plan_queue
+
+            at = self.moment(now)
+            queue = plan_queue(self.store, at, self.plan(now, flt), flt, opts.learn_ahead_minutes)
+            return queue if limit is None else queue[:limit]
         return build_queue(
             self.store, self.moment(now), self.options(flt.deck), flt, limit, self.options
         )
 
     def counts(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> QueueCounts:
         """New / learning / review counts left today."""
+        if self.options(flt.deck).exam_date is not None:
+            from srs.study_plan import plan_counts
+
+            return plan_counts(self.queue(now, flt))
         return queue_counts(self.store, self.moment(now), self.options(flt.deck), flt, self.options)
+
+    def plan(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> ExamPlan:
+        """Today's exam-mode plan (the deck's `exam_date` must be set).
+
+        Cached for this object per scheduler day and card count: the plan is made from the
+        collection as the day began, so answers given since do not change it.
+        """
+        from srs.study_plan import backfill_memory, exam_plan
+
+        opts = self.options(flt.deck)
+        if opts.exam_date is None:
+            raise ConfigError("no exam date; set one with `srs config set exam_date YYYY-MM-DD`")
+        at = self.moment(now)
+        count = self.store.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+        key = (at.today, flt, opts, count)
+        cached = self._plans.get(key)
+        if cached is None:
+            backfill_memory(self.store, self.zone, self.day_starts_at)
+            cached = exam_plan(self.store, at, opts, flt, self.target_exam)
+            self._plans = {key: cached}
+        reviews = self.store.execute(
+            "SELECT card_id, duration_ms FROM reviews WHERE review_day = ?",
+            (at.today.toordinal(),),
+        ).fetchall()
+        ids = {c.id for c in cached.cards}
+        mine = [(card_id, ms) for card_id, ms in reviews if card_id in ids]
+        return replace(
+            cached,
+            answered_today=frozenset(card_id for card_id, _ in mine),
+            seconds_today=sum(ms for _, ms in mine) / 1000,
+        )
+
+    def readiness(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> Readiness:
+        """Expected exam-day recall, overall and per domain of the target exam."""
+        from srs.dates import day_start
+        from srs.study_plan import readiness
+
+        plan = self.plan(now, flt)
+        exam = self.target_exam
+        names = {}
+        if exam and any(b.code == exam for b in self.blueprints()):
+            names = {d.id: d.name for d in self.blueprint(exam).domains}
+        exam_at = day_start(plan.exam_day, self.zone, self.day_starts_at)
+        # Memory as it is now (the plan holds the start of today's), so today's work counts.
+        from srs.study_plan import plan_cards
+
+        cards = plan_cards(self.store, flt, self.moment(now), exam, as_of_now=True)
+        return readiness(cards, exam_at, exam, names)
 
     def next_card(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> CardView | None:
         """The card to study now, or None when nothing is due."""
@@ -349,6 +410,11 @@ class Collection:
             opts = self.options(card.deck)
             scheduler = get_scheduler(opts.scheduler)
             result = scheduler.answer(card.scheduling, grade, at, opts, card_seed(card.id))
+            if scheduler.name != "fsrs":
+                # FSRS memory kept as a shadow model, for exam mode's predictions.
+                result = replace(
+                    result, state=with_memory(card.scheduling, result.state, grade, at)
+                )
             flags: dict[str, Any] = {"buried_until": None}
             if result.leech:
                 flags["leech"] = 1
@@ -570,3 +636,14 @@ def export_reviews(reviews: Sequence[ReviewRecord]) -> tuple[ExportReview, ...]:
 
 
 MAX_ANSWER_MS = 60_000  # Anki's default cap on the time recorded for one answer
+
+
+def with_memory(
+    before: SchedulingState, after: SchedulingState, grade: Grade, at: Moment
+) -> SchedulingState:
+    """`after` with the FSRS memory an answer leaves, counted in scheduler days as FSRS does."""
+    from srs.memory import remember
+    from srs.scheduler.fsrs import elapsed_scheduler_days
+
+    days = elapsed_scheduler_days(before.memory, at)
+    return replace(after, memory=remember(before.memory, grade, at.now, elapsed_days=days))

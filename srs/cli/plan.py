@@ -1,0 +1,131 @@
+"""`srs plan`: where exam mode stands today: days left, phase, today's budget, readiness.
+
+The figures come from `Collection.plan` and `Collection.readiness`; this module only prints
+them (escaping deck-supplied domain names) or emits them as JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from srs.cli.app import app, echo, emit_json, globals_of, opened, user_errors
+
+if TYPE_CHECKING:
+    from srs.study_plan import ExamPlan, Readiness
+
+
+@app.command()
+def plan(
+    ctx: typer.Context,
+    deck: Annotated[
+        str | None, typer.Option("--deck", help="Only this deck (and its sub-decks).")
+    ] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Show the exam-mode plan: days left, phase, today's study and exam-day readiness."""
+    from srs.queue import QueueFilter
+
+    now = globals_of(ctx).now()
+    flt = QueueFilter(deck=deck)
+    with opened(ctx) as col, user_errors():
+        col.queue(now, flt, limit=0)  # refuses an unknown deck
+        day_plan = col.plan(now, flt)
+        ready = col.readiness(now, flt)
+        options = col.options(deck)
+    data = plan_to_dict(day_plan, ready, options.daily_minutes, now)
+    if json:
+        emit_json(data)
+        return
+    for line in describe(data):
+        echo(line)
+
+
+def plan_to_dict(
+    day_plan: ExamPlan, ready: Readiness, daily_minutes: int, now: datetime
+) -> dict[str, Any]:
+    """The `srs plan --json` object (docs/exam-mode.md lists its fields)."""
+    day = day_plan.day
+    remaining = {card_id for card_id, _ in day_plan.remaining()}
+    unseen = sum(1 for c in day_plan.cards if c.memory is None)
+
+    def part(ids: tuple[str, ...], seconds: float) -> dict[str, Any]:
+        return {
+            "cards": len(ids),
+            "seconds": round(seconds),
+            "left": sum(1 for card_id in ids if card_id in remaining),
+        }
+
+    return {
+        "exam": ready.exam,
+        "exam_date": day_plan.exam_day.isoformat(),
+        "days_left": day.days_left,
+        "phase": day.phase,
+        "end_phase_days": day.end_phase_days,
+        "desired_retention": day.desired_retention,
+        "daily_minutes": daily_minutes,
+        "today": {
+            "reviews": part(day.reviews, day.review_seconds),
+            "new": part(day.new, day.new_seconds),
+            "fill": part(day.fill, day.fill_seconds),
+            "answered": len(day_plan.answered_today),
+            "seconds_spent": round(day_plan.seconds_today),
+        },
+        "cards": len(day_plan.cards),
+        "unseen": unseen,
+        "fully_introduced_by_exam": day.fully_introduced_by_exam,
+        "costs": {
+            "new": day_plan.costs.new,
+            "passed": day_plan.costs.passed,
+            "failed": day_plan.costs.failed,
+        },
+        "readiness": ready.to_dict(),
+    }
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f} %"
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min"
+
+
+def describe(data: dict[str, Any]) -> list[str]:
+    """The plan as a few plain lines (deck-supplied names escaped)."""
+    from srs.terminal import escape_text
+
+    exam = escape_text(data["exam"] or "the exam")
+    days = data["days_left"]
+    if data["phase"] == "done":
+        return [
+            f"{exam} was on {data['exam_date']}: exam mode is over"
+            " (`srs config set exam_date off`)."
+        ]
+    today = data["today"]
+    phase = (
+        f"end phase (the last {data['end_phase_days']} days: due dates ignored)"
+        if data["phase"] == "end"
+        else f"middle phase (end phase starts {data['end_phase_days']} days before the exam)"
+    )
+    ready = data["readiness"]
+    lines = [
+        f"{exam} on {data['exam_date']}: {days} day{'s' if days != 1 else ''} left · {phase}",
+        f"Today ({data['daily_minutes']} min): reviews {today['reviews']['cards']}"
+        f" ({_minutes(today['reviews']['seconds'])}) · new {today['new']['cards']}"
+        f" ({_minutes(today['new']['seconds'])}) · fill {today['fill']['cards']}"
+        f" ({_minutes(today['fill']['seconds'])}); done: {today['answered']} cards"
+        f" in {_minutes(today['seconds_spent'])}",
+        f"Cards: {data['cards']}, {data['unseen']} never studied; fully introduced by the exam"
+        f" at this pace: {'yes' if data['fully_introduced_by_exam'] else 'NO'}",
+        f"Exam-day recall if you stopped now: {_pct(ready['recall'])} of {ready['cards']} cards",
+    ]
+    for domain in ready["domains"]:
+        name = escape_text(f"{domain['domain']} {domain['name'] or ''}".strip())
+        mark = "* " if domain["domain"] == ready["weakest_domain"] else "  "
+        lines.append(f"{mark}{name}: {_pct(domain['recall'])} of {domain['cards']} cards")
+    if ready["weakest_domain"] is not None:
+        lines.append("* weakest domain: work on it first")
+    return lines

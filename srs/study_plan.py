@@ -1,0 +1,297 @@
+"""Exam mode on a collection: the cards, costs and memory the pure planner (`srs.plan`) needs.
+
+`srs.plan` decides; this module only gathers its inputs from the store and turns its answer
+into a study queue. The plan is made from the collection as it stood when the scheduler day
+began (cards answered today count with the memory they had before their first answer today),
+so re-planning after every answer gives the same day plan: the queue is that plan minus what
+was already answered today, with (re)learning steps that fall due shown first, as in Anki.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from srs.dates import Moment, from_ms, to_ms
+from srs.model import Memory
+from srs.options import Options
+from srs.plan import DayPlan, PlanCard, StudyCosts, forecast, plan_day
+from srs.queue import QueueCounts, QueueFilter
+from srs.store import Store
+
+__all__ = [
+    "MIN_SAMPLES",
+    "ExamPlan",
+    "backfill_memory",
+    "exam_plan",
+    "measured_costs",
+    "plan_cards",
+    "plan_counts",
+    "plan_queue",
+    "readiness",
+]
+
+MIN_SAMPLES = 20  # answers of a kind before the user's own median replaces the default
+_DEFAULT_COSTS = StudyCosts()
+
+
+@dataclass(frozen=True, slots=True)
+class ExamPlan:
+    """Today's plan, what it was made from, and what is already done."""
+
+    day: DayPlan
+    exam_day: date
+    costs: StudyCosts
+    cards: tuple[PlanCard, ...]  # as of the start of today
+    answered_today: frozenset[str]
+    seconds_today: float  # time already spent answering today (in the filter)
+
+    def remaining(self) -> list[tuple[str, str]]:
+        """(card id, bucket) of the plan not answered yet today, in plan order."""
+        done = self.answered_today
+        return [
+            (card_id, bucket)
+            for ids, bucket in ((self.day.reviews, "review"), (self.day.new, "new"))
+            for card_id in ids
+            if card_id not in done
+        ] + [(card_id, "review") for card_id in self.day.fill if card_id not in done]
+
+
+def backfill_memory(store: Store, zone: tzinfo, day_starts_at: int) -> int:
+    """Give answered cards without a memory state (answered before m009) one from their log.
+
+    Run once, lazily, by the first command that needs predictions; returns how many cards.
+    """
+    from srs.dates import scheduler_date
+    from srs.memory import replay
+    from srs.model import Grade
+
+    rows = store.execute(
+        "SELECT id FROM cards WHERE reps > 0 AND stability IS NULL AND orphaned = 0"
+    ).fetchall()
+    if not rows:
+        return 0
+    ids = [row[0] for row in rows]
+    with store.transaction():
+        for card_id in ids:
+            log = store.execute(
+                "SELECT reviewed_at, grade FROM reviews WHERE card_id = ? ORDER BY id", (card_id,)
+            ).fetchall()
+            memory = replay(
+                ((from_ms(r[0]), Grade(r[1])) for r in log),
+                day_of=lambda at: scheduler_date(at, zone, day_starts_at),
+            )
+            if memory is not None:
+                store.execute(
+                    "UPDATE cards SET stability = ?, difficulty = ?, last_review = ? WHERE id = ?",
+                    (memory.stability, memory.difficulty, to_ms(memory.last_review), card_id),
+                )
+    return len(ids)
+
+
+def measured_costs(store: Store, flt: QueueFilter) -> StudyCosts:
+    """Seconds per new card, passed review and failed review, from the user's own log.
+
+    Medians (a distracted minute should not skew them) of the answers' recorded durations; a
+    failed review also costs the relearning answers that follow it. Each figure keeps its
+    default until there are `MIN_SAMPLES` answers of that kind.
+    """
+    where, params = flt.sql(studying=False)
+    rows = store.execute(
+        "SELECT r.state_before, r.grade, r.duration_ms FROM reviews r"
+        f" JOIN cards c ON c.id = r.card_id WHERE r.duration_ms > 0 AND {where}"
+        " ORDER BY r.id DESC LIMIT 5000",
+        params,
+    ).fetchall()
+    new = [r[2] / 1000 for r in rows if r[0] == "new"]
+    passed = [r[2] / 1000 for r in rows if r[0] == "review" and r[1] > 1]
+    failed = [r[2] / 1000 for r in rows if r[0] == "review" and r[1] == 1]
+    relearn = [r[2] / 1000 for r in rows if r[0] == "relearning"]
+
+    def median(values: list[float], default: float) -> float:
+        return statistics.median(values) if len(values) >= MIN_SAMPLES else default
+
+    fail = median(failed, _DEFAULT_COSTS.failed - _DEFAULT_COSTS.passed)
+    if len(failed) >= MIN_SAMPLES:
+        fail += median(relearn, 0.0) if relearn else 0.0
+    else:
+        fail = _DEFAULT_COSTS.failed
+    return StudyCosts(
+        new=median(new, _DEFAULT_COSTS.new),
+        passed=median(passed, _DEFAULT_COSTS.passed),
+        failed=fail,
+    )
+
+
+def plan_cards(
+    store: Store, flt: QueueFilter, at: Moment, exam: str | None, *, as_of_now: bool = False
+) -> list[PlanCard]:
+    """Every studyable card in the filter with its memory as of the start of today (or now)."""
+    where, params = flt.sql()
+    today = at.today.toordinal()
+    first_today: dict[str, Memory | None] = {}
+    for card_id, before in (
+        []
+        if as_of_now
+        else store.execute(
+            "SELECT r.card_id, r.before FROM reviews r WHERE r.id IN"
+            " (SELECT MIN(id) FROM reviews WHERE review_day = ? GROUP BY card_id)",
+            (today,),
+        )
+    ):
+        state = json.loads(before)
+        first_today[card_id] = (
+            Memory(state["stability"], state["difficulty"], from_ms(state["last_review"]))
+            if state.get("stability") is not None
+            else None
+        )
+    cards: list[PlanCard] = []
+    for card_id, stability, difficulty, last_review, domain in store.execute(
+        "SELECT c.id, c.stability, c.difficulty, c.last_review, nd.domain FROM cards c"
+        " LEFT JOIN note_domains nd ON nd.note_id = c.note_id AND nd.exam = :exam"
+        f" WHERE {where} ORDER BY c.position",
+        params | {"exam": exam},
+    ):
+        if card_id in first_today:
+            memory = first_today[card_id]
+        elif stability is not None:
+            memory = Memory(stability, difficulty, from_ms(last_review))
+        else:
+            memory = None
+        cards.append(PlanCard(card_id, memory, domain))
+    return cards
+
+
+def exam_plan(
+    store: Store, at: Moment, options: Options, flt: QueueFilter, exam: str | None
+) -> ExamPlan:
+    """Today's exam-mode plan for the cards in `flt` (options must have an exam date)."""
+    assert options.exam_date is not None
+    cards = plan_cards(store, flt, at, exam)
+    costs = measured_costs(store, flt)
+    start = at.next_day_at - timedelta(days=1)  # the instant today began
+    day = plan_day(cards, start, at.today, options.exam_date, options.daily_minutes * 60.0, costs)
+    where, params = flt.sql(studying=False)
+    answered = store.execute(
+        "SELECT r.card_id, r.duration_ms FROM reviews r JOIN cards c ON c.id = r.card_id"
+        f" WHERE r.review_day = :today AND {where}",
+        params | {"today": at.today.toordinal()},
+    ).fetchall()
+    return ExamPlan(
+        day=day,
+        exam_day=options.exam_date,
+        costs=costs,
+        cards=tuple(cards),
+        answered_today=frozenset(r[0] for r in answered),
+        seconds_today=sum(r[1] for r in answered) / 1000,
+    )
+
+
+def _learning_due(
+    store: Store, at: Moment, flt: QueueFilter, until: datetime
+) -> list[tuple[str, str]]:
+    where, params = flt.sql()
+    rows = store.execute(
+        f"SELECT c.id FROM cards c WHERE {where} AND c.due_at IS NOT NULL AND c.due_at <= :until"
+        " AND (c.buried_until IS NULL OR c.buried_until <= :today) ORDER BY c.due_at",
+        params | {"until": to_ms(until), "today": at.today.toordinal()},
+    )
+    return [(row[0], "learning") for row in rows]
+
+
+def _buried(store: Store, at: Moment) -> set[str]:
+    rows = store.execute(
+        "SELECT id FROM cards WHERE buried_until > ?", (at.today.toordinal(),)
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def plan_queue(
+    store: Store, at: Moment, plan: ExamPlan, flt: QueueFilter, learn_ahead_minutes: int
+) -> list[tuple[str, str]]:
+    """The study queue in exam mode: learning steps due now, then the rest of today's plan,
+    then (when nothing else is left) learning steps due within the learn-ahead limit."""
+    queue = _learning_due(store, at, flt, at.now)
+    buried = _buried(store, at)
+    queue += [item for item in plan.remaining() if item[0] not in buried]
+    if not queue:
+        ahead = at.now + timedelta(minutes=learn_ahead_minutes)
+        queue = _learning_due(store, at, flt, ahead)
+    seen: set[str] = set()
+    unique = []
+    for item in queue:
+        if item[0] not in seen:
+            seen.add(item[0])
+            unique.append(item)
+    return unique
+
+
+def plan_counts(queue: Sequence[tuple[str, str]]) -> QueueCounts:
+    """New / learning / review left in an exam-mode queue."""
+    buckets = [bucket for _, bucket in queue]
+    return QueueCounts(buckets.count("new"), buckets.count("learning"), buckets.count("review"))
+
+
+@dataclass(frozen=True, slots=True)
+class DomainReadiness:
+    """Expected exam-day recall of one domain of the target exam."""
+
+    domain: str
+    name: str | None
+    cards: int
+    recall: float
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """Expected share of cards recalled on exam day, overall and per domain."""
+
+    exam: str | None
+    exam_at: datetime
+    cards: int
+    recall: float
+    domains: tuple[DomainReadiness, ...]
+
+    @property
+    def weakest(self) -> DomainReadiness | None:
+        """The domain with the lowest expected recall (None with fewer than two domains)."""
+        if len(self.domains) < 2 or len({d.recall for d in self.domains}) == 1:
+            return None  # nothing to compare, or nothing stands out
+        return min(self.domains, key=lambda d: (d.recall, d.domain))
+
+    def to_dict(self) -> dict[str, object]:
+        weakest = self.weakest
+        return {
+            "exam": self.exam,
+            "exam_at": self.exam_at.isoformat().replace("+00:00", "Z"),
+            "cards": self.cards,
+            "recall": self.recall,
+            "domains": [
+                {"domain": d.domain, "name": d.name, "cards": d.cards, "recall": d.recall}
+                for d in self.domains
+            ],
+            "weakest_domain": weakest.domain if weakest else None,
+        }
+
+
+def readiness(
+    cards: Sequence[PlanCard], exam_at: datetime, exam: str | None, names: dict[str, str]
+) -> Readiness:
+    """Exam-day recall if nothing more is studied: a floor the plan only raises."""
+    by_domain: dict[str, list[PlanCard]] = {}
+    for card in cards:
+        if card.domain is not None:
+            by_domain.setdefault(card.domain, []).append(card)
+    return Readiness(
+        exam=exam,
+        exam_at=exam_at,
+        cards=len(cards),
+        recall=forecast(cards, exam_at),
+        domains=tuple(
+            DomainReadiness(domain, names.get(domain), len(group), forecast(group, exam_at))
+            for domain, group in sorted(by_domain.items())
+        ),
+    )
