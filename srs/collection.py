@@ -505,9 +505,13 @@ class Collection:
         names = {}
         if exam and any(b.code == exam for b in self.blueprints()):
             names = {d.id: d.name for d in self.blueprint(exam).domains}
-        return compute_stats(
+        figures = compute_stats(
             self.store, self.moment(now), deck=deck, days=days, exam=exam, domain_names=names
         )
+        if self.options(deck).exam_date is None:
+            return figures
+        ready = self.readiness(now, QueueFilter(deck=deck))
+        return replace(figures, readiness=ready.to_dict())
 
     # -- export ------------------------------------------------------------------------------
 

@@ -350,6 +350,7 @@ class Stats:
     domains: tuple[DomainStats, ...]
     hardest: tuple[HardCard, ...]
     mock_exams: list[dict[str, Any]] = field(default_factory=list)
+    readiness: dict[str, Any] | None = None  # exam mode: `srs plan`'s readiness object
 
     @property
     def heatmap_start(self) -> date:
@@ -380,6 +381,7 @@ class Stats:
             "ease": self.ease.to_dict(),
             "domains": [d.to_dict() for d in self.domains],
             "mock_exams": self.mock_exams,
+            "readiness": self.readiness,
             "hardest": [h.to_dict() for h in self.hardest],
         }
 

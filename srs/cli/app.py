@@ -140,4 +140,4 @@ def no_color() -> bool:
 
 
 # Register the commands (their modules import heavy parts lazily inside each command).
-from srs.cli import commands, exam, export, maintenance, review, stats  # noqa: E402,F401
+from srs.cli import commands, exam, export, maintenance, plan, review, stats  # noqa: E402,F401

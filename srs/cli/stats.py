@@ -84,6 +84,7 @@ def render(figures: Stats, width: int, day_start: int = 4) -> list[RenderableTyp
         _section("Ease (review cards)"),
         _histogram(figures.ease, width, "%"),
         _section("Exam domains"),
+        _readiness(figures),
         _domains(figures),
         _section("Hardest cards (most lapses)"),
         _hardest(figures, width),
@@ -344,3 +345,20 @@ def _hardest(figures: Stats, width: int) -> RenderableType:
             Text(_escape(where)),
         )
     return table
+
+
+def _readiness(figures: Stats) -> RenderableType:
+    """Exam mode's readiness line (the same figures as `srs plan`), or nothing."""
+    from rich.text import Text
+
+    ready = figures.readiness
+    if ready is None:
+        return Text("")
+    weakest = next((d for d in ready["domains"] if d["domain"] == ready["weakest_domain"]), None)
+    line = (
+        f"Readiness: {_pct(ready['recall'])} of {ready['cards']} cards expected on exam day"
+        f" ({ready['exam_at'][:10]}) if you stopped now"
+    )
+    if weakest is not None:
+        line += f"; weakest domain {weakest['domain']} ({_pct(weakest['recall'])})"
+    return Text(_escape(line))

@@ -1,0 +1,158 @@
+"""Exam mode on a real collection: shadow memory, the plan as the queue, `srs plan`."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from srs.cli.app import app
+from srs.collection import Collection
+from srs.memory import replay
+from srs.model import Grade
+from srs.queue import QueueFilter
+from srs.study_plan import MIN_SAMPLES, measured_costs
+
+runner = CliRunner()
+START = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+EXAM = "2027-01-27"  # 60 days after START
+
+
+def deck(root: Path, cards: int = 60) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    half = cards // 2
+    (root / "exams").mkdir(exist_ok=True)
+    (root / "exams" / "t.yaml").write_text(
+        "code: T-01\nname: Test exam\nquestions: 10\nduration_minutes: 20\n"
+        "domains:\n  - {id: '1', name: Alpha, weight: 50}\n  - {id: '2', name: Beta, weight: 50}\n",
+        encoding="utf-8",
+    )
+    for domain, offset in (("1", 0), ("2", half)):
+        lines = [f"---\nexam_domains: {{T-01: {domain}}}\n---\n"]
+        lines += [f"Question {offset + i}? :: answer {offset + i}\n" for i in range(half)]
+        (root / f"d{domain}.md").write_text("\n".join(lines), encoding="utf-8")
+    return root
+
+
+def cli(db: Path, now: datetime, *args: str) -> Any:
+    result = runner.invoke(app, ["--db", str(db), "--now", now.isoformat(), *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_every_answer_keeps_fsrs_memory_and_undo_puts_it_back(tmp_path: Path) -> None:
+    with Collection.open(tmp_path / "c.db") as col:
+        col.import_paths([deck(tmp_path / "decks")], START)
+        card_id = col.queue(START, limit=1)[0][0]
+        answers = [(START, Grade.GOOD), (START + timedelta(days=1), Grade.AGAIN)]
+        for at, grade in answers:
+            col.answer(card_id, grade, at)
+        memory = col.card(card_id).scheduling.memory
+        expected = replay(answers, day_of=lambda at: col.moment(at).today)
+        assert memory == expected and memory is not None
+        col.undo()
+        assert col.card(card_id).scheduling.memory == replay(answers[:1])
+
+
+def test_the_queue_follows_the_plan_and_the_plan_holds_all_day(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    cli(db, START, "import", str(deck(tmp_path / "decks")))
+    cli(db, START, "config", "set", "exam_date", EXAM)
+    cli(db, START, "config", "set", "daily_minutes", "10")
+    plan = json.loads(cli(db, START, "plan", "--json").stdout)
+    assert (plan["exam"], plan["days_left"], plan["phase"]) == ("T-01", 60, "middle")
+    assert plan["today"]["new"]["cards"] == 20  # at least 20 a day; 60 cards in 40 % of 60 days
+    assert plan["today"]["reviews"]["cards"] == 0 and plan["unseen"] == 60
+    assert plan["fully_introduced_by_exam"] is True
+    assert [d["recall"] for d in plan["readiness"]["domains"]] == [0.0, 0.0]
+    # Good on every card the queue gives: 20 new cards, each seen once (Good graduates a
+    # step; its next step is due in 10 minutes, learning cards come back first).
+    shown: list[str] = []
+    now = START
+    for _ in range(200):
+        card = json.loads(cli(db, now, "next", "--json").stdout)
+        if card is None:
+            break
+        shown.append(card["id"])
+        cli(db, now, "answer", card["id"], "good")
+        now += timedelta(seconds=30)
+    else:
+        raise AssertionError("the queue never ran out")
+    assert len(set(shown)) == 20
+    after = json.loads(cli(db, now, "plan", "--json").stdout)
+    assert after["today"]["new"] == plan["today"]["new"] | {"left": 0}
+    assert after["today"]["answered"] == 20
+    assert after["readiness"]["recall"] > 0.0
+
+
+def test_the_next_day_brings_reviews_and_readiness_names_the_weakest_domain(
+    tmp_path: Path,
+) -> None:
+    with Collection.open(tmp_path / "c.db") as col:
+        col.import_paths([deck(tmp_path / "decks")], START)
+        col.set_option("exam_date", EXAM)
+        flt = QueueFilter()
+        # Study only domain 1's first cards, failing them: domain 2 stays at zero recall.
+        for card_id, _ in col.queue(START, flt)[:5]:
+            col.answer(card_id, Grade.GOOD, START)
+        ready = col.readiness(START + timedelta(hours=1), flt)
+        assert ready.weakest is not None and ready.weakest.domain == "2"
+        assert ready.domains[0].name == "Alpha" and ready.domains[0].recall > 0
+        later = START + timedelta(days=20)
+        plan = col.plan(later, flt)
+        assert plan.day.days_left == 40
+        assert set(plan.day.reviews) | set(plan.day.fill) <= {c.id for c in plan.cards}
+        queue = col.queue(later, flt)
+        assert queue and {bucket for _, bucket in queue} <= {"review", "new", "learning"}
+
+
+def test_memory_is_backfilled_for_cards_answered_before_it_was_kept(tmp_path: Path) -> None:
+    with Collection.open(tmp_path / "c.db") as col:
+        col.import_paths([deck(tmp_path / "decks")], START)
+        card_id = col.queue(START, limit=1)[0][0]
+        col.answer(card_id, Grade.GOOD, START)
+        kept = col.card(card_id).scheduling.memory
+        with col.store.transaction():
+            col.store.execute("UPDATE cards SET stability = NULL, difficulty = NULL")
+        col.set_option("exam_date", EXAM)
+        col.plan(START + timedelta(days=1))
+        assert col.card(card_id).scheduling.memory == kept
+
+
+def test_costs_come_from_the_users_own_log_after_enough_answers(tmp_path: Path) -> None:
+    with Collection.open(tmp_path / "c.db") as col:
+        col.import_paths([deck(tmp_path / "decks")], START)
+        defaults = measured_costs(col.store, QueueFilter())
+        assert (defaults.new, defaults.passed, defaults.failed) == (20.0, 13.0, 32.0)
+        for card_id, _ in col.queue(START, QueueFilter())[:MIN_SAMPLES]:
+            col.answer(card_id, Grade.GOOD, START, duration_ms=7_000)
+        measured = measured_costs(col.store, QueueFilter())
+        assert (measured.new, measured.passed) == (7.0, 13.0)
+
+
+def test_plan_without_an_exam_date_is_a_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    cli(db, START, "import", str(deck(tmp_path / "decks")))
+    result = runner.invoke(app, ["--db", str(db), "plan"])
+    assert result.exit_code == 1
+    assert "no exam date; set one with `srs config set exam_date YYYY-MM-DD`" in result.output
+
+
+def test_stats_show_the_same_readiness_as_plan(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    cli(db, START, "import", str(deck(tmp_path / "decks")))
+    assert json.loads(cli(db, START, "stats", "--json").stdout)["readiness"] is None
+    cli(db, START, "config", "set", "exam_date", EXAM)
+    for _ in range(3):
+        card = json.loads(cli(db, START, "next", "--json").stdout)
+        cli(db, START, "answer", card["id"], "easy")
+    later = START + timedelta(hours=2)
+    stats = json.loads(cli(db, later, "stats", "--json").stdout)["readiness"]
+    plan = json.loads(cli(db, later, "plan", "--json").stdout)["readiness"]
+    assert stats == plan and 0 < stats["recall"] < 3 / 60
+    assert stats["weakest_domain"] == "2"  # the first cards in deck order are domain 1's
+    screen = cli(db, later, "stats").stdout
+    assert "Readiness:" in screen and "weakest domain 2" in screen
