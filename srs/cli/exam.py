@@ -75,7 +75,7 @@ def exam(
     json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Sit a mock exam drawn from multiple-choice cards by the exam's domain weights."""
-    from srs.exam import draw
+    from srs.exam import draw, parse_answers
     from srs.exam_log import ExamSession, latest_unfinished
 
     g = globals_of(ctx)
@@ -91,12 +91,15 @@ def exam(
             if attempt is None:
                 raise fail("no interrupted exam to resume; start one with `srs exam`")
             session = ExamSession.resume(col, attempt, now=start, tick=time.monotonic)
+            scripted = None
         else:
             blueprint = col.blueprint(exam_code)
             cards = col.cards(deck=deck)
             if seed is None:
                 seed = time.time_ns() // 1000 % 1_000_000  # short enough to type again
             drawn = draw(cards, blueprint, questions, seed)
+            # Checked before the attempt is recorded, so a typo leaves nothing behind.
+            scripted = parse_answers(answers, drawn.questions) if answers is not None else None
             if minutes is not None:
                 limit = max(1, round(minutes * 60))
             else:
@@ -114,7 +117,11 @@ def exam(
             )
         report: dict[str, Any] | None
         if answers is not None:
-            report = _scripted(session, answers, grade_cards)
+            report = _scripted(
+                session,
+                scripted if scripted is not None else parse_answers(answers, session.questions),
+                grade_cards,
+            )
             code = 0
         else:
             report, code = _interactive(session, grade_cards)
@@ -128,11 +135,13 @@ def exam(
         raise typer.Exit(code)
 
 
-def _scripted(session: ExamSession, text: str, grade_cards: bool) -> dict[str, Any]:
-    """`--answers`: answer every question in order, then submit (or time out if no time left)."""
-    from srs.exam import parse_answers
+def _scripted(
+    session: ExamSession, parsed: dict[int, frozenset[int] | None], grade_cards: bool
+) -> dict[str, Any]:
+    """`--answers`: answer the questions in order, then submit (time out if no time is left).
 
-    parsed = parse_answers(text, session.questions)
+    "-" keeps a question as it is (unanswered, or its answer from before a resume).
+    """
     for position, chosen in parsed.items():
         if chosen is not None:
             session.answer(position, chosen)
