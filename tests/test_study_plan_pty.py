@@ -1,0 +1,38 @@
+"""`srs review` in exam mode, for real: the pseudo-terminal session studies today's plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_review_pty import NOW_DT, Screen, spawn
+
+from srs.collection import Collection
+from srs.dates import user_timezone
+
+
+def test_review_studies_the_plan_not_the_daily_limits(tmp_path: Path) -> None:
+    root = tmp_path / "decks"
+    root.mkdir()
+    (root / "terms.md").write_text(
+        "\n".join(f"Term number {i} :: meaning {i}\n" for i in range(30)), encoding="utf-8"
+    )
+    db = tmp_path / "c.db"
+    with Collection.open(db, user_timezone()) as col:
+        col.import_paths([root], NOW_DT)
+        col.set_option("exam_date", "2026-05-01")
+        # One minute a day at 20 s per new card: the plan introduces three cards today,
+        # where the daily limit alone (new_per_day 20) would show twenty.
+        col.set_option("daily_minutes", "1")
+        planned = col.plan(NOW_DT).day.new
+        assert len(planned) == 3
+    screen: Screen = spawn(db)
+    for _ in planned:
+        screen.expect("Term number")
+        screen.press(" ")
+        screen.expect("4 Easy")
+        screen.press("4")
+    screen.expect("Studied 3 cards (3 answers: 3 new")
+    assert screen.finish() == 0
+    with Collection.open(db, user_timezone()) as col:
+        answered = [r[0] for r in col.store.execute("SELECT card_id FROM reviews ORDER BY id")]
+    assert answered == list(planned)
