@@ -31,6 +31,8 @@ Policies, each driven by srs's own code:
 - `fsrs`: the same queue with `get_scheduler("fsrs")` at desired retention 0.90.
 - `fsrs-nosteps`: `fsrs` without learning or relearning steps (a date-blind setting that
   spends no time on same-day repeats).
+- `fsrs-nolimit`: `fsrs-nosteps` without the limit of 20 new cards a day (new cards whenever
+  the day's reviews leave time): the date-blind setting that introduces a deck fastest.
 - `exam` (exam mode as shipped): `srs.plan.plan_day` each day (re-planned with the time left,
   up to three times a day), answers through `get_scheduler("fsrs")` with no learning or
   relearning steps: every card is shown at most once a day, as the plan lists it. Its memory
@@ -75,9 +77,9 @@ START = date(2027, 1, 4)
 SESSION_HOUR = 9
 ROLLOVER_HOUR = 4
 LEARN_AHEAD = 20 * 60
-DATE_BLIND = ("sm2", "fsrs", "fsrs-nosteps")
+DATE_BLIND = ("sm2", "fsrs", "fsrs-nosteps", "fsrs-nolimit")
 EXAM = ("exam", "exam-steps")
-WITHOUT_STEPS = ("fsrs-nosteps", "exam")
+WITHOUT_STEPS = ("fsrs-nosteps", "fsrs-nolimit", "exam")
 POLICIES = DATE_BLIND + EXAM
 NO_STEPS = {"learning_steps": (), "relearning_steps": ()}
 TARGETS_180 = {10: 965.0, 20: 990.0}
@@ -170,6 +172,8 @@ class Run:
         options = Options(scheduler=scheduler)
         if policy in WITHOUT_STEPS:
             options = replace(options, **NO_STEPS)  # type: ignore[arg-type]
+        if policy == "fsrs-nolimit":
+            options = replace(options, new_per_day=9999)
         self.options = options
         self.scheduler = get_scheduler(scheduler)
         self.answers = 0
