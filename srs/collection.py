@@ -302,8 +302,7 @@ class Collection:
         if opts.exam_date is not None:
             from srs.study_plan import plan_queue
 
-            at = self.moment(now)
-            queue = plan_queue(self.store, at, self.plan(now, flt), flt, opts.learn_ahead_minutes)
+            queue = plan_queue(self.store, self.moment(now), self.plan(now, flt))
             return queue if limit is None else queue[:limit]
         return build_queue(
             self.store, self.moment(now), self.options(flt.deck), flt, limit, self.options

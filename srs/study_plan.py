@@ -190,18 +190,6 @@ def exam_plan(
     )
 
 
-def _learning_due(
-    store: Store, at: Moment, flt: QueueFilter, until: datetime
-) -> list[tuple[str, str]]:
-    where, params = flt.sql()
-    rows = store.execute(
-        f"SELECT c.id FROM cards c WHERE {where} AND c.due_at IS NOT NULL AND c.due_at <= :until"
-        " AND (c.buried_until IS NULL OR c.buried_until <= :today) ORDER BY c.due_at",
-        params | {"until": to_ms(until), "today": at.today.toordinal()},
-    )
-    return [(row[0], "learning") for row in rows]
-
-
 def _buried(store: Store, at: Moment) -> set[str]:
     rows = store.execute(
         "SELECT id FROM cards WHERE buried_until > ?", (at.today.toordinal(),)
@@ -209,24 +197,15 @@ def _buried(store: Store, at: Moment) -> set[str]:
     return {row[0] for row in rows}
 
 
-def plan_queue(
-    store: Store, at: Moment, plan: ExamPlan, flt: QueueFilter, learn_ahead_minutes: int
-) -> list[tuple[str, str]]:
-    """The study queue in exam mode: learning steps due now, then the rest of today's plan,
-    then (when nothing else is left) learning steps due within the learn-ahead limit."""
-    queue = _learning_due(store, at, flt, at.now)
+def plan_queue(store: Store, at: Moment, plan: ExamPlan) -> list[tuple[str, str]]:
+    """The study queue in exam mode: what is left of today's plan, each card once.
+
+    Learning steps are not shown again the same day: the plan already spends the day's time
+    where it raises exam-day recall most, and the simulation (benchmarks/exam_sim.py, policy
+    `exam-steps`) measured same-day repeats as a loss. The memory model still counts them.
+    """
     buried = _buried(store, at)
-    queue += [item for item in plan.remaining() if item[0] not in buried]
-    if not queue:
-        ahead = at.now + timedelta(minutes=learn_ahead_minutes)
-        queue = _learning_due(store, at, flt, ahead)
-    seen: set[str] = set()
-    unique = []
-    for item in queue:
-        if item[0] not in seen:
-            seen.add(item[0])
-            unique.append(item)
-    return unique
+    return [item for item in plan.remaining() if item[0] not in buried]
 
 
 def plan_counts(queue: Sequence[tuple[str, str]]) -> QueueCounts:

@@ -68,8 +68,8 @@ def test_the_queue_follows_the_plan_and_the_plan_holds_all_day(tmp_path: Path) -
     assert plan["today"]["reviews"]["cards"] == 0 and plan["unseen"] == 60
     assert plan["fully_introduced_by_exam"] is True
     assert [d["recall"] for d in plan["readiness"]["domains"]] == [0.0, 0.0]
-    # Good on every card the queue gives: 20 new cards, each seen once (Good graduates a
-    # step; its next step is due in 10 minutes, learning cards come back first).
+    # Good on every card the queue gives: the 20 planned new cards, each shown once (no
+    # same-day learning steps in exam mode, although SM-2 put them on their 10-minute step).
     shown: list[str] = []
     now = START
     for _ in range(200):
@@ -81,11 +81,13 @@ def test_the_queue_follows_the_plan_and_the_plan_holds_all_day(tmp_path: Path) -
         now += timedelta(seconds=30)
     else:
         raise AssertionError("the queue never ran out")
-    assert len(set(shown)) == 20
+    assert len(shown) == len(set(shown)) == 20
     after = json.loads(cli(db, now, "plan", "--json").stdout)
     assert after["today"]["new"] == plan["today"]["new"] | {"left": 0}
     assert after["today"]["answered"] == 20
     assert after["readiness"]["recall"] > 0.0
+    states = {json.loads(cli(db, now, "card", c, "--json").stdout)["state"] for c in shown}
+    assert states == {"learning"}  # the scheduler's own state is kept for after the exam
 
 
 def test_the_next_day_brings_reviews_and_readiness_names_the_weakest_domain(
