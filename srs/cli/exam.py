@@ -7,6 +7,7 @@ through `escape_text` and reaches rich as plain `Text` or Markdown source, never
 
 from __future__ import annotations
 
+import math
 import select
 import sys
 import time
@@ -531,9 +532,10 @@ class ExamScreen:
     def _status(self) -> str:
         session = self.session
         left = session.remaining()
-        clock = (
-            f"Time left {_clock(left)}" if left is not None else f"Time {_clock(session.elapsed())}"
-        )
+        if left is not None:
+            clock = f"Time left {_clock(math.ceil(left))}"
+        else:
+            clock = f"Time {_clock(session.elapsed())}"
         answered = len(session.questions) - len(session.unanswered())
         text = (
             f"{clock} · answered {answered} of {len(session.questions)}"
@@ -545,7 +547,7 @@ class ExamScreen:
         """Rewrite the clock line in place (row 1), without redrawing the question."""
         if not self.console.is_terminal or not self.fits:
             return
-        sys.stdout.write(f"\x1b7\x1b[1;1H{self._status()}\x1b[K\x1b8")
+        sys.stdout.write(f"\x1b[s\x1b[1;1H{self._status()}\x1b[K\x1b[u")
         sys.stdout.flush()
 
     def _draw(self) -> None:
