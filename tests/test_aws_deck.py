@@ -1,0 +1,128 @@
+"""The shipped AWS deck against the issue's numbers, per domain of each exam blueprint.
+
+Imports the real `decks/aws-ml` folder (deck files and `exams/*.yaml`) into a fresh collection
+and counts cards and multiple-choice questions per domain of MLA-C01 and MLS-C01.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from srs.cli.app import app
+from srs.collection import Collection
+from srs.exam import draw, largest_remainder
+from srs.model import CardKind
+from srs.views import CardView
+
+DECK = Path(__file__).resolve().parent.parent / "decks" / "aws-ml"
+NOW_DT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+EXAMS = ("MLA-C01", "MLS-C01")
+MOCK_QUESTIONS = 65
+SHARE_TOLERANCE = 8.0  # percentage points between a domain's share of cards and its weight
+
+
+@pytest.fixture(scope="module")
+def col(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]:
+    path = tmp_path_factory.mktemp("aws") / "collection.db"
+    collection = Collection.open(path, UTC)
+    report = collection.import_paths([DECK], NOW_DT)
+    assert report.warnings == []
+    yield collection
+    collection.close()
+
+
+@pytest.fixture(scope="module")
+def cards(col: Collection) -> list[CardView]:
+    return [c for c in col.cards() if not c.orphaned]
+
+
+def test_both_blueprints_are_imported(col: Collection) -> None:
+    assert [b.code for b in col.blueprints()] == list(EXAMS)
+    mla, mls = col.blueprint("MLA-C01"), col.blueprint("MLS-C01")
+    assert (mla.questions, mla.duration_minutes, mla.status) == (65, 130, "current")
+    assert (mls.questions, mls.duration_minutes, mls.status) == (65, 180, "retired")
+    assert [d.weight for d in mla.domains] == [28, 26, 22, 24]
+    assert [d.weight for d in mls.domains] == [20, 24, 36, 20]
+    assert col.target_exam == "MLA-C01"
+
+
+def test_totals(cards: list[CardView]) -> None:
+    mcqs = [c for c in cards if c.kind is CardKind.MCQ]
+    assert len(cards) >= 250
+    assert len(mcqs) >= 60
+    assert any(c.kind is CardKind.CLOZE for c in cards)
+    assert any(c.kind is CardKind.REVERSED for c in cards)
+    assert any(sum(o.correct for o in c.options) == 2 for c in mcqs)  # "select two"
+
+
+@pytest.mark.parametrize("exam", EXAMS)
+def test_cards_per_domain_follow_the_weights(
+    col: Collection, cards: list[CardView], exam: str
+) -> None:
+    blueprint = col.blueprint(exam)
+    per_domain = Counter(c.domain_for(exam) for c in cards)
+    assert set(per_domain) == {d.id for d in blueprint.domains}  # every card, a known domain
+    for domain in blueprint.domains:
+        share = 100 * per_domain[domain.id] / len(cards)
+        assert abs(share - domain.weight) <= SHARE_TOLERANCE, (
+            f"{exam} domain {domain.id}: {share:.1f} % of cards, weight {domain.weight:g} %"
+        )
+
+
+@pytest.mark.parametrize("exam", EXAMS)
+def test_mcqs_per_domain_fill_a_full_mock_exam(
+    col: Collection, cards: list[CardView], exam: str
+) -> None:
+    blueprint = col.blueprint(exam)
+    mcqs = Counter(c.domain_for(exam) for c in cards if c.kind is CardKind.MCQ)
+    needed = largest_remainder({d.id: d.weight for d in blueprint.domains}, MOCK_QUESTIONS)
+    for domain in blueprint.domains:
+        assert mcqs[domain.id] >= needed[domain.id], (
+            f"{exam} domain {domain.id}: {mcqs[domain.id]} MCQs, a mock exam needs"
+            f" {needed[domain.id]}"
+        )
+    drawn = draw(cards, blueprint, None, 1)
+    assert len(drawn.questions) == MOCK_QUESTIONS and drawn.shortfalls == ()
+
+
+def test_every_mcq_teaches(cards: list[CardView]) -> None:
+    for card in cards:
+        if card.kind is not CardKind.MCQ:
+            continue
+        assert card.back.strip(), f"{card.source}: no explanation"
+        assert any(o.correct for o in card.options) and len(card.options) >= 3, card.source
+        for option in card.options:
+            if not option.correct:
+                assert option.rationale.strip(), f"{card.source}: wrong option without rationale"
+
+
+def test_check_has_no_warnings() -> None:
+    result = CliRunner().invoke(app, ["check", str(DECK), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["warnings"] == []
+    assert report["cards"] >= 250
+
+
+def test_full_mls_mock_exam_by_script(col: Collection, db_path: Path) -> None:
+    """`srs exam --exam MLS-C01 --seed 1 --answers ...` on the shipped deck: 65, no shortfall."""
+    runner = CliRunner()
+    now = ["--now", "2026-03-02T10:00:00Z"]
+    assert runner.invoke(app, [*now, "import", str(DECK)]).exit_code == 0
+    answers = ",".join(["a"] * 30 + ["-"] * 35)
+    result = runner.invoke(
+        app, [*now, "exam", "--exam", "MLS-C01", "--seed", "1", "--answers", answers, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["questions"] == MOCK_QUESTIONS and report["shortfalls"] == []
+    assert report["scaled"] and report["pass_percent"] == 75
+    assert [d["questions"] for d in report["domains"]] == [13, 16, 23, 13]
+    assert report["unanswered"] == 35
