@@ -319,10 +319,11 @@ class Collection:
     def plan(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> ExamPlan:
         """Today's exam-mode plan (the deck's `exam_date` must be set).
 
-        Cached for this object per scheduler day and card count: the plan is made from the
-        collection as the day began, so answers given since do not change it.
+        The first plan is made from the collection as the day began (cached for this object
+        per day and card count), so answers given since do not change it; once it is done,
+        re-plans use the time left (`srs.study_plan.with_progress`).
         """
-        from srs.study_plan import backfill_memory, exam_plan
+        from srs.study_plan import backfill_memory, exam_plan, with_progress
 
         opts = self.options(flt.deck)
         if opts.exam_date is None:
@@ -335,17 +336,8 @@ class Collection:
             backfill_memory(self.store, self.zone, self.day_starts_at)
             cached = exam_plan(self.store, at, opts, flt, self.target_exam)
             self._plans = {key: cached}
-        reviews = self.store.execute(
-            "SELECT card_id, duration_ms FROM reviews WHERE review_day = ?",
-            (at.today.toordinal(),),
-        ).fetchall()
-        ids = {c.id for c in cached.cards}
-        mine = [(card_id, ms) for card_id, ms in reviews if card_id in ids]
-        return replace(
-            cached,
-            answered_today=frozenset(card_id for card_id, _ in mine),
-            seconds_today=sum(ms for _, ms in mine) / 1000,
-        )
+        budget = opts.daily_minutes * 60.0
+        return with_progress(self.store, at, cached, flt, self.target_exam, budget)
 
     def readiness(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> Readiness:
         """Expected exam-day recall, overall and per domain of the target exam."""
@@ -361,7 +353,7 @@ class Collection:
         # Memory as it is now (the plan holds the start of today's), so today's work counts.
         from srs.study_plan import plan_cards
 
-        cards = plan_cards(self.store, flt, self.moment(now), exam, as_of_now=True)
+        cards = plan_cards(self.store, flt, self.moment(now), exam)
         return readiness(cards, exam_at, exam, names)
 
     def next_card(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> CardView | None:

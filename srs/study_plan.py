@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from srs.dates import Moment, from_ms, to_ms
@@ -32,6 +32,7 @@ __all__ = [
     "plan_counts",
     "plan_queue",
     "readiness",
+    "with_progress",
 ]
 
 MIN_SAMPLES = 20  # answers of a kind before the user's own median replaces the default
@@ -42,22 +43,27 @@ _DEFAULT_COSTS = StudyCosts()
 class ExamPlan:
     """Today's plan, what it was made from, and what is already done."""
 
-    day: DayPlan
+    day: DayPlan  # the plan made as the day began
     exam_day: date
     costs: StudyCosts
     cards: tuple[PlanCard, ...]  # as of the start of today
     answered_today: frozenset[str]
     seconds_today: float  # time already spent answering today (in the filter)
+    later: tuple[DayPlan, ...] = ()  # re-plans made with the time left once a plan was done
+
+    @property
+    def rounds(self) -> tuple[DayPlan, ...]:
+        return (self.day, *self.later)
 
     def remaining(self) -> list[tuple[str, str]]:
-        """(card id, bucket) of the plan not answered yet today, in plan order."""
+        """(card id, bucket) of today's plans not answered yet, in showing order."""
         done = self.answered_today
         return [
-            (card_id, bucket)
-            for ids, bucket in ((self.day.reviews, "review"), (self.day.new, "new"))
-            for card_id in ids
+            (card_id, "new" if card_id in day.new else "review")
+            for day in self.rounds
+            for card_id in day.queue
             if card_id not in done
-        ] + [(card_id, "review") for card_id in self.day.fill if card_id not in done]
+        ]
 
 
 def backfill_memory(store: Store, zone: tzinfo, day_starts_at: int) -> int:
@@ -127,19 +133,19 @@ def measured_costs(store: Store, flt: QueueFilter) -> StudyCosts:
 
 
 def plan_cards(
-    store: Store, flt: QueueFilter, at: Moment, exam: str | None, *, as_of_now: bool = False
+    store: Store, flt: QueueFilter, at: Moment, exam: str | None, *, as_of: datetime | None = None
 ) -> list[PlanCard]:
-    """Every studyable card in the filter with its memory as of the start of today (or now)."""
+    """Every studyable card in the filter with its memory at instant `as_of` (today's; default:
+    now): a card answered since has the memory its first answer since started from."""
     where, params = flt.sql()
-    today = at.today.toordinal()
     first_today: dict[str, Memory | None] = {}
     for card_id, before in (
         []
-        if as_of_now
+        if as_of is None
         else store.execute(
-            "SELECT r.card_id, r.before FROM reviews r WHERE r.id IN"
-            " (SELECT MIN(id) FROM reviews WHERE review_day = ? GROUP BY card_id)",
-            (today,),
+            "SELECT r.card_id, r.before FROM reviews r WHERE r.id IN (SELECT MIN(id) FROM"
+            " reviews WHERE review_day = ? AND reviewed_at >= ? GROUP BY card_id)",
+            (at.today.toordinal(), to_ms(as_of)),
         )
     ):
         state = json.loads(before)
@@ -170,23 +176,57 @@ def exam_plan(
 ) -> ExamPlan:
     """Today's exam-mode plan for the cards in `flt` (options must have an exam date)."""
     assert options.exam_date is not None
-    cards = plan_cards(store, flt, at, exam)
-    costs = measured_costs(store, flt)
     start = at.next_day_at - timedelta(days=1)  # the instant today began
+    cards = plan_cards(store, flt, at, exam, as_of=start)
+    costs = measured_costs(store, flt)
     day = plan_day(cards, start, at.today, options.exam_date, options.daily_minutes * 60.0, costs)
+    return ExamPlan(day, options.exam_date, costs, tuple(cards), frozenset(), 0.0)
+
+
+MAX_ROUNDS = 3  # plans a day: the first, then re-plans with the time left (as simulated)
+
+
+def with_progress(
+    store: Store, at: Moment, plan: ExamPlan, flt: QueueFilter, exam: str | None, budget: float
+) -> ExamPlan:
+    """`plan` with today's answers applied, re-planned with the time left once it is done.
+
+    A re-plan is made as of the moment the previous plan's last card was answered, from the
+    memory cards had then, so every later call (in this process or another) makes the same
+    one: the queue never changes under the user.
+    """
     where, params = flt.sql(studying=False)
-    answered = store.execute(
-        "SELECT r.card_id, r.duration_ms FROM reviews r JOIN cards c ON c.id = r.card_id"
-        f" WHERE r.review_day = :today AND {where}",
+    answers = store.execute(
+        "SELECT r.card_id, r.reviewed_at, r.duration_ms FROM reviews r"
+        f" JOIN cards c ON c.id = r.card_id WHERE r.review_day = :today AND {where}"
+        " ORDER BY r.id",
         params | {"today": at.today.toordinal()},
     ).fetchall()
-    return ExamPlan(
-        day=day,
-        exam_day=options.exam_date,
-        costs=costs,
-        cards=tuple(cards),
-        answered_today=frozenset(r[0] for r in answered),
-        seconds_today=sum(r[1] for r in answered) / 1000,
+    first_at: dict[str, int] = {}
+    for card_id, reviewed_at, _ in answers:
+        first_at.setdefault(card_id, reviewed_at)
+    start = at.next_day_at - timedelta(days=1)
+    rounds = [plan.day]
+    since_ms = to_ms(start)
+    while len(rounds) < MAX_ROUNDS:
+        last = rounds[-1].queue
+        if not last or any(card_id not in first_at for card_id in last):
+            break  # nothing planned, or the plan is not done yet
+        since_ms = max(since_ms, *(first_at[card_id] for card_id in last))
+        spent = sum(ms for _, reviewed_at, ms in answers if reviewed_at <= since_ms) / 1000
+        if spent >= budget:
+            break
+        then = from_ms(since_ms)
+        cards = plan_cards(store, flt, at, exam, as_of=then + timedelta(milliseconds=1))
+        later = plan_day(
+            cards, then, at.today, plan.exam_day, budget - spent, plan.costs, studied_since=start
+        )
+        rounds.append(later)
+    return replace(
+        plan,
+        later=tuple(rounds[1:]),
+        answered_today=frozenset(first_at),
+        seconds_today=sum(r[2] for r in answers) / 1000,
     )
 
 

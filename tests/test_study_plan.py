@@ -68,8 +68,10 @@ def test_the_queue_follows_the_plan_and_the_plan_holds_all_day(tmp_path: Path) -
     assert plan["today"]["reviews"]["cards"] == 0 and plan["unseen"] == 60
     assert plan["fully_introduced_by_exam"] is True
     assert [d["recall"] for d in plan["readiness"]["domains"]] == [0.0, 0.0]
-    # Good on every card the queue gives: the 20 planned new cards, each shown once (no
-    # same-day learning steps in exam mode, although SM-2 put them on their 10-minute step).
+    # Good on every card the queue gives, 20 s each: the 20 planned new cards, each shown once
+    # (no same-day learning steps in exam mode, although SM-2 put them on their 10-minute
+    # step). They took 400 of the 600 seconds, so a re-plan then fills the 200 left: 10 more
+    # new cards at 20 s each, and the day is done.
     shown: list[str] = []
     now = START
     for _ in range(200):
@@ -77,14 +79,14 @@ def test_the_queue_follows_the_plan_and_the_plan_holds_all_day(tmp_path: Path) -
         if card is None:
             break
         shown.append(card["id"])
-        cli(db, now, "answer", card["id"], "good")
-        now += timedelta(seconds=30)
+        cli(db, now, "answer", card["id"], "good", "--duration-ms", "20000")
+        now += timedelta(seconds=20)
     else:
         raise AssertionError("the queue never ran out")
-    assert len(shown) == len(set(shown)) == 20
+    assert len(shown) == len(set(shown)) == 30
     after = json.loads(cli(db, now, "plan", "--json").stdout)
     assert after["today"]["new"] == plan["today"]["new"] | {"left": 0}
-    assert after["today"]["answered"] == 20
+    assert after["today"]["answered"] == 30 and after["today"]["seconds_spent"] == 600
     assert after["readiness"]["recall"] > 0.0
     states = {json.loads(cli(db, now, "card", c, "--json").stdout)["state"] for c in shown}
     assert states == {"learning"}  # the scheduler's own state is kept for after the exam

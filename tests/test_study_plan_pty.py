@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from test_review_pty import NOW_DT, Screen, spawn
@@ -20,19 +21,21 @@ def test_review_studies_the_plan_not_the_daily_limits(tmp_path: Path) -> None:
     with Collection.open(db, user_timezone()) as col:
         col.import_paths([root], NOW_DT)
         col.set_option("exam_date", "2026-05-01")
-        # One minute a day at 20 s per new card: the plan introduces three cards today,
-        # where the daily limit alone (new_per_day 20) would show twenty.
+        # One minute a day at 20 s per new card: the plan introduces three cards, where the
+        # daily limit alone (new_per_day 20) would show twenty. Answered in well under a
+        # minute, they leave time for two re-plans of three more each (three plans a day).
         col.set_option("daily_minutes", "1")
-        planned = col.plan(NOW_DT).day.new
-        assert len(planned) == 3
+        assert len(col.plan(NOW_DT).day.new) == 3
     screen: Screen = spawn(db)
-    for _ in planned:
+    for _ in range(9):
         screen.expect("Term number")
         screen.press(" ")
         screen.expect("4 Easy")
         screen.press("4")
-    screen.expect("Studied 3 cards (3 answers: 3 new")
+    screen.expect("Studied 9 cards (9 answers: 9 new")
     assert screen.finish() == 0
     with Collection.open(db, user_timezone()) as col:
         answered = [r[0] for r in col.store.execute("SELECT card_id FROM reviews ORDER BY id")]
-    assert answered == list(planned)
+        rounds = col.plan(NOW_DT + timedelta(minutes=5)).rounds
+    assert [len(day.new) for day in rounds] == [3, 3, 3]
+    assert answered == [card_id for day in rounds for card_id in day.new]

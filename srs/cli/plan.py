@@ -72,6 +72,8 @@ def plan_to_dict(
             "fill": part(day.fill, day.fill_seconds),
             "answered": len(day_plan.answered_today),
             "seconds_spent": round(day_plan.seconds_today),
+            "replans": len(day_plan.later),
+            "left": len(remaining),
         },
         "cards": len(day_plan.cards),
         "unseen": unseen,
@@ -117,7 +119,8 @@ def describe(data: dict[str, Any]) -> list[str]:
         f" ({_minutes(today['reviews']['seconds'])}) · new {today['new']['cards']}"
         f" ({_minutes(today['new']['seconds'])}) · fill {today['fill']['cards']}"
         f" ({_minutes(today['fill']['seconds'])}); done: {today['answered']} cards"
-        f" in {_minutes(today['seconds_spent'])}",
+        f" in {_minutes(today['seconds_spent'])}, {today['left']} left"
+        + (f" (re-planned {today['replans']}x with the time left)" if today["replans"] else ""),
         f"Cards: {data['cards']}, {data['unseen']} never studied; fully introduced by the exam"
         f" at this pace: {'yes' if data['fully_introduced_by_exam'] else 'NO'}",
         f"Exam-day recall if you stopped now: {_pct(ready['recall'])} of {ready['cards']} cards",
