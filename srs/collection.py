@@ -351,10 +351,24 @@ class Collection:
             names = {d.id: d.name for d in self.blueprint(exam).domains}
         exam_at = day_start(plan.exam_day, self.zone, self.day_starts_at)
         # Memory as it is now (the plan holds the start of today's), so today's work counts.
+        from srs.plan import project
         from srs.study_plan import plan_cards
 
-        cards = plan_cards(self.store, flt, self.moment(now), exam)
-        return readiness(cards, exam_at, exam, names)
+        at = self.moment(now)
+        cards = plan_cards(self.store, flt, at, exam)
+        budget = self.options(flt.deck).daily_minutes * 60.0
+        projected = project(
+            cards,
+            at.now,
+            at.today,
+            plan.exam_day,
+            exam_at,
+            budget,
+            plan.costs,
+            today_budget=max(budget - plan.seconds_today, 0.0),
+            studied_since=at.next_day_at - timedelta(days=1),
+        )
+        return readiness(cards, exam_at, exam, names, projected)
 
     def next_card(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> CardView | None:
         """The card to study now, or None when nothing is due."""

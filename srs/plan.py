@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from srs.memory import FsrsModel, default_model
 from srs.model import Memory
@@ -40,6 +40,7 @@ __all__ = [
     "end_phase_days",
     "forecast",
     "plan_day",
+    "project",
 ]
 
 _DAY_SECS = 86_400.0
@@ -347,3 +348,74 @@ def forecast(cards: Sequence[PlanCard], exam_at: datetime) -> float:
             elapsed = (exam_ts - card.memory.last_review.timestamp()) / _DAY_SECS
             total += model.retrievability(elapsed, card.memory.stability)
     return total / len(cards)
+
+
+PROJECTION_SAMPLE = 1500  # cards simulated at most; a larger deck is sampled, budget scaled
+
+
+def project(
+    cards: Sequence[PlanCard],
+    now: datetime,
+    today: date,
+    exam_day: date,
+    exam_at: datetime,
+    daily_budget: float,
+    costs: StudyCosts = StudyCosts(),
+    *,
+    today_budget: float | None = None,
+    studied_since: datetime | None = None,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Exam-day recall per card if the plan is kept every day until the exam.
+
+    One seeded run of the planner against the default FSRS-6 learner: each planned card is
+    recalled with its predicted probability (Good, else Again; a first presentation is Good).
+    Today has `today_budget` seconds from `now` (default: a full day; pass `studied_since` so
+    that cards answered today wait), later days `daily_budget` at the same time of day. A deck
+    larger than `PROJECTION_SAMPLE` cards is projected on a seeded sample with the budget scaled
+    to it, so the answer stays quick; ids not sampled are absent from the result.
+    """
+    import random
+
+    from srs.memory import remember
+    from srs.model import Grade
+
+    rng = random.Random(seed)
+    pool = list(cards)
+    scale = 1.0
+    if len(pool) > PROJECTION_SAMPLE:
+        pool = rng.sample(pool, PROJECTION_SAMPLE)
+        scale = PROJECTION_SAMPLE / len(cards)
+    model = default_model()
+    memories = {c.id: c.memory for c in pool}
+    day, at, since = today, now, studied_since
+    budget = daily_budget if today_budget is None else today_budget
+    while day < exam_day:
+        plan = plan_day(
+            [PlanCard(card_id, memory) for card_id, memory in memories.items()],
+            at,
+            day,
+            exam_day,
+            budget * scale,
+            costs,
+            studied_since=since,
+        )
+        for card_id in plan.queue:
+            memory = memories[card_id]
+            grade = Grade.GOOD
+            if memory is not None:
+                elapsed = (at - memory.last_review).total_seconds() / _DAY_SECS
+                if rng.random() >= model.retrievability(elapsed, memory.stability):
+                    grade = Grade.AGAIN
+            memories[card_id] = remember(memory, grade, at)
+        day += timedelta(days=1)
+        at = datetime.combine(day, now.timetz())
+        budget, since = daily_budget, None
+    return {
+        card_id: 0.0
+        if memory is None
+        else model.retrievability(
+            (exam_at - memory.last_review).total_seconds() / _DAY_SECS, memory.stability
+        )
+        for card_id, memory in memories.items()
+    }

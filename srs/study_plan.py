@@ -261,7 +261,8 @@ class DomainReadiness:
     domain: str
     name: str | None
     cards: int
-    recall: float
+    recall: float  # if nothing more is studied
+    projected: float | None = None  # if the plan is kept every day
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,15 +272,21 @@ class Readiness:
     exam: str | None
     exam_at: datetime
     cards: int
-    recall: float
+    recall: float  # expected share recalled on exam day if nothing more is studied
     domains: tuple[DomainReadiness, ...]
+    projected: float | None = None  # ... if the plan is kept every day (`srs.plan.project`)
 
     @property
     def weakest(self) -> DomainReadiness | None:
-        """The domain with the lowest expected recall (None with fewer than two domains)."""
-        if len(self.domains) < 2 or len({d.recall for d in self.domains}) == 1:
+        """The domain with the lowest expected exam-day recall: as projected when there is a
+        projection, else as of now (None with fewer than two domains, or when all are equal)."""
+
+        def expected(d: DomainReadiness) -> float:
+            return d.projected if d.projected is not None else d.recall
+
+        if len(self.domains) < 2 or len({expected(d) for d in self.domains}) == 1:
             return None  # nothing to compare, or nothing stands out
-        return min(self.domains, key=lambda d: (d.recall, d.domain))
+        return min(self.domains, key=lambda d: (expected(d), d.domain))
 
     def to_dict(self) -> dict[str, object]:
         weakest = self.weakest
@@ -288,8 +295,15 @@ class Readiness:
             "exam_at": self.exam_at.isoformat().replace("+00:00", "Z"),
             "cards": self.cards,
             "recall": self.recall,
+            "projected": self.projected,
             "domains": [
-                {"domain": d.domain, "name": d.name, "cards": d.cards, "recall": d.recall}
+                {
+                    "domain": d.domain,
+                    "name": d.name,
+                    "cards": d.cards,
+                    "recall": d.recall,
+                    "projected": d.projected,
+                }
                 for d in self.domains
             ],
             "weakest_domain": weakest.domain if weakest else None,
@@ -297,9 +311,21 @@ class Readiness:
 
 
 def readiness(
-    cards: Sequence[PlanCard], exam_at: datetime, exam: str | None, names: dict[str, str]
+    cards: Sequence[PlanCard],
+    exam_at: datetime,
+    exam: str | None,
+    names: dict[str, str],
+    projected: dict[str, float] | None = None,
 ) -> Readiness:
-    """Exam-day recall if nothing more is studied: a floor the plan only raises."""
+    """Exam-day recall if nothing more is studied (a floor the plan only raises) and, given
+    `projected` (card id -> recall from `srs.plan.project`), if the plan is kept."""
+
+    def mean_projected(group: Sequence[PlanCard]) -> float | None:
+        if projected is None:
+            return None
+        values = [projected[c.id] for c in group if c.id in projected]
+        return sum(values) / len(values) if values else None
+
     by_domain: dict[str, list[PlanCard]] = {}
     for card in cards:
         if card.domain is not None:
@@ -309,8 +335,15 @@ def readiness(
         exam_at=exam_at,
         cards=len(cards),
         recall=forecast(cards, exam_at),
+        projected=mean_projected(cards),
         domains=tuple(
-            DomainReadiness(domain, names.get(domain), len(group), forecast(group, exam_at))
+            DomainReadiness(
+                domain,
+                names.get(domain),
+                len(group),
+                forecast(group, exam_at),
+                mean_projected(group),
+            )
             for domain, group in sorted(by_domain.items())
         ),
     )

@@ -144,3 +144,32 @@ def test_due_follows_the_fsrs_interval_at_the_chosen_retention() -> None:
     assert idle.desired_retention == 0.90 and idle.reviews == ("a",)
     busy = plan([PlanCard("a", memory), *deck(0, 1000)], 300)
     assert busy.desired_retention == 0.85 and busy.reviews == ()
+
+
+def _projected(cards: list[PlanCard], days: int, budget: float, **kw: object) -> dict[str, float]:
+    from srs.plan import project
+
+    exam_day = TODAY + timedelta(days=days)
+    exam_at = NOW + timedelta(days=days)
+    return project(cards, NOW, TODAY, exam_day, exam_at, budget, **kw)  # type: ignore[arg-type]
+
+
+def test_projection_is_seeded_and_more_time_knows_more() -> None:
+    cards = deck(100, 300)
+    small = _projected(cards, 60, 300.0)
+    assert small == _projected(cards, 60, 300.0)  # same seed, same run
+    assert small != _projected(cards, 60, 300.0, seed=1)
+    large = _projected(cards, 60, 1200.0)
+    assert sum(large.values()) > sum(small.values()) > forecast(cards, NOW + timedelta(days=60))
+    nothing = _projected(cards, 60, 300.0, today_budget=0.0)
+    assert sum(nothing.values()) < sum(small.values())  # today's time counts too
+
+
+def test_projection_keeps_unseen_cards_at_zero_without_time_and_samples_big_decks() -> None:
+    from srs.plan import PROJECTION_SAMPLE
+
+    unseen = [PlanCard(f"n{i}", None) for i in range(5)]
+    assert _projected(unseen, 0, 600.0) == dict.fromkeys((c.id for c in unseen), 0.0)
+    big = deck(PROJECTION_SAMPLE, 2 * PROJECTION_SAMPLE)
+    projected = _projected(big, 3, 600.0)
+    assert len(projected) == PROJECTION_SAMPLE and set(projected) <= {c.id for c in big}

@@ -88,7 +88,12 @@ def plan_to_dict(
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.0f} %"
+    return f"{100 * value:.1f} %"
+
+
+def _projected(figures: dict[str, Any]) -> str:
+    value = figures["projected"]
+    return "—" if value is None else _pct(value)
 
 
 def _minutes(seconds: float) -> str:
@@ -123,12 +128,16 @@ def describe(data: dict[str, Any]) -> list[str]:
         + (f" (re-planned {today['replans']}x with the time left)" if today["replans"] else ""),
         f"Cards: {data['cards']}, {data['unseen']} never studied; fully introduced by the exam"
         f" at this pace: {'yes' if data['fully_introduced_by_exam'] else 'NO'}",
-        f"Exam-day recall if you stopped now: {_pct(ready['recall'])} of {ready['cards']} cards",
+        f"Exam-day recall of {ready['cards']} cards: {_projected(ready)} if you keep to the plan,"
+        f" {_pct(ready['recall'])} if you stopped now",
     ]
     for domain in ready["domains"]:
         name = escape_text(f"{domain['domain']} {domain['name'] or ''}".strip())
         mark = "* " if domain["domain"] == ready["weakest_domain"] else "  "
-        lines.append(f"{mark}{name}: {_pct(domain['recall'])} of {domain['cards']} cards")
+        lines.append(
+            f"{mark}{name}: {_projected(domain)} kept to plan, {_pct(domain['recall'])} now"
+            f" ({domain['cards']} cards)"
+        )
     if ready["weakest_domain"] is not None:
         lines.append("* weakest domain: work on it first")
     return lines

@@ -356,9 +356,10 @@ def _readiness(figures: Stats) -> RenderableType:
         return Text("")
     weakest = next((d for d in ready["domains"] if d["domain"] == ready["weakest_domain"]), None)
     line = (
-        f"Readiness: {_pct(ready['recall'])} of {ready['cards']} cards expected on exam day"
-        f" ({ready['exam_at'][:10]}) if you stopped now"
+        f"Readiness on exam day ({ready['exam_at'][:10]}): {_pct(ready['projected'])} of"
+        f" {ready['cards']} cards if you keep to the plan, {_pct(ready['recall'])} if you"
+        " stopped now"
     )
     if weakest is not None:
-        line += f"; weakest domain {weakest['domain']} ({_pct(weakest['recall'])})"
+        line += f"; weakest domain {weakest['domain']} ({_pct(weakest['projected'])})"
     return Text(_escape(line))
