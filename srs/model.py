@@ -149,6 +149,15 @@ class ReviewKind(IntEnum):
     REVIEW = 1
     RELEARN = 2
 
+    @classmethod
+    def of(cls, state: CardState) -> ReviewKind:
+        """The kind of an answer given to a card in `state` (new cards are learning)."""
+        if state == CardState.REVIEW:
+            return cls.REVIEW
+        if state == CardState.RELEARNING:
+            return cls.RELEARN
+        return cls.LEARN
+
 
 @dataclass(frozen=True, slots=True)
 class Answer:

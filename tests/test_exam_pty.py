@@ -8,16 +8,14 @@ what the screen must show, and then checks the attempt stored in the collection.
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import pexpect
 import pytest
 from test_exam import NOW, NOW_DT, mcq, write_exam_deck
-from test_review_pty import ROOT, Screen
+from test_review_pty import Screen
+from test_review_pty import spawn as spawn_srs
 
 from srs.collection import Collection
 from srs.dates import user_timezone
@@ -39,26 +37,7 @@ def col(db_path: Path, decks: Path) -> Iterator[Collection]:
 
 
 def spawn(db_path: Path, *args: str, cols: int = 100) -> Screen:
-    environment = dict(os.environ)
-    environment.update(
-        SRS_DB=str(db_path),
-        TZ="UTC",
-        SRS_TZ="UTC",
-        NO_COLOR="1",
-        TERM="xterm",
-        PYTHONPATH=str(ROOT),
-    )
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "srs", "--now", NOW, "exam", *args],
-        env=environment,
-        dimensions=(50, cols),
-        encoding="utf-8",
-        codec_errors="replace",
-        cwd=str(db_path.parent),
-        timeout=10,
-    )
-    return Screen(child)
+    return spawn_srs(db_path, *args, cols=cols, rows=50, command="exam", now=NOW)
 
 
 def questions(col: Collection, seed: int, count: int) -> tuple[Question, ...]:

@@ -130,7 +130,16 @@ def col(db_path: Path, decks: Path) -> Iterator[Collection]:
     collection.close()
 
 
-def spawn(db_path: Path, *args: str, cols: int = 80, env: dict[str, str] | None = None) -> Screen:
+def spawn(
+    db_path: Path,
+    *args: str,
+    cols: int = 80,
+    rows: int = 40,
+    env: dict[str, str] | None = None,
+    command: str = "review",
+    now: str = NOW,
+) -> Screen:
+    """`srs --now NOW COMMAND ARGS` (default: `review`) in a pseudo-terminal of rows x cols."""
     environment = dict(os.environ)
     environment.update(
         SRS_DB=str(db_path),
@@ -143,9 +152,9 @@ def spawn(db_path: Path, *args: str, cols: int = 80, env: dict[str, str] | None 
     )
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "srs", "--now", NOW, "review", *args],
+        ["-m", "srs", "--now", now, command, *args],
         env=environment,
-        dimensions=(40, cols),
+        dimensions=(rows, cols),
         encoding="utf-8",
         codec_errors="replace",
         cwd=str(db_path.parent),

@@ -101,21 +101,13 @@ def _next_step(steps: tuple[int, ...], index: int, grade: Grade) -> tuple[int, i
     return None  # Good after the last step, or Easy
 
 
-def _review_kind(state: CardState) -> ReviewKind:
-    if state == CardState.REVIEW:
-        return ReviewKind.REVIEW
-    if state == CardState.RELEARNING:
-        return ReviewKind.RELEARN
-    return ReviewKind.LEARN
-
-
 def answer(state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int) -> Answer:
     """Answer a card with `grade` at moment `at`; `seed` (see `card_seed`) drives the fuzz."""
     grade = Grade(grade)
     reps = state.reps + 1
     lapses = state.lapses
     leech = False
-    kind = _review_kind(state.state)
+    kind = ReviewKind.of(state.state)
     # A new card starts from no memory, even if an old one was left behind by a reset.
     before = None if state.state == CardState.NEW else state.memory
     memory = remember(before, grade, at.now, elapsed_days=elapsed_scheduler_days(before, at))

@@ -267,14 +267,6 @@ def _place_review(review: _Review, base: SchedulingState, at: Moment) -> Schedul
     )
 
 
-def _review_kind(state: CardState) -> ReviewKind:
-    if state == CardState.REVIEW:
-        return ReviewKind.REVIEW
-    if state == CardState.RELEARNING:
-        return ReviewKind.RELEARN
-    return ReviewKind.LEARN
-
-
 def answer(state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int) -> Answer:
     """Answer a card with `grade` at moment `at`; `seed` (see `card_seed`) drives the fuzz."""
     grade = Grade(grade)
@@ -285,7 +277,7 @@ def answer(state: SchedulingState, grade: Grade, at: Moment, options: Options, s
         relearn_steps=tuple(_to_secs(m) for m in options.relearning_steps),
     )
     reps = state.reps + 1
-    kind = _review_kind(state.state)
+    kind = ReviewKind.of(state.state)
     leech = False
     lapses = state.lapses
     if state.state in (CardState.NEW, CardState.LEARNING):
