@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 GENERATOR_VERSION = 1  # collections (plan_cards, iter_reviews)
-DECK_VERSION = 2  # deck text (deck_text)
+DECK_VERSION = 3  # deck text (deck_text)
 ROOT = Path(__file__).resolve().parent.parent
 # The srs side's clock (passed as --now / `now`); the Anki side uses its real clock.
 NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
@@ -89,7 +89,7 @@ def deck_text(cards: int, seed: int = 7, prefix: str = "q") -> str:
     """Markdown with `cards` cards: Q/A, one-liners, headings, clozes and MCQs, all distinct
     (each starts with `prefix` and its number, so files with other prefixes never collide)."""
     rng = random.Random(seed)
-    out = ["---", "tags: [bench]", "domain: benchmark", "---", "# Generated deck", ""]
+    out = ["---", "tags: [bench]", "exam_domains: {BENCH-01: 1}", "---", "# Generated deck", ""]
     made = 0
     i = 0
     while made < cards:

@@ -33,6 +33,7 @@ class FrontMatter:
     tags: tuple[str, ...] = ()
     exam_domains: tuple[tuple[str, str], ...] = ()  # (exam code, domain id), sorted
     source: str | None = None
+    notices: tuple[tuple[int, str], ...] = ()  # (file line, warning): kept, but worth a fix
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -189,13 +190,15 @@ def parse_front_matter(text: str, first_line: int) -> tuple[FrontMatter, list[tu
     if values["exam"] and values["domain"]:
         # Shorthand `exam: X` + `domain: "2: Model Development"`: the id is what precedes ':'.
         exam_domains[values["exam"].upper()] = values["domain"].split(":", 1)[0].strip()
-    elif values["exam"] or values["domain"]:
-        key = "domain" if values["exam"] else "exam"
-        problems.append(
+    notices: list[tuple[int, str]] = []
+    if bool(values["exam"]) != bool(values["domain"]):
+        # Decks written before exam_domains may carry `domain:` alone: still import them.
+        given = "exam" if values["exam"] else "domain"
+        notices.append(
             (
-                _key_line(text, key, first_line),
-                f"front matter 'exam' and 'domain' go together; '{key}' is missing"
-                " (or use exam_domains)",
+                _key_line(text, given, first_line),
+                f"front matter '{given}' without '{'domain' if given == 'exam' else 'exam'}'"
+                " is ignored; map cards with exam_domains: {EXAM: DOMAIN-ID}",
             )
         )
     front = FrontMatter(
@@ -204,6 +207,7 @@ def parse_front_matter(text: str, first_line: int) -> tuple[FrontMatter, list[tu
         exam_domains=tuple(sorted(exam_domains.items())),
         source=values["source"],
         extra=extra,
+        notices=tuple(notices),
     )
     return front, problems
 

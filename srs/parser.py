@@ -310,6 +310,8 @@ class _Parser:
             self.front, problems = parse_front_matter("\n".join(lines[first:close]), first + 1)
             for line, message in problems:
                 self.error(line, message)
+            for line, message in self.front.notices:
+                self.warn(line, message)
             body_start = close + 1
         self.kinds, fence = _classify(lines, body_start)
         if fence is not None:
