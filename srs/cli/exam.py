@@ -685,32 +685,31 @@ class ExamScreen:
         return Group(*parts)
 
     def _draw_list(self) -> None:
-        from rich.table import Table
         from rich.text import Text
 
         from srs.terminal import escape_text
 
+        # Plain fixed-width lines: a rich Table drops whole columns on a narrow terminal.
         session, view = self.session, self.view
-        table = Table(show_header=True, box=None, padding=(0, 1), header_style="bold")
-        table.add_column("#", justify="right", no_wrap=True)
-        table.add_column("status", no_wrap=True)
-        table.add_column("flag", no_wrap=True)
-        table.add_column("dom", no_wrap=True)
-        table.add_column("question", no_wrap=True, overflow="ellipsis", ratio=1)
+        width = self.console.width
+        number = len(str(len(session.questions)))
         room = max(self.console.height - 8, 5)
         first = max(0, min(view.position - room // 2, len(session.questions) - room))
+        lines = [f"{'#':>{number + 1}} {'status':<8} {'flag':<7} {'dom':<3} question"]
         for q in session.questions[first : first + room]:
             answered = session.answers.get(q.position) is not None
+            mark = "*" if q.position == view.position else " "
+            flag = "flagged" if q.position in session.flagged else ""
             stem = escape_text(" ".join(q.card.front.split()))
-            table.add_row(
-                str(q.position + 1) + ("*" if q.position == view.position else ""),
-                "answered" if answered else "-",
-                "flagged" if q.position in session.flagged else "",
-                q.domain,
-                Text(stem),
+            line = (
+                f"{q.position + 1:>{number}}{mark} {'answered' if answered else '-':<8}"
+                f" {flag:<7} {escape_text(q.domain):<3} {stem}"
             )
+            lines.append(line if len(line) <= width else line[: width - 1] + "…")
         self.console.print(Text("Questions (* = the one you were on)", style="bold cyan"))
-        self.console.print(table)
+        self.console.print(Text(lines[0], style="bold"))
+        for line in lines[1:]:
+            self.console.print(Text(line), no_wrap=True, overflow="ignore")
         if view.goto:
             self.console.print(Text(f"Go to question: {view.goto}_", style="bold"))
 
