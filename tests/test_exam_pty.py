@@ -204,6 +204,8 @@ def test_practice_shows_the_answer(col: Collection, db_path: Path) -> None:
     assert "wrong" in shown and "right answer" in shown
     assert "Why not:" in shown and "Why: " in shown  # the rationales
     screen.expect("Rule of thumb")  # the explanation
+    rest = screen.expect("Enter or n: next question.")
+    assert "Not quite." not in rest  # the verdict is said once
     screen.press("\r")
     screen.expect("Question 2 of 2")
     screen.press(right(qs[1]) + "\r")

@@ -460,7 +460,8 @@ class ExamScreen:
             return ""
         right = self.session.answer(question.position, frozenset(chosen))
         if self.session.attempt.practice:
-            view.message = "Correct." if right else "Not quite."
+            # The verdict heads the feedback above; the message line says what comes next.
+            view.message = "Enter or n: next question."
             return ""
         view.message = (
             f"Saved: {', '.join(question.letters(chosen))} for question {question.position + 1}."
