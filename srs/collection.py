@@ -242,6 +242,11 @@ class Collection:
         ).fetchone()
         return row[0] if row else None
 
+    def domain_names(self, exam: str | None) -> dict[str, str]:
+        """Domain id -> name from the exam's blueprint ({} without one)."""
+        blueprint = next((b for b in self.blueprints() if b.code == exam), None)
+        return {d.id: d.name for d in blueprint.domains} if blueprint else {}
+
     # -- reading -----------------------------------------------------------------------------
 
     def card(self, card_id: str) -> CardView:
@@ -342,18 +347,14 @@ class Collection:
     def readiness(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> Readiness:
         """Expected exam-day recall, overall and per domain of the target exam."""
         from srs.dates import day_start
-        from srs.study_plan import readiness
+        from srs.plan import project
+        from srs.study_plan import plan_cards, readiness
 
         plan = self.plan(now, flt)
         exam = self.target_exam
-        names = {}
-        if exam and any(b.code == exam for b in self.blueprints()):
-            names = {d.id: d.name for d in self.blueprint(exam).domains}
+        names = self.domain_names(exam)
         exam_at = day_start(plan.exam_day, self.zone, self.day_starts_at)
         # Memory as it is now (the plan holds the start of today's), so today's work counts.
-        from srs.plan import project
-        from srs.study_plan import plan_cards
-
         at = self.moment(now)
         cards = plan_cards(self.store, flt, at, exam)
         budget = self.options(flt.deck).daily_minutes * 60.0
@@ -507,9 +508,7 @@ class Collection:
         from srs.stats import compute_stats
 
         exam = self.target_exam
-        names = {}
-        if exam and any(b.code == exam for b in self.blueprints()):
-            names = {d.id: d.name for d in self.blueprint(exam).domains}
+        names = self.domain_names(exam)
         figures = compute_stats(
             self.store, self.moment(now), deck=deck, days=days, exam=exam, domain_names=names
         )
