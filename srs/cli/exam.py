@@ -458,7 +458,7 @@ class ExamScreen:
         if len(chosen) != question.select:
             view.message = f"Choose exactly {question.select} options (you chose {len(chosen)})."
             return ""
-        right = self.session.answer(question.position, frozenset(chosen))
+        self.session.answer(question.position, frozenset(chosen))
         if self.session.attempt.practice:
             # The verdict heads the feedback above; the message line says what comes next.
             view.message = "Enter or n: next question."
