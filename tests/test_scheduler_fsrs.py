@@ -204,3 +204,16 @@ def test_higher_retention_gives_shorter_intervals() -> None:
 
 def test_registered_as_fsrs() -> None:
     assert get_scheduler("fsrs").name == "fsrs"
+
+
+def test_a_graduating_card_gets_the_starting_ease_so_anki_exports_stay_sane() -> None:
+    # FSRS has no ease; Anki's SM-2 would read factor 0 on an exported review card as an
+    # ease of 0 %. srs gives a card the preset's starting ease when it first graduates and
+    # then keeps it, as Anki does for cards it schedules with FSRS.
+    options = Options(scheduler="fsrs", starting_ease=2.3)
+    state = answer(SchedulingState(), Grade.EASY, at(NOON), options, 1).state
+    assert (state.state, state.ease) == (CardState.REVIEW, 2300)
+    again = answer(state, Grade.AGAIN, at(NOON + timedelta(days=5)), options, 1).state
+    assert again.ease == 2300
+    stepped = answer(SchedulingState(), Grade.GOOD, at(NOON), options, 1).state
+    assert stepped.state == CardState.LEARNING and stepped.ease == 0

@@ -135,7 +135,9 @@ def answer(state: SchedulingState, grade: Grade, at: Moment, options: Options, s
             state=CardState.REVIEW,
             due_day=at.today + timedelta(days=days),
             interval_days=days,
-            ease=state.ease,
+            # FSRS has no ease; a graduating card gets the preset's starting ease (as Anki
+            # gives its FSRS cards) so that an export to Anki's SM-2 reads a sane factor.
+            ease=state.ease or round(options.starting_ease * 1000),
             reps=reps,
             lapses=lapses,
             memory=memory,
