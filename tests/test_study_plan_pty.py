@@ -27,6 +27,7 @@ def test_review_studies_the_plan_not_the_daily_limits(tmp_path: Path) -> None:
         col.set_option("daily_minutes", "1")
         assert len(col.plan(NOW_DT).day.new) == 3
     screen: Screen = spawn(db)
+    screen.expect("new 3 · learn 0 · due 0  1/3  0:00  exam plan: 60 d left")
     for _ in range(9):
         screen.expect("Term number")
         screen.press(" ")

@@ -425,6 +425,10 @@ class Reviewer:
         line.append(" · ")
         line.append(f"due {counts.review}", style="green")
         line.append(f"  {number}/{total}  {secs // 60}:{secs % 60:02d}", style="dim")
+        exam_date = self.session.col.options(self.session.flt.deck).exam_date
+        if exam_date is not None:  # exam mode: the queue is the plan to this day
+            today = self.session.col.moment(self.session.now()).today
+            line.append(f"  exam plan: {(exam_date - today).days} d left", style="magenta")
         return line
 
     def _summary(self, why: str) -> None:
