@@ -284,11 +284,27 @@ class Collection:
         return int(count)
 
     def decks(self, now: datetime) -> list[dict[str, Any]]:
-        """Per deck: name, total cards, and new / learning / due counts as of `now`."""
-        return [
+        """Per deck: name, total cards, and new / learning / due counts as of `now`.
+
+        In exam mode (a collection-wide `exam_date`) the counts are what is left of today's
+        plan in each deck, as `srs review` will show them.
+        """
+        rows = [
             {"name": d.name, "total": d.total, "new": d.new, "learning": d.learning, "due": d.due}
             for d in deck_counts(self.store, self.moment(now), self.options)
         ]
+        if self.options().exam_date is None:
+            return rows
+        left: dict[str, dict[str, int]] = {}
+        queue = self.queue(now)
+        decks_of = self.store.card_decks([card_id for card_id, _ in queue])
+        for card_id, bucket in queue:
+            counts = left.setdefault(decks_of[card_id], {"new": 0, "learning": 0, "review": 0})
+            counts[bucket] += 1
+        for row in rows:
+            counts = left.get(str(row["name"]), {"new": 0, "learning": 0, "review": 0})
+            row |= {"new": counts["new"], "learning": counts["learning"], "due": counts["review"]}
+        return rows
 
     def _require_deck(self, deck: str | None) -> None:
         if deck:

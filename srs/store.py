@@ -285,6 +285,18 @@ class Store:
                 )
         return result
 
+    def card_decks(self, card_ids: Sequence[str]) -> dict[str, str]:
+        """Card id -> deck name, for the given cards."""
+        found: dict[str, str] = {}
+        for chunk, marks in _chunks(card_ids):
+            rows = self.conn.execute(
+                f"SELECT c.id, d.name FROM cards c JOIN decks d ON d.id = c.deck_id"
+                f" WHERE c.id IN ({marks})",
+                chunk,
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
+
     def next_position(self) -> int:
         """The new-card position after the last one handed out."""
         row = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM cards").fetchone()

@@ -67,6 +67,10 @@ def test_the_queue_follows_the_plan_and_the_plan_holds_all_day(tmp_path: Path) -
     assert plan["today"]["new"]["cards"] == 20  # at least 20 a day; 60 cards in 40 % of 60 days
     assert plan["today"]["reviews"]["cards"] == 0 and plan["unseen"] == 60
     assert plan["fully_introduced_by_exam"] is True
+    # `srs decks` counts what is left of the plan per deck (20 new in all, not 20 per deck).
+    decks = json.loads(cli(db, START, "decks", "--json").stdout)
+    assert sum(d["new"] for d in decks) == 20 and all(d["due"] == 0 for d in decks)
+    assert {d["name"]: d["total"] for d in decks} == {"d1": 30, "d2": 30}
     assert [d["recall"] for d in plan["readiness"]["domains"]] == [0.0, 0.0]
     # Good on every card the queue gives, 20 s each: the 20 planned new cards, each shown once
     # (no same-day learning steps in exam mode, although SM-2 put them on their 10-minute
