@@ -3,8 +3,9 @@
 `srs.plan` decides; this module only gathers its inputs from the store and turns its answer
 into a study queue. The plan is made from the collection as it stood when the scheduler day
 began (cards answered today count with the memory they had before their first answer today),
-so re-planning after every answer gives the same day plan: the queue is that plan minus what
-was already answered today, with (re)learning steps that fall due shown first, as in Anki.
+so asking again after every answer gives the same plan: the queue is that plan minus what was
+answered today, each card once (no same-day learning steps, which the simulation measured as a
+loss). Once a plan is done with time left, a re-plan made as of that moment follows it.
 """
 
 from __future__ import annotations
