@@ -184,3 +184,25 @@ def test_a_domain_without_its_exam_is_a_warning_not_an_error() -> None:
         "d.md:2: front matter 'domain' without 'exam' is ignored;"
         " map cards with exam_domains: {EXAM: DOMAIN-ID}",
     )
+
+
+def test_a_bad_blueprint_stops_the_import_and_writes_nothing(tmp_path: Path) -> None:
+    from helpers import dump
+    from typer.testing import CliRunner
+
+    from srs.cli.app import app
+
+    root = tmp_path / "decks"
+    write(root, "exams/mla-c01.yaml", MLA)
+    write(root, "ml.md", DECK)
+    db = tmp_path / "c.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", str(db), "import", str(root)]).exit_code == 0
+    before = dump(db)
+    write(root, "exams/mla-c01.yaml", MLA.replace("weight: 24", "weight: 30"))
+    write(root, "ml.md", DECK + "\nQ: A new card?\nA: Not imported.\n")
+    result = runner.invoke(app, ["--db", str(db), "import", str(root)])
+    assert result.exit_code == 1
+    shown = (root / "exams" / "mla-c01.yaml").as_posix()
+    assert f"{shown}:8: domain weights add up to 106, not 100" in result.output
+    assert dump(db) == before
