@@ -25,7 +25,7 @@ DECK = Path(__file__).resolve().parent.parent / "decks" / "aws-ml"
 NOW_DT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 EXAMS = ("MLA-C01", "MLS-C01")
 MOCK_QUESTIONS = 65
-SHARE_TOLERANCE = 8.0  # percentage points between a domain's share of cards and its weight
+SHARE_TOLERANCE = 6.0  # percentage points between a domain's share of cards and its weight
 
 
 @pytest.fixture(scope="module")
