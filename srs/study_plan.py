@@ -28,6 +28,7 @@ __all__ = [
     "ExamPlan",
     "backfill_memory",
     "exam_plan",
+    "interleave_domains",
     "measured_costs",
     "plan_cards",
     "plan_counts",
@@ -169,7 +170,28 @@ def plan_cards(
         else:
             memory = None
         cards.append(PlanCard(card_id, memory, domain))
-    return cards
+    return interleave_domains(cards)
+
+
+def interleave_domains(cards: Sequence[PlanCard]) -> list[PlanCard]:
+    """Cards spread evenly over their domains, each domain keeping its own order.
+
+    The planner introduces unseen cards in list order; in deck order a whole file (often a
+    whole domain) would come before the next, leaving the last domains to the final weeks.
+    Ordering by each card's place within its domain as a fraction of the domain's size
+    introduces every domain from day one, in proportion to its number of cards.
+    """
+    sizes: dict[str | None, int] = {}
+    for card in cards:
+        sizes[card.domain] = sizes.get(card.domain, 0) + 1
+    seen: dict[str | None, int] = {}
+    keyed: list[tuple[float, int, PlanCard]] = []
+    for index, card in enumerate(cards):
+        rank = seen.get(card.domain, 0)
+        seen[card.domain] = rank + 1
+        keyed.append(((rank + 0.5) / sizes[card.domain], index, card))
+    keyed.sort(key=lambda item: (item[0], item[1]))
+    return [card for _, _, card in keyed]
 
 
 def exam_plan(

@@ -103,12 +103,15 @@ def test_the_next_day_brings_reviews_and_readiness_names_the_weakest_domain(
         col.import_paths([deck(tmp_path / "decks")], START)
         col.set_option("exam_date", EXAM)
         flt = QueueFilter()
-        # Study only domain 1's first cards, failing them: domain 2 stays at zero recall.
-        for card_id, _ in col.queue(START, flt)[:5]:
-            col.answer(card_id, Grade.GOOD, START)
+        # Study five of domain 1's cards only: domain 2 stays at zero recall for now.
+        for card in [c for c in col.cards() if c.domain_for("T-01") == "1"][:5]:
+            col.answer(card.id, Grade.GOOD, START)
         ready = col.readiness(START + timedelta(hours=1), flt)
-        assert ready.weakest is not None and ready.weakest.domain == "2"
-        assert ready.domains[0].name == "Alpha" and ready.domains[0].recall > 0
+        assert [(d.domain, d.name) for d in ready.domains] == [("1", "Alpha"), ("2", "Beta")]
+        assert ready.domains[1].recall == 0.0 < ready.domains[0].recall
+        projected = {d.domain: d.projected or 0.0 for d in ready.domains}
+        assert ready.weakest is not None
+        assert ready.weakest.domain == min(projected, key=lambda d: (projected[d], d))
         later = START + timedelta(days=20)
         plan = col.plan(later, flt)
         assert plan.day.days_left == 40
@@ -154,8 +157,8 @@ def test_stats_show_the_same_readiness_as_plan(tmp_path: Path) -> None:
     cli(db, START, "import", str(deck(tmp_path / "decks")))
     assert json.loads(cli(db, START, "stats", "--json").stdout)["readiness"] is None
     cli(db, START, "config", "set", "exam_date", EXAM)
-    for _ in range(3):
-        card = json.loads(cli(db, START, "next", "--json").stdout)
+    cards = json.loads(cli(db, START, "cards", "--json").stdout)
+    for card in [c for c in cards if c["domain"] == "1"][:3]:
         cli(db, START, "answer", card["id"], "easy")
     later = START + timedelta(hours=2)
     stats = json.loads(cli(db, later, "stats", "--json").stdout)["readiness"]
@@ -172,3 +175,23 @@ def test_stats_show_the_same_readiness_as_plan(tmp_path: Path) -> None:
     screen = cli(db, later, "stats").stdout
     assert "Readiness on exam day" in screen
     assert f"weakest domain {stats['weakest_domain']}" in screen
+
+
+def test_new_cards_are_introduced_across_domains_not_file_by_file(tmp_path: Path) -> None:
+    # File order puts all of domain 1 before domain 2; an exam needs both from day one, in
+    # proportion to their size, each domain's cards still in their file order.
+    root = deck(tmp_path / "decks", cards=60)
+    (root / "d2.md").write_text(
+        (root / "d2.md").read_text(encoding="utf-8")
+        + "\n".join(f"Extra {i}? :: extra {i}\n" for i in range(30)),
+        encoding="utf-8",
+    )
+    with Collection.open(tmp_path / "c.db") as col:
+        col.import_paths([root], START)
+        col.set_option("exam_date", EXAM)
+        new = col.plan(START).day.new
+        fronts = [col.card(card_id).front for card_id in new]
+    assert len(fronts) == 20
+    domain_1 = [f for f in fronts if f.startswith("Question") and int(f.split()[1][:-1]) < 30]
+    assert 6 <= len(domain_1) <= 8  # 30 of 90 cards: a third of the new ones
+    assert domain_1 == sorted(domain_1, key=lambda f: int(f.split()[1][:-1]))
