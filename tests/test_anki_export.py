@@ -635,3 +635,34 @@ def test_shipped_decks_export_and_import(tmp_path: Path, anki: Collection) -> No
             assert note["Correct letters"], item.note.location
         if item.note.exam_domains:
             assert any(tag.startswith("domain::") for tag in note.tags)
+
+
+def test_fsrs_memory_reaches_anki_with_the_schedule(tmp_path: Path, anki: Collection) -> None:
+    # srs keeps FSRS memory for every card (any scheduler); Anki keeps it in the card's data,
+    # so a user who turns FSRS on in Anki continues from it instead of starting over.
+    from srs.collection import Collection as SrsCollection
+    from srs.model import Grade
+
+    deck = tmp_path / "d.md"
+    deck.write_text("Q: One?\nA: 1\n\nQ: Two?\nA: 2\n", encoding="utf-8")
+    now = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    with SrsCollection.open(tmp_path / "c.db") as col:
+        col.import_paths([deck], now)
+        answered = next(iter(col.cards()))
+        col.answer(answered.id, Grade.GOOD, now)
+        col.answer(answered.id, Grade.EASY, now + timedelta(minutes=15))
+        memory = col.card(answered.id).scheduling.memory
+        assert memory is not None
+        col.export_anki(tmp_path / "m.apkg", now + timedelta(hours=1), with_scheduling=True)
+    import_package(anki, tmp_path / "m.apkg")
+    states = {}
+    for cid in anki.find_cards(""):
+        card = anki.get_card(cid)
+        states[card.type] = card
+    assert states[0].memory_state is None  # the card never answered has no memory
+    kept = states[2].memory_state
+    assert kept is not None
+    # Anki keeps four decimals.
+    assert kept.stability == pytest.approx(memory.stability, abs=1e-4)
+    assert kept.difficulty == pytest.approx(memory.difficulty, abs=1e-4)
+    assert states[2].last_review_time == int(memory.last_review.timestamp())

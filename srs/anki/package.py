@@ -217,6 +217,23 @@ def _anki_tags(
     return tuple(dict.fromkeys(tags))
 
 
+def _card_data(state: SchedulingState) -> str:
+    """The card's `data` JSON: its FSRS memory, where Anki keeps it (`s`, `d`, and `lrt`, the
+    last answer in epoch seconds), so FSRS in Anki continues from srs's memory. Desired
+    retention is left to the Anki preset."""
+    memory = state.memory
+    if memory is None:
+        return "{}"
+    return json.dumps(
+        {
+            "s": memory.stability,
+            "d": memory.difficulty,
+            "lrt": int(memory.last_review.timestamp()),
+        },
+        separators=(",", ":"),
+    )
+
+
 def _tag(text: str) -> str:
     text = _SPACE_RE.sub("_", text.strip()).replace('"', "")
     text = re.sub(r":{3,}", "::", text)
@@ -296,13 +313,15 @@ class _Writer:
             spec = card.spec
             self._check_ordinal(note, notetype, spec)
             cid = self._unique(stable_id("card", spec.id))
+            data = "{}"
             if with_scheduling:
                 columns = self._schedule(card)
+                data = _card_data(card.state)
             else:
                 columns = (0, 0, card.position, 0, 0, 0, 0, 0)
             if card.position >= self.next_pos:
                 self.next_pos = card.position + 1
-            card_rows.append((cid, nid, did, spec.ordinal, self.mod, -1, *columns, 0, 0, 0, "{}"))
+            card_rows.append((cid, nid, did, spec.ordinal, self.mod, -1, *columns, 0, 0, 0, data))
             if with_scheduling and card.reviews:
                 self._add_reviews(cid, card.reviews)
         self.cards += len(item.cards)
