@@ -350,7 +350,7 @@ def forecast(cards: Sequence[PlanCard], exam_at: datetime) -> float:
     return total / len(cards)
 
 
-PROJECTION_SAMPLE = 1500  # cards simulated at most; a larger deck is sampled, budget scaled
+PROJECTION_SAMPLE = 600  # cards simulated at most; a larger deck is sampled, budget scaled
 
 
 def project(
