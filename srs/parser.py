@@ -436,24 +436,14 @@ class _Parser:
             if j < n and kinds[j] in (K.A, K.EXPL):
                 first = _marker_rest(lines[j])
                 j += 1
-            while j < n and kinds[j] not in _END_ANSWER:
-                j += 1
-            meta2, e_lines, e_nos = self.collect_meta(*self.block(start, j, first))
-            explanation = _join(e_lines, e_nos)[0]
-            self.add_mcq(i + 1, question[0], options, explanation, self.merge_meta(meta, meta2))
+            j, meta, (explanation, _) = self.answer_block(start, j, first, meta)
+            self.add_mcq(i + 1, question[0], options, explanation, meta)
             return j
         if j >= n or kinds[j] not in (K.A, K.EXPL):
             self.error(i + 1, "'Q:' without 'A:'")
             return j
         a_start = j
-        j += 1
-        while j < n and kinds[j] not in _END_ANSWER:
-            j += 1
-        meta2, a_lines, a_nos = self.collect_meta(
-            *self.block(a_start, j, _marker_rest(lines[a_start]))
-        )
-        meta = self.merge_meta(meta, meta2)
-        answer = _join(a_lines, a_nos)
+        j, meta, answer = self.answer_block(a_start, j + 1, _marker_rest(lines[a_start]), meta)
         if not question[0]:
             self.error(i + 1, "empty question after 'Q:'")
         if not answer[0]:
@@ -461,6 +451,19 @@ class _Parser:
         if question[0] and answer[0]:
             self.add_qa(i + 1, question, answer, meta)
         return j
+
+    def answer_block(
+        self, start: int, j: int, first: str | None, meta: _Meta
+    ) -> tuple[int, _Meta, tuple[str, list[int]]]:
+        """An answer body (an `A:` answer, an explanation, a back extra): from line `start`,
+        whose marker's rest is `first`, with the body continuing at `j`, up to the next card or
+        heading. Returns where it ends, `meta` with the body's metadata merged in, and the text
+        with its file lines."""
+        n = len(self.lines)
+        while j < n and self.kinds[j] not in _END_ANSWER:
+            j += 1
+        body_meta, body, numbers = self.collect_meta(*self.block(start, j, first))
+        return j, self.merge_meta(meta, body_meta), _join(body, numbers)
 
     def cloze_block(self, i: int) -> int:
         """`C:` and a paragraph of cloze text, then an optional `A:` block (the back extra)."""
@@ -477,16 +480,7 @@ class _Parser:
         while k < n and kinds[k] == K.BLANK:
             k += 1
         if k < n and kinds[k] == K.A:
-            j = k
-            a_start = j
-            j += 1
-            while j < n and kinds[j] not in _END_ANSWER:
-                j += 1
-            meta2, x_lines, x_nos = self.collect_meta(
-                *self.block(a_start, j, _marker_rest(lines[a_start]))
-            )
-            meta = self.merge_meta(meta, meta2)
-            extra = _join(x_lines, x_nos)[0]
+            j, meta, (extra, _) = self.answer_block(k, k + 1, _marker_rest(lines[k]), meta)
         text = _join(t_lines, t_nos)
         if not has_cloze(text[0]):
             self.error(i + 1, "'C:' block without a cloze deletion such as {{c1::text}}")
