@@ -23,8 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from srs.errors import SrsError
-from srs.mcq import LETTERS
-from srs.model import CardKind
+from srs.model import OPTION_LETTERS, CardKind
 
 if TYPE_CHECKING:
     from srs.blueprints import Blueprint
@@ -66,7 +65,7 @@ class Question:
 
     def letter(self, index: int) -> str:
         """The letter shown for an authored option index."""
-        return LETTERS[self.order.index(index)]
+        return OPTION_LETTERS[self.order.index(index)]
 
     def letters(self, indexes: Iterable[int]) -> list[str]:
         """Shown letters of authored indexes, in letter order."""
@@ -74,7 +73,7 @@ class Question:
 
     def indexes(self, letters: str) -> frozenset[int]:
         """Authored indexes of typed letters (`b`, `BD`, `a c`); SrsError names a bad one."""
-        valid = LETTERS[: len(self.order)]
+        valid = OPTION_LETTERS[: len(self.order)]
         chosen: set[int] = set()
         for ch in letters.lower():
             if ch in " ;":
@@ -296,7 +295,7 @@ def build_report(
                 "answer": q.letters(q.correct),
                 "options": [
                     {
-                        "letter": LETTERS[shown],
+                        "letter": OPTION_LETTERS[shown],
                         "text": q.card.options[index].text,
                         "correct": q.card.options[index].correct,
                         "chosen": chosen is not None and index in chosen,

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from srs.errors import SrsError
-from srs.model import Grade, McqOption
-
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
+from srs.model import OPTION_LETTERS, Grade, McqOption
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +64,12 @@ def lettered(card_id: str, options: Sequence[McqOption], day: date) -> tuple[Let
     """The options in today's order for this card, lettered a, b, c, ..."""
     order = list(range(len(options)))
     random.Random(shuffle_seed(card_id, day)).shuffle(order)
-    return tuple(Lettered(LETTERS[pos], idx, options[idx]) for pos, idx in enumerate(order))
+    return tuple(Lettered(OPTION_LETTERS[pos], idx, options[idx]) for pos, idx in enumerate(order))
 
 
 def parse_letters(text: str, count: int) -> frozenset[str]:
     """Letters typed by the user (`b`, `a,c`, `a c`, `AC`); SrsError names a bad one."""
-    valid = LETTERS[:count]
+    valid = OPTION_LETTERS[:count]
     chosen: set[str] = set()
     for ch in text.lower():
         if ch in ", ;":

@@ -48,6 +48,10 @@ class Grade(IntEnum):
     EASY = 4
 
 
+# The letters that name multiple-choice options on screen, in JSON and (upper case) in Anki.
+OPTION_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
 @dataclass(frozen=True, slots=True)
 class McqOption:
     """One option of a multiple-choice card, in authored order."""

@@ -15,10 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from srs.dates import day_start, iso
-from srs.model import CardKind, McqOption, SchedulingState
+from srs.model import OPTION_LETTERS, CardKind, McqOption, SchedulingState
 from srs.store import exam_domains_from, state_from_row
-
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def display_path(path: str) -> str:
@@ -141,14 +139,14 @@ class CardView:
         if self.kind is CardKind.MCQ:
             data["options"] = [
                 {
-                    "letter": LETTERS[i],
+                    "letter": OPTION_LETTERS[i],
                     "text": o.text,
                     "correct": o.correct,
                     "rationale": o.rationale,
                 }
                 for i, o in enumerate(self.options)
             ]
-            data["correct"] = [LETTERS[i] for i, o in enumerate(self.options) if o.correct]
+            data["correct"] = [OPTION_LETTERS[i] for i, o in enumerate(self.options) if o.correct]
         return data
 
     @property

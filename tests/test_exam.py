@@ -26,8 +26,7 @@ from srs.exam import (
     parse_answers,
 )
 from srs.exam_log import ExamSession, history
-from srs.mcq import LETTERS
-from srs.model import CardState, Grade
+from srs.model import OPTION_LETTERS, CardState, Grade
 
 NOW = "2026-03-02T10:00:00Z"
 NOW_DT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -122,7 +121,7 @@ def right_letters(col: Collection, seed: int, count: int | None = None) -> list[
 def wrong_letter(col: Collection, seed: int, position: int) -> str:
     drawn = draw(col.cards(), col.blueprint("TEST-01"), None, seed)
     q = drawn.questions[position]
-    return next(LETTERS[i] for i, index in enumerate(q.order) if index not in q.correct)
+    return next(OPTION_LETTERS[i] for i, index in enumerate(q.order) if index not in q.correct)
 
 
 # -- the draw (pure) -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from test_review_pty import spawn as spawn_srs
 from srs.collection import Collection
 from srs.dates import user_timezone
 from srs.exam import Question, draw
-from srs.mcq import LETTERS
+from srs.model import OPTION_LETTERS
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def right(q: Question) -> str:
 
 
 def wrong(q: Question) -> str:
-    return next(LETTERS[i] for i, index in enumerate(q.order) if index not in q.correct)
+    return next(OPTION_LETTERS[i] for i, index in enumerate(q.order) if index not in q.correct)
 
 
 def attempt(col: Collection) -> tuple[dict[str, object], list[dict[str, object]]]:

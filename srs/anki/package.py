@@ -43,7 +43,16 @@ from srs.anki.media import MediaResolver
 from srs.anki.notetypes import MCQ, NoteType, for_kind, models_json
 from srs.dates import day_start, scheduler_date, to_ms
 from srs.errors import ExportError
-from srs.model import CardSpec, CardState, Grade, Note, NoteKind, ReviewKind, SchedulingState
+from srs.model import (
+    OPTION_LETTERS,
+    CardSpec,
+    CardState,
+    Grade,
+    Note,
+    NoteKind,
+    ReviewKind,
+    SchedulingState,
+)
 from srs.render import Rendered, render_markdown, rewrite_image_sources
 
 __all__ = [
@@ -69,7 +78,7 @@ _ID_SPAN = 200_000_000_000
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
 _DOMAIN_PUNCT = re.compile(r"[^\w&+.-]+")
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LETTERS = OPTION_LETTERS.upper()
 
 
 @dataclass(frozen=True, slots=True)

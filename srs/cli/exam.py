@@ -379,15 +379,15 @@ class ExamScreen:
         )
 
     def _question_key(self, key: str) -> str:
-        from srs.mcq import LETTERS
+        from srs.model import OPTION_LETTERS
 
         view, question = self.view, self._question()
         count = len(question.order)
-        if len(key) == 1 and key in LETTERS[:count]:
+        if len(key) == 1 and key in OPTION_LETTERS[:count]:
             if self._locked():
                 view.message = "Already answered; n goes on."
                 return ""
-            self._toggle(question, question.order[LETTERS.index(key)])
+            self._toggle(question, question.order[OPTION_LETTERS.index(key)])
             return ""
         if key in ("backspace", "esc"):
             view.pending[view.position] = set()
@@ -629,7 +629,7 @@ class ExamScreen:
         from rich.table import Table
         from rich.text import Text
 
-        from srs.mcq import LETTERS
+        from srs.model import OPTION_LETTERS
         from srs.terminal import escape_text
 
         chosen = self._pending(question)
@@ -639,7 +639,7 @@ class ExamScreen:
         for shown, index in enumerate(question.order):
             picked = index in chosen
             grid.add_row(
-                Text(f"[{'x' if picked else ' '}] {LETTERS[shown]})", style="bold"),
+                Text(f"[{'x' if picked else ' '}] {OPTION_LETTERS[shown]})", style="bold"),
                 Text(escape_text(question.card.options[index].text)),
             )
         return grid
@@ -652,7 +652,7 @@ class ExamScreen:
         from rich.text import Text
 
         from srs.exam import is_correct
-        from srs.mcq import LETTERS
+        from srs.model import OPTION_LETTERS
         from srs.terminal import escape_text
 
         chosen = self.session.answers.get(question.position) or frozenset()
@@ -673,7 +673,7 @@ class ExamScreen:
                 text.append(f"  {note}", style=style)
             if option.rationale:
                 text.append("\n" + escape_text(option.rationale), style="dim")
-            grid.add_row(Text(f"{mark} {LETTERS[shown]})", style=style or "bold"), text)
+            grid.add_row(Text(f"{mark} {OPTION_LETTERS[shown]})", style=style or "bold"), text)
         right = is_correct(question, chosen)
         parts: list[RenderableType] = [
             grid,

@@ -245,13 +245,13 @@ class Reviewer:
 
     def _is_letter(self, state: _CardState, key: str) -> bool:
         """In a multiple-choice card, option letters win over command keys (e.g. `e`)."""
-        from srs.mcq import LETTERS
+        from srs.model import OPTION_LETTERS
 
         return (
             bool(state.options)
             and not state.revealed
             and len(key) == 1
-            and key.lower() in LETTERS[: len(state.options)]
+            and key.lower() in OPTION_LETTERS[: len(state.options)]
         )
 
     def _on_key(self, state: _CardState, key: str) -> str:
