@@ -432,11 +432,12 @@ class Collection:
             opts = self.options(card.deck)
             scheduler = get_scheduler(opts.scheduler)
             result = scheduler.answer(card.scheduling, grade, at, opts, card_seed(card.id))
-            if scheduler.name != "fsrs":
-                # FSRS memory kept as a shadow model, for exam mode's predictions.
-                result = replace(
-                    result, state=with_memory(card.scheduling, result.state, grade, at)
-                )
+            if result.state.memory is None:
+                # A scheduler without a memory model: keep FSRS's beside it, for exam mode.
+                from srs.scheduler.fsrs import memory_after
+
+                memory = memory_after(card.scheduling, grade, at)
+                result = replace(result, state=replace(result.state, memory=memory))
             flags: dict[str, Any] = {"buried_until": None}
             if result.leech:
                 flags["leech"] = 1
@@ -660,14 +661,3 @@ def export_reviews(reviews: Sequence[ReviewRecord]) -> tuple[ExportReview, ...]:
 
 
 MAX_ANSWER_MS = 60_000  # Anki's default cap on the time recorded for one answer
-
-
-def with_memory(
-    before: SchedulingState, after: SchedulingState, grade: Grade, at: Moment
-) -> SchedulingState:
-    """`after` with the FSRS memory an answer leaves, counted in scheduler days as FSRS does."""
-    from srs.memory import remember
-    from srs.scheduler.fsrs import elapsed_scheduler_days
-
-    days = elapsed_scheduler_days(before.memory, at)
-    return replace(after, memory=remember(before.memory, grade, at.now, elapsed_days=days))

@@ -36,7 +36,7 @@ from srs.options import Options
 from srs.scheduler.fuzz import fuzz_factor, learning_fuzz_secs
 from srs.scheduler.sm2 import leech_threshold_met
 
-__all__ = ["answer", "elapsed_scheduler_days", "fuzz_range", "review_interval"]
+__all__ = ["answer", "elapsed_scheduler_days", "fuzz_range", "memory_after", "review_interval"]
 
 DAY_SECS = 86_400
 
@@ -55,6 +55,14 @@ def elapsed_scheduler_days(memory: Memory | None, at: Moment) -> int:
     today_start = at.next_day_at - timedelta(days=1)
     gap = (today_start - memory.last_review).total_seconds()
     return 0 if gap <= 0 else math.ceil(gap / DAY_SECS)
+
+
+def memory_after(state: SchedulingState, grade: Grade, at: Moment) -> Memory:
+    """The FSRS memory an answer leaves, counted in scheduler days. The one rule for it: the
+    fsrs scheduler schedules by it, and the collection keeps it beside any other scheduler."""
+    # A new card starts from no memory, even if an old one was left behind by a reset.
+    before = None if state.state == CardState.NEW else state.memory
+    return remember(before, grade, at.now, elapsed_days=elapsed_scheduler_days(before, at))
 
 
 def review_interval(memory: Memory, options: Options) -> int:
@@ -108,9 +116,7 @@ def answer(state: SchedulingState, grade: Grade, at: Moment, options: Options, s
     lapses = state.lapses
     leech = False
     kind = ReviewKind.of(state.state)
-    # A new card starts from no memory, even if an old one was left behind by a reset.
-    before = None if state.state == CardState.NEW else state.memory
-    memory = remember(before, grade, at.now, elapsed_days=elapsed_scheduler_days(before, at))
+    memory = memory_after(state, grade, at)
 
     if state.state in (CardState.NEW, CardState.LEARNING, CardState.RELEARNING):
         learning = state.state != CardState.RELEARNING
