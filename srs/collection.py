@@ -383,7 +383,7 @@ class Collection:
             budget,
             plan.costs,
             today_budget=max(budget - plan.seconds_today, 0.0),
-            studied_since=at.next_day_at - timedelta(days=1),
+            studied_since=at.day_began,
         )
         return readiness(cards, exam_at, exam, names, projected)
 

@@ -95,6 +95,12 @@ class Moment:
     next_day_at: datetime
 
     @property
+    def day_began(self) -> datetime:
+        """The instant the current scheduler day began (a day before the next rollover; an
+        hour off only on a day whose rollover hour moved with daylight saving time)."""
+        return self.next_day_at - timedelta(days=1)
+
+    @property
     def secs_until_rollover(self) -> int:
         """Whole seconds until the next scheduler day begins.
 

@@ -199,7 +199,7 @@ def exam_plan(
 ) -> ExamPlan:
     """Today's exam-mode plan for the cards in `flt` (options must have an exam date)."""
     assert options.exam_date is not None
-    start = at.next_day_at - timedelta(days=1)  # the instant today began
+    start = at.day_began
     cards = plan_cards(store, flt, at, exam, as_of=start)
     costs = measured_costs(store, flt)
     day = plan_day(cards, start, at.today, options.exam_date, options.daily_minutes * 60.0, costs)
@@ -228,7 +228,7 @@ def with_progress(
     first_at: dict[str, int] = {}
     for card_id, reviewed_at, _ in answers:
         first_at.setdefault(card_id, reviewed_at)
-    start = at.next_day_at - timedelta(days=1)
+    start = at.day_began
     rounds = [plan.day]
     since_ms = to_ms(start)
     while len(rounds) < MAX_ROUNDS:

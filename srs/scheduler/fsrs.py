@@ -52,7 +52,7 @@ def elapsed_scheduler_days(memory: Memory | None, at: Moment) -> int:
     """
     if memory is None:
         return 0
-    today_start = at.next_day_at - timedelta(days=1)
+    today_start = at.day_began
     gap = (today_start - memory.last_review).total_seconds()
     return 0 if gap <= 0 else math.ceil(gap / DAY_SECS)
 
