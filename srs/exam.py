@@ -38,6 +38,7 @@ __all__ = [
     "draw",
     "eligible",
     "is_correct",
+    "iso_instant",
     "largest_remainder",
     "parse_answers",
     "scaled_note",
@@ -231,7 +232,8 @@ def scaled_note(blueprint: Blueprint) -> str | None:
     )
 
 
-def _iso(instant: datetime | None) -> str | None:
+def iso_instant(instant: datetime | None) -> str | None:
+    """An attempt's instant in its reports: ISO 8601 with `Z`, as stored (to the microsecond)."""
     return instant.isoformat().replace("+00:00", "Z") if instant else None
 
 
@@ -315,8 +317,8 @@ def build_report(
         "seed": seed,
         "practice": practice,
         "status": status,
-        "started_at": _iso(started_at),
-        "finished_at": _iso(finished_at),
+        "started_at": iso_instant(started_at),
+        "finished_at": iso_instant(finished_at),
         "questions": n,
         "requested": requested if requested is not None else n,
         "exam_questions": blueprint.questions,

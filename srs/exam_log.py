@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from srs.dates import from_ms, to_ms
 from srs.errors import CardNotFound, SrsError
-from srs.exam import Draw, Question, build_report, is_correct
+from srs.exam import Draw, Question, build_report, is_correct, iso_instant
 from srs.model import Grade
 
 if TYPE_CHECKING:
@@ -82,8 +82,8 @@ class Attempt:
             "deck": self.deck,
             "seed": self.seed,
             "practice": self.practice,
-            "started_at": _iso(self.started_at),
-            "finished_at": _iso(self.finished_at),
+            "started_at": iso_instant(self.started_at),
+            "finished_at": iso_instant(self.finished_at),
             "status": self.status,
             "questions": self.question_count,
             "answered": self.result.get("answered"),
@@ -102,10 +102,6 @@ class Attempt:
             if finished
             else [],
         }
-
-
-def _iso(instant: datetime | None) -> str | None:
-    return instant.isoformat().replace("+00:00", "Z") if instant else None
 
 
 def history(store: Store, exam: str | None = None, limit: int = 50) -> list[Attempt]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
-from srs.dates import Moment, from_ms, to_ms
+from srs.dates import Moment, from_ms, iso, to_ms
 from srs.model import Memory
 from srs.options import Options
 from srs.plan import DayPlan, PlanCard, StudyCosts, forecast, plan_day
@@ -315,7 +315,7 @@ class Readiness:
         weakest = self.weakest
         return {
             "exam": self.exam,
-            "exam_at": self.exam_at.isoformat().replace("+00:00", "Z"),
+            "exam_at": iso(self.exam_at),
             "cards": self.cards,
             "recall": self.recall,
             "projected": self.projected,
