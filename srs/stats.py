@@ -724,9 +724,12 @@ def _domains(
 
 
 def _finished_attempts(store: Store, exam: str | None, limit: int) -> list[Any]:
+    from srs.exam_log import FINISHED  # the statuses of a scored attempt
+
+    statuses = ", ".join(f"'{status}'" for status in FINISHED)
     return store.execute(
         "SELECT id, exam, started_at, finished_at, status, question_count, correct, passed,"
-        " result FROM exam_attempts WHERE status IN ('submitted', 'timed_out')"
+        f" result FROM exam_attempts WHERE status IN ({statuses})"
         " AND (:exam IS NULL OR exam = :exam) ORDER BY started_at DESC, id DESC LIMIT :limit",
         {"exam": exam, "limit": limit},
     ).fetchall()
@@ -750,11 +753,13 @@ MOCK_EXAMS_LISTED = 10
 
 def _mock_exams(store: Store, exam: str | None) -> list[dict[str, Any]]:
     """The latest finished mock exams of the target exam, newest first."""
+    from srs.exam import iso_instant
+
     return [
         {
             "id": row["id"],
             "exam": row["exam"],
-            "started_at": from_ms(row["started_at"]).isoformat().replace("+00:00", "Z"),
+            "started_at": iso_instant(from_ms(row["started_at"])),
             "status": row["status"],
             "questions": row["question_count"],
             "correct": row["correct"],
