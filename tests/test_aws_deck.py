@@ -1,7 +1,8 @@
 """The shipped AWS deck against the issue's numbers, per domain of each exam blueprint.
 
 Imports the real `decks/aws-ml` folder (deck files and `exams/*.yaml`) into a fresh collection
-and counts cards and multiple-choice questions per domain of MLA-C01 and MLS-C01.
+and counts cards and multiple-choice questions per domain of MLA-C01, MLA-C02 and MLS-C01, and
+cards per task statement (tags `task-<exam code in lower case>-<task id>`, docs/aws-deck.md).
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from srs.cli.app import app
@@ -23,7 +25,9 @@ from srs.views import CardView
 
 DECK = Path(__file__).resolve().parent.parent / "decks" / "aws-ml"
 NOW_DT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
-EXAMS = ("MLA-C01", "MLS-C01")
+EXAMS = ("MLA-C01", "MLA-C02", "MLS-C01")
+MOCK_EXAMS = EXAMS  # every blueprint with cards
+TASK_MINIMUM = 3  # cards per task statement
 MOCK_QUESTIONS = 65
 SHARE_TOLERANCE = 6.0  # percentage points between a domain's share of cards and its weight
 
@@ -43,14 +47,31 @@ def cards(col: Collection) -> list[CardView]:
     return [c for c in col.cards() if not c.orphaned]
 
 
-def test_both_blueprints_are_imported(col: Collection) -> None:
+def test_all_blueprints_are_imported(col: Collection) -> None:
     assert [b.code for b in col.blueprints()] == list(EXAMS)
-    mla, mls = col.blueprint("MLA-C01"), col.blueprint("MLS-C01")
-    assert (mla.questions, mla.duration_minutes, mla.status) == (65, 130, "current")
+    mla, mla2, mls = (col.blueprint(code) for code in EXAMS)
+    assert (mla.questions, mla.duration_minutes, mla.status) == (65, 130, "retired")
+    assert mla.retired_on == date(2026, 9, 28)  # last day in English
+    assert "case study" in mla.question_types
+    assert (mla2.questions, mla2.duration_minutes, mla2.status) == (65, 130, "beta")
+    assert mla2.retired_on is None and mla2.passing_score == 720
     assert (mls.questions, mls.duration_minutes, mls.status) == (65, 180, "retired")
     assert [d.weight for d in mla.domains] == [28, 26, 22, 24]
+    assert [d.weight for d in mla2.domains] == [28, 24, 24, 24]
     assert [d.weight for d in mls.domains] == [20, 24, 36, 20]
+    # No blueprint is `current` (MLA-C02 is in beta): the target is the newest retired one.
     assert col.target_exam == "MLA-C01"
+
+
+def blueprint_tasks(code: str) -> dict[str, str]:
+    """Task statement id -> its domain id, read from the blueprint YAML (srs ignores `tasks`)."""
+    data = yaml.safe_load((DECK / "exams" / f"{code.lower()}.yaml").read_text(encoding="utf-8"))
+    return {str(t["id"]): str(d["id"]) for d in data["domains"] for t in d["tasks"]}
+
+
+def task_tags(card: CardView, code: str) -> list[str]:
+    prefix = f"task-{code.lower()}-"
+    return [t.removeprefix(prefix) for t in card.tags if t.startswith(prefix)]
 
 
 def test_totals(cards: list[CardView]) -> None:
@@ -62,21 +83,28 @@ def test_totals(cards: list[CardView]) -> None:
     assert any(sum(o.correct for o in c.options) == 2 for c in mcqs)  # "select two"
 
 
+def test_every_card_serves_mla_c02(cards: list[CardView]) -> None:
+    unmapped = [c.source for c in cards if c.domain_for("MLA-C02") is None]
+    assert unmapped == []
+
+
 @pytest.mark.parametrize("exam", EXAMS)
 def test_cards_per_domain_follow_the_weights(
     col: Collection, cards: list[CardView], exam: str
 ) -> None:
+    """Each domain's share of the cards that serve the exam is within 6 points of its weight."""
     blueprint = col.blueprint(exam)
-    per_domain = Counter(c.domain_for(exam) for c in cards)
-    assert set(per_domain) == {d.id for d in blueprint.domains}  # every card, a known domain
+    mapped = [c for c in cards if c.domain_for(exam) is not None]
+    per_domain = Counter(c.domain_for(exam) for c in mapped)
+    assert set(per_domain) == {d.id for d in blueprint.domains}  # every domain has cards
     for domain in blueprint.domains:
-        share = 100 * per_domain[domain.id] / len(cards)
+        share = 100 * per_domain[domain.id] / len(mapped)
         assert abs(share - domain.weight) <= SHARE_TOLERANCE, (
             f"{exam} domain {domain.id}: {share:.1f} % of cards, weight {domain.weight:g} %"
         )
 
 
-@pytest.mark.parametrize("exam", EXAMS)
+@pytest.mark.parametrize("exam", MOCK_EXAMS)
 def test_mcqs_per_domain_fill_a_full_mock_exam(
     col: Collection, cards: list[CardView], exam: str
 ) -> None:
@@ -90,6 +118,23 @@ def test_mcqs_per_domain_fill_a_full_mock_exam(
         )
     drawn = draw(cards, blueprint, None, 1)
     assert len(drawn.questions) == MOCK_QUESTIONS and drawn.shortfalls == ()
+
+
+@pytest.mark.parametrize("exam", EXAMS)
+def test_every_task_statement_has_cards(cards: list[CardView], exam: str) -> None:
+    """At least 3 cards per task statement of the blueprint, by `task-<exam>-<id>` tags."""
+    tasks = blueprint_tasks(exam)
+    per_task: Counter[str] = Counter()
+    for card in cards:
+        for task in task_tags(card, exam):
+            assert task in tasks, f"{card.source}: task-{exam.lower()}-{task} is not in the blueprint"
+            assert tasks[task] == card.domain_for(exam), (
+                f"{card.source}: task {task} is not in the card's {exam} domain"
+                f" {card.domain_for(exam)}"
+            )
+            per_task[task] += 1
+    thin = {t: per_task[t] for t in tasks if per_task[t] < TASK_MINIMUM}
+    assert thin == {}, f"{exam}: task statements with fewer than {TASK_MINIMUM} cards: {thin}"
 
 
 def test_every_mcq_teaches(cards: list[CardView]) -> None:
