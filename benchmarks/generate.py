@@ -11,7 +11,7 @@ Two kinds of data:
 
 Collections are written straight into the real schema with `executemany` in one transaction
 (srs: after `Store.open`, so the migrations ran) and cached under `cache_dir()`; the cache key
-holds the generator version and a digest of srs/migrations.py, so a schema change regenerates.
+holds the generator version and a digest of srs/store/migrations.py, so a schema change regenerates.
 """
 
 from __future__ import annotations

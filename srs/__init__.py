@@ -1,6 +1,6 @@
 """srs: spaced-repetition flashcards from Markdown decks.
 
-Data flows one way: deck files -> `srs.parser` -> `srs.model` values -> `srs.store`; the
+Data flows one way: deck files -> `srs.decks.markdown` -> `srs.model` values -> `srs.store`; the
 scheduler (`srs.scheduler`) is pure; the CLI and exporters sit at the edge.
 """
 

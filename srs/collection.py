@@ -21,16 +21,17 @@ from srs.dates import Moment, from_ms, moment, to_ms, user_timezone
 from srs.errors import CardNotFound, ConfigError, DeckError, DeckNotFound, DeckProblem
 from srs.model import Answer, Grade, Note, ReviewKind, ReviewRecord, SchedulingState
 from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
-from srs.queue import QueueCounts, QueueFilter, build_queue, deck_counts, queue_counts
-from srs.store import Store, like_escape, state_to_columns, stored_notes
+from srs.store import Store, like_escape, state_to_columns
+from srs.store.scope import QueueFilter
+from srs.study.queue import QueueCounts, build_queue, deck_counts, queue_counts
 from srs.views import CardView, display_path
 
 if TYPE_CHECKING:
     from srs.anki import ExportNote, ExportReview, ExportSummary
-    from srs.blueprints import Blueprint
-    from srs.importer import ImportReport
+    from srs.decks.importer import ImportReport
+    from srs.exam.blueprints import Blueprint
+    from srs.memory.exam_mode import ExamPlan, Readiness
     from srs.stats import Stats
-    from srs.study_plan import ExamPlan, Readiness
 
 ALL_CARDS = QueueFilter()
 
@@ -131,9 +132,9 @@ class Collection:
 
     def import_paths(self, paths: Sequence[Path], now: datetime) -> ImportReport:
         """Import deck files and folders in one transaction (nothing written on any error)."""
-        from srs.blueprints import blueprint_to_json
-        from srs.importer import absolute, sync
-        from srs.reader import read_decks
+        from srs.decks.importer import absolute, sync
+        from srs.decks.reader import read_decks
+        from srs.exam.blueprints import blueprint_to_json
 
         known = self.blueprints()
         parsed = read_decks(paths, self.store.file_cache(), known)
@@ -168,9 +169,9 @@ class Collection:
         A file first imported as part of a folder keeps its folder-based deck name, and its
         cards are compared with the rest of the collection for duplicate ids.
         """
-        from srs.discover import DeckFile
-        from srs.importer import absolute, sync
-        from srs.reader import read_decks, read_files
+        from srs.decks.discover import DeckFile
+        from srs.decks.importer import absolute, sync
+        from srs.decks.reader import read_decks, read_files
 
         if not path.is_file():
             read_decks([path])  # raises the reader's "no such file" problem
@@ -205,7 +206,7 @@ class Collection:
     def blueprints(self) -> list[Blueprint]:
         """The exam blueprints imported into this collection, by code."""
         if self._blueprints is None:
-            from srs.blueprints import blueprint_from_json
+            from srs.exam.blueprints import blueprint_from_json
 
             rows = self.store.execute("SELECT data FROM blueprints ORDER BY code")
             self._blueprints = [blueprint_from_json(row[0]) for row in rows]
@@ -231,7 +232,7 @@ class Collection:
         chosen = self.options().exam
         if chosen:
             return chosen
-        from srs.blueprints import pick_current
+        from srs.exam.blueprints import pick_current
 
         current = pick_current(self.blueprints())
         if current is not None:
@@ -321,7 +322,7 @@ class Collection:
         self._require_deck(flt.deck)
         opts = self.options(flt.deck)
         if opts.exam_date is not None:
-            from srs.study_plan import plan_queue
+            from srs.memory.exam_mode import plan_queue
 
             queue = plan_queue(self.store, self.moment(now), self.plan(now, flt))
             return queue if limit is None else queue[:limit]
@@ -332,7 +333,7 @@ class Collection:
     def counts(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> QueueCounts:
         """New / learning / review counts left today."""
         if self.options(flt.deck).exam_date is not None:
-            from srs.study_plan import plan_counts
+            from srs.memory.exam_mode import plan_counts
 
             return plan_counts(self.queue(now, flt))
         return queue_counts(self.store, self.moment(now), self.options(flt.deck), flt, self.options)
@@ -342,9 +343,9 @@ class Collection:
 
         The first plan is made from the collection as the day began (cached for this object
         per day and card count), so answers given since do not change it; once it is done,
-        re-plans use the time left (`srs.study_plan.with_progress`).
+        re-plans use the time left (`srs.memory.exam_mode.with_progress`).
         """
-        from srs.study_plan import backfill_memory, exam_plan, with_progress
+        from srs.memory.exam_mode import backfill_memory, exam_plan, with_progress
 
         opts = self.options(flt.deck)
         if opts.exam_date is None:
@@ -363,8 +364,8 @@ class Collection:
     def readiness(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> Readiness:
         """Expected exam-day recall, overall and per domain of the target exam."""
         from srs.dates import day_start
-        from srs.plan import project
-        from srs.study_plan import plan_cards, readiness
+        from srs.memory.exam_mode import plan_cards, readiness
+        from srs.memory.planner import project
 
         plan = self.plan(now, flt)
         exam = self.target_exam
@@ -581,7 +582,7 @@ class Collection:
         if tag:
             clauses.append("EXISTS (SELECT 1 FROM json_each(n.tags) t WHERE t.value = :tag)")
             params["tag"] = tag
-        for stored in stored_notes(self.store, " AND ".join(clauses), params, with_reviews=True):
+        for stored in self.store.stored_notes(" AND ".join(clauses), params, with_reviews=True):
             note, cards = stored.note, stored.cards
             key = rendered_key(note)
             if stored.rendered is not None and stored.rendered_key == key:

@@ -724,7 +724,7 @@ def _domains(
 
 
 def _finished_attempts(store: Store, exam: str | None, limit: int) -> list[Any]:
-    from srs.exam_log import FINISHED  # the statuses of a scored attempt
+    from srs.exam.attempts import FINISHED  # the statuses of a scored attempt
 
     statuses = ", ".join(f"'{status}'" for status in FINISHED)
     return store.execute(
@@ -753,7 +753,7 @@ MOCK_EXAMS_LISTED = 10
 
 def _mock_exams(store: Store, exam: str | None) -> list[dict[str, Any]]:
     """The latest finished mock exams of the target exam, newest first."""
-    from srs.exam import iso_instant
+    from srs.exam.draw import iso_instant
 
     return [
         {

@@ -1,7 +1,7 @@
 """`srs exam`: a timed mock exam in the terminal, its report, and the history of attempts.
 
-Drawing and scoring live in `srs.exam`, the saved attempt in `srs.exam_log`; this module reads
-keys, draws the screen with rich and prints the report. Deck text is untrusted: it goes
+Drawing and scoring live in `srs.exam.draw`, the saved attempt in `srs.exam.attempts`; this
+module reads keys, draws the screen with rich and prints the report. Deck text is untrusted: it goes
 through `escape_text` and reaches rich as plain `Text` or Markdown source, never as markup.
 """
 
@@ -21,8 +21,8 @@ from srs.cli.app import app, echo, emit_json, fail, globals_of, opened
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from srs.exam import Question
-    from srs.exam_log import Attempt, ExamSession
+    from srs.exam.attempts import Attempt, ExamSession
+    from srs.exam.draw import Question
 
 NOT_A_TTY = (
     "srs exam needs a terminal (standard input is not one); "
@@ -76,8 +76,8 @@ def exam(
     json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Sit a mock exam drawn from multiple-choice cards by the exam's domain weights."""
-    from srs.exam import draw, parse_answers
-    from srs.exam_log import ExamSession, latest_unfinished
+    from srs.exam.attempts import ExamSession, latest_unfinished
+    from srs.exam.draw import draw, parse_answers
 
     g = globals_of(ctx)
     if history:
@@ -172,7 +172,7 @@ def _interactive(session: ExamSession, grade_cards: bool) -> tuple[dict[str, Any
 
 
 def _history(ctx: typer.Context, exam_code: str | None, json: bool) -> None:
-    from srs.exam_log import history
+    from srs.exam.attempts import history
 
     with opened(ctx) as col:
         code = col.blueprint(exam_code).code if exam_code else None
@@ -651,7 +651,7 @@ class ExamScreen:
         from rich.table import Table
         from rich.text import Text
 
-        from srs.exam import is_correct
+        from srs.exam.draw import is_correct
         from srs.model import OPTION_LETTERS
         from srs.terminal import escape_text
 

@@ -13,8 +13,8 @@ from srs.cli.app import app, echo, globals_of, opened, user_errors
 @app.command()
 def backup(ctx: typer.Context) -> None:
     """Copy the collection into the backups folder next to it now (the last 7 are kept)."""
-    from srs.backup import backup_now
     from srs.dates import utc_now
+    from srs.store.backup import backup_now
 
     g = globals_of(ctx)
     with opened(ctx) as col:
@@ -28,8 +28,8 @@ def restore(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A backup (or collection) file.")],
 ) -> None:
     """Replace the collection by a backup (the current collection is backed up first)."""
-    from srs.backup import restore as restore_file
     from srs.dates import utc_now
+    from srs.store.backup import restore as restore_file
 
     g = globals_of(ctx)
     with user_errors():

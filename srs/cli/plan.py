@@ -14,7 +14,7 @@ import typer
 from srs.cli.app import app, echo, emit_json, globals_of, opened, user_errors
 
 if TYPE_CHECKING:
-    from srs.study_plan import ExamPlan, Readiness
+    from srs.memory.exam_mode import ExamPlan, Readiness
 
 
 @app.command()
@@ -26,7 +26,7 @@ def plan(
     json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Show the exam-mode plan: days left, phase, today's study and exam-day readiness."""
-    from srs.queue import QueueFilter
+    from srs.store.scope import QueueFilter
 
     now = globals_of(ctx).now()
     flt = QueueFilter(deck=deck)

@@ -1,6 +1,6 @@
 """`srs review`: the daily review session in the terminal (keys, screen, end-of-session summary).
 
-The session logic (what comes next, limits, undo, figures) lives in `srs.session`; this module
+The session logic (what comes next, limits, undo, figures) lives in `srs.study.session`; this module
 only draws the screen with rich and reads single keypresses. All deck text is untrusted: it
 goes through `escape_text` and is handed to rich as plain `Text` or as Markdown source, never
 as rich markup, so neither terminal escapes nor `[bold]`-style markup from a deck take effect.
@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.text import Text
 
-    from srs.mcq import Lettered, McqResult
     from srs.model import Grade
-    from srs.session import Current, Session, Summary
+    from srs.study.mcq import Lettered, McqResult
+    from srs.study.session import Current, Session, Summary
 
 NOT_A_TTY = (
     "srs review needs a terminal (standard input is not one); "
@@ -71,8 +71,8 @@ def review(
     ] = None,
 ) -> None:
     """Study the cards due now in the terminal (Space reveals, 1-4 grade, ? lists the keys)."""
-    from srs.queue import QueueFilter
-    from srs.session import Limits, Session
+    from srs.store.scope import QueueFilter
+    from srs.study.session import Limits, Session
 
     if not sys.stdin.isatty():
         raise fail(NOT_A_TTY)
@@ -205,7 +205,7 @@ class Reviewer:
         return status
 
     def _loop(self) -> str:
-        from srs.session import StopReason
+        from srs.study.session import StopReason
 
         while True:
             current = self.session.next()
@@ -309,7 +309,7 @@ class Reviewer:
         return ""
 
     def _reveal(self, state: _CardState) -> None:
-        from srs.mcq import check, parse_letters
+        from srs.study.mcq import check, parse_letters
 
         if state.options and state.typed:
             from srs.errors import SrsError

@@ -4,7 +4,7 @@ The rules, in the order they are applied to each parsed note (one transaction fo
 1. Same id as a stored note: unchanged if text and metadata are equal, else updated in place
    (cards keep their scheduling and history); an orphan that comes back is revived.
 2. New id, no explicit id: if exactly one note that vanished from the same file in this run
-   is clearly similar (`srs.identity.pick_relink`), the old note takes the new id with its
+   is clearly similar (`srs.decks.identity.pick_relink`), the old note takes the new id with its
    cards and history ("relinked").
 3. Otherwise it is added.
 4. Stored notes from the imported files or folders that no parsed note claimed are orphaned:
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from srs.identity import normalise, pick_relink
+from srs.decks.identity import normalise, pick_relink
 from srs.model import Note, ParsedDeck
 from srs.store import NoteRow, Store
 
@@ -72,7 +72,7 @@ def text_digest(note: Note) -> str:
     The parser's `content_hash` covers the exact kind, sides and options; the parser's own
     fingerprint is added so that cards are rewritten when a new srs reads a file differently.
     """
-    from srs.parser import parser_fingerprint
+    from srs.decks.markdown import parser_fingerprint
 
     return f"{note.content_hash}.{parser_fingerprint()}"
 

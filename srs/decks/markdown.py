@@ -8,7 +8,7 @@ Contract:
   `---`) count only at the start of a line and never inside fenced code (``` or ~~~).
 - Every problem in a file is collected and raised together as one `DeckError`; the parser
   raises nothing else, whatever the input.
-- Identity is decided here (see `srs.identity`): an explicit `<!-- id: ... -->`, else a hash
+- Identity is decided here (see `srs.decks.identity`): an explicit `<!-- id: ... -->`, else a hash
   of the normalised content, which excludes deck, path and tags.
 """
 
@@ -22,17 +22,17 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from pathlib import Path
 
-from srs.cloze import has_cloze, parse_cloze, render
-from srs.discover import DeckFile
-from srs.errors import DeckError, DeckProblem
-from srs.frontmatter import (
+from srs.decks.cloze import has_cloze, parse_cloze, render
+from srs.decks.discover import DeckFile
+from srs.decks.frontmatter import (
     FrontMatter,
     exam_domain_pair,
     parse_front_matter,
     split_front_matter,
     split_tags,
 )
-from srs.identity import content_hash, fingerprint, normalise, short_hash
+from srs.decks.identity import content_hash, fingerprint, normalise, short_hash
+from srs.errors import DeckError, DeckProblem
 from srs.model import CardKind, CardSpec, McqOption, Note, NoteKind, ParsedDeck
 
 __all__ = [
@@ -825,20 +825,17 @@ def _decode(data: bytes, display: str, max_bytes: int) -> str:
     return text.removeprefix("\ufeff")
 
 
-_PARSER_MODULES = ("parser", "cloze", "frontmatter", "identity", "model", "discover")
-
-
 @functools.cache
 def parser_fingerprint() -> str:
-    """A digest of the code that turns a file into notes.
+    """A digest of the code that turns a file into notes: `srs.decks` and the model.
 
     Stored with each imported file, so a file is parsed again whenever srs reads files
     differently (an upgrade, or a fix), not only when the file itself changed.
     """
     digest = hashlib.blake2b(digest_size=8)
-    folder = Path(__file__).resolve().parent
-    for name in _PARSER_MODULES:
-        digest.update((folder / f"{name}.py").read_bytes())
+    decks = Path(__file__).resolve().parent
+    for module in [*sorted(decks.glob("*.py")), decks.parent / "model.py"]:
+        digest.update(module.read_bytes())
     return digest.hexdigest()
 
 

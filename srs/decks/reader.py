@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs.discover import DeckFile, discover
+from srs.decks.discover import DeckFile, discover
+from srs.decks.importer import absolute
 from srs.errors import DeckError, DeckProblem
-from srs.importer import absolute
 from srs.model import ParsedDeck
 
 if TYPE_CHECKING:
-    from srs.blueprints import Blueprint
+    from srs.exam.blueprints import Blueprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ def read_decks(
     Cards are checked against the blueprints read here and `known_blueprints` (the
     collection's), those read here winning.
     """
-    from srs.blueprints import domain_warnings, find_blueprint_files, load_blueprint
+    from srs.exam.blueprints import domain_warnings, find_blueprint_files, load_blueprint
 
     blueprint_paths = list(find_blueprint_files(paths))
     yaml_files = {path.resolve() for path, _ in blueprint_paths}
@@ -85,7 +85,7 @@ def read_files(
     cache: FileCache | None = None,
 ) -> Parsed:
     """Parse discovered deck files (see `read_decks`)."""
-    from srs.parser import (
+    from srs.decks.markdown import (
         check_duplicates,
         disambiguate,
         file_digest,

@@ -162,7 +162,7 @@ def check_collection_file(path: Path) -> None:
     It must be an SQLite file that passes `PRAGMA integrity_check`, has the srs tables, and
     was not written by a newer srs. The file is opened read-only and never modified.
     """
-    from srs.migrations import SCHEMA_VERSION, migrations
+    from srs.store.migrations import SCHEMA_VERSION, migrations
 
     try:
         with path.open("rb") as handle:

@@ -21,40 +21,7 @@ from typing import Any
 from srs.dates import Moment, to_ms
 from srs.options import Options
 from srs.store import Store, like_escape
-
-# The partial-index conditions, written as the indexes are, so SQLite can use them.
-NEW = "c.state = 'new' AND c.suspended = 0 AND c.orphaned = 0"
-REVIEW = "c.state = 'review' AND c.suspended = 0 AND c.orphaned = 0"
-LEARNING = "c.due_at IS NOT NULL AND c.suspended = 0 AND c.orphaned = 0"
-DAY_LEARNING = (
-    "c.state IN ('learning', 'relearning') AND c.due_at IS NULL"
-    " AND c.suspended = 0 AND c.orphaned = 0"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    """Which cards a session studies: a deck (with its sub-decks) and/or a tag."""
-
-    deck: str | None = None
-    tag: str | None = None
-
-    def sql(self, *, studying: bool = True) -> tuple[str, dict[str, Any]]:
-        """A WHERE fragment over `cards c`; `studying` leaves out suspended and orphaned cards."""
-        clauses = ["c.suspended = 0", "c.orphaned = 0"] if studying else ["1"]
-        params: dict[str, Any] = {}
-        if self.deck:
-            clauses.append(
-                "c.deck_id IN (SELECT id FROM decks WHERE name = :deck OR name LIKE :deck_prefix"
-                " ESCAPE '\\')"
-            )
-            params |= {"deck": self.deck, "deck_prefix": like_escape(self.deck) + "/%"}
-        if self.tag:
-            clauses.append(
-                "c.note_id IN (SELECT n.id FROM notes n, json_each(n.tags) t WHERE t.value = :tag)"
-            )
-            params["tag"] = self.tag
-        return " AND ".join(clauses), params
+from srs.store.scope import DAY_LEARNING, LEARNING, NEW, REVIEW, WITH_TAG, QueueFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +88,7 @@ def _scope(store: Store, at: Moment, options: Options, flt: QueueFilter) -> _Sco
         params["decks"] = json.dumps([row[0] for row in rows])
         clauses.append("c.deck_id IN (SELECT value FROM json_each(:decks))")
     if flt.tag:
-        clauses.append(
-            "c.note_id IN (SELECT n.id FROM notes n, json_each(n.tags) t WHERE t.value = :tag)"
-        )
+        clauses.append(WITH_TAG)
         params["tag"] = flt.tag
     if options.bury_siblings:
         buried = buried_siblings(store, at)

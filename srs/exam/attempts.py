@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from srs.dates import from_ms, to_ms
 from srs.errors import CardNotFound, SrsError
-from srs.exam import Draw, Question, build_report, is_correct, iso_instant
+from srs.exam.draw import Draw, Question, build_report, is_correct, iso_instant
 from srs.model import Grade
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from srs.blueprints import Blueprint
     from srs.collection import Collection
+    from srs.exam.blueprints import Blueprint
     from srs.store import Store
 
 __all__ = ["Attempt", "ExamSession", "history", "latest_unfinished"]

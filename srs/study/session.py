@@ -20,9 +20,10 @@ from pathlib import Path
 from srs.collection import AnswerOutcome, Collection
 from srs.dates import day_start, from_ms, to_ms
 from srs.errors import CardNotFound, SrsError
-from srs.mcq import Lettered, lettered
 from srs.model import Grade, SchedulingState
-from srs.queue import QueueCounts, QueueFilter
+from srs.store.scope import QueueFilter
+from srs.study.mcq import Lettered, lettered
+from srs.study.queue import QueueCounts
 from srs.views import CardView
 
 __all__ = [

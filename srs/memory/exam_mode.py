@@ -1,7 +1,7 @@
-"""Exam mode on a collection: the cards, costs and memory the pure planner (`srs.plan`) needs.
+"""Exam mode on a collection: the cards, costs and memory the pure planner needs.
 
-`srs.plan` decides; this module only gathers its inputs from the store and turns its answer
-into a study queue. The plan is made from the collection as it stood when the scheduler day
+`srs.memory.planner` decides; this module only gathers its inputs from the store and turns its
+answer into a study queue. The plan is made from the collection as it stood when the scheduler day
 began (cards answered today count with the memory they had before their first answer today),
 so asking again after every answer gives the same plan: the queue is that plan minus what was
 answered today, each card once (no same-day learning steps, which the simulation measured as a
@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from srs.dates import Moment, from_ms, iso, to_ms
+from srs.memory.planner import DayPlan, PlanCard, StudyCosts, forecast, plan_day
 from srs.model import Memory
 from srs.options import Options
-from srs.plan import DayPlan, PlanCard, StudyCosts, forecast, plan_day
-from srs.queue import QueueCounts, QueueFilter
 from srs.store import Store
+from srs.store.scope import QueueFilter
+from srs.study.queue import QueueCounts
 
 __all__ = [
     "MIN_SAMPLES",
@@ -74,7 +75,7 @@ def backfill_memory(store: Store, zone: tzinfo, day_starts_at: int) -> int:
     Run once, lazily, by the first command that needs predictions; returns how many cards.
     """
     from srs.dates import scheduler_date
-    from srs.memory import replay
+    from srs.memory.model import replay
     from srs.model import Grade
 
     rows = store.execute(
@@ -297,7 +298,9 @@ class Readiness:
     cards: int
     recall: float  # expected share recalled on exam day if nothing more is studied
     domains: tuple[DomainReadiness, ...]
-    projected: float | None = None  # ... if the plan is kept every day (`srs.plan.project`)
+    projected: float | None = (
+        None  # ... if the plan is kept every day (`srs.memory.planner.project`)
+    )
 
     @property
     def weakest(self) -> DomainReadiness | None:
@@ -341,7 +344,7 @@ def readiness(
     projected: dict[str, float] | None = None,
 ) -> Readiness:
     """Exam-day recall if nothing more is studied (a floor the plan only raises) and, given
-    `projected` (card id -> recall from `srs.plan.project`), if the plan is kept."""
+    `projected` (card id -> recall from `srs.memory.planner.project`), if the plan is kept."""
 
     def mean_projected(group: Sequence[PlanCard]) -> float | None:
         if projected is None:

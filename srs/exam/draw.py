@@ -1,6 +1,6 @@
 """Mock exams as pure logic: draw questions by a blueprint's domain weights, score them, report.
 
-No database, no clock, no terminal here: `srs.exam_log` keeps attempts in the collection and
+No database, no clock, no terminal here: `srs.exam.attempts` keeps attempts in the collection and
 `srs.cli.exam` shows them. Everything random comes from one `random.Random(seed)`, so a seed
 repeats a draw exactly (the same cards, in the same order, with the same option order).
 
@@ -26,7 +26,7 @@ from srs.errors import SrsError
 from srs.model import OPTION_LETTERS, CardKind
 
 if TYPE_CHECKING:
-    from srs.blueprints import Blueprint
+    from srs.exam.blueprints import Blueprint
     from srs.views import CardView
 
 __all__ = [
