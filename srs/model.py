@@ -195,3 +195,12 @@ class StoredCard:
     leech: bool
     position: int
     reviews: tuple[ReviewRecord, ...] = ()
+
+
+LEECH_TAG = "leech"
+
+
+def with_leech_tag(tags: tuple[str, ...], leech: bool) -> tuple[str, ...]:
+    """A leech is shown, listed and exported with the tag `leech` (as Anki tags its leeches),
+    whether or not its deck file carries the tag."""
+    return (*tags, LEECH_TAG) if leech and LEECH_TAG not in tags else tags

@@ -10,10 +10,12 @@ row <-> model mapping (`rows`). Imports: the model, dates and errors; nothing ab
 
 from __future__ import annotations
 
+from srs.store.blueprints import BlueprintQueries
 from srs.store.cards import CardQueries
 from srs.store.config import ConfigQueries
 from srs.store.connection import BUSY_TIMEOUT_MS, SQLITE_HEADER, Connection
 from srs.store.exams import ExamQueries
+from srs.store.export import ExportQueries
 from srs.store.files import FileQueries
 from srs.store.notes import NoteQueries, NoteRow, StoredNote
 from srs.store.plans import PlanQueries
@@ -50,6 +52,7 @@ __all__ = [
 
 
 class Store(
+    ExportQueries,
     CardQueries,
     NoteQueries,
     ReviewQueries,
@@ -58,6 +61,7 @@ class Store(
     ExamQueries,
     PlanQueries,
     StatsQueries,
+    BlueprintQueries,
     Connection,
 ):
     """An open collection file with every table group's typed methods."""

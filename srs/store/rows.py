@@ -9,6 +9,7 @@ from typing import Any
 
 from srs.dates import from_ms, to_ms
 from srs.model import (
+    CardKind,
     CardSpec,
     CardState,
     Grade,
@@ -19,7 +20,9 @@ from srs.model import (
     ReviewKind,
     ReviewRecord,
     SchedulingState,
+    with_leech_tag,
 )
+from srs.views import CardView
 
 
 def state_from_row(row: sqlite3.Row | dict[str, Any]) -> SchedulingState:
@@ -117,4 +120,33 @@ def review_from_row(row: sqlite3.Row) -> ReviewRecord:
         before=state_from_row(json.loads(row["before"])),
         after=state_from_row(json.loads(row["after"])),
         duration_ms=row["duration_ms"],
+    )
+
+
+def card_view_from_row(row: sqlite3.Row) -> CardView:
+    """A `CARD_SELECT` row as the card the outside world sees."""
+    return CardView(
+        id=row["id"],
+        note_id=row["note_id"],
+        deck=row["deck"],
+        kind=CardKind(row["kind"]),
+        front=row["front"],
+        back=row["back"],
+        tags=with_leech_tag(tuple(json.loads(row["tags"])), bool(row["leech"])),
+        exam_domains=exam_domains_from(row["exam_domains"]),
+        path=row["path"],
+        line=row["line"],
+        context=tuple(json.loads(row["context"])),
+        scheduling=state_from_row(row),
+        suspended=bool(row["suspended"]),
+        orphaned=bool(row["orphaned"]),
+        leech=bool(row["leech"]),
+        buried_until=(
+            date.fromordinal(row["buried_until"]) if row["buried_until"] is not None else None
+        ),
+        position=row["position"],
+        options=tuple(
+            McqOption(o["text"], bool(o["correct"]), o.get("rationale", ""))
+            for o in json.loads(row["options"])
+        ),
     )
