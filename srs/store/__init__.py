@@ -19,6 +19,7 @@ from srs.store.export import ExportQueries
 from srs.store.files import FileQueries
 from srs.store.notes import NoteQueries, NoteRow, StoredNote
 from srs.store.plans import PlanQueries
+from srs.store.queue import QueueQueries
 from srs.store.reviews import ReviewQueries
 from srs.store.rows import (
     CARD_SELECT,
@@ -56,6 +57,7 @@ class Store(
     CardQueries,
     NoteQueries,
     ReviewQueries,
+    QueueQueries,
     FileQueries,
     ConfigQueries,
     ExamQueries,

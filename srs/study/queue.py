@@ -12,7 +12,6 @@ and stops at its limit; the few cards buried today are worked out once, not per 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -20,8 +19,9 @@ from typing import Any
 
 from srs.dates import Moment, to_ms
 from srs.options import Options
-from srs.store import Store, like_escape
-from srs.store.scope import DAY_LEARNING, LEARNING, NEW, REVIEW, WITH_TAG, QueueFilter
+from srs.store import Store
+from srs.store.queue import QueueScope
+from srs.store.scope import QueueFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,55 +47,14 @@ class StudiedToday:
 
 def studied_today(store: Store, at: Moment, flt: QueueFilter) -> StudiedToday:
     """New cards introduced and reviews done on the current scheduler day (in the filter)."""
-    where, params = flt.sql(studying=False)
-    row = store.execute(
-        "SELECT COALESCE(SUM(r.state_before = 'new'), 0),"
-        " COALESCE(SUM(r.state_before = 'review'), 0)"
-        f" FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.review_day = :today AND {where}",
-        params | {"today": at.today.toordinal()},
-    ).fetchone()
-    return StudiedToday(new=int(row[0]), review=int(row[1]))
+    new, review = store.studied_today(at.today.toordinal(), flt)
+    return StudiedToday(new=new, review=review)
 
 
-def buried_siblings(store: Store, at: Moment) -> list[str]:
-    """New and review cards whose sibling was answered today (hidden until tomorrow)."""
-    rows = store.execute(
-        "WITH answered AS (SELECT DISTINCT r.card_id FROM reviews r WHERE r.review_day = ?)"
-        " SELECT s.id FROM cards s WHERE s.state IN ('new', 'review')"
-        " AND s.note_id IN (SELECT c.note_id FROM cards c JOIN answered a ON a.card_id = c.id)"
-        " AND s.id NOT IN (SELECT card_id FROM answered)",
-        (at.today.toordinal(),),
+def _scope(store: Store, at: Moment, options: Options, flt: QueueFilter) -> QueueScope:
+    return store.queue_scope(
+        at.today.toordinal(), to_ms(at.now), flt, bury_siblings=options.bury_siblings
     )
-    return [row[0] for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class _Scope:
-    """The WHERE additions and parameters every bucket query of one queue shares."""
-
-    where: str
-    params: dict[str, Any]
-
-
-def _scope(store: Store, at: Moment, options: Options, flt: QueueFilter) -> _Scope:
-    clauses = ["(c.buried_until IS NULL OR c.buried_until <= :today)"]
-    params: dict[str, Any] = {"today": at.today.toordinal(), "now_ms": to_ms(at.now)}
-    if flt.deck:
-        rows = store.execute(
-            "SELECT id FROM decks WHERE name = ? OR name LIKE ? ESCAPE '\\'",
-            (flt.deck, like_escape(flt.deck) + "/%"),
-        )
-        params["decks"] = json.dumps([row[0] for row in rows])
-        clauses.append("c.deck_id IN (SELECT value FROM json_each(:decks))")
-    if flt.tag:
-        clauses.append(WITH_TAG)
-        params["tag"] = flt.tag
-    if options.bury_siblings:
-        buried = buried_siblings(store, at)
-        if buried:
-            params["buried"] = json.dumps(buried)
-            clauses.append("c.id NOT IN (SELECT value FROM json_each(:buried))")
-    return _Scope(" AND ".join(clauses), params)
 
 
 @dataclass(slots=True)
@@ -131,14 +90,8 @@ def _deck_limits(
     limited = _limited_decks(store, key) if options_for is not None else []
     if not limited or options_for is None:
         return None
-    names = dict(store.execute("SELECT id, name FROM decks").fetchall())
-    studied = dict(
-        store.execute(
-            "SELECT c.deck_id, COUNT(*) FROM reviews r JOIN cards c ON c.id = r.card_id"
-            " WHERE r.review_day = ? AND r.state_before = ? GROUP BY c.deck_id",
-            (at.today.toordinal(), state),
-        ).fetchall()
-    )
+    names = store.deck_names_by_id()
+    studied = store.studied_per_deck(at.today.toordinal(), state)
 
     def within(name: str, deck: str) -> bool:
         return name == deck or name.startswith(deck + "/")
@@ -173,10 +126,9 @@ def build_queue(
 
     def room(cap: int | None) -> int:
         caps = [c for c in (cap, None if limit is None else limit - len(queue)) if c is not None]
-        return min(caps) if caps else -1  # SQLite: LIMIT -1 is no limit
+        return min(caps) if caps else -1  # no limit
 
     def take(
-        sql: str,
         bucket: str,
         cap: int | None = None,
         extra: dict[str, Any] | None = None,
@@ -185,50 +137,34 @@ def build_queue(
         n = room(cap)
         if n == 0:
             return
+        shown = "learning" if bucket in ("day_learning", "learn_ahead") else bucket
         if decks is None:
-            rows = store.execute(f"{sql} LIMIT :n", scope.params | (extra or {}) | {"n": n})
-            queue.extend((row[0], bucket) for row in rows)
+            queue.extend((card_id, shown) for card_id, _ in store.bucket(bucket, scope, n, extra))
             return
         # Walk the bucket in queue order, skipping cards whose deck used up its own limit.
-        for card_id, deck_id in store.execute(sql, scope.params | (extra or {})):
+        for card_id, deck_id in store.bucket(bucket, scope, extra=extra):
             if n == 0:
                 break
             if decks.take(deck_id):
-                queue.append((card_id, bucket))
+                queue.append((card_id, shown))
                 n -= 1
 
-    where = scope.where
-    take(_bucket_sql(LEARNING, "c.due_at <= :now_ms", where, "c.due_at"), "learning")
-    take(_bucket_sql(DAY_LEARNING, "c.due_day <= :today", where, "c.due_day"), "learning")
+    take("learning")
+    take("day_learning")
     take(
-        _bucket_sql(REVIEW, "c.due_day <= :today", where, "c.due_day"),
         "review",
         max(options.reviews_per_day - done.review, 0),
         decks=_deck_limits(store, at, options_for, "reviews_per_day", "review"),
     )
     take(
-        _bucket_sql(NEW, "1", where, None),
         "new",
         max(options.new_per_day - done.new, 0),
         decks=_deck_limits(store, at, options_for, "new_per_day", "new"),
     )
     if not queue:
         ahead = to_ms(at.now + timedelta(minutes=options.learn_ahead_minutes))
-        take(
-            _bucket_sql(LEARNING, "c.due_at <= :ahead", where, "c.due_at"),
-            "learning",
-            extra={"ahead": ahead},
-        )
+        take("learn_ahead", extra={"ahead": ahead})
     return queue
-
-
-def _bucket_sql(kind: str, due: str, where: str, order: str | None) -> str:
-    """Cards of one bucket in queue order: (id, deck id) rows."""
-    order_by = f"{order}, c.position" if order else "c.position"
-    return (
-        f"SELECT c.id, c.deck_id FROM cards c WHERE {kind} AND {due} AND {where}"
-        f" ORDER BY {order_by}"
-    )
 
 
 def queue_counts(
@@ -243,18 +179,8 @@ def queue_counts(
     done = studied_today(store, at, flt)
     new_left = max(options.new_per_day - done.new, 0)
     review_left = max(options.reviews_per_day - done.review, 0)
-    where = scope.where
-    row = store.execute(
-        "SELECT"
-        f" (SELECT COUNT(*) FROM (SELECT 1 FROM cards c WHERE {NEW} AND {where} LIMIT :new_left)),"
-        f" (SELECT COUNT(*) FROM cards c WHERE {LEARNING} AND c.due_at <= :now_ms AND {where})"
-        f" + (SELECT COUNT(*) FROM cards c WHERE {DAY_LEARNING} AND c.due_day <= :today"
-        f"    AND {where}),"
-        f" (SELECT COUNT(*) FROM (SELECT 1 FROM cards c WHERE {REVIEW} AND c.due_day <= :today"
-        f"    AND {where} LIMIT :review_left))",
-        scope.params | {"new_left": new_left, "review_left": review_left},
-    ).fetchone()
-    counts = QueueCounts(new=int(row[0]), learning=int(row[1]), review=int(row[2]))
+    new, learning, review = store.bucket_counts(scope, new_left, review_left)
+    counts = QueueCounts(new=new, learning=learning, review=review)
     if options_for is not None and (
         _limited_decks(store, "new_per_day") or _limited_decks(store, "reviews_per_day")
     ):
@@ -283,55 +209,13 @@ def deck_counts(
     Each count is a range seek on the `cards_by_deck` index, capped by that deck's daily
     limit, so the cost follows the number of decks and the limits, not the collection size.
     """
-    params: dict[str, Any] = {"today": at.today.toordinal(), "now_ms": to_ms(at.now)}
-    visible = (
-        "c.deck_id = :deck AND c.suspended = 0 AND c.orphaned = 0"
-        " AND (c.buried_until IS NULL OR c.buried_until <= :today)"
-    )
-    buried = buried_siblings(store, at)
-    if buried:
-        visible += " AND c.id NOT IN (SELECT value FROM json_each(:buried))"
-        params["buried"] = json.dumps(buried)
-    capped = (
-        "SELECT COUNT(*) FROM (SELECT 1 FROM cards c INDEXED BY cards_by_deck WHERE {} LIMIT {})"
-    )
-    new_sql = capped.format(f"c.state = 'new' AND {visible}", ":cap_new")
-    due_sql = capped.format(f"c.state = 'review' AND c.due_day <= :today AND {visible}", ":cap_due")
-    learning_sql = (
-        "SELECT COUNT(*) FROM cards c INDEXED BY cards_by_deck"
-        f" WHERE c.state IN ('learning', 'relearning') AND {visible}"
-        " AND (c.due_at <= :now_ms OR c.due_at IS NULL AND c.due_day <= :today)"
-    )
-    studied = {
-        row[0]: (row[1], row[2])
-        for row in store.execute(
-            "SELECT c.deck_id, SUM(r.state_before = 'new'), SUM(r.state_before = 'review')"
-            " FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.review_day = :today"
-            " GROUP BY c.deck_id",
-            params,
-        )
-    }
-    totals = store.execute(
-        "SELECT d.id, d.name, t.n FROM decks d JOIN (SELECT c.deck_id, COUNT(*) AS n"
-        " FROM cards c INDEXED BY cards_deck_total WHERE c.orphaned = 0 GROUP BY c.deck_id) t"
-        " ON t.deck_id = d.id ORDER BY d.name"
-    ).fetchall()
-    result = []
-    for deck_id, name, total in totals:
+
+    def caps(name: str, new_today: int, reviews_today: int) -> tuple[int, int]:
         options = options_for(name)
-        new_today, reviews_today = studied.get(deck_id, (0, 0))
-        deck = params | {
-            "deck": deck_id,
-            "cap_new": max(options.new_per_day - new_today, 0),
-            "cap_due": max(options.reviews_per_day - reviews_today, 0),
-        }
-        result.append(
-            DeckCounts(
-                name=name,
-                total=total,
-                new=store.execute(new_sql, deck).fetchone()[0],
-                learning=store.execute(learning_sql, deck).fetchone()[0],
-                due=store.execute(due_sql, deck).fetchone()[0],
-            )
+        return (
+            max(options.new_per_day - new_today, 0),
+            max(options.reviews_per_day - reviews_today, 0),
         )
-    return result
+
+    rows = store.deck_due_counts(at.today.toordinal(), to_ms(at.now), caps)
+    return [DeckCounts(r.name, r.total, r.new, r.learning, r.due) for r in rows]
