@@ -67,9 +67,11 @@ class Collection:
         self._plans: dict[tuple[object, ...], ExamPlan] = {}
 
     @classmethod
-    def open(cls, path: Path, zone: tzinfo | None = None) -> Collection:
-        """Open or create the collection file at `path`."""
-        return cls(Store.open(path), zone)
+    def open(
+        cls, path: Path, zone: tzinfo | None = None, *, now: datetime | None = None
+    ) -> Collection:
+        """Open or create the collection file at `path` (`now`: see `Store.open`)."""
+        return cls(Store.open(path, now), zone)
 
     def close(self) -> None:
         self.store.close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from srs.store.blueprints import BlueprintQueries
 from srs.store.cards import CardQueries
 from srs.store.config import ConfigQueries
-from srs.store.connection import BUSY_TIMEOUT_MS, SQLITE_HEADER, Connection
+from srs.store.connection import SQLITE_HEADER, Connection
 from srs.store.exams import ExamQueries
 from srs.store.export import ExportQueries
 from srs.store.files import FileQueries
@@ -31,7 +31,7 @@ from srs.store.rows import (
     state_from_row,
     state_to_columns,
 )
-from srs.store.sql import like_escape
+from srs.store.sql import BUSY_TIMEOUT_MS, like_escape
 from srs.store.stats import StatsQueries
 
 __all__ = [

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from srs.errors import CollectionError
+from srs.store.sql import BUSY_TIMEOUT_MS
 
 __all__ = [
     "BACKUP_FOLDER",
@@ -221,7 +222,6 @@ def restore(source: Path, collection: Path, now: datetime) -> Restored:
     processes see either the old or the restored collection, never a mix, and the WAL of the
     old one cannot be replayed over the new one.
     """
-    from srs.store import BUSY_TIMEOUT_MS
 
     source = source.expanduser()
     collection = collection.expanduser()

@@ -15,17 +15,18 @@ import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from srs.dates import utc_now
 from srs.errors import CollectionError
 from srs.store.schema import SCHEMA_VERSION
+from srs.store.sql import BUSY_TIMEOUT_MS
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -51,8 +52,13 @@ class Connection:
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path) -> Self:
-        """Open (creating if needed) the collection at `path` and bring its schema up to date."""
+    def open(cls, path: Path, now: datetime | None = None) -> Self:
+        """Open (creating if needed) the collection at `path` and bring its schema up to date.
+
+        `now` names and dates the backups an open may take (the CLI passes `--now`); a script
+        that leaves it out gets the clock.
+        """
+        now = now or utc_now()
         path = path.expanduser()
         existed = path.exists()
         if existed:
@@ -78,14 +84,14 @@ class Connection:
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path)
             if version < SCHEMA_VERSION:
-                store.migrate()
+                store.migrate(now)
             if existed:
-                store._daily_backup()
+                store._daily_backup(now)
         except sqlite3.DatabaseError as e:
             raise CollectionError(_describe_sqlite_error(path, e)) from None
         return store
 
-    def migrate(self) -> None:
+    def migrate(self, now: datetime | None = None) -> None:
         """Apply pending migrations; refuse a collection with migrations we do not know."""
         from srs.store.migrations import migrations
 
@@ -102,16 +108,16 @@ class Connection:
                 # Never change a schema without a copy to go back to (raises if it cannot).
                 from srs.store.backup import backup_now
 
-                backup_now(self.conn, self.path, utc_now())
+                backup_now(self.conn, self.path, now or utc_now())
             migrations.apply(self.db)
 
-    def _daily_backup(self) -> None:
+    def _daily_backup(self, now: datetime) -> None:
         """The first open of each UTC day copies the collection (best effort, see `backup`)."""
         from srs.store.backup import daily_backup
 
         assert self.path is not None
         with suppress(CollectionError):
-            daily_backup(self.conn, self.path, utc_now())
+            daily_backup(self.conn, self.path, now)
 
     def close(self) -> None:
         """Close the connection (a WAL checkpoint happens on the last close)."""
@@ -155,6 +161,13 @@ class Connection:
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         """Run one statement (reads, or writes inside `transaction`)."""
         return self.conn.execute(sql, params)
+
+    def backup(self, now: datetime) -> Path:
+        """Copy the collection into its backups folder now; the copy's path."""
+        from srs.store.backup import backup_now
+
+        assert self.path is not None
+        return backup_now(self.conn, self.path, now)
 
     def integrity_ok(self) -> bool:
         """`PRAGMA integrity_check` says ok."""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+# How long a writer waits for another process's transaction before giving up.
+BUSY_TIMEOUT_MS = 10_000
+
 
 def chunks(values: Sequence[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
     """Slices of `values` small enough for one `IN (...)`, with their `?` placeholders."""
