@@ -2,8 +2,9 @@
 
 Contract:
 - Every figure is an aggregate query over `reviews` and `cards` (a handful of statements in
-  all); Python only fills in empty days and wraps rows in dataclasses, so the cost grows with
-  the number of days shown, never with the number of cards or answers.
+  all, the `StatsQueries` methods of srs.store.stats); Python only folds their rows, fills in
+  empty days and wraps them in dataclasses, so the cost grows with the number of days shown,
+  never with the number of cards or answers.
 - Days are scheduler days: the `review_day` stored with each answer (the date ordinal of the
   scheduler day, which starts at `day_starts_at` o'clock local time) and a `Moment` for "now".
   An answer at 03:59 with a 04:00 day start belongs to the previous day, exactly as it did for
@@ -387,7 +388,7 @@ class Stats:
         }
 
 
-# -- queries ---------------------------------------------------------------------------------
+# -- figures ---------------------------------------------------------------------------------
 
 
 def _check_deck(store: Store, deck: str | None) -> None:
@@ -464,21 +465,21 @@ def _day_rows(store: Store, deck: str | None, today: int, span: int) -> dict[int
     """
     days: dict[int, _Day] = {}
     for group in store.log_by_day(deck, today - span + 1, today, MATURE_DAYS):
-        ordinal, state, grade = group.day, group.state_before, group.grade
-        count, mature, duration = group.answers, group.mature, group.duration_ms
-        day = days.setdefault(ordinal, _Day())
+        day = days.setdefault(group.day, _Day())
+        count = group.answers
         day.answers += count
-        day.duration_ms += duration
-        if state == "new":
+        day.duration_ms += group.duration_ms
+        if group.state_before == "new":
             day.new += count
-        elif state == "learning":
+        elif group.state_before == "learning":
             day.learning += count
-        elif state == "relearning":
+        elif group.state_before == "relearning":
             day.relearning += count
-        elif state == "review":
+        elif group.state_before == "review":
             day.review += count
+            mature = group.mature
             young = count - mature
-            if grade > 1:
+            if group.grade > 1:
                 day.young_passed += young
                 day.mature_passed += mature
             else:
