@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
 
 from srs.dates import Moment, from_ms, iso, to_ms
 from srs.memory.planner import DayPlan, PlanCard, StudyCosts, forecast, plan_day
@@ -33,6 +34,7 @@ __all__ = [
     "plan_cards",
     "plan_counts",
     "plan_queue",
+    "plan_summary",
     "readiness",
     "with_progress",
 ]
@@ -320,3 +322,45 @@ def readiness(
             for domain, group in sorted(by_domain.items())
         ),
     )
+
+
+def plan_summary(day_plan: ExamPlan, ready: Readiness, daily_minutes: int) -> dict[str, Any]:
+    """The `srs plan --json` object (docs/exam-mode.md lists its fields)."""
+    day = day_plan.day
+    remaining = {card_id for card_id, _ in day_plan.remaining()}
+    unseen = sum(1 for c in day_plan.cards if c.memory is None)
+
+    def part(ids: tuple[str, ...], seconds: float) -> dict[str, Any]:
+        return {
+            "cards": len(ids),
+            "seconds": round(seconds),
+            "left": sum(1 for card_id in ids if card_id in remaining),
+        }
+
+    return {
+        "exam": ready.exam,
+        "exam_date": day_plan.exam_day.isoformat(),
+        "days_left": day.days_left,
+        "phase": day.phase,
+        "end_phase_days": day.end_phase_days,
+        "desired_retention": day.desired_retention,
+        "daily_minutes": daily_minutes,
+        "today": {
+            "reviews": part(day.reviews, day.review_seconds),
+            "new": part(day.new, day.new_seconds),
+            "fill": part(day.fill, day.fill_seconds),
+            "answered": len(day_plan.answered_today),
+            "seconds_spent": round(day_plan.seconds_today),
+            "replans": len(day_plan.later),
+            "left": len(remaining),
+        },
+        "cards": len(day_plan.cards),
+        "unseen": unseen,
+        "fully_introduced_by_exam": day.fully_introduced_by_exam,
+        "costs": {
+            "new": day_plan.costs.new,
+            "passed": day_plan.costs.passed,
+            "failed": day_plan.costs.failed,
+        },
+        "readiness": ready.to_dict(),
+    }
