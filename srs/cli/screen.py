@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from srs.cli.app import no_color
-
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
@@ -23,6 +21,8 @@ __all__ = ["Keys", "clock_text", "markdown", "terminal_console"]
 def terminal_console() -> Console:
     """A rich console that prints text as given: no markup, highlighting or emoji codes."""
     from rich.console import Console
+
+    from srs.cli.app import no_color
 
     return Console(
         highlight=False, markup=False, emoji=False, no_color=no_color() or None, soft_wrap=False
