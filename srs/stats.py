@@ -16,12 +16,11 @@ Contract:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from srs.dates import Moment, from_ms, to_ms
+from srs.dates import Moment, to_ms
 from srs.errors import DeckNotFound
 from srs.store import Store
 from srs.store.scope import QueueFilter
@@ -614,29 +613,14 @@ def _domains(
     return tuple(_mark_weakest(domains))
 
 
-def _finished_attempts(store: Store, exam: str | None, limit: int) -> list[Any]:
-    from srs.exam.attempts import FINISHED  # the statuses of a scored attempt
-
-    statuses = ", ".join(f"'{status}'" for status in FINISHED)
-    return store.execute(
-        "SELECT id, exam, started_at, finished_at, status, question_count, correct, passed,"
-        f" result FROM exam_attempts WHERE status IN ({statuses})"
-        " AND (:exam IS NULL OR exam = :exam) ORDER BY started_at DESC, id DESC LIMIT :limit",
-        {"exam": exam, "limit": limit},
-    ).fetchall()
-
-
 def _latest_mock_domains(store: Store, exam: str) -> dict[str, float]:
     """Per-domain share right in the latest finished mock exam of `exam`."""
-    rows = _finished_attempts(store, exam, 1)
-    if not rows:
+    from srs.exam.attempts import finished_attempts  # scored attempts, newest first
+
+    attempts = finished_attempts(store, exam, 1)
+    if not attempts:
         return {}
-    result = json.loads(rows[0]["result"])
-    return {
-        d["domain"]: d["correct"] / d["questions"]
-        for d in result.get("domains", [])
-        if d.get("questions")
-    }
+    return {d.domain: d.share for d in attempts[0].domain_scores if d.share is not None}
 
 
 MOCK_EXAMS_LISTED = 10
@@ -644,20 +628,21 @@ MOCK_EXAMS_LISTED = 10
 
 def _mock_exams(store: Store, exam: str | None) -> list[dict[str, Any]]:
     """The latest finished mock exams of the target exam, newest first."""
+    from srs.exam.attempts import finished_attempts
     from srs.exam.draw import iso_instant
 
     return [
         {
-            "id": row["id"],
-            "exam": row["exam"],
-            "started_at": iso_instant(from_ms(row["started_at"])),
-            "status": row["status"],
-            "questions": row["question_count"],
-            "correct": row["correct"],
-            "score": row["correct"] / row["question_count"] if row["question_count"] else None,
-            "passed": None if row["passed"] is None else bool(row["passed"]),
+            "id": attempt.id,
+            "exam": attempt.exam,
+            "started_at": iso_instant(attempt.started_at),
+            "status": attempt.status,
+            "questions": attempt.question_count,
+            "correct": attempt.correct,
+            "score": attempt.score,
+            "passed": attempt.passed,
         }
-        for row in _finished_attempts(store, exam, MOCK_EXAMS_LISTED)
+        for attempt in finished_attempts(store, exam, MOCK_EXAMS_LISTED)
     ]
 
 

@@ -21,11 +21,11 @@ from srs.dates import user_timezone
 from srs.exam.attempts import ExamSession, history
 from srs.exam.draw import (
     allocate,
-    build_report,
     draw,
     largest_remainder,
     parse_answers,
 )
+from srs.exam.report import build_report
 from srs.model import OPTION_LETTERS, CardState, Grade
 
 NOW = "2026-03-02T10:00:00Z"
