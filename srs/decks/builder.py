@@ -32,17 +32,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from srs.decks.cloze import Cloze, parse_cloze, render
 from srs.decks.identity import content_hash, fingerprint, normalise, short_hash
 from srs.errors import DeckProblem
 from srs.model import CardKind, CardSpec, McqOption, Note, NoteKind, ParsedDeck, SchedulingState
-from srs.store.history import PastReview
+
+if TYPE_CHECKING:
+    from srs.store.history import PastReview
 
 __all__ = [
     "CardHistory",
     "NoteDraft",
-    "PastReview",
     "basic_id",
     "build_note",
     "check_duplicates",
