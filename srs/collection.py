@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srs.dates import Moment, from_ms, moment, to_ms, user_timezone
-from srs.errors import CardNotFound, ConfigError, DeckError, DeckNotFound, DeckProblem
+from srs.errors import CardNotFound, ConfigError, DeckNotFound
 from srs.model import (
     Answer,
     Grade,
@@ -142,35 +142,10 @@ class Collection:
 
     def import_paths(self, paths: Sequence[Path], now: datetime) -> ImportReport:
         """Import deck files and folders in one transaction (nothing written on any error)."""
-        from srs.decks.importer import absolute, sync
-        from srs.decks.reader import read_decks
-        from srs.exam.blueprints import blueprint_to_json
+        from srs.decks.importer import import_paths
 
-        known = self.blueprints()
-        parsed = read_decks(paths, self.store.file_cache(), known)
-        keep = self.store.live_note_ids(parsed.skipped)
-        if keep & {note.id for deck in parsed.decks for note in deck.notes}:
-            # A changed file claims a card of an unchanged one (moved, or duplicated): read
-            # everything, so duplicates and moves are judged on the whole picture.
-            parsed = read_decks(paths, known_blueprints=known)
-            keep = set()
-        report = sync(
-            self.store,
-            parsed.decks,
-            parsed.abs_paths,
-            parsed.folders,
-            to_ms(now),
-            keep=keep,
-            file_rows=parsed.file_rows,
-            blueprint_rows=[
-                (b.code, absolute(Path(b.path)), blueprint_to_json(b)) for b in parsed.blueprints
-            ],
-        )
+        report = import_paths(self.store, paths, now, self.blueprints())
         self._blueprints = None
-        report.files = len(parsed.decks) + len(parsed.skipped)
-        report.unchanged += len(keep)
-        report.cards += self.store.live_card_count(parsed.skipped)
-        report.warnings[:0] = parsed.warnings
         return report
 
     def reimport_file(self, path: Path, now: datetime) -> ImportReport:
@@ -179,37 +154,9 @@ class Collection:
         A file first imported as part of a folder keeps its folder-based deck name, and its
         cards are compared with the rest of the collection for duplicate ids.
         """
-        from srs.decks.discover import DeckFile
-        from srs.decks.importer import absolute, sync
-        from srs.decks.reader import read_decks, read_files
+        from srs.decks.importer import reimport_file
 
-        if not path.is_file():
-            read_decks([path])  # raises the reader's "no such file" problem
-        abs_path = absolute(path)
-        known = self.store.file_cache().get(abs_path)
-        deck_file = DeckFile(path, display_path(abs_path), known[1] if known else path.stem)
-        parsed = read_files([deck_file], [], [])
-        ids = [note.id for deck in parsed.decks for note in deck.notes]
-        clashes = [
-            DeckProblem(
-                display_path(abs_path),
-                next(n.line for d in parsed.decks for n in d.notes if n.id == note_id),
-                f"duplicate id '{note_id}' (also used at {display_path(other)}:{line})",
-            )
-            for note_id, other, line in self.store.notes_elsewhere(ids, abs_path)
-        ]
-        if clashes:
-            raise DeckError(clashes)
-        report = sync(
-            self.store,
-            parsed.decks,
-            parsed.abs_paths,
-            [],
-            to_ms(now),
-            file_rows=parsed.file_rows,
-        )
-        report.warnings[:0] = parsed.warnings
-        return report
+        return reimport_file(self.store, path, now)
 
     # -- exams -------------------------------------------------------------------------------
 

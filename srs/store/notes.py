@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from srs.model import CardKind, CardSpec, Note, ReviewRecord, StoredCard
-from srs.store.connection import Connection
+from srs.store.history import HistoryQueries
 from srs.store.rows import note_from_row, review_from_row, state_from_row
 from srs.store.sql import chunks
 
@@ -38,8 +38,8 @@ class StoredNote:
     rendered: str | None  # that HTML, as JSON
 
 
-class NoteQueries(Connection):
-    """The `notes` and `rendered` tables."""
+class NoteQueries(HistoryQueries):
+    """The `notes` and `rendered` tables, and the history an import carries in with notes."""
 
     def note_rows(self) -> dict[str, NoteRow]:
         """Every stored note, keyed by id (what an import compares against)."""
@@ -93,6 +93,82 @@ class NoteQueries(Connection):
                 chunk,
             ).fetchone()[0]
         return total
+
+    # -- what an import writes (inside its transaction) ---------------------------------------
+
+    def insert_notes(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Add notes: one dict of `notes` columns per note, all with the same keys."""
+        if not rows:
+            return
+        names = list(rows[0])
+        self.conn.executemany(
+            f"INSERT INTO notes ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})",
+            rows,
+        )
+
+    def insert_cards(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Add cards: one dict of `cards` columns per card, all with the same keys."""
+        if not rows:
+            return
+        names = list(rows[0])
+        self.conn.executemany(
+            f"INSERT INTO cards ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})",
+            rows,
+        )
+
+    def insert_domains(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Add (note id, exam code, domain id) rows to `note_domains`."""
+        self.conn.executemany(
+            "INSERT INTO note_domains (note_id, exam, domain) VALUES (?, ?, ?)", rows
+        )
+
+    def clear_domains(self, note_id: str) -> None:
+        """Remove a note's exam domains (before writing its new ones)."""
+        self.conn.execute("DELETE FROM note_domains WHERE note_id = ?", (note_id,))
+
+    def update_note(self, values: dict[str, Any]) -> None:
+        """Set the given `notes` columns of the note `values["id"]`."""
+        assignments = ", ".join(f"{name} = :{name}" for name in values if name != "id")
+        self.conn.execute(f"UPDATE notes SET {assignments} WHERE id = :id", values)
+
+    def update_card_text(self, card: CardSpec, deck_id: int, now_ms: int) -> None:
+        """Rewrite a card's kind, slot, sides and deck, keeping its scheduling and history.
+
+        The card is live again; its `modified_at` moves only when a side's text changed.
+        """
+        self.conn.execute(
+            "UPDATE cards SET kind = ?, ordinal = ?, front = ?, back = ?, deck_id = ?,"
+            " orphaned = 0, modified_at = CASE WHEN front != ? OR back != ?"
+            " THEN ? ELSE modified_at END WHERE id = ?",
+            (
+                card.kind.value,
+                card.ordinal,
+                card.front,
+                card.back,
+                deck_id,
+                card.front,
+                card.back,
+                now_ms,
+                card.id,
+            ),
+        )
+
+    def orphan_card(self, card_id: str) -> None:
+        """A card its note no longer has: kept with its history, never studied."""
+        self.conn.execute("UPDATE cards SET orphaned = 1 WHERE id = ?", (card_id,))
+
+    def orphan_note(self, note_id: str) -> None:
+        """A note gone from its file: it and its cards are kept with their history, not studied."""
+        self.conn.execute("UPDATE notes SET orphaned = 1 WHERE id = ?", (note_id,))
+        self.conn.execute("UPDATE cards SET orphaned = 1 WHERE note_id = ?", (note_id,))
+
+    def rename_note(self, old_id: str, new_id: str) -> None:
+        """Give a note a new id (its cards follow through the foreign key)."""
+        self.conn.execute("UPDATE notes SET id = ? WHERE id = ?", (new_id, old_id))
+
+    def rename_card(self, old_id: str, new_id: str) -> None:
+        """Give a card a new id (its reviews follow through the foreign key)."""
+        self.conn.execute("UPDATE cards SET id = ? WHERE id = ?", (new_id, old_id))
 
     def save_rendered(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """Keep HTML rendered for export: (note id, key, fields JSON) rows, one transaction."""
