@@ -14,22 +14,13 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from srs.decks.formats import deck_suffixes
 from srs.errors import DeckProblem
+from srs.model import DeckFile
 
 __all__ = ["DeckFile", "absolute", "discover"]
-
-
-@dataclass(frozen=True, slots=True)
-class DeckFile:
-    """One deck file to parse, with the names it is known by."""
-
-    path: Path  # the file, as a path the process can open
-    display: str  # as shown in messages and stored in Note.path (POSIX, as the user gave it)
-    default_deck: str  # folder path relative to the given root + file stem, joined by "/"
 
 
 def absolute(path: Path) -> str:

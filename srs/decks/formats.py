@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from srs.decks.discover import DeckFile
-    from srs.model import ParsedDeck
+    from srs.model import DeckFile, ParsedDeck
 
 __all__ = [
     "MAX_BYTES",

@@ -22,7 +22,6 @@ from enum import IntEnum
 
 from srs.decks.builder import NoteDraft, build_note
 from srs.decks.cloze import Cloze, has_cloze, parse_cloze
-from srs.decks.discover import DeckFile
 from srs.decks.formats import MAX_BYTES
 from srs.decks.frontmatter import (
     FrontMatter,
@@ -32,7 +31,7 @@ from srs.decks.frontmatter import (
     split_tags,
 )
 from srs.errors import DeckError, DeckProblem
-from srs.model import McqOption, Note, NoteKind, ParsedDeck
+from srs.model import DeckFile, McqOption, Note, NoteKind, ParsedDeck
 
 __all__ = [
     "MAX_BYTES",
