@@ -288,7 +288,7 @@ def cache_dir() -> Path:
 
 def schema_digest() -> str:
     """Changes whenever srs's migrations change, so cached srs collections are rebuilt."""
-    source = (ROOT / "srs" / "migrations.py").read_bytes()
+    source = (ROOT / "srs" / "store" / "migrations.py").read_bytes()
     return hashlib.blake2b(source, digest_size=4).hexdigest()
 
 

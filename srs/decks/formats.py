@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from srs.decks.limits import MAX_BYTES
+
 if TYPE_CHECKING:
     from srs.model import DeckFile, ParsedDeck
 
@@ -29,7 +31,6 @@ __all__ = [
     "reader_for",
 ]
 
-MAX_BYTES = 5_000_000  # a deck file larger than this is refused, whatever its format
 
 Reader = Callable[["DeckFile"], "ParsedDeck"]
 

@@ -22,7 +22,6 @@ from enum import IntEnum
 
 from srs.decks.builder import NoteDraft, build_note
 from srs.decks.cloze import Cloze, has_cloze, parse_cloze
-from srs.decks.formats import MAX_BYTES
 from srs.decks.frontmatter import (
     FrontMatter,
     exam_domain_pair,
@@ -30,6 +29,7 @@ from srs.decks.frontmatter import (
     split_front_matter,
     split_tags,
 )
+from srs.decks.limits import MAX_BYTES
 from srs.errors import DeckError, DeckProblem
 from srs.model import DeckFile, McqOption, Note, NoteKind, ParsedDeck
 
