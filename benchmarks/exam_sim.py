@@ -33,8 +33,8 @@ Policies, each driven by srs's own code:
   spends no time on same-day repeats).
 - `fsrs-nolimit`: `fsrs-nosteps` without the limit of 20 new cards a day (new cards whenever
   the day's reviews leave time): the date-blind setting that introduces a deck fastest.
-- `exam` (exam mode as shipped): `srs.plan.plan_day` each day (re-planned with the time left,
-  up to three times a day), answers through `get_scheduler("fsrs")` with no learning or
+- `exam` (exam mode as shipped): `srs.memory.planner.plan_day` each day (re-planned with the time
+  left, up to three times a day), answers through `get_scheduler("fsrs")` with no learning or
   relearning steps: every card is shown at most once a day, as the plan lists it. Its memory
   still learns from every answer (FSRS-6 counts a same-day repeat too, but barely gains from it).
 - `exam-steps`: the same plan with the default steps (1m 10m, relearning 10m), so a new or
@@ -60,10 +60,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from srs.dates import Moment
-from srs.memory import FsrsModel, default_model
+from srs.memory.model import FsrsModel, default_model
+from srs.memory.planner import PlanCard, StudyCosts, plan_day
 from srs.model import CardState, Grade, SchedulingState
 from srs.options import Options
-from srs.plan import PlanCard, StudyCosts, plan_day
 from srs.scheduler import card_seed, get_scheduler
 
 RESULTS = Path(__file__).resolve().parent / "results"

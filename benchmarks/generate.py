@@ -11,7 +11,7 @@ Two kinds of data:
 
 Collections are written straight into the real schema with `executemany` in one transaction
 (srs: after `Store.open`, so the migrations ran) and cached under `cache_dir()`; the cache key
-holds the generator version and a digest of srs/migrations.py, so a schema change regenerates.
+holds the generator version and a digest of srs/store/migrations.py, so a schema change regenerates.
 """
 
 from __future__ import annotations
@@ -288,7 +288,7 @@ def cache_dir() -> Path:
 
 def schema_digest() -> str:
     """Changes whenever srs's migrations change, so cached srs collections are rebuilt."""
-    source = (ROOT / "srs" / "migrations.py").read_bytes()
+    source = (ROOT / "srs" / "store" / "migrations.py").read_bytes()
     return hashlib.blake2b(source, digest_size=4).hexdigest()
 
 

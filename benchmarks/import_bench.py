@@ -42,8 +42,8 @@ def srs_import(cards: int = 10_000, repeat: int = 5) -> tuple[Timing, Timing]:
 
 def deck_fields(cards: int = 10_000) -> list[tuple[str, str]]:
     """The generated deck's notes as (front, back): what the peer adds as plain notes."""
-    from srs.discover import discover
-    from srs.parser import parse_file
+    from srs.decks.discover import discover
+    from srs.decks.markdown import parse_file
 
     files, _ = discover([write_deck(cache_dir() / "decks", cards)])
     parsed = parse_file(files[0])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
@@ -18,19 +17,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srs.dates import Moment, from_ms, moment, to_ms, user_timezone
-from srs.errors import CardNotFound, ConfigError, DeckError, DeckNotFound, DeckProblem
-from srs.model import Answer, Grade, Note, ReviewKind, ReviewRecord, SchedulingState
+from srs.errors import CardNotFound, ConfigError, DeckNotFound
+from srs.model import (
+    Answer,
+    Grade,
+    Note,
+    ReviewKind,
+    ReviewRecord,
+    SchedulingState,
+    with_leech_tag,
+)
 from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
-from srs.queue import QueueCounts, QueueFilter, build_queue, deck_counts, queue_counts
-from srs.store import Store, like_escape, state_to_columns, stored_notes
+from srs.store import Store, state_to_columns
+from srs.store.reviews import NewReview
+from srs.store.scope import QueueFilter
+from srs.study.queue import QueueCounts, build_queue, deck_counts, queue_counts
 from srs.views import CardView, display_path
 
 if TYPE_CHECKING:
     from srs.anki import ExportNote, ExportReview, ExportSummary
-    from srs.blueprints import Blueprint
-    from srs.importer import ImportReport
+    from srs.decks.importer import ImportReport
+    from srs.exam.blueprints import Blueprint
+    from srs.memory.exam_mode import ExamPlan, Readiness
     from srs.stats import Stats
-    from srs.study_plan import ExamPlan, Readiness
 
 ALL_CARDS = QueueFilter()
 
@@ -58,9 +67,11 @@ class Collection:
         self._plans: dict[tuple[object, ...], ExamPlan] = {}
 
     @classmethod
-    def open(cls, path: Path, zone: tzinfo | None = None) -> Collection:
-        """Open or create the collection file at `path`."""
-        return cls(Store.open(path), zone)
+    def open(
+        cls, path: Path, zone: tzinfo | None = None, *, now: datetime | None = None
+    ) -> Collection:
+        """Open or create the collection file at `path` (`now`: see `Store.open`)."""
+        return cls(Store.open(path, now), zone)
 
     def close(self) -> None:
         self.store.close()
@@ -131,35 +142,10 @@ class Collection:
 
     def import_paths(self, paths: Sequence[Path], now: datetime) -> ImportReport:
         """Import deck files and folders in one transaction (nothing written on any error)."""
-        from srs.blueprints import blueprint_to_json
-        from srs.importer import absolute, sync
-        from srs.reader import read_decks
+        from srs.decks.importer import import_paths
 
-        known = self.blueprints()
-        parsed = read_decks(paths, self.store.file_cache(), known)
-        keep = self.store.live_note_ids(parsed.skipped)
-        if keep & {note.id for deck in parsed.decks for note in deck.notes}:
-            # A changed file claims a card of an unchanged one (moved, or duplicated): read
-            # everything, so duplicates and moves are judged on the whole picture.
-            parsed = read_decks(paths, known_blueprints=known)
-            keep = set()
-        report = sync(
-            self.store,
-            parsed.decks,
-            parsed.abs_paths,
-            parsed.folders,
-            to_ms(now),
-            keep=keep,
-            file_rows=parsed.file_rows,
-            blueprint_rows=[
-                (b.code, absolute(Path(b.path)), blueprint_to_json(b)) for b in parsed.blueprints
-            ],
-        )
+        report = import_paths(self.store, paths, now, self.blueprints())
         self._blueprints = None
-        report.files = len(parsed.decks) + len(parsed.skipped)
-        report.unchanged += len(keep)
-        report.cards += self.store.live_card_count(parsed.skipped)
-        report.warnings[:0] = parsed.warnings
         return report
 
     def reimport_file(self, path: Path, now: datetime) -> ImportReport:
@@ -168,47 +154,19 @@ class Collection:
         A file first imported as part of a folder keeps its folder-based deck name, and its
         cards are compared with the rest of the collection for duplicate ids.
         """
-        from srs.discover import DeckFile
-        from srs.importer import absolute, sync
-        from srs.reader import read_decks, read_files
+        from srs.decks.importer import reimport_file
 
-        if not path.is_file():
-            read_decks([path])  # raises the reader's "no such file" problem
-        abs_path = absolute(path)
-        known = self.store.file_cache().get(abs_path)
-        deck_file = DeckFile(path, display_path(abs_path), known[1] if known else path.stem)
-        parsed = read_files([deck_file], [], [])
-        ids = [note.id for deck in parsed.decks for note in deck.notes]
-        clashes = [
-            DeckProblem(
-                display_path(abs_path),
-                next(n.line for d in parsed.decks for n in d.notes if n.id == note_id),
-                f"duplicate id '{note_id}' (also used at {display_path(other)}:{line})",
-            )
-            for note_id, other, line in self.store.notes_elsewhere(ids, abs_path)
-        ]
-        if clashes:
-            raise DeckError(clashes)
-        report = sync(
-            self.store,
-            parsed.decks,
-            parsed.abs_paths,
-            [],
-            to_ms(now),
-            file_rows=parsed.file_rows,
-        )
-        report.warnings[:0] = parsed.warnings
-        return report
+        return reimport_file(self.store, path, now)
 
     # -- exams -------------------------------------------------------------------------------
 
     def blueprints(self) -> list[Blueprint]:
         """The exam blueprints imported into this collection, by code."""
         if self._blueprints is None:
-            from srs.blueprints import blueprint_from_json
+            from srs.exam.blueprints import blueprint_from_json
 
-            rows = self.store.execute("SELECT data FROM blueprints ORDER BY code")
-            self._blueprints = [blueprint_from_json(row[0]) for row in rows]
+            documents = self.store.blueprint_documents()
+            self._blueprints = [blueprint_from_json(data) for data in documents]
         return self._blueprints
 
     def blueprint(self, code: str | None = None) -> Blueprint:
@@ -231,16 +189,13 @@ class Collection:
         chosen = self.options().exam
         if chosen:
             return chosen
-        from srs.blueprints import pick_current
+        from srs.exam.blueprints import pick_current
 
         current = pick_current(self.blueprints())
         if current is not None:
             return current.code
         # No blueprint imported: the exam most cards are mapped to, so domains still show.
-        row = self.store.execute(
-            "SELECT exam FROM note_domains GROUP BY exam ORDER BY COUNT(*) DESC, exam LIMIT 1"
-        ).fetchone()
-        return row[0] if row else None
+        return self.store.most_mapped_exam()
 
     def domain_names(self, exam: str | None) -> dict[str, str]:
         """Domain id -> name from the exam's blueprint ({} without one)."""
@@ -251,37 +206,29 @@ class Collection:
 
     def card(self, card_id: str) -> CardView:
         """One card by id (a unique prefix of an id works too)."""
-        row = self.store.card_row(card_id)
-        if row is None:
+        card = self.store.card_view(card_id)
+        if card is None:
             matches = self.store.card_ids_with_prefix(card_id)
             if len(matches) == 1:
-                row = self.store.card_row(matches[0])
+                card = self.store.card_view(matches[0])
             elif len(matches) > 1:
                 raise CardNotFound(f"card id {card_id!r} is ambiguous: {', '.join(matches)}, ...")
-        if row is None:
+        if card is None:
             raise CardNotFound(f"no card with id {card_id!r}; see `srs cards`")
-        return CardView.from_row(row)
+        return card
 
     def cards(self, deck: str | None = None, tag: str | None = None) -> Iterator[CardView]:
         """All cards (including suspended and orphaned), filtered, in deck order."""
         self._require_deck(deck)
-        where, params = QueueFilter(deck, tag).sql(studying=False)
-        for row in self.store.card_rows(where, params):
-            yield CardView.from_row(row)
+        yield from self.store.card_views(QueueFilter(deck, tag))
 
     def orphans(self) -> list[CardView]:
         """Cards whose text vanished from their deck file, kept with their history."""
-        return [CardView.from_row(r) for r in self.store.card_rows("c.orphaned = 1")]
+        return self.store.orphaned_card_views()
 
     def purge_orphans(self) -> int:
         """Delete orphaned cards and notes with their history; returns the card count."""
-        with self.store.transaction() as conn:
-            count = conn.execute("SELECT COUNT(*) FROM cards WHERE orphaned = 1").fetchone()[0]
-            conn.execute("DELETE FROM cards WHERE orphaned = 1")
-            conn.execute(
-                "DELETE FROM notes WHERE orphaned = 1 OR id NOT IN (SELECT note_id FROM cards)"
-            )
-        return int(count)
+        return self.store.purge_orphans()
 
     def decks(self, now: datetime) -> list[dict[str, Any]]:
         """Per deck: name, total cards, and new / learning / due counts as of `now`.
@@ -321,7 +268,7 @@ class Collection:
         self._require_deck(flt.deck)
         opts = self.options(flt.deck)
         if opts.exam_date is not None:
-            from srs.study_plan import plan_queue
+            from srs.memory.exam_mode import plan_queue
 
             queue = plan_queue(self.store, self.moment(now), self.plan(now, flt))
             return queue if limit is None else queue[:limit]
@@ -332,7 +279,7 @@ class Collection:
     def counts(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> QueueCounts:
         """New / learning / review counts left today."""
         if self.options(flt.deck).exam_date is not None:
-            from srs.study_plan import plan_counts
+            from srs.memory.exam_mode import plan_counts
 
             return plan_counts(self.queue(now, flt))
         return queue_counts(self.store, self.moment(now), self.options(flt.deck), flt, self.options)
@@ -342,15 +289,15 @@ class Collection:
 
         The first plan is made from the collection as the day began (cached for this object
         per day and card count), so answers given since do not change it; once it is done,
-        re-plans use the time left (`srs.study_plan.with_progress`).
+        re-plans use the time left (`srs.memory.exam_mode.with_progress`).
         """
-        from srs.study_plan import backfill_memory, exam_plan, with_progress
+        from srs.memory.exam_mode import backfill_memory, exam_plan, with_progress
 
         opts = self.options(flt.deck)
         if opts.exam_date is None:
             raise ConfigError("no exam date; set one with `srs config set exam_date YYYY-MM-DD`")
         at = self.moment(now)
-        count = self.store.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+        count = self.store.card_count()
         key = (at.today, flt, opts, count)
         cached = self._plans.get(key)
         if cached is None:
@@ -363,8 +310,8 @@ class Collection:
     def readiness(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> Readiness:
         """Expected exam-day recall, overall and per domain of the target exam."""
         from srs.dates import day_start
-        from srs.plan import project
-        from srs.study_plan import plan_cards, readiness
+        from srs.memory.exam_mode import plan_cards, readiness
+        from srs.memory.planner import project
 
         plan = self.plan(now, flt)
         exam = self.target_exam
@@ -427,7 +374,7 @@ class Collection:
         from srs.scheduler import card_seed, get_scheduler
 
         at = self.moment(now)
-        with self.store.transaction() as conn:
+        with self.store.transaction():
             card = self.card(card_id)
             opts = self.options(card.deck)
             scheduler = get_scheduler(opts.scheduler)
@@ -446,76 +393,56 @@ class Collection:
             before = self.store.card_snapshot(card.id)
             self.store.update_card_state(card.id, result.state, flags=flags)
             after = before | state_to_columns(result.state) | flags
-            cursor = conn.execute(
-                "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
-                " state_before, state_after, interval_before, interval_after, ease_before,"
-                " ease_after, duration_ms, before, after)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    card.id,
-                    to_ms(at.now),
-                    at.today.toordinal(),
-                    int(grade),
-                    int(result.review_kind),
-                    scheduler.name,
-                    card.scheduling.state.value,
-                    result.state.state.value,
-                    card.scheduling.interval_days,
-                    result.state.interval_days,
-                    card.scheduling.ease,
-                    result.state.ease,
-                    max(0, min(duration_ms, MAX_ANSWER_MS)),
-                    json.dumps(before),
-                    json.dumps(after),
-                ),
+            review_id = self.store.add_review(
+                NewReview(
+                    card_id=card.id,
+                    reviewed_ms=to_ms(at.now),
+                    review_day=at.today.toordinal(),
+                    grade=grade,
+                    kind=result.review_kind,
+                    scheduler=scheduler.name,
+                    state_before=card.scheduling,
+                    state_after=result.state,
+                    duration_ms=max(0, min(duration_ms, MAX_ANSWER_MS)),
+                    before=before,
+                    after=after,
+                )
             )
-            review_id = cursor.lastrowid
-        assert review_id is not None
         answered = replace(
             card,
             scheduling=result.state,
             leech=bool(after["leech"]),
             suspended=bool(after["suspended"]),
             buried_until=None,
-            tags=(*card.tags, "leech") if result.leech and "leech" not in card.tags else card.tags,
+            tags=with_leech_tag(card.tags, result.leech),
         )
         return AnswerOutcome(review_id, answered, result)
 
     def undo(self, review_id: int | None = None) -> CardView:
         """Take back an answer (the latest, or a given one that is its card's latest)."""
-        with self.store.transaction() as conn:
-            if review_id is None:
-                row = conn.execute("SELECT * FROM reviews ORDER BY id DESC LIMIT 1").fetchone()
-            else:
-                row = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
-            if row is None:
+        with self.store.transaction():
+            answer = self.store.logged_answer(review_id)
+            if answer is None:
                 raise CardNotFound("nothing to undo")
-            later = conn.execute(
-                "SELECT 1 FROM reviews WHERE card_id = ? AND id > ?", (row["card_id"], row["id"])
-            ).fetchone()
-            if later:
+            if self.store.answered_since(answer):
                 raise CardNotFound(
                     "that card was answered again since; undo the later answer first"
                 )
-            self.store.restore_snapshot(row["card_id"], json.loads(row["before"]))
-            conn.execute("DELETE FROM reviews WHERE id = ?", (row["id"],))
-        return self.card(row["card_id"])
+            self.store.restore_snapshot(answer.card_id, answer.before)
+            self.store.delete_review(answer.id)
+        return self.card(answer.card_id)
 
     def bury(self, card_id: str, now: datetime) -> CardView:
         """Skip a card until tomorrow's scheduler day."""
         card = self.card(card_id)
         tomorrow = self.moment(now).today + timedelta(days=1)
-        with self.store.transaction() as conn:
-            conn.execute(
-                "UPDATE cards SET buried_until = ? WHERE id = ?", (tomorrow.toordinal(), card.id)
-            )
+        self.store.bury_card(card.id, tomorrow.toordinal())
         return self.card(card.id)
 
     def set_suspended(self, card_id: str, suspended: bool = True) -> CardView:
         """Suspend (or unsuspend) a card: it leaves every queue until unsuspended."""
         card = self.card(card_id)
-        with self.store.transaction() as conn:
-            conn.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), card.id))
+        self.store.set_card_suspended(card.id, suspended)
         return self.card(card.id)
 
     # -- statistics --------------------------------------------------------------------------
@@ -570,18 +497,7 @@ class Collection:
         from srs.anki import ExportCard, ExportNote
         from srs.render import decode_rendered, encode_rendered, render_markdown
 
-        clauses, params = ["n.orphaned = 0"], {}
-        if decks:
-            parts = []
-            for i, deck in enumerate(decks):
-                parts.append(f"(d.name = :deck{i} OR d.name LIKE :prefix{i} ESCAPE '\\')")
-                params[f"deck{i}"] = deck
-                params[f"prefix{i}"] = like_escape(deck) + "/%"
-            clauses.append("(" + " OR ".join(parts) + ")")
-        if tag:
-            clauses.append("EXISTS (SELECT 1 FROM json_each(n.tags) t WHERE t.value = :tag)")
-            params["tag"] = tag
-        for stored in stored_notes(self.store, " AND ".join(clauses), params, with_reviews=True):
+        for stored in self.store.notes_to_export(decks, tag):
             note, cards = stored.note, stored.cards
             key = rendered_key(note)
             if stored.rendered is not None and stored.rendered_key == key:
@@ -589,8 +505,7 @@ class Collection:
             else:
                 rendered = {text: render_markdown(text) for text in note_texts(note)}
                 fresh.append((note.id, key, encode_rendered(rendered)))
-            if any(card.leech for card in cards) and "leech" not in note.tags:
-                note = replace(note, tags=(*note.tags, "leech"))
+            note = replace(note, tags=with_leech_tag(note.tags, any(c.leech for c in cards)))
             yield ExportNote(
                 note=replace(note, path=display_path(note.path)),
                 cards=tuple(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
+from pathlib import Path
 
 
 class NoteKind(StrEnum):
@@ -195,3 +196,21 @@ class StoredCard:
     leech: bool
     position: int
     reviews: tuple[ReviewRecord, ...] = ()
+
+
+LEECH_TAG = "leech"
+
+
+def with_leech_tag(tags: tuple[str, ...], leech: bool) -> tuple[str, ...]:
+    """A leech is shown, listed and exported with the tag `leech` (as Anki tags its leeches),
+    whether or not its deck file carries the tag."""
+    return (*tags, LEECH_TAG) if leech and LEECH_TAG not in tags else tags
+
+
+@dataclass(frozen=True, slots=True)
+class DeckFile:
+    """One deck file to parse, with the names it is known by."""
+
+    path: Path  # the file, as a path the process can open
+    display: str  # as shown in messages and stored in Note.path (POSIX, as the user gave it)
+    default_deck: str  # folder path relative to the given root + file stem, joined by "/"

@@ -2,8 +2,9 @@
 
 Contract:
 - Every figure is an aggregate query over `reviews` and `cards` (a handful of statements in
-  all); Python only fills in empty days and wraps rows in dataclasses, so the cost grows with
-  the number of days shown, never with the number of cards or answers.
+  all, the `StatsQueries` methods of srs.store.stats); Python only folds their rows, fills in
+  empty days and wraps them in dataclasses, so the cost grows with the number of days shown,
+  never with the number of cards or answers.
 - Days are scheduler days: the `review_day` stored with each answer (the date ordinal of the
   scheduler day, which starts at `day_starts_at` o'clock local time) and a `Moment` for "now".
   An answer at 03:59 with a 04:00 day start belongs to the previous day, exactly as it did for
@@ -15,14 +16,14 @@ Contract:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from srs.dates import Moment, from_ms, to_ms
+from srs.dates import Moment, to_ms
 from srs.errors import DeckNotFound
-from srs.store import Store, like_escape
+from srs.store import Store
+from srs.store.scope import QueueFilter
 
 __all__ = [
     "FORECAST_DAYS",
@@ -386,30 +387,15 @@ class Stats:
         }
 
 
-# -- queries ---------------------------------------------------------------------------------
+# -- figures ---------------------------------------------------------------------------------
 
 
-class _Scope:
-    """The deck filter as SQL fragments over `cards c` and over `reviews r`."""
-
-    def __init__(self, store: Store, deck: str | None) -> None:
-        self.params: dict[str, Any] = {}
-        self.cards = "1"
-        self.reviews = "1"
-        if deck:
-            names = store.deck_names()
-            if deck not in names and not any(n.startswith(deck + "/") for n in names):
-                raise DeckNotFound(f"no deck named {deck!r}; see `srs decks`")
-            self.params = {"deck": deck, "deck_prefix": like_escape(deck) + "/%"}
-            in_deck = (
-                "deck_id IN (SELECT id FROM decks WHERE name = :deck"
-                " OR name LIKE :deck_prefix ESCAPE '\\')"
-            )
-            self.cards = "c." + in_deck
-            # Answers follow the card: a card moved to another deck takes its history along.
-            # The unary + keeps SQLite on the review_day index (scan a day range, test
-            # membership) instead of fetching every answer of every card in the deck.
-            self.reviews = f"+r.card_id IN (SELECT id FROM cards WHERE {in_deck})"
+def _check_deck(store: Store, deck: str | None) -> None:
+    """Refuse a deck filter that names no deck (nor the parent of one)."""
+    if deck:
+        names = store.deck_names()
+        if deck not in names and not any(n.startswith(deck + "/") for n in names):
+            raise DeckNotFound(f"no deck named {deck!r}; see `srs decks`")
 
 
 def compute_stats(
@@ -428,27 +414,27 @@ def compute_stats(
     """
     if days < 1:
         raise ValueError("days must be at least 1")
-    scope = _Scope(store, deck)
+    _check_deck(store, deck)
     today = at.today.toordinal()
-    log = _day_rows(store, scope, today, max(days, HEATMAP_DAYS))
+    log = _day_rows(store, deck, today, max(days, HEATMAP_DAYS))
     daily = _daily(log, today, days)
     return Stats(
         today_day=at.today,
         deck=deck,
         days=days,
-        today=_today(store, scope, today, daily[-1]),
-        streak=_streak(store, scope, today),
+        today=_today(store, deck, today, daily[-1]),
+        streak=_streak(store, deck, today),
         heatmap=_heatmap(log, today),
         daily=daily,
-        forecast=_forecast(store, scope, at),
-        overdue=_overdue(store, scope, today),
-        cards=_card_counts(store, scope),
+        forecast=_forecast(store, deck, at),
+        overdue=_overdue(store, deck, today),
+        cards=_card_counts(store, deck),
         retention=_retention(log, today),
-        intervals=_interval_histogram(store, scope),
-        ease=_ease_histogram(store, scope),
-        domains=_domains(store, scope, today, days, exam, domain_names or {}),
+        intervals=_interval_histogram(store, deck),
+        ease=_ease_histogram(store, deck),
+        domains=_domains(store, deck, today, days, exam, domain_names or {}),
         mock_exams=_mock_exams(store, exam),
-        hardest=_hardest(store, scope, hardest),
+        hardest=_hardest(store, deck, hardest),
     )
 
 
@@ -468,7 +454,7 @@ class _Day:
     mature_failed: int = 0
 
 
-def _day_rows(store: Store, scope: _Scope, today: int, span: int) -> dict[int, _Day]:
+def _day_rows(store: Store, deck: str | None, today: int, span: int) -> dict[int, _Day]:
     """The last `span` days of the log, one row per day, from one pass over the index.
 
     The heatmap, the daily bars and retention by period are all sums of these rows, so the
@@ -476,28 +462,23 @@ def _day_rows(store: Store, scope: _Scope, today: int, span: int) -> dict[int, _
     GROUP BY follows the `reviews_stats` index order (day, state before, grade), so SQLite
     streams it without sorting; the few thousand groups are folded here.
     """
-    rows = store.execute(
-        "SELECT review_day, state_before, grade, COUNT(*), SUM(interval_before >= :mature),"
-        " SUM(duration_ms)"
-        f" FROM reviews r WHERE review_day BETWEEN :start AND :today AND {scope.reviews}"
-        " GROUP BY review_day, state_before, grade",
-        scope.params | {"start": today - span + 1, "today": today, "mature": MATURE_DAYS},
-    )
     days: dict[int, _Day] = {}
-    for ordinal, state, grade, count, mature, duration in rows:
-        day = days.setdefault(ordinal, _Day())
+    for group in store.log_by_day(deck, today - span + 1, today, MATURE_DAYS):
+        day = days.setdefault(group.day, _Day())
+        count = group.answers
         day.answers += count
-        day.duration_ms += duration
-        if state == "new":
+        day.duration_ms += group.duration_ms
+        if group.state_before == "new":
             day.new += count
-        elif state == "learning":
+        elif group.state_before == "learning":
             day.learning += count
-        elif state == "relearning":
+        elif group.state_before == "relearning":
             day.relearning += count
-        elif state == "review":
+        elif group.state_before == "review":
             day.review += count
+            mature = group.mature
             young = count - mature
-            if grade > 1:
+            if group.grade > 1:
                 day.young_passed += young
                 day.mature_passed += mature
             else:
@@ -522,30 +503,21 @@ def _daily(log: dict[int, _Day], today: int, days: int) -> tuple[DailyReviews, .
     return tuple(result)
 
 
-def _today(store: Store, scope: _Scope, today: int, answers: DailyReviews) -> Today:
-    row = store.execute(
-        "SELECT COUNT(DISTINCT card_id),"
-        " COALESCE(SUM(state_before = 'review' AND grade > 1), 0),"
-        " COALESCE(SUM(state_before = 'review' AND grade = 1), 0)"
-        f" FROM reviews r WHERE review_day = :today AND {scope.reviews}",
-        scope.params | {"today": today},
-    ).fetchone()
-    return Today(answers=answers, cards=row[0], retention=PassFail(row[1], row[2]))
+def _today(store: Store, deck: str | None, today: int, answers: DailyReviews) -> Today:
+    tally = store.day_tally(deck, today)
+    return Today(
+        answers=answers,
+        cards=tally.cards,
+        retention=PassFail(tally.review_passed, tally.review_failed),
+    )
 
 
-def _streak(store: Store, scope: _Scope, today: int) -> Streak:
-    # Gaps and islands: consecutive days share `day - row_number()`.
-    row = store.execute(
-        "WITH days AS (SELECT DISTINCT review_day AS d FROM reviews r"
-        f"  WHERE review_day <= :today AND {scope.reviews}),"
-        " runs AS (SELECT d, d - ROW_NUMBER() OVER (ORDER BY d) AS run FROM days),"
-        " islands AS (SELECT MAX(d) AS last, COUNT(*) AS n FROM runs GROUP BY run)"
-        " SELECT COALESCE(MAX(n), 0), COALESCE(MAX(CASE WHEN last >= :today - 1 THEN n END), 0),"
-        " COALESCE(SUM(n), 0), MAX(last) FROM islands",
-        scope.params | {"today": today},
-    ).fetchone()
-    last = date.fromordinal(row[3]) if row[3] is not None else None
-    return Streak(current=row[1], longest=row[0], study_days=row[2], last_day=last)
+def _streak(store: Store, deck: str | None, today: int) -> Streak:
+    runs = store.study_runs(deck, today)
+    last = date.fromordinal(runs.last_day) if runs.last_day is not None else None
+    return Streak(
+        current=runs.current, longest=runs.longest, study_days=runs.study_days, last_day=last
+    )
 
 
 def _heatmap(log: dict[int, _Day], today: int) -> dict[date, int]:
@@ -553,56 +525,19 @@ def _heatmap(log: dict[int, _Day], today: int) -> dict[date, int]:
     return {date.fromordinal(d): row.answers for d, row in sorted(log.items()) if d >= start}
 
 
-def _forecast(store: Store, scope: _Scope, at: Moment) -> tuple[ForecastDay, ...]:
-    today = at.today.toordinal()
-    next_ms = to_ms(at.next_day_at)
-    # Intraday (re)learning cards carry an instant: before the next rollover means today,
-    # otherwise count whole days past it. Everything else carries its due day.
-    rows = store.execute(
-        "SELECT MAX(due, :today) AS day, SUM(state = 'review'), SUM(state != 'review') FROM ("
-        " SELECT c.state AS state, CASE WHEN c.due_at IS NULL THEN c.due_day"
-        "  WHEN c.due_at < :next_ms THEN :today"
-        "  ELSE :today + 1 + (c.due_at - :next_ms) / 86400000 END AS due"
-        " FROM cards c WHERE c.state != 'new' AND c.suspended = 0 AND c.orphaned = 0"
-        f"  AND {scope.cards})"
-        " WHERE due IS NOT NULL AND due < :end GROUP BY 1",
-        scope.params | {"today": today, "next_ms": next_ms, "end": today + FORECAST_DAYS},
+def _forecast(store: Store, deck: str | None, at: Moment) -> tuple[ForecastDay, ...]:
+    forecast = store.due_forecast(
+        at.today.toordinal(), FORECAST_DAYS, to_ms(at.next_day_at), flt=QueueFilter(deck=deck)
     )
-    found = {row[0]: row for row in rows}
-    result = []
-    for ordinal in range(today, today + FORECAST_DAYS):
-        row = found.get(ordinal)
-        day = date.fromordinal(ordinal)
-        result.append(ForecastDay(day, row[1], row[2]) if row else ForecastDay(day))
-    return tuple(result)
+    return tuple(ForecastDay(d.day, d.review, d.learning) for d in forecast)
 
 
-def _overdue(store: Store, scope: _Scope, today: int) -> int:
-    row = store.execute(
-        "SELECT COUNT(*) FROM cards c WHERE c.state = 'review' AND c.due_day < :today"
-        f" AND c.suspended = 0 AND c.orphaned = 0 AND {scope.cards}",
-        scope.params | {"today": today},
-    ).fetchone()
-    return int(row[0])
+def _overdue(store: Store, deck: str | None, today: int) -> int:
+    return store.overdue_reviews(deck, today)
 
 
-def _card_counts(store: Store, scope: _Scope) -> CardCounts:
-    active = "c.orphaned = 0 AND c.suspended = 0"
-    row = store.execute(
-        "SELECT"
-        " COALESCE(SUM(c.orphaned = 0), 0),"
-        f" COALESCE(SUM({active} AND c.state = 'new'), 0),"
-        f" COALESCE(SUM({active} AND c.state = 'learning'), 0),"
-        f" COALESCE(SUM({active} AND c.state = 'relearning'), 0),"
-        f" COALESCE(SUM({active} AND c.state = 'review' AND c.interval_days < :mature), 0),"
-        f" COALESCE(SUM({active} AND c.state = 'review' AND c.interval_days >= :mature), 0),"
-        " COALESCE(SUM(c.orphaned = 0 AND c.suspended = 1), 0),"
-        " COALESCE(SUM(c.orphaned = 1), 0),"
-        " COALESCE(SUM(c.orphaned = 0 AND c.leech = 1), 0)"
-        f" FROM cards c WHERE {scope.cards}",
-        scope.params | {"mature": MATURE_DAYS},
-    ).fetchone()
-    return CardCounts(*(int(v) for v in row))
+def _card_counts(store: Store, deck: str | None) -> CardCounts:
+    return CardCounts(*store.card_counts(deck, MATURE_DAYS))
 
 
 def _retention(log: dict[int, _Day], today: int) -> dict[str, Retention]:
@@ -626,126 +561,66 @@ def _retention(log: dict[int, _Day], today: int) -> dict[str, Retention]:
     return result
 
 
-def _interval_histogram(store: Store, scope: _Scope) -> Histogram:
-    cases = " ".join(
-        f"WHEN c.interval_days >= {low} THEN {i}"
-        for i, (_, low, _) in reversed(list(enumerate(INTERVAL_BUCKETS)))
-    )
-    where = (
-        "c.state IN ('review', 'relearning') AND c.orphaned = 0 AND c.interval_days >= 1"
-        f" AND {scope.cards}"
-    )
-    counts = dict(
-        store.execute(
-            f"SELECT CASE {cases} END, COUNT(*) FROM cards c WHERE {where} GROUP BY 1",
-            scope.params,
-        ).fetchall()
-    )
-    row = store.execute(
-        f"SELECT COUNT(*), AVG(c.interval_days) FROM cards c WHERE {where}", scope.params
-    ).fetchone()
+def _interval_histogram(store: Store, deck: str | None) -> Histogram:
+    summary = store.interval_summary(deck, tuple(low for _, low, _ in INTERVAL_BUCKETS))
     buckets = tuple(
-        Bucket(label, low, high, int(counts.get(i, 0)))
+        Bucket(label, low, high, summary.counts.get(i, 0))
         for i, (label, low, high) in enumerate(INTERVAL_BUCKETS)
     )
-    mean = round(row[1], 2) if row[1] is not None else None
-    return Histogram(buckets, int(row[0]), mean)
+    mean = round(summary.mean, 2) if summary.mean is not None else None
+    return Histogram(buckets, summary.cards, mean)
 
 
-def _ease_histogram(store: Store, scope: _Scope) -> Histogram:
-    where = (
-        f"c.state IN ('review', 'relearning') AND c.orphaned = 0 AND c.ease > 0 AND {scope.cards}"
-    )
-    # ease is permille: 2500 -> 250 %; bucket = the 10 % step it falls in, capped at 300 %.
-    counts = dict(
-        store.execute(
-            f"SELECT MIN(MAX(c.ease / 100 * {EASE_STEP}, {EASE_FLOOR}), {EASE_CAP}) AS b,"
-            f" COUNT(*) FROM cards c WHERE {where} GROUP BY b",
-            scope.params,
-        ).fetchall()
-    )
-    row = store.execute(
-        f"SELECT COUNT(*), AVG(c.ease) FROM cards c WHERE {where}", scope.params
-    ).fetchone()
+def _ease_histogram(store: Store, deck: str | None) -> Histogram:
+    summary = store.ease_summary(deck, EASE_FLOOR, EASE_CAP, EASE_STEP)
     buckets = []
     for low in range(EASE_FLOOR, EASE_CAP + 1, EASE_STEP):
         high = None if low == EASE_CAP else low + EASE_STEP - 1
         label = f"{low}%+" if high is None else f"{low}%"
-        buckets.append(Bucket(label, low, high, int(counts.get(low, 0))))
-    mean = round(row[1] / 10, 2) if row[1] is not None else None  # as a percentage
-    return Histogram(tuple(buckets), int(row[0]), mean)
+        buckets.append(Bucket(label, low, high, summary.counts.get(low, 0)))
+    mean = round(summary.mean / 10, 2) if summary.mean is not None else None  # as a percentage
+    return Histogram(tuple(buckets), summary.cards, mean)
 
 
 def _domains(
-    store: Store, scope: _Scope, today: int, days: int, exam: str | None, names: dict[str, str]
+    store: Store,
+    deck: str | None,
+    today: int,
+    days: int,
+    exam: str | None,
+    names: dict[str, str],
 ) -> tuple[DomainStats, ...]:
     if exam is None:
         return ()
-    params = scope.params | {"exam": exam}
-    cards = store.execute(
-        "SELECT nd.domain, COUNT(*), SUM(c.state != 'new'),"
-        " SUM(c.state = 'review' AND c.interval_days >= :mature)"
-        " FROM cards c INDEXED BY cards_stats"
-        " JOIN note_domains nd ON nd.note_id = c.note_id AND nd.exam = :exam"
-        f" WHERE c.orphaned = 0 AND {scope.cards}"
-        " GROUP BY nd.domain",
-        params | {"mature": MATURE_DAYS},
-    ).fetchall()
-    # Tally per card first (the covering index answers it), then join each card once.
-    answers = store.execute(
-        "WITH per_card AS (SELECT r.card_id, SUM(r.grade > 1) AS passed,"
-        "  SUM(r.grade = 1) AS failed FROM reviews r"
-        "  WHERE r.review_day BETWEEN :start AND :today AND r.state_before = 'review'"
-        "  GROUP BY r.card_id)"
-        " SELECT nd.domain, SUM(p.passed), SUM(p.failed)"
-        " FROM per_card p JOIN cards c INDEXED BY cards_stats ON c.id = p.card_id"
-        " JOIN note_domains nd ON nd.note_id = c.note_id AND nd.exam = :exam"
-        f" WHERE c.orphaned = 0 AND {scope.cards}"
-        " GROUP BY nd.domain",
-        params | {"start": today - days + 1, "today": today},
-    ).fetchall()
-    passed = {r[0]: PassFail(r[1], r[2]) for r in answers}
+    cards = store.domain_cards(deck, exam, MATURE_DAYS)
+    answers = store.domain_review_answers(deck, exam, today - days + 1, today)
+    passed = {domain: PassFail(*tally) for domain, tally in answers.items()}
     mock = _latest_mock_domains(store, exam)
     domains = [
         DomainStats(
             exam=exam,
-            domain=domain,
-            name=names.get(domain),
-            cards=n,
-            seen=seen,
-            mature=mature,
-            retention=passed.get(domain, PassFail()),
-            mock_exam=mock.get(domain),
+            domain=row.domain,
+            name=names.get(row.domain),
+            cards=row.cards,
+            seen=row.seen,
+            mature=row.mature,
+            retention=passed.get(row.domain, PassFail()),
+            mock_exam=mock.get(row.domain),
         )
-        for domain, n, seen, mature in cards
+        for row in cards
     ]
     domains.sort(key=lambda d: d.domain)
     return tuple(_mark_weakest(domains))
 
 
-def _finished_attempts(store: Store, exam: str | None, limit: int) -> list[Any]:
-    from srs.exam_log import FINISHED  # the statuses of a scored attempt
-
-    statuses = ", ".join(f"'{status}'" for status in FINISHED)
-    return store.execute(
-        "SELECT id, exam, started_at, finished_at, status, question_count, correct, passed,"
-        f" result FROM exam_attempts WHERE status IN ({statuses})"
-        " AND (:exam IS NULL OR exam = :exam) ORDER BY started_at DESC, id DESC LIMIT :limit",
-        {"exam": exam, "limit": limit},
-    ).fetchall()
-
-
 def _latest_mock_domains(store: Store, exam: str) -> dict[str, float]:
     """Per-domain share right in the latest finished mock exam of `exam`."""
-    rows = _finished_attempts(store, exam, 1)
-    if not rows:
+    from srs.exam.attempts import finished_attempts  # scored attempts, newest first
+
+    attempts = finished_attempts(store, exam, 1)
+    if not attempts:
         return {}
-    result = json.loads(rows[0]["result"])
-    return {
-        d["domain"]: d["correct"] / d["questions"]
-        for d in result.get("domains", [])
-        if d.get("questions")
-    }
+    return {d.domain: d.share for d in attempts[0].domain_scores if d.share is not None}
 
 
 MOCK_EXAMS_LISTED = 10
@@ -753,20 +628,21 @@ MOCK_EXAMS_LISTED = 10
 
 def _mock_exams(store: Store, exam: str | None) -> list[dict[str, Any]]:
     """The latest finished mock exams of the target exam, newest first."""
-    from srs.exam import iso_instant
+    from srs.exam.attempts import finished_attempts
+    from srs.exam.draw import iso_instant
 
     return [
         {
-            "id": row["id"],
-            "exam": row["exam"],
-            "started_at": iso_instant(from_ms(row["started_at"])),
-            "status": row["status"],
-            "questions": row["question_count"],
-            "correct": row["correct"],
-            "score": row["correct"] / row["question_count"] if row["question_count"] else None,
-            "passed": None if row["passed"] is None else bool(row["passed"]),
+            "id": attempt.id,
+            "exam": attempt.exam,
+            "started_at": iso_instant(attempt.started_at),
+            "status": attempt.status,
+            "questions": attempt.question_count,
+            "correct": attempt.correct,
+            "score": attempt.score,
+            "passed": attempt.passed,
         }
-        for row in _finished_attempts(store, exam, MOCK_EXAMS_LISTED)
+        for attempt in finished_attempts(store, exam, MOCK_EXAMS_LISTED)
     ]
 
 
@@ -790,38 +666,23 @@ def _mark_weakest(domains: list[DomainStats]) -> list[DomainStats]:
     return domains
 
 
-def _hardest(store: Store, scope: _Scope, limit: int) -> tuple[HardCard, ...]:
-    rows = store.execute(
-        "SELECT c.id, d.name, n.path, n.line, c.front, c.lapses, c.leech, c.suspended"
-        " FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = c.deck_id"
-        f" WHERE c.orphaned = 0 AND c.lapses > 0 AND {scope.cards}"
-        " ORDER BY c.lapses DESC, c.position LIMIT :limit",
-        scope.params | {"limit": limit},
-    ).fetchall()
+def _hardest(store: Store, deck: str | None, limit: int) -> tuple[HardCard, ...]:
+    rows = store.most_lapsed(deck, limit)
     if not rows:
         return ()
-    ids = [row[0] for row in rows]
-    marks = ",".join("?" * len(ids))
-    tallies = {
-        card_id: (n, again)
-        for card_id, n, again in store.execute(
-            f"SELECT card_id, COUNT(*), SUM(grade = 1) FROM reviews WHERE card_id IN ({marks})"
-            " GROUP BY card_id",
-            ids,
-        )
-    }
+    tallies = store.answer_tallies([row.card_id for row in rows])
     return tuple(
         HardCard(
-            card_id=row[0],
-            deck=row[1],
-            path=row[2],
-            line=row[3],
-            front=row[4],
-            lapses=row[5],
-            answers=tallies.get(row[0], (0, 0))[0],
-            again=tallies.get(row[0], (0, 0))[1],
-            leech=bool(row[6]),
-            suspended=bool(row[7]),
+            card_id=row.card_id,
+            deck=row.deck,
+            path=row.path,
+            line=row.line,
+            front=row.front,
+            lapses=row.lapses,
+            answers=tallies.get(row.card_id, (0, 0))[0],
+            again=tallies.get(row.card_id, (0, 0))[1],
+            leech=row.leech,
+            suspended=row.suspended,
         )
         for row in rows
     )

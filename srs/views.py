@@ -6,9 +6,7 @@ Field names here are a contract other tools rely on; add fields, never rename th
 from __future__ import annotations
 
 import functools
-import json
 import os
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
@@ -16,7 +14,6 @@ from typing import Any
 
 from srs.dates import day_start, iso
 from srs.model import OPTION_LETTERS, CardKind, McqOption, SchedulingState
-from srs.store import exam_domains_from, state_from_row
 
 
 def display_path(path: str) -> str:
@@ -65,38 +62,6 @@ class CardView:
     buried_until: date | None
     position: int
     options: tuple[McqOption, ...]
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> CardView:
-        """Build from a `store.CARD_SELECT` row."""
-        tags = tuple(json.loads(row["tags"]))
-        if row["leech"] and "leech" not in tags:
-            tags = (*tags, "leech")
-        return cls(
-            id=row["id"],
-            note_id=row["note_id"],
-            deck=row["deck"],
-            kind=CardKind(row["kind"]),
-            front=row["front"],
-            back=row["back"],
-            tags=tags,
-            exam_domains=exam_domains_from(row["exam_domains"]),
-            path=row["path"],
-            line=row["line"],
-            context=tuple(json.loads(row["context"])),
-            scheduling=state_from_row(row),
-            suspended=bool(row["suspended"]),
-            orphaned=bool(row["orphaned"]),
-            leech=bool(row["leech"]),
-            buried_until=(
-                date.fromordinal(row["buried_until"]) if row["buried_until"] is not None else None
-            ),
-            position=row["position"],
-            options=tuple(
-                McqOption(o["text"], bool(o["correct"]), o.get("rationale", ""))
-                for o in json.loads(row["options"])
-            ),
-        )
 
     @property
     def source(self) -> str:

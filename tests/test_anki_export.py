@@ -592,7 +592,7 @@ def test_without_scheduling_everything_arrives_new(tmp_path: Path, anki: Collect
 
 
 def test_parsed_deck_exports(tmp_path: Path, anki: Collection) -> None:
-    parser = pytest.importorskip("srs.parser")
+    parser = pytest.importorskip("srs.decks.markdown")
     text = (
         "---\ntags: [aws]\nexam_domains: {MLS-C01: 3}\n---\n# ML\n\n"
         "PCA ::: keeps directions of most variance\n\n"
@@ -612,7 +612,7 @@ def test_parsed_deck_exports(tmp_path: Path, anki: Collection) -> None:
 
 
 def test_shipped_decks_export_and_import(tmp_path: Path, anki: Collection) -> None:
-    from srs.reader import read_decks
+    from srs.decks.reader import read_decks
 
     shipped = Path(__file__).resolve().parent.parent / "decks"
     parsed = read_decks([shipped])

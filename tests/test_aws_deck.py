@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from srs.cli.app import app
 from srs.collection import Collection
-from srs.exam import draw, largest_remainder
+from srs.exam.draw import draw, largest_remainder
 from srs.model import CardKind
 from srs.views import CardView
 

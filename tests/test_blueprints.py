@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from srs.blueprints import load_blueprint, pick_current
 from srs.collection import Collection
+from srs.decks.markdown import parse_text
 from srs.errors import ConfigError, DeckError
-from srs.parser import parse_text
+from srs.exam.blueprints import load_blueprint, pick_current
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

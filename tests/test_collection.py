@@ -10,7 +10,7 @@ import pytest
 from srs.collection import Collection
 from srs.errors import DeckError
 from srs.model import CardState, Grade
-from srs.queue import QueueFilter
+from srs.store.scope import QueueFilter
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 

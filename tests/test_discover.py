@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from srs.discover import DeckFile, discover
+from srs.decks.discover import DeckFile, discover
 
 DATA = Path(__file__).parent / "data" / "decks"
 

@@ -1,6 +1,6 @@
 """Mock exams: the draw by domain weight, scoring, the stored attempt, and `srs exam` by script.
 
-The pure parts (`srs.exam`) are tested without a database; the rest runs the real command with
+The pure parts (`srs.exam.draw`) are tested without a database; the rest runs the real command with
 typer's CliRunner on a real SQLite file and checks the collection through the library.
 """
 
@@ -18,14 +18,14 @@ from typer.testing import CliRunner
 from srs.cli.app import app
 from srs.collection import Collection
 from srs.dates import user_timezone
-from srs.exam import (
+from srs.exam.attempts import ExamSession, history
+from srs.exam.draw import (
     allocate,
-    build_report,
     draw,
     largest_remainder,
     parse_answers,
 )
-from srs.exam_log import ExamSession, history
+from srs.exam.report import build_report
 from srs.model import OPTION_LETTERS, CardState, Grade
 
 NOW = "2026-03-02T10:00:00Z"
@@ -265,11 +265,11 @@ def test_report_shape(col: Collection) -> None:
 
 
 def test_scaled_note_for_aws_blueprints() -> None:
-    from srs.blueprints import load_blueprint
+    from srs.exam.blueprints import load_blueprint
 
     root = Path(__file__).resolve().parent.parent / "decks" / "aws-ml" / "exams"
     mla = load_blueprint(root / "mla-c01.yaml", "mla-c01.yaml")
-    from srs.exam import scaled_note
+    from srs.exam.draw import scaled_note
 
     assert scaled_note(mla) == (
         "AWS reports a scaled score (pass 720 of 1000); srs counts 72 % of questions right"

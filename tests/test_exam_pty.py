@@ -19,7 +19,7 @@ from test_review_pty import spawn as spawn_srs
 
 from srs.collection import Collection
 from srs.dates import user_timezone
-from srs.exam import Question, draw
+from srs.exam.draw import Question, draw
 from srs.model import OPTION_LETTERS
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from srs.identity import content_hash, normalise, pick_relink, short_hash, similarity
+from srs.decks.identity import content_hash, normalise, pick_relink, short_hash, similarity
 
 
 def test_normalise_folds_case_whitespace_emphasis_and_unicode_form() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from srs.errors import CollectionError
-from srs.migrations import SCHEMA_VERSION
 from srs.store import Store
+from srs.store.migrations import SCHEMA_VERSION
 
 
 def test_blank_database_gets_every_table_and_index(db_path: Path) -> None:
@@ -91,7 +91,7 @@ def test_upgrade_from_schema_1_keeps_cards_and_history(db_path: Path) -> None:
     from sqlite_utils import Database
 
     from srs.collection import Collection
-    from srs.migrations import migrations
+    from srs.store.migrations import migrations
 
     conn = sqlite3.connect(db_path)
     conn.isolation_level = None

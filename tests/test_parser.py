@@ -11,10 +11,11 @@ from helpers import deck_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs.discover import DeckFile
+from srs.decks.builder import check_duplicates
+from srs.decks.discover import DeckFile
+from srs.decks.markdown import parse_file, parse_text
 from srs.errors import DeckError
 from srs.model import CardKind, Note, NoteKind, ParsedDeck
-from srs.parser import check_duplicates, parse_file, parse_text
 
 DATA = Path(__file__).parent / "data" / "decks"
 
@@ -563,7 +564,7 @@ def test_correcting_an_answer_keeps_the_id(before: str, after: str) -> None:
 
 
 def test_same_question_with_different_answers_is_told_apart() -> None:
-    from srs.parser import disambiguate
+    from srs.decks.builder import disambiguate
 
     one = parse_text("Q: Which?\nA: first\n", display="a.md", default_deck="a")
     two = parse_text("Q: Which?\nA: second\n", display="b.md", default_deck="b")

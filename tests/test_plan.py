@@ -1,4 +1,4 @@
-"""The exam-mode planner (srs/plan.py): phases, budgets, orders and the forecast."""
+"""The exam-mode planner (srs/memory/planner.py): phases, budgets, orders and the forecast."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs.memory import interval_for, recall
+from srs.memory.model import interval_for, recall
+from srs.memory.planner import DayPlan, PlanCard, StudyCosts, end_phase_days, forecast, plan_day
 from srs.model import Memory
-from srs.plan import DayPlan, PlanCard, StudyCosts, end_phase_days, forecast, plan_day
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 5, 4)
@@ -147,7 +147,7 @@ def test_due_follows_the_fsrs_interval_at_the_chosen_retention() -> None:
 
 
 def _projected(cards: list[PlanCard], days: int, budget: float, **kw: object) -> dict[str, float]:
-    from srs.plan import project
+    from srs.memory.planner import project
 
     exam_day = TODAY + timedelta(days=days)
     exam_at = NOW + timedelta(days=days)
@@ -166,7 +166,7 @@ def test_projection_is_seeded_and_more_time_knows_more() -> None:
 
 
 def test_projection_keeps_unseen_cards_at_zero_without_time_and_samples_big_decks() -> None:
-    from srs.plan import PROJECTION_SAMPLE
+    from srs.memory.planner import PROJECTION_SAMPLE
 
     unseen = [PlanCard(f"n{i}", None) for i in range(5)]
     assert _projected(unseen, 0, 600.0) == dict.fromkeys((c.id for c in unseen), 0.0)

@@ -15,7 +15,12 @@ from helpers import dump
 from sqlite_utils import Database
 from typer.testing import CliRunner
 
-from srs.backup import (
+from srs.cli.app import app
+from srs.collection import Collection
+from srs.errors import CollectionError
+from srs.model import Grade
+from srs.store import Store
+from srs.store.backup import (
     KEEP,
     backup_folder,
     backup_now,
@@ -23,12 +28,7 @@ from srs.backup import (
     check_collection_file,
     daily_backup,
 )
-from srs.cli.app import app
-from srs.collection import Collection
-from srs.errors import CollectionError
-from srs.migrations import SCHEMA_VERSION, migrations
-from srs.model import Grade
-from srs.store import Store
+from srs.store.migrations import SCHEMA_VERSION, migrations
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 runner = CliRunner()

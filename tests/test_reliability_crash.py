@@ -26,8 +26,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from srs.backup import backups_of, check_collection_file
 from srs.collection import Collection
+from srs.store.backup import backups_of, check_collection_file
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-03-02T10:00:00Z"

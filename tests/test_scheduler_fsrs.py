@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from srs.dates import Moment, moment
-from srs.memory import remember
+from srs.memory.model import remember
 from srs.model import CardState, Grade, Memory, ReviewKind, SchedulingState
 from srs.options import Options
 from srs.scheduler import card_seed, get_scheduler

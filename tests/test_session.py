@@ -12,10 +12,10 @@ import pytest
 from srs.collection import Collection
 from srs.dates import user_timezone
 from srs.errors import DeckError, SrsError
-from srs.mcq import check, lettered, parse_letters, shuffle_seed
 from srs.model import CardKind, CardState, Grade, McqOption
-from srs.queue import QueueFilter
-from srs.session import Limits, Session, StopReason
+from srs.store.scope import QueueFilter
+from srs.study.mcq import check, lettered, parse_letters, shuffle_seed
+from srs.study.session import Limits, Session, StopReason
 
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from srs.cli.app import app
 from srs.collection import Collection
-from srs.memory import replay
+from srs.memory.exam_mode import MIN_SAMPLES, measured_costs
+from srs.memory.model import replay
 from srs.model import Grade
-from srs.queue import QueueFilter
-from srs.study_plan import MIN_SAMPLES, measured_costs
+from srs.store.scope import QueueFilter
 
 runner = CliRunner()
 START = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)

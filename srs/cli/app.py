@@ -117,7 +117,8 @@ def opened(ctx: typer.Context) -> Iterator[Collection]:
     from srs.collection import Collection
 
     with user_errors():
-        collection = Collection.open(globals_of(ctx).db)
+        g = globals_of(ctx)
+        collection = Collection.open(g.db, now=g.now())
         try:
             yield collection
         finally:
@@ -139,5 +140,18 @@ def no_color() -> bool:
     return "NO_COLOR" in os.environ
 
 
-# Register the commands (their modules import heavy parts lazily inside each command).
-from srs.cli import commands, exam, export, maintenance, plan, review, stats  # noqa: E402,F401
+def _register_commands() -> None:
+    """Import every module of `srs.cli`: each registers its commands on `app` when imported.
+
+    Found by listing the package, so a new command module cannot be forgotten. The modules
+    import heavy parts lazily inside each command, so this stays cheap for `srs --help`.
+    """
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if module.name not in ("app", "screen"):
+            importlib.import_module(f"srs.cli.{module.name}")
+
+
+_register_commands()

@@ -40,7 +40,7 @@ def import_(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
 @app.command()
 def check(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
     """Validate deck files without writing anything."""
-    from srs.reader import read_decks
+    from srs.decks.reader import read_decks
 
     with user_errors():
         parsed = read_decks(paths)
@@ -193,7 +193,7 @@ def next_(
     ctx: typer.Context, deck: DeckOpt = None, tag: TagOpt = None, json: JsonFlag = False
 ) -> None:
     """Print the card to study now (null when nothing is due)."""
-    from srs.queue import QueueFilter
+    from srs.store.scope import QueueFilter
 
     g = globals_of(ctx)
     with opened(ctx) as col:

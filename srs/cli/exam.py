@@ -1,7 +1,7 @@
 """`srs exam`: a timed mock exam in the terminal, its report, and the history of attempts.
 
-Drawing and scoring live in `srs.exam`, the saved attempt in `srs.exam_log`; this module reads
-keys, draws the screen with rich and prints the report. Deck text is untrusted: it goes
+Drawing and scoring live in `srs.exam.draw`, the saved attempt in `srs.exam.attempts`; this
+module reads keys, draws the screen with rich and prints the report. Deck text is untrusted: it goes
 through `escape_text` and reaches rich as plain `Text` or Markdown source, never as markup.
 """
 
@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from srs.cli.app import app, echo, emit_json, fail, globals_of, opened
+from srs.cli.screen import Keys, clock_text, markdown, terminal_console
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from srs.exam import Question
-    from srs.exam_log import Attempt, ExamSession
+    from srs.exam.attempts import Attempt, ExamSession
+    from srs.exam.draw import Question
+    from srs.exam.report import ExamReport
 
 NOT_A_TTY = (
     "srs exam needs a terminal (standard input is not one); "
@@ -76,8 +78,7 @@ def exam(
     json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Sit a mock exam drawn from multiple-choice cards by the exam's domain weights."""
-    from srs.exam import draw, parse_answers
-    from srs.exam_log import ExamSession, latest_unfinished
+    from srs.exam.sitting import ExamRequest, start_exam
 
     g = globals_of(ctx)
     if history:
@@ -85,77 +86,38 @@ def exam(
         return
     if answers is None and not sys.stdin.isatty():
         raise fail(NOT_A_TTY)
-    start = g.now()
+    request = ExamRequest(
+        exam=exam_code,
+        deck=deck,
+        questions=questions,
+        minutes=minutes,
+        seed=seed,
+        practice=practice,
+        grade_cards=grade_cards,
+        answers=answers,
+        resume=resume,
+    )
     with opened(ctx) as col:
-        if resume:
-            attempt = latest_unfinished(col.store)
-            if attempt is None:
-                raise fail("no interrupted exam to resume; start one with `srs exam`")
-            session = ExamSession.resume(col, attempt, now=start, tick=time.monotonic)
-            scripted = None
-        else:
-            blueprint = col.blueprint(exam_code)
-            cards = col.cards(deck=deck)
-            if seed is None:
-                seed = time.time_ns() // 1000 % 1_000_000  # short enough to type again
-            drawn = draw(cards, blueprint, questions, seed)
-            # Checked before the attempt is recorded, so a typo leaves nothing behind.
-            scripted = parse_answers(answers, drawn.questions) if answers is not None else None
-            if minutes is not None:
-                limit = max(1, round(minutes * 60))
-            else:
-                limit = 0 if practice else blueprint.duration_minutes * 60
-            session = ExamSession.start(
-                col,
-                blueprint,
-                drawn,
-                deck=deck,
-                practice=practice,
-                time_limit_s=limit,
-                now=start,
-                tick=time.monotonic,
-                requested=questions or blueprint.questions,
-            )
-        report: dict[str, Any] | None
-        if answers is not None:
-            report = _scripted(
-                session,
-                scripted if scripted is not None else parse_answers(answers, session.questions),
-                grade_cards,
-            )
-            code = 0
-        else:
-            report, code = _interactive(session, grade_cards)
+        sitting = start_exam(col, request, now=g.now(), tick=time.monotonic)
+        report, code = sitting.report, 0
+        if report is None:
+            report, code = _interactive(sitting.session, grade_cards)
     if report is None:
         raise typer.Exit(code)
     if json:
-        emit_json(report)
+        emit_json(report.to_dict())
     else:
         echo(render_report(report))
     if code:
         raise typer.Exit(code)
 
 
-def _scripted(
-    session: ExamSession, parsed: dict[int, frozenset[int] | None], grade_cards: bool
-) -> dict[str, Any]:
-    """`--answers`: answer the questions in order, then submit (time out if no time is left).
-
-    "-" keeps a question as it is (unanswered, or its answer from before a resume).
-    """
-    for position, chosen in parsed.items():
-        if chosen is not None:
-            session.answer(position, chosen)
-    left = session.remaining()
-    return session.finish("timed_out" if left == 0 else "submitted", grade_cards=grade_cards)
-
-
-def _interactive(session: ExamSession, grade_cards: bool) -> tuple[dict[str, Any] | None, int]:
+def _interactive(session: ExamSession, grade_cards: bool) -> tuple[ExamReport | None, int]:
     """Run the exam screen; the report (None when the attempt was left) and the exit status."""
-    screen = ExamScreen(session, _console())
+    screen = ExamScreen(session, terminal_console())
     outcome = screen.run()
     if outcome in ("submitted", "timed_out"):
-        report = session.finish(outcome, grade_cards=grade_cards)
+        report = session.submit(outcome, grade_cards=grade_cards)
         screen.clear()
         if outcome == "timed_out":
             echo("Time is up: unanswered questions count as wrong.")
@@ -163,7 +125,7 @@ def _interactive(session: ExamSession, grade_cards: bool) -> tuple[dict[str, Any
     session.interrupt()
     left = session.remaining()
     answered = len(session.questions) - len(session.unanswered())
-    time_left = f" with {_clock(left)} left" if left is not None else ""
+    time_left = f" with {clock_text(left)} left" if left is not None else ""
     echo(
         f"Exam interrupted; {answered} of {len(session.questions)} answers are saved."
         f" `srs exam --resume` continues it{time_left}."
@@ -172,11 +134,10 @@ def _interactive(session: ExamSession, grade_cards: bool) -> tuple[dict[str, Any
 
 
 def _history(ctx: typer.Context, exam_code: str | None, json: bool) -> None:
-    from srs.exam_log import history
+    from srs.exam.sitting import attempt_history
 
     with opened(ctx) as col:
-        code = col.blueprint(exam_code).code if exam_code else None
-        attempts = history(col.store, code)
+        attempts = attempt_history(col, exam_code)
         zone = col.zone
     if json:
         emit_json([a.to_dict() for a in attempts])
@@ -189,91 +150,79 @@ def _history(ctx: typer.Context, exam_code: str | None, json: bool) -> None:
 
 
 def _history_line(attempt: Attempt, zone: Any) -> str:
-    data = attempt.to_dict()
     when = attempt.started_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     head = f"#{attempt.id}  {when}  {attempt.exam}  {attempt.status:<11}"
     if attempt.practice:
         head += " (practice)"
-    if data["score"] is None:
-        answered = data["answered"]
+    score = attempt.score
+    if score is None:
+        answered = attempt.answered
         done = f"{answered} of " if answered is not None else ""
         return f"{head}  {done}{attempt.question_count} answered"
-    verdict = {True: "PASS", False: "FAIL", None: "-"}[data["passed"]]
-    head += f"  {attempt.correct}/{attempt.question_count} ({100 * data['score']:.0f} %)  {verdict}"
-    domains = "  ".join(f"{d['domain']}: {d['correct']}/{d['questions']}" for d in data["domains"])
+    verdict = {True: "PASS", False: "FAIL", None: "-"}[attempt.passed]
+    head += (
+        f"  {attempt.correct}/{attempt.question_count} ({100 * round(score, 4):.0f} %)  {verdict}"
+    )
+    domains = "  ".join(f"{d.domain}: {d.correct}/{d.questions}" for d in attempt.domain_scores)
     return f"{head}\n    {domains}" if domains else head
 
 
 # -- the report ---------------------------------------------------------------------------------
 
 
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    secs = int(seconds)
-    hours, rest = divmod(secs, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
-def render_report(report: dict[str, Any]) -> str:
+def render_report(report: ExamReport) -> str:
     """The human report: score, pass mark, domains, time, then every missed question."""
     lines = []
-    kind = "practice exam" if report["practice"] else "mock exam"
-    lines.append(f"{report['exam']} {kind}: {report['exam_name']} ({report['status']})")
+    kind = "practice exam" if report.practice else "mock exam"
+    lines.append(f"{report.exam} {kind}: {report.exam_name} ({report.status})")
     verdict = ""
-    if report["passed"] is not None:
-        verdict = (
-            f" - {'PASS' if report['passed'] else 'FAIL'} (pass mark {report['pass_percent']:g} %)"
-        )
-    lines.append(
-        f"Score: {report['correct']} / {report['questions']} ({report['percent']:g} %){verdict}"
-    )
-    if report["scaled_note"]:
-        lines.append(report["scaled_note"])
-    limit = report["time_limit_s"]
-    used = _clock(report["time_used_s"])
-    lines.append(f"Time used: {used}" + (f" of {_clock(limit)}" if limit else ""))
-    if report["unanswered"]:
-        lines.append(f"Unanswered: {report['unanswered']} (counted wrong)")
-    flags = "--exam {exam} --seed {seed}".format(**report)
-    if report["deck"]:
-        flags += f' --deck "{report["deck"]}"'
-    if report["questions"] != report["exam_questions"]:
-        flags += f" --questions {report['questions']}"
-    lines.append(f"Seed: {report['seed']} (srs exam {flags} repeats this draw)")
+    if report.passed is not None:
+        verdict = f" - {'PASS' if report.passed else 'FAIL'} (pass mark {report.pass_percent:g} %)"
+    lines.append(f"Score: {report.correct} / {report.questions} ({report.percent:g} %){verdict}")
+    if report.scaled_note:
+        lines.append(report.scaled_note)
+    limit = report.time_limit_s
+    used = clock_text(report.time_used_s)
+    lines.append(f"Time used: {used}" + (f" of {clock_text(limit)}" if limit else ""))
+    if report.unanswered:
+        lines.append(f"Unanswered: {report.unanswered} (counted wrong)")
+    flags = f"--exam {report.exam} --seed {report.seed}"
+    if report.deck:
+        flags += f' --deck "{report.deck}"'
+    if report.questions != report.exam_questions:
+        flags += f" --questions {report.questions}"
+    lines.append(f"Seed: {report.seed} (srs exam {flags} repeats this draw)")
     lines.append("")
     lines.append("By domain:")
-    for d in report["domains"]:
+    for d in report.domains:
+        lines.append(f"  {d.domain} {d.name}: {d.correct} / {d.questions} ({d.percent:g} %)")
+    if report.requested > report.questions:
         lines.append(
-            f"  {d['domain']} {d['name']}: {d['correct']} / {d['questions']} ({d['percent']:g} %)"
+            f"Only {report.questions} multiple-choice questions serve this exam"
+            f" (the exam has {report.requested})."
         )
-    if report["requested"] > report["questions"]:
+    for s in report.shortfalls:
         lines.append(
-            f"Only {report['questions']} multiple-choice questions serve this exam"
-            f" (the exam has {report['requested']})."
+            f"Domain {s.domain} ({s.name}) has only {s.available} question(s) of the"
+            f" {s.wanted} its weight asks for; the other domains made up the difference."
         )
-    for s in report["shortfalls"]:
-        lines.append(
-            f"Domain {s['domain']} ({s['name']}) has only {s['available']} question(s) of the"
-            f" {s['wanted']} its weight asks for; the other domains made up the difference."
-        )
-    if report.get("graded_cards"):
-        n = len(report["graded_cards"])
+    if report.graded_cards:
+        n = len(report.graded_cards)
         lines.append(f"Answered Again on {n} card{'s' if n != 1 else ''} (--grade-cards).")
-    if report["missed"]:
+    if report.missed:
         lines.append("")
-        lines.append(f"Missed ({len(report['missed'])}):")
-        for item in report["missed"]:
+        lines.append(f"Missed ({len(report.missed)}):")
+        for item in report.missed:
             lines.append("")
-            lines.append(f"Q{item['position']} (domain {item['domain']}, {item['source']})")
-            lines.append(_indent(item["question"]))
-            for option in item["options"]:
-                mark = "✓" if option["correct"] else ("✗" if option["chosen"] else " ")
-                lines.append(f"  {mark} {option['letter']}) {option['text']}")
-            chosen = ", ".join(item["chosen"]) if item["chosen"] else "not answered"
-            lines.append(f"  Your answer: {chosen} · right answer: {', '.join(item['answer'])}")
-            if item["explanation"].strip():
-                lines.append(_indent("Explanation: " + item["explanation"].strip()))
+            lines.append(f"Q{item.position} (domain {item.domain}, {item.source})")
+            lines.append(_indent(item.question))
+            for option in item.options:
+                mark = "✓" if option.correct else ("✗" if option.chosen else " ")
+                lines.append(f"  {mark} {option.letter}) {option.text}")
+            chosen = ", ".join(item.chosen) if item.chosen else "not answered"
+            lines.append(f"  Your answer: {chosen} · right answer: {', '.join(item.answer)}")
+            if item.explanation.strip():
+                lines.append(_indent("Explanation: " + item.explanation.strip()))
     return "\n".join(lines)
 
 
@@ -282,16 +231,6 @@ def _indent(text: str) -> str:
 
 
 # -- the exam screen ----------------------------------------------------------------------------
-
-
-def _console() -> Console:
-    from rich.console import Console
-
-    from srs.cli.app import no_color
-
-    return Console(
-        highlight=False, markup=False, emoji=False, no_color=no_color() or None, soft_wrap=False
-    )
 
 
 @dataclass
@@ -319,8 +258,6 @@ class ExamScreen:
 
     def run(self) -> str:
         """'submitted', 'timed_out', 'quit' or 'ctrl-c'."""
-        from srs.cli.review import Keys
-
         try:
             with Keys(sys.stdin.fileno()) as keys:
                 return self._loop(keys)
@@ -534,9 +471,9 @@ class ExamScreen:
         session = self.session
         left = session.remaining()
         if left is not None:
-            clock = f"Time left {_clock(math.ceil(left))}"
+            clock = f"Time left {clock_text(math.ceil(left))}"
         else:
-            clock = f"Time {_clock(session.elapsed())}"
+            clock = f"Time {clock_text(session.elapsed())}"
         answered = len(session.questions) - len(session.unanswered())
         text = (
             f"{clock} · answered {answered} of {len(session.questions)}"
@@ -585,7 +522,7 @@ class ExamScreen:
                 head.append("  [flagged]", style="bold yellow")
             console.print(head)
             console.print(Rule(style="dim"))
-            console.print(_markdown(question.card.front))
+            console.print(markdown(question.card.front))
             if self._locked():
                 console.print(self._feedback(question))
             else:
@@ -651,7 +588,7 @@ class ExamScreen:
         from rich.table import Table
         from rich.text import Text
 
-        from srs.exam import is_correct
+        from srs.exam.draw import is_correct
         from srs.model import OPTION_LETTERS
         from srs.terminal import escape_text
 
@@ -682,7 +619,7 @@ class ExamScreen:
             ),
         ]
         if question.card.back.strip():
-            parts += [Rule("explanation", style="dim"), _markdown(question.card.back)]
+            parts += [Rule("explanation", style="dim"), markdown(question.card.back)]
         return Group(*parts)
 
     def _draw_list(self) -> None:
@@ -713,11 +650,3 @@ class ExamScreen:
             self.console.print(Text(line), no_wrap=True, overflow="ignore")
         if view.goto:
             self.console.print(Text(f"Go to question: {view.goto}_", style="bold"))
-
-
-def _markdown(text: str) -> RenderableType:
-    from rich.markdown import Markdown
-
-    from srs.terminal import escape_text
-
-    return Markdown(escape_text(text), hyperlinks=False)

@@ -13,12 +13,8 @@ from srs.cli.app import app, echo, globals_of, opened, user_errors
 @app.command()
 def backup(ctx: typer.Context) -> None:
     """Copy the collection into the backups folder next to it now (the last 7 are kept)."""
-    from srs.backup import backup_now
-    from srs.dates import utc_now
-
-    g = globals_of(ctx)
     with opened(ctx) as col:
-        made = backup_now(col.store.conn, g.db.expanduser(), utc_now())
+        made = col.store.backup(globals_of(ctx).now())
     echo(f"Backed up to {made}")
 
 
@@ -28,12 +24,11 @@ def restore(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A backup (or collection) file.")],
 ) -> None:
     """Replace the collection by a backup (the current collection is backed up first)."""
-    from srs.backup import restore as restore_file
-    from srs.dates import utc_now
+    from srs.store.backup import restore as restore_file
 
     g = globals_of(ctx)
     with user_errors():
-        done = restore_file(file, g.db, utc_now())
+        done = restore_file(file, g.db, g.now())
     if done.previous is not None:
         echo(f"Saved the previous collection as {done.previous}")
     echo(f"Restored {g.db.expanduser()} from {done.source}")

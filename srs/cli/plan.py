@@ -1,20 +1,17 @@
 """`srs plan`: where exam mode stands today: days left, phase, today's budget, readiness.
 
-The figures come from `Collection.plan` and `Collection.readiness`; this module only prints
-them (escaping deck-supplied domain names) or emits them as JSON.
+The figures come from `Collection.plan` and `Collection.readiness`, summed up by
+`srs.memory.exam_mode.plan_summary`; this module only prints them (escaping deck-supplied
+domain names) or emits them as JSON.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from srs.cli.app import app, echo, emit_json, globals_of, opened, user_errors
-
-if TYPE_CHECKING:
-    from srs.study_plan import ExamPlan, Readiness
 
 
 @app.command()
@@ -26,7 +23,8 @@ def plan(
     json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Show the exam-mode plan: days left, phase, today's study and exam-day readiness."""
-    from srs.queue import QueueFilter
+    from srs.memory.exam_mode import plan_summary
+    from srs.store.scope import QueueFilter
 
     now = globals_of(ctx).now()
     flt = QueueFilter(deck=deck)
@@ -35,56 +33,12 @@ def plan(
         day_plan = col.plan(now, flt)
         ready = col.readiness(now, flt)
         options = col.options(deck)
-    data = plan_to_dict(day_plan, ready, options.daily_minutes, now)
+    data = plan_summary(day_plan, ready, options.daily_minutes)
     if json:
         emit_json(data)
         return
     for line in describe(data):
         echo(line)
-
-
-def plan_to_dict(
-    day_plan: ExamPlan, ready: Readiness, daily_minutes: int, now: datetime
-) -> dict[str, Any]:
-    """The `srs plan --json` object (docs/exam-mode.md lists its fields)."""
-    day = day_plan.day
-    remaining = {card_id for card_id, _ in day_plan.remaining()}
-    unseen = sum(1 for c in day_plan.cards if c.memory is None)
-
-    def part(ids: tuple[str, ...], seconds: float) -> dict[str, Any]:
-        return {
-            "cards": len(ids),
-            "seconds": round(seconds),
-            "left": sum(1 for card_id in ids if card_id in remaining),
-        }
-
-    return {
-        "exam": ready.exam,
-        "exam_date": day_plan.exam_day.isoformat(),
-        "days_left": day.days_left,
-        "phase": day.phase,
-        "end_phase_days": day.end_phase_days,
-        "desired_retention": day.desired_retention,
-        "daily_minutes": daily_minutes,
-        "today": {
-            "reviews": part(day.reviews, day.review_seconds),
-            "new": part(day.new, day.new_seconds),
-            "fill": part(day.fill, day.fill_seconds),
-            "answered": len(day_plan.answered_today),
-            "seconds_spent": round(day_plan.seconds_today),
-            "replans": len(day_plan.later),
-            "left": len(remaining),
-        },
-        "cards": len(day_plan.cards),
-        "unseen": unseen,
-        "fully_introduced_by_exam": day.fully_introduced_by_exam,
-        "costs": {
-            "new": day_plan.costs.new,
-            "passed": day_plan.costs.passed,
-            "failed": day_plan.costs.failed,
-        },
-        "readiness": ready.to_dict(),
-    }
 
 
 def _pct(value: float) -> str:

@@ -1,6 +1,6 @@
 """`srs review`: the daily review session in the terminal (keys, screen, end-of-session summary).
 
-The session logic (what comes next, limits, undo, figures) lives in `srs.session`; this module
+The session logic (what comes next, limits, undo, figures) lives in `srs.study.session`; this module
 only draws the screen with rich and reads single keypresses. All deck text is untrusted: it
 goes through `escape_text` and is handed to rich as plain `Text` or as Markdown source, never
 as rich markup, so neither terminal escapes nor `[bold]`-style markup from a deck take effect.
@@ -9,28 +9,26 @@ as rich markup, so neither terminal escapes nor `[bold]`-style markup from a dec
 from __future__ import annotations
 
 import os
-import select
 import shlex
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from srs.cli.app import app, fail, globals_of, no_color, opened
+from srs.cli.app import app, fail, globals_of, opened
+from srs.cli.screen import Keys, markdown, terminal_console
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.text import Text
 
-    from srs.mcq import Lettered, McqResult
     from srs.model import Grade
-    from srs.session import Current, Session, Summary
+    from srs.study.mcq import Lettered, McqResult
+    from srs.study.session import Current, Session, Summary
 
 NOT_A_TTY = (
     "srs review needs a terminal (standard input is not one); "
@@ -71,8 +69,8 @@ def review(
     ] = None,
 ) -> None:
     """Study the cards due now in the terminal (Space reveals, 1-4 grade, ? lists the keys)."""
-    from srs.queue import QueueFilter
-    from srs.session import Limits, Session
+    from srs.store.scope import QueueFilter
+    from srs.study.session import Limits, Session
 
     if not sys.stdin.isatty():
         raise fail(NOT_A_TTY)
@@ -85,85 +83,9 @@ def review(
 
     with opened(ctx) as col:
         session = Session(col, clock, QueueFilter(deck, tag), Limits(max_cards, max_new, minutes))
-        code = Reviewer(session, _console()).run()
+        code = Reviewer(session, terminal_console()).run()
     if code:
         raise typer.Exit(code)
-
-
-def _console() -> Console:
-    from rich.console import Console
-
-    return Console(
-        highlight=False, markup=False, emoji=False, no_color=no_color() or None, soft_wrap=False
-    )
-
-
-# -- keys ---------------------------------------------------------------------------------------
-
-
-class Keys:
-    """Single keypresses from the terminal, in cbreak mode (no echo, no line buffering).
-
-    cbreak rather than full raw mode: Ctrl-C still raises KeyboardInterrupt and output keeps its
-    newline translation. The previous terminal settings are restored on exit, whatever happens.
-    """
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self.saved: list[Any] | None = None
-
-    def __enter__(self) -> Keys:
-        import termios  # POSIX only; imported here so `srs` itself loads anywhere
-
-        self.saved = termios.tcgetattr(self.fd)
-        self._cbreak()
-        return self
-
-    def _cbreak(self) -> None:
-        import tty
-
-        tty.setcbreak(self.fd)
-
-    def __exit__(self, *exc: object) -> None:
-        self.restore()
-
-    def restore(self) -> None:
-        if self.saved is not None:
-            import termios
-
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
-
-    @contextmanager
-    def cooked(self) -> Iterator[None]:
-        """The normal terminal mode for a while (to run an editor)."""
-        self.restore()
-        try:
-            yield
-        finally:
-            self._cbreak()
-
-    def read(self) -> str:
-        """One key: a character, '\\n' for Enter, 'backspace', 'esc', or '' at end of input."""
-        data = os.read(self.fd, 1)
-        if not data:
-            return ""
-        if data == b"\x1b":
-            # An escape sequence (arrow keys...) arrives at once; drain and ignore it.
-            while select.select([self.fd], [], [], 0.02)[0]:
-                if not os.read(self.fd, 16):
-                    break
-            return "esc"
-        if data in (b"\x7f", b"\x08"):
-            return "backspace"
-        if data in (b"\r", b"\n"):
-            return "\n"
-        if data == b"\x04":
-            return ""
-        lead = data[0]
-        extra = 3 if lead >= 0xF0 else 2 if lead >= 0xE0 else 1 if lead >= 0xC0 else 0
-        if extra:
-            data += os.read(self.fd, extra)
-        return data.decode("utf-8", errors="replace")
 
 
 # -- the reviewer ------------------------------------------------------------------------------
@@ -205,7 +127,7 @@ class Reviewer:
         return status
 
     def _loop(self) -> str:
-        from srs.session import StopReason
+        from srs.study.session import StopReason
 
         while True:
             current = self.session.next()
@@ -309,7 +231,7 @@ class Reviewer:
         return ""
 
     def _reveal(self, state: _CardState) -> None:
-        from srs.mcq import check, parse_letters
+        from srs.study.mcq import check, parse_letters
 
         if state.options and state.typed:
             from srs.errors import SrsError
@@ -394,13 +316,13 @@ class Reviewer:
         console.print(Text(crumbs, style="bold cyan"))
         console.print(self._status_line())
         console.print(Rule(style="dim"))
-        console.print(_markdown(card.front))
+        console.print(markdown(card.front))
         if state.options:
             console.print(_options(state))
         if state.revealed:
             console.print(Rule("answer", style="dim"))
             if card.back.strip():
-                console.print(_markdown(card.back))
+                console.print(markdown(card.back))
             console.print(_buttons(state, console.width))
         else:
             console.print()
@@ -442,14 +364,6 @@ class Reviewer:
         self._clear()
         self.console.print(render_summary(summary, why, self.session))
         sys.stdout.flush()
-
-
-def _markdown(text: str) -> RenderableType:
-    from rich.markdown import Markdown
-
-    from srs.terminal import escape_text
-
-    return Markdown(escape_text(text), hyperlinks=False)
 
 
 def _options(state: _CardState) -> RenderableType:

@@ -10,7 +10,7 @@ tests/test_scheduler_fsrs.py checks answer for answer:
   the same with the relearning steps. No steps: the card goes straight to review.
 - A review interval is the number of days until predicted recall falls to
   `desired_retention`, rounded, at least 1 and at most `maximum_interval`.
-- Memory (stability, difficulty) is updated on every answer by `srs.memory.remember`, the one
+- Memory (stability, difficulty) is updated on every answer by `srs.memory.model.remember`, the one
   place FSRS's formulas live. Elapsed time counts scheduler days (as Anki does), not the real
   time rounded down (as the package does); the two agree whenever answers fall at the same
   time of day.
@@ -30,7 +30,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from srs.dates import Moment
-from srs.memory import default_model, remember
+from srs.memory.model import default_model, remember
 from srs.model import Answer, CardState, Grade, Memory, ReviewKind, SchedulingState
 from srs.options import Options
 from srs.scheduler.fuzz import fuzz_factor, learning_fuzz_secs

@@ -4,11 +4,20 @@ The rules, in the order they are applied to each parsed note (one transaction fo
 1. Same id as a stored note: unchanged if text and metadata are equal, else updated in place
    (cards keep their scheduling and history); an orphan that comes back is revived.
 2. New id, no explicit id: if exactly one note that vanished from the same file in this run
-   is clearly similar (`srs.identity.pick_relink`), the old note takes the new id with its
+   is clearly similar (`srs.decks.identity.pick_relink`), the old note takes the new id with its
    cards and history ("relinked").
 3. Otherwise it is added.
 4. Stored notes from the imported files or folders that no parsed note claimed are orphaned:
    kept with their history, never studied, revived if they come back.
+
+Review history carried in with notes (a format that knows past answers; see
+`srs.decks.builder.CardHistory`): `sync(..., history={card id: CardHistory})` writes it in the
+same transaction, after the notes. Each past answer is logged once (a card's answer at the
+same instant is never logged twice, so a second import of the same history adds nothing);
+the starting state is given only to cards this import adds, so a card studied in srs since
+keeps its state.
+
+`import_paths` and `reimport_file` are the use cases `srs.collection.Collection` delegates to.
 """
 
 from __future__ import annotations
@@ -16,14 +25,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from srs.identity import normalise, pick_relink
-from srs.model import Note, ParsedDeck
+from srs.dates import to_ms
+from srs.decks.discover import absolute
+from srs.decks.formats import parser_fingerprint
+from srs.decks.identity import normalise, pick_relink
+from srs.model import CardSpec, Note, ParsedDeck
 from srs.store import NoteRow, Store
+
+if TYPE_CHECKING:
+    from srs.decks.builder import CardHistory
+    from srs.exam.blueprints import Blueprint
 
 
 @dataclass(slots=True)
@@ -72,8 +89,6 @@ def text_digest(note: Note) -> str:
     The parser's `content_hash` covers the exact kind, sides and options; the parser's own
     fingerprint is added so that cards are rewritten when a new srs reads a file differently.
     """
-    from srs.parser import parser_fingerprint
-
     return f"{note.content_hash}.{parser_fingerprint()}"
 
 
@@ -157,6 +172,7 @@ def sync(
     keep: set[str] | frozenset[str] = frozenset(),
     file_rows: Sequence[tuple[str, str, str, str]] = (),
     blueprint_rows: Sequence[tuple[str, str, str]] = (),
+    history: Mapping[str, CardHistory] | None = None,
 ) -> ImportReport:
     """Apply parsed decks to the store, in one write transaction.
 
@@ -165,7 +181,8 @@ def sync(
     parser fingerprint) record what each parsed file looked like, in the same transaction, as
     do `blueprint_rows` (exam code, path, JSON) for the exam blueprints read with the decks.
     The stored notes are read inside the transaction, so two imports never both act on the
-    same old picture.
+    same old picture. `history` (card id -> `CardHistory`, see the module docstring) is
+    written last, in the same transaction, for the cards of the notes imported.
     """
     report = ImportReport(files=len(decks))
     located: dict[str, Located] = {}
@@ -193,20 +210,12 @@ def sync(
             report.orphaned += 1
             writer.orphan(row.id)
             # Its file changed or went away: never skip that file on the next import.
-            store.execute("DELETE FROM files WHERE path = ?", (row.path,))
+            store.forget_file(row.path)
         writer.flush()
-        store.conn.executemany(
-            "INSERT INTO files (path, digest, deck, parser, imported_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
-            " digest = excluded.digest, deck = excluded.deck, parser = excluded.parser,"
-            " imported_at = excluded.imported_at",
-            [(*row, now_ms) for row in file_rows],
-        )
-        store.conn.executemany(
-            "INSERT INTO blueprints (code, path, data) VALUES (?, ?, ?) ON CONFLICT (code)"
-            " DO UPDATE SET path = excluded.path, data = excluded.data",
-            blueprint_rows,
-        )
+        if history:
+            _write_history(store, located, history, writer.added_cards)
+        store.save_files(file_rows, now_ms)
+        store.save_blueprints(blueprint_rows)
     report.blueprints = len(blueprint_rows)
     return report
 
@@ -265,6 +274,7 @@ class _Writer:
         self.note_inserts: list[dict[str, Any]] = []
         self.card_inserts: list[dict[str, Any]] = []
         self.domain_inserts: list[tuple[str, str, str]] = []
+        self.added_cards: set[str] = set()  # ids of the cards this run inserts
 
     def prepare(self, deck_names: Any) -> None:
         self.deck_ids = self.store.deck_ids(deck_names)
@@ -286,7 +296,8 @@ class _Writer:
         if len(self.note_inserts) >= BATCH:
             self.flush()  # rows go to SQLite in batches, not all kept until the end
 
-    def _insert_card(self, note: Note, spec: Any, deck_id: int) -> None:
+    def _insert_card(self, note: Note, spec: CardSpec, deck_id: int) -> None:
+        self.added_cards.add(spec.id)
         self.card_inserts.append(
             {
                 "id": spec.id,
@@ -309,8 +320,7 @@ class _Writer:
         values = columns | {"id": note.id, "deck_id": deck_id, "orphaned": 0}
         if content_changed:
             values["modified_at"] = self.now_ms
-        assignments = ", ".join(f"{name} = :{name}" for name in values if name != "id")
-        self.store.execute(f"UPDATE notes SET {assignments} WHERE id = :id", values)
+        self.store.update_note(values)
         stored = {
             card_id: (kind, ordinal)
             for card_id, kind, ordinal in self.store.card_ids_by_note([note.id]).get(note.id, [])
@@ -318,33 +328,18 @@ class _Writer:
         wanted = {spec.id for spec in note.cards}
         for spec in note.cards:
             if spec.id in stored:
-                self.store.execute(
-                    "UPDATE cards SET kind = ?, ordinal = ?, front = ?, back = ?, deck_id = ?,"
-                    " orphaned = 0, modified_at = CASE WHEN front != ? OR back != ?"
-                    " THEN ? ELSE modified_at END WHERE id = ?",
-                    (
-                        spec.kind.value,
-                        spec.ordinal,
-                        spec.front,
-                        spec.back,
-                        deck_id,
-                        spec.front,
-                        spec.back,
-                        self.now_ms,
-                        spec.id,
-                    ),
-                )
+                self.store.update_card_text(spec, deck_id, self.now_ms)
             else:
                 self._insert_card(note, spec, deck_id)
         for card_id in stored.keys() - wanted:
-            self.store.execute("UPDATE cards SET orphaned = 1 WHERE id = ?", (card_id,))
-        self.store.execute("DELETE FROM note_domains WHERE note_id = ?", (note.id,))
+            self.store.orphan_card(card_id)
+        self.store.clear_domains(note.id)
         self.domain_inserts.extend((note.id, exam, domain) for exam, domain in note.exam_domains)
         self.flush()
 
     def relink(self, old_id: str, note: Note) -> None:
         """Give an old note (and its cards, with their history) the new ids."""
-        self.store.execute("UPDATE notes SET id = ? WHERE id = ?", (note.id, old_id))
+        self.store.rename_note(old_id, note.id)
         old_cards = sorted(
             self.store.card_ids_by_note([note.id]).get(note.id, []), key=lambda c: (c[1], c[2])
         )
@@ -352,37 +347,111 @@ class _Writer:
         for spec in note.cards:
             old_card = by_slot.pop((spec.kind.value, spec.ordinal), None)
             if old_card is not None and old_card != spec.id:
-                self.store.execute("UPDATE cards SET id = ? WHERE id = ?", (spec.id, old_card))
+                self.store.rename_card(old_card, spec.id)
 
     def orphan(self, note_id: str) -> None:
-        self.store.execute("UPDATE notes SET orphaned = 1 WHERE id = ?", (note_id,))
-        self.store.execute("UPDATE cards SET orphaned = 1 WHERE note_id = ?", (note_id,))
+        self.store.orphan_note(note_id)
 
     def flush(self) -> None:
         if self.note_inserts:
-            names = list(self.note_inserts[0])
-            self.store.conn.executemany(
-                f"INSERT INTO notes ({', '.join(names)}) VALUES"
-                f" ({', '.join(':' + n for n in names)})",
-                self.note_inserts,
-            )
+            self.store.insert_notes(self.note_inserts)
             self.note_inserts = []
         if self.card_inserts:
-            names = list(self.card_inserts[0])
-            self.store.conn.executemany(
-                f"INSERT INTO cards ({', '.join(names)}) VALUES"
-                f" ({', '.join(':' + n for n in names)})",
-                self.card_inserts,
-            )
+            self.store.insert_cards(self.card_inserts)
             self.card_inserts = []
         if self.domain_inserts:
-            self.store.conn.executemany(
-                "INSERT INTO note_domains (note_id, exam, domain) VALUES (?, ?, ?)",
-                self.domain_inserts,
-            )
+            self.store.insert_domains(self.domain_inserts)
             self.domain_inserts = []
 
 
-def absolute(path: Path) -> str:
-    """The POSIX absolute form of a deck path, as the store keeps it."""
-    return path.resolve().as_posix()
+def _write_history(
+    store: Store,
+    located: Mapping[str, Located],
+    history: Mapping[str, CardHistory],
+    added_cards: set[str],
+) -> None:
+    """Past answers (each once) and starting states (new cards only) of the imported cards."""
+    imported = {spec.id for item in located.values() for spec in item.note.cards}
+    for card_id, card in history.items():
+        if card_id not in imported:
+            continue
+        if card.state is not None and card_id in added_cards:
+            store.set_start_state(card_id, card.state)
+        store.add_past_reviews(card_id, card.reviews)
+
+
+def import_paths(
+    store: Store, paths: Sequence[Path], now: datetime, known: Sequence[Blueprint] = ()
+) -> ImportReport:
+    """Import deck files and folders in one transaction (nothing written on any error).
+
+    `known` are the collection's exam blueprints (cards are checked against them and those
+    read with the decks).
+    """
+    from srs.decks.reader import read_decks
+    from srs.exam.blueprints import blueprint_to_json
+
+    parsed = read_decks(paths, store.file_cache(), known)
+    keep = store.live_note_ids(parsed.skipped)
+    if keep & {note.id for deck in parsed.decks for note in deck.notes}:
+        # A changed file claims a card of an unchanged one (moved, or duplicated): read
+        # everything, so duplicates and moves are judged on the whole picture.
+        parsed = read_decks(paths, known_blueprints=known)
+        keep = set()
+    report = sync(
+        store,
+        parsed.decks,
+        parsed.abs_paths,
+        parsed.folders,
+        to_ms(now),
+        keep=keep,
+        file_rows=parsed.file_rows,
+        blueprint_rows=[
+            (b.code, absolute(Path(b.path)), blueprint_to_json(b)) for b in parsed.blueprints
+        ],
+    )
+    report.files = len(parsed.decks) + len(parsed.skipped)
+    report.unchanged += len(keep)
+    report.cards += store.live_card_count(parsed.skipped)
+    report.warnings[:0] = parsed.warnings
+    return report
+
+
+def reimport_file(store: Store, path: Path, now: datetime) -> ImportReport:
+    """Import one deck file again (after an edit), under the deck name it already has.
+
+    A file first imported as part of a folder keeps its folder-based deck name, and its
+    cards are compared with the rest of the collection for duplicate ids.
+    """
+    from srs.decks.discover import DeckFile
+    from srs.decks.reader import read_decks, read_files
+    from srs.errors import DeckError, DeckProblem
+    from srs.views import display_path
+
+    if not path.is_file():
+        read_decks([path])  # raises the reader's "no such file" problem
+    abs_path = absolute(path)
+    known = store.file_cache().get(abs_path)
+    deck_file = DeckFile(path, display_path(abs_path), known[1] if known else path.stem)
+    parsed = read_files([deck_file], [], [])
+    ids = [note.id for deck in parsed.decks for note in deck.notes]
+    clashes = [
+        DeckProblem(
+            display_path(abs_path),
+            next(n.line for d in parsed.decks for n in d.notes if n.id == note_id),
+            f"duplicate id '{note_id}' (also used at {display_path(other)}:{line})",
+        )
+        for note_id, other, line in store.notes_elsewhere(ids, abs_path)
+    ]
+    if clashes:
+        raise DeckError(clashes)
+    report = sync(
+        store,
+        parsed.decks,
+        parsed.abs_paths,
+        [],
+        to_ms(now),
+        file_rows=parsed.file_rows,
+    )
+    report.warnings[:0] = parsed.warnings
+    return report

@@ -8,42 +8,38 @@ Contract:
   `---`) count only at the start of a line and never inside fenced code (``` or ~~~).
 - Every problem in a file is collected and raised together as one `DeckError`; the parser
   raises nothing else, whatever the input.
-- Identity is decided here (see `srs.identity`): an explicit `<!-- id: ... -->`, else a hash
-  of the normalised content, which excludes deck, path and tags.
+- The parser produces format-neutral drafts (`srs.decks.builder.NoteDraft`: an explicit
+  `<!-- id: ... -->` if the card has one); the note builder decides identity (ids, sibling
+  suffixes, content stamps; see `srs.decks.identity`), as it does for every format.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import IntEnum
-from pathlib import Path
 
-from srs.cloze import has_cloze, parse_cloze, render
-from srs.discover import DeckFile
-from srs.errors import DeckError, DeckProblem
-from srs.frontmatter import (
+from srs.decks.builder import NoteDraft, build_note
+from srs.decks.cloze import Cloze, has_cloze, parse_cloze
+from srs.decks.frontmatter import (
     FrontMatter,
     exam_domain_pair,
     parse_front_matter,
     split_front_matter,
     split_tags,
 )
-from srs.identity import content_hash, fingerprint, normalise, short_hash
-from srs.model import CardKind, CardSpec, McqOption, Note, NoteKind, ParsedDeck
+from srs.decks.limits import MAX_BYTES
+from srs.errors import DeckError, DeckProblem
+from srs.model import DeckFile, McqOption, Note, NoteKind, ParsedDeck
 
 __all__ = [
     "MAX_BYTES",
     "MAX_CARDS",
-    "check_duplicates",
     "parse_file",
     "parse_text",
 ]
 
-MAX_BYTES = 5_000_000
 MAX_CARDS = 20_000
 # Each cloze card repeats the whole note text, so a note's cards cost groups x text: cap both
 # before rendering (25,000 groups in one 350 KB line took minutes and gigabytes).
@@ -637,18 +633,10 @@ class _Parser:
             self.add_basic(line, NoteKind.BASIC, question[0], answer[0], meta)
 
     def add_basic(self, line: int, kind: NoteKind, front: str, back: str, meta: _Meta) -> None:
-        # The question alone is the identity, so correcting an answer keeps the card and its
-        # history (`disambiguate` separates two cards that ask the same question). Both-ways
-        # notes hash like basic ones and keep the note id for the forward card, so turning
-        # `::` into `:::` keeps the forward card's history.
-        note_id = meta.id or basic_id(front)
-        cards = [CardSpec(note_id, CardKind.BASIC, 0, front, back)]
-        if kind == NoteKind.BOTH:
-            cards.append(CardSpec(f"{note_id}:rev", CardKind.REVERSED, 1, back, front))
-        self.add_note(line, kind, note_id, front, back, (), tuple(cards), meta)
+        self.add_note(line, kind, front, back, (), meta)
 
     def add_cloze(self, line: int, text: tuple[str, list[int]], extra: str, meta: _Meta) -> None:
-        """A cloze note: one card per group, each keyed by its deletion text."""
+        """A cloze note: one card per group (the builder keys each by its deletion text)."""
         body, numbers = text
         cloze, problems = parse_cloze(body)
         for problem in problems:
@@ -665,20 +653,7 @@ class _Parser:
                 f" {len(body)} characters; at most {MAX_CLOZE_GROUPS} groups); split the card",
             )
             return
-        note_id = meta.id or content_hash("cloze", cloze.unnumbered())
-        cards: list[CardSpec] = []
-        used: dict[str, int] = {}
-        for number in cloze.numbers:
-            answers = [d.text for d in cloze.deletions if d.number == number]
-            key = short_hash(*answers)
-            used[key] = used.get(key, 0) + 1
-            if used[key] > 1:  # two groups deleting the same text
-                key = f"{key}-{used[key]}"
-            front, back = render(cloze, number)
-            if extra:
-                back = f"{back}\n\n{extra}"
-            cards.append(CardSpec(f"{note_id}:{key}", CardKind.CLOZE, number - 1, front, back))
-        self.add_note(line, NoteKind.CLOZE, note_id, body, extra, (), tuple(cards), meta)
+        self.add_note(line, NoteKind.CLOZE, body, extra, (), meta, cloze)
 
     def add_mcq(
         self,
@@ -704,57 +679,29 @@ class _Parser:
             ok = False
         if not ok:
             return
-        texts = sorted(text for _, _, text, _ in options)
-        correct = sorted(text for _, c, text, _ in options if c)
-        note_id = meta.id or content_hash("mcq", stem, "\x1e".join(texts), "\x1e".join(correct))
         values = tuple(McqOption(text, correct, why) for _, correct, text, why in options)
-        card = CardSpec(note_id, CardKind.MCQ, 0, stem, explanation)
-        self.add_note(line, NoteKind.MCQ, note_id, stem, explanation, values, (card,), meta)
+        self.add_note(line, NoteKind.MCQ, stem, explanation, values, meta)
 
     def add_note(
         self,
         line: int,
         kind: NoteKind,
-        note_id: str,
         front: str,
         back: str,
         options: tuple[McqOption, ...],
-        cards: tuple[CardSpec, ...],
         meta: _Meta,
+        cloze: Cloze | None = None,
     ) -> None:
-        previous = self.seen_ids.get(note_id)
-        if previous is not None:
-            if meta.id:
-                self.error(line, f"duplicate id '{note_id}' (also used at {previous.location})")
-            else:
-                self.warn(line, f"identical to the card at {previous.location}; kept once")
-            return
-        self.cards += len(cards)
-        if self.cards > self.max_cards:
-            if not self.too_many:
-                self.too_many = True
-                self.error(
-                    line,
-                    f"too many cards (more than {self.max_cards} in one file); split the file",
-                )
-            return
+        """A draft of the note, built (ids, sibling suffixes, stamp) by `srs.decks.builder`."""
         fm = self.front
-        stamp = fingerprint(
-            kind.value,
-            front,
-            back,
-            *(f"{o.correct}\x1e{o.text}\x1e{o.rationale}" for o in options),
-        )
-        note = Note(
-            id=note_id,
+        draft = NoteDraft(
             kind=kind,
             front=front,
             back=back,
             deck=fm.deck or self.default_deck,
             path=self.display,
             line=line,
-            content_hash=stamp,
-            cards=cards,
+            options=options,
             tags=tuple(sorted({*fm.tags, *meta.tags})),
             context=self.context(),
             exam_domains=(
@@ -763,11 +710,28 @@ class _Parser:
                 else fm.exam_domains
             ),
             source=fm.source,
-            options=options,
-            explicit_id=meta.id is not None,
+            id=meta.id,
             extra=dict(fm.extra),
+            cloze=cloze,
         )
-        self.seen_ids[note_id] = note
+        note = build_note(draft)
+        previous = self.seen_ids.get(note.id)
+        if previous is not None:
+            if meta.id:
+                self.error(line, f"duplicate id '{note.id}' (also used at {previous.location})")
+            else:
+                self.warn(line, f"identical to the card at {previous.location}; kept once")
+            return
+        self.cards += len(note.cards)
+        if self.cards > self.max_cards:
+            if not self.too_many:
+                self.too_many = True
+                self.error(
+                    line,
+                    f"too many cards (more than {self.max_cards} in one file); split the file",
+                )
+            return
+        self.seen_ids[note.id] = note
         self.notes.append(note)
 
 
@@ -825,33 +789,6 @@ def _decode(data: bytes, display: str, max_bytes: int) -> str:
     return text.removeprefix("\ufeff")
 
 
-_PARSER_MODULES = ("parser", "cloze", "frontmatter", "identity", "model", "discover")
-
-
-@functools.cache
-def parser_fingerprint() -> str:
-    """A digest of the code that turns a file into notes.
-
-    Stored with each imported file, so a file is parsed again whenever srs reads files
-    differently (an upgrade, or a fix), not only when the file itself changed.
-    """
-    digest = hashlib.blake2b(digest_size=8)
-    folder = Path(__file__).resolve().parent
-    for name in _PARSER_MODULES:
-        digest.update((folder / f"{name}.py").read_bytes())
-    return digest.hexdigest()
-
-
-def file_digest(deck_file: DeckFile, max_bytes: int = MAX_BYTES) -> str | None:
-    """A digest of a deck file's bytes (None if it cannot be read: parsing will say why)."""
-    try:
-        with open(deck_file.path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError:
-        return None
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def parse_file(
     deck_file: DeckFile, *, max_bytes: int = MAX_BYTES, max_cards: int = MAX_CARDS
 ) -> ParsedDeck:
@@ -887,87 +824,3 @@ def parse_text(
     if parser.problems:
         raise DeckError(sorted(parser.problems, key=lambda p: p.line))
     return ParsedDeck(display, tuple(parser.notes), tuple(parser.warnings))
-
-
-def basic_id(front: str) -> str:
-    """Identity of a basic or both-ways note without an explicit id: its question."""
-    return content_hash("basic", front)
-
-
-def _rekey(note: Note, note_id: str) -> Note:
-    cards = tuple(replace(card, id=note_id + card.id[len(note.id) :]) for card in note.cards)
-    return replace(note, id=note_id, content_hash=note.content_hash, cards=cards)
-
-
-def disambiguate(decks: Sequence[ParsedDeck]) -> tuple[list[ParsedDeck], list[str]]:
-    """Tell apart basic cards that ask the same question with different answers.
-
-    Such cards would share an id (the question's hash); each of them is keyed by question and
-    answer instead, with a warning, since then editing one answer re-links rather than keeps.
-    Deterministic: it depends only on the set of cards, not on their order.
-    """
-    answers: dict[str, set[str]] = {}
-    for deck in decks:
-        for note in deck.notes:
-            if not note.explicit_id and note.kind in (NoteKind.BASIC, NoteKind.BOTH):
-                answers.setdefault(note.id, set()).add(normalise(note.back))
-    clashing = {note_id for note_id, backs in answers.items() if len(backs) > 1}
-    if not clashing:
-        return list(decks), []
-    warnings: list[str] = []
-    result: list[ParsedDeck] = []
-    for deck in decks:
-        notes = []
-        for note in deck.notes:
-            if note.id in clashing and not note.explicit_id:
-                warnings.append(
-                    str(
-                        DeckProblem(
-                            note.path,
-                            note.line,
-                            "another card asks the same question; give each an"
-                            " `<!-- id: ... -->` so editing an answer keeps its history",
-                            warning=True,
-                        )
-                    )
-                )
-                note = _rekey(note, content_hash("basic", note.front, note.back))
-            notes.append(note)
-        result.append(replace(deck, notes=tuple(notes)))
-    return result, warnings
-
-
-def check_duplicates(decks: Sequence[ParsedDeck]) -> tuple[list[DeckProblem], list[str]]:
-    """Across files: errors for an explicit id used twice, warnings for identical cards.
-
-    Both messages name the other place. The first occurrence (in the given order) is the
-    one kept; the importer drops later notes with an id it has already seen.
-    """
-    errors: list[DeckProblem] = []
-    warnings: list[str] = []
-    first: dict[str, Note] = {}
-    for deck in decks:
-        for note in deck.notes:
-            previous = first.get(note.id)
-            if previous is None:
-                first[note.id] = note
-            elif note.explicit_id or previous.explicit_id:
-                errors.append(
-                    DeckProblem(
-                        note.path,
-                        note.line,
-                        f"duplicate id '{note.id}' (also used at {previous.location})",
-                    )
-                )
-            else:
-                warnings.append(
-                    str(
-                        DeckProblem(
-                            note.path,
-                            note.line,
-                            f"identical to the card at {previous.location}; kept once",
-                            warning=True,
-                        )
-                    )
-                )
-    return errors, warnings

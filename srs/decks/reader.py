@@ -1,8 +1,9 @@
 """Deck files read for an import: discovery, the unchanged-file cache, parsing, duplicates.
 
-Reading is the parser's side of an import: it produces `Parsed` (notes plus the facts the
-importer needs) or raises one DeckError with every problem of every file; nothing here
-touches the collection, so `srs check` can use it without one.
+Reading is the formats' side of an import: each file is read by the reader of its format
+(`srs.decks.formats`). It produces `Parsed` (notes plus the facts the importer needs) or
+raises one DeckError with every problem of every file; nothing here touches the collection,
+so `srs check` can use it without one.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs.discover import DeckFile, discover
+from srs.decks.discover import DeckFile, absolute, discover
+from srs.decks.formats import deck_suffixes
 from srs.errors import DeckError, DeckProblem
-from srs.importer import absolute
 from srs.model import ParsedDeck
 
 if TYPE_CHECKING:
-    from srs.blueprints import Blueprint
+    from srs.exam.blueprints import Blueprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ def read_decks(
     Cards are checked against the blueprints read here and `known_blueprints` (the
     collection's), those read here winning.
     """
-    from srs.blueprints import domain_warnings, find_blueprint_files, load_blueprint
+    from srs.exam.blueprints import domain_warnings, find_blueprint_files, load_blueprint
 
     blueprint_paths = list(find_blueprint_files(paths))
     yaml_files = {path.resolve() for path, _ in blueprint_paths}
@@ -70,7 +71,8 @@ def read_decks(
     folders = [absolute(p) for p in paths if p.is_dir()]
     for folder, given in zip(folders, (p for p in paths if p.is_dir()), strict=True):
         if not any(absolute(f.path).startswith(folder.rstrip("/") + "/") for f in files):
-            problems.append(DeckProblem(given.as_posix(), 0, "no deck files (*.md) here"))
+            kinds = ", ".join(f"*{suffix}" for suffix in deck_suffixes())
+            problems.append(DeckProblem(given.as_posix(), 0, f"no deck files ({kinds}) here"))
     parsed = read_files(files, problems, folders, cache)
     parsed.blueprints.extend(blueprints.values())
     everything = {b.code: b for b in known_blueprints} | blueprints
@@ -85,13 +87,8 @@ def read_files(
     cache: FileCache | None = None,
 ) -> Parsed:
     """Parse discovered deck files (see `read_decks`)."""
-    from srs.parser import (
-        check_duplicates,
-        disambiguate,
-        file_digest,
-        parse_file,
-        parser_fingerprint,
-    )
+    from srs.decks.builder import check_duplicates, disambiguate
+    from srs.decks.formats import file_digest, parser_fingerprint, reader_for
 
     fingerprint = parser_fingerprint()
     decks: list[ParsedDeck] = []
@@ -106,7 +103,7 @@ def read_files(
             skipped.append(path)
             continue
         try:
-            decks.append(parse_file(deck_file))
+            decks.append(reader_for(deck_file)(deck_file))
         except DeckError as e:
             problems.extend(e.problems)
             continue

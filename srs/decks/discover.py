@@ -1,12 +1,11 @@
 """Turn the paths a user typed into the deck files to read, in a deterministic order.
 
-Folders are walked recursively for `*.md` files (sorted by relative path, hidden entries
-such as `.git` skipped). Symbolic links inside a walked folder are not followed (their targets
-inside it are read under their real names; links that lead outside are skipped with a
-warning), so a hostile tree can neither hang the walk
-(link loops) nor pull in files from elsewhere. A file named explicitly is read
-whatever its suffix: the user asked for it.
-
+Folders are walked recursively for files of a registered deck format (`srs.decks.formats`:
+`*.md`), sorted by relative path, hidden entries such as `.git` skipped. Symbolic links inside
+a walked folder are not followed (their targets inside it are read under their real names;
+links that lead outside are skipped with a warning), so a hostile tree can neither hang the
+walk (link loops) nor pull in files from elsewhere. A file named explicitly is read whatever
+its suffix (as Markdown, unless its suffix is registered): the user asked for it.
 """
 
 from __future__ import annotations
@@ -15,23 +14,18 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from srs.decks.formats import deck_suffixes
 from srs.errors import DeckProblem
+from srs.model import DeckFile
 
-__all__ = ["DeckFile", "discover"]
-
-DECK_SUFFIX = ".md"
+__all__ = ["DeckFile", "absolute", "discover"]
 
 
-@dataclass(frozen=True, slots=True)
-class DeckFile:
-    """One deck file to parse, with the names it is known by."""
-
-    path: Path  # the file, as a path the process can open
-    display: str  # as shown in messages and stored in Note.path (POSIX, as the user gave it)
-    default_deck: str  # folder path relative to the given root + file stem, joined by "/"
+def absolute(path: Path) -> str:
+    """The POSIX absolute form of a deck path, as the store keeps it."""
+    return path.resolve().as_posix()
 
 
 def _display(path: Path) -> str:
@@ -98,6 +92,7 @@ def _walk(
     except (OSError, RuntimeError) as e:
         problems.append(DeckProblem(root_display, 0, f"cannot open folder: {e}"))
         return
+    suffixes = deck_suffixes()
     visited: set[Path] = {real_root}
     found: list[tuple[PurePosixPath, Path]] = []
     stack: list[tuple[Path, PurePosixPath]] = [(root, PurePosixPath())]
@@ -123,7 +118,7 @@ def _walk(
                 except (OSError, RuntimeError) as e:
                     # Python 3.11 reports a loop as RuntimeError, later versions as ELOOP.
                     loop = isinstance(e, RuntimeError) or getattr(e, "errno", None) == errno.ELOOP
-                    if entry.name.lower().endswith(DECK_SUFFIX):
+                    if entry.name.lower().endswith(suffixes):
                         why = "symbolic link loop" if loop else "broken symbolic link"
                         problems.append(DeckProblem(where, 0, f"{why}; skipped", warning=True))
                     continue
@@ -150,7 +145,7 @@ def _walk(
                 if real not in visited:  # belt and braces: bind mounts can loop too
                     visited.add(real)
                     subfolders.append((path, rel))
-            elif is_file and entry.name.lower().endswith(DECK_SUFFIX):
+            elif is_file and entry.name.lower().endswith(suffixes):
                 found.append((rel, path))
         # Reverse so the stack pops folders in sorted order (depth-first, deterministic).
         stack.extend(reversed(subfolders))

@@ -1,6 +1,6 @@
 """Exam mode: which cards to study today so that as much as possible is known on exam day.
 
-Pure: cards with their FSRS memory (`srs.memory`), the instant, the day, the exam day and the
+Pure: cards with their FSRS memory (`srs.memory.model`), the instant, the day, the exam day and the
 day's budget in, a `DayPlan` out. No I/O and no clock. The rules (docs/exam-mode.md explains
 them in plain words; benchmarks/exam_sim.py measures them):
 
@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from srs.memory import FsrsModel, default_model
+from srs.memory.model import FsrsModel, default_model
 from srs.model import Memory
 
 __all__ = [
@@ -377,7 +377,7 @@ def project(
     """
     import random
 
-    from srs.memory import remember
+    from srs.memory.model import remember
     from srs.model import Grade
 
     rng = random.Random(seed)

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from srs.errors import CollectionError
+from srs.store.sql import BUSY_TIMEOUT_MS
 
 __all__ = [
     "BACKUP_FOLDER",
@@ -162,7 +163,7 @@ def check_collection_file(path: Path) -> None:
     It must be an SQLite file that passes `PRAGMA integrity_check`, has the srs tables, and
     was not written by a newer srs. The file is opened read-only and never modified.
     """
-    from srs.migrations import SCHEMA_VERSION, migrations
+    from srs.store.migrations import SCHEMA_VERSION, migrations
 
     try:
         with path.open("rb") as handle:
@@ -221,7 +222,6 @@ def restore(source: Path, collection: Path, now: datetime) -> Restored:
     processes see either the old or the restored collection, never a mix, and the WAL of the
     old one cannot be replayed over the new one.
     """
-    from srs.store import BUSY_TIMEOUT_MS
 
     source = source.expanduser()
     collection = collection.expanduser()

@@ -10,7 +10,6 @@ reads the clock.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,9 +19,10 @@ from pathlib import Path
 from srs.collection import AnswerOutcome, Collection
 from srs.dates import day_start, from_ms, to_ms
 from srs.errors import CardNotFound, SrsError
-from srs.mcq import Lettered, lettered
 from srs.model import Grade, SchedulingState
-from srs.queue import QueueCounts, QueueFilter
+from srs.store.scope import QueueFilter
+from srs.study.mcq import Lettered, lettered
+from srs.study.queue import QueueCounts
 from srs.views import CardView
 
 __all__ = [
@@ -153,12 +153,7 @@ class Session:
 
     def new_studied(self) -> int:
         """New cards introduced in this session."""
-        row = self.col.store.execute(
-            "SELECT COUNT(*) FROM reviews WHERE state_before = 'new'"
-            " AND id IN (SELECT value FROM json_each(?))",
-            (json.dumps(self._reviews),),
-        ).fetchone()
-        return int(row[0])
+        return self.col.store.new_cards_among(self._reviews)
 
     def _new_left(self) -> int | None:
         if self.limits.max_new is None:
@@ -214,35 +209,24 @@ class Session:
         card_id, bucket = queue[0]
         return Current(self.col.card(card_id), bucket)
 
-    def _ahead_sql(self, now: datetime, *, due_too: bool) -> tuple[str, dict[str, object]]:
+    def _learning_ahead(self, now: datetime, *, due_too: bool) -> tuple[int, str | None]:
         """Learning cards due within the learn-ahead limit (`due_too`: also those due now)."""
-        where, params = self.flt.sql()
         minutes = self.col.options(self.flt.deck).learn_ahead_minutes
-        today = self.col.moment(now).today.toordinal()
-        where += (
-            " AND c.due_at IS NOT NULL AND (:due_too OR c.due_at > :now_ms) AND c.due_at <= :ahead"
-            " AND (c.buried_until IS NULL OR c.buried_until <= :today)"
+        return self.col.store.learning_ahead(
+            self.flt,
+            to_ms(now),
+            to_ms(now + timedelta(minutes=minutes)),
+            self.col.moment(now).today.toordinal(),
+            due_too=due_too,
         )
-        ahead = to_ms(now + timedelta(minutes=minutes))
-        return where, params | {
-            "now_ms": to_ms(now),
-            "ahead": ahead,
-            "today": today,
-            "due_too": int(due_too),
-        }
 
     def _learning_ahead_count(self, now: datetime) -> int:
-        where, params = self._ahead_sql(now, due_too=False)
-        row = self.col.store.execute(f"SELECT COUNT(*) FROM cards c WHERE {where}", params)
-        return int(row.fetchone()[0])
+        return self._learning_ahead(now, due_too=False)[0]
 
     def _learn_ahead(self, now: datetime) -> list[str]:
         """Learning cards due within the learn-ahead limit (when only capped new cards are left)."""
-        where, params = self._ahead_sql(now, due_too=True)
-        rows = self.col.store.execute(
-            f"SELECT c.id FROM cards c WHERE {where} ORDER BY c.due_at LIMIT 1", params
-        )
-        return [row[0] for row in rows]
+        first = self._learning_ahead(now, due_too=True)[1]
+        return [first] if first is not None else []
 
     def _studyable(self, card_id: str) -> Current | None:
         try:
@@ -323,11 +307,9 @@ class Session:
         written then. The file is re-read under the deck name it was first imported with, so a
         file that came from a folder import keeps its folder-based deck name.
         """
-        row = self.col.store.execute(
-            "SELECT ordinal, kind FROM cards WHERE id = ?", (card.id,)
-        ).fetchone()
-        in_file = "SELECT c.id FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.path = ?"
-        before = {r[0] for r in self.col.store.execute(in_file, (card.path,))}
+        store = self.col.store
+        kind, ordinal = store.card_slot(card.id)
+        before = store.card_ids_in_file(card.path)
         report = self.col.reimport_file(Path(card.path), self.now())
         try:
             updated: CardView | None = self.col.card(card.id)
@@ -336,85 +318,40 @@ class Session:
         if updated is not None and not updated.orphaned:
             return Edited(updated, kept_history=True)
         new_note = dict(report.relinks).get(card.note_id)
-        found = self.col.store.execute(
-            "SELECT id FROM cards WHERE note_id = ? AND kind = ? AND ordinal = ? AND orphaned = 0",
-            (new_note, row["kind"], row["ordinal"]),
-        ).fetchone()
-        if found is not None:
-            new_id = found[0]
+        new_id = store.live_card_at(new_note, kind, ordinal)
+        if new_id is not None:
             self._actions = [
                 _Action(a.kind, new_id, a.review_id, a.before) if a.card_id == card.id else a
                 for a in self._actions
             ]
             return Edited(self.col.card(new_id), kept_history=True)
         # Rewritten beyond recognition: the card this import added nearest the old line.
-        added = {r[0] for r in self.col.store.execute(in_file, (card.path,))} - before
-        found = self.col.store.execute(
-            "SELECT c.id FROM cards c JOIN notes n ON n.id = c.note_id"
-            " WHERE c.id IN (SELECT value FROM json_each(?)) AND c.kind = ?"
-            " ORDER BY ABS(n.line - ?), c.ordinal LIMIT 1",
-            (json.dumps(sorted(added)), row["kind"], card.line),
-        ).fetchone()
-        if found is None:
+        added = store.card_ids_in_file(card.path) - before
+        nearest = store.card_nearest_line(added, kind, card.line)
+        if nearest is None:
             return Edited(None, kept_history=False)
-        return Edited(self.col.card(found[0]), kept_history=False)
+        return Edited(self.col.card(nearest), kept_history=False)
 
     # -- the end ------------------------------------------------------------------------------
 
     def summary(self) -> Summary:
         """The figures shown when the session ends."""
-        store = self.col.store
-        ids = json.dumps(self._reviews)
-        row = store.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT card_id),"
-            " COALESCE(SUM(state_before = 'new'), 0),"
-            " COALESCE(SUM(state_before IN ('learning', 'relearning')), 0),"
-            " COALESCE(SUM(state_before = 'review'), 0),"
-            " COALESCE(SUM(state_before = 'review' AND grade != 1), 0),"
-            " COALESCE(SUM(duration_ms), 0)"
-            " FROM reviews WHERE id IN (SELECT value FROM json_each(?))",
-            (ids,),
-        ).fetchone()
-        grades = {
-            Grade(g): n
-            for g, n in store.execute(
-                "SELECT grade, COUNT(*) FROM reviews WHERE id IN (SELECT value FROM json_each(?))"
-                " GROUP BY grade",
-                (ids,),
-            )
-        }
-        leech_ids = [
-            r[0]
-            for r in store.execute(
-                "SELECT DISTINCT card_id FROM reviews WHERE id IN (SELECT value FROM json_each(?))"
-                " AND json_extract(after, '$.leech') = 1"
-                " AND COALESCE(json_extract(before, '$.leech'), 0) = 0",
-                (ids,),
-            )
-        ]
-        again_ids = [
-            r[0]
-            for r in store.execute(
-                "SELECT card_id FROM reviews WHERE id IN (SELECT value FROM json_each(?))"
-                " AND grade = 1 GROUP BY card_id ORDER BY MIN(id)",
-                (ids,),
-            )
-        ]
+        totals = self.col.store.answer_totals(self._reviews)
         now = self.now()
         forecast = self._forecast(now)
         later, next_at = self._learning_later(now)
         return Summary(
-            answers=int(row[0]),
-            cards=int(row[1]),
-            new=int(row[2]),
-            learning=int(row[3]),
-            review=int(row[4]),
+            answers=totals.answers,
+            cards=totals.cards,
+            new=totals.new,
+            learning=totals.learning,
+            review=totals.review,
             seconds=(now - self.started_at).total_seconds(),
-            answer_ms=int(row[6]),
-            grades=grades,
-            review_passed=int(row[5]),
-            new_leeches=tuple(self._brief(i) for i in leech_ids),
-            again=tuple(self._brief(i) for i in again_ids),
+            answer_ms=totals.duration_ms,
+            grades=totals.grades,
+            review_passed=totals.review_passed,
+            new_leeches=tuple(self._brief(i) for i in totals.new_leeches),
+            again=tuple(self._brief(i) for i in totals.again),
             due_tomorrow=forecast[0][1],
             forecast=forecast,
             learning_later=later,
@@ -434,37 +371,20 @@ class Session:
         """Cards due on each of the next 7 days (intraday learning due today is not counted)."""
         today = self.col.moment(now).today
         days = [today + timedelta(days=i) for i in range(1, 8)]
-        where, params = self.flt.sql()
-        sums = []
-        for i, day in enumerate(days):
-            params |= {
-                f"d{i}": day.toordinal(),
-                f"s{i}": self._day_start_ms(day),
-                f"e{i}": self._day_start_ms(day + timedelta(days=1)),
-            }
-            # Day 1 also gets the day-based cards left over from today (overdue reviews).
-            on_day = "<=" if i == 0 else "="
-            sums.append(
-                f"COALESCE(SUM(c.due_day {on_day} :d{i} AND c.state != 'new'"
-                f" OR c.due_at >= :s{i} AND c.due_at < :e{i}), 0)"
-            )
-        row = self.col.store.execute(
-            f"SELECT {', '.join(sums)} FROM cards c WHERE {where}", params
-        ).fetchone()
-        return tuple((day, int(row[i])) for i, day in enumerate(days))
+        counts = self.col.store.due_per_day(
+            self.flt,
+            [
+                (day.toordinal(), self._day_start_ms(day), self._day_start_ms(day + timedelta(1)))
+                for day in days
+            ],
+        )
+        return tuple(zip(days, counts, strict=True))
 
     def _learning_later(self, now: datetime) -> tuple[int, datetime | None]:
         """Learning cards due later today but beyond the learn-ahead limit (Anki stops there)."""
         at = self.col.moment(now)
         minutes = self.col.options(self.flt.deck).learn_ahead_minutes
-        where, params = self.flt.sql()
-        row = self.col.store.execute(
-            f"SELECT COUNT(*), MIN(c.due_at) FROM cards c WHERE {where} AND c.due_at > :ahead"
-            " AND c.due_at < :rollover",
-            params
-            | {
-                "ahead": to_ms(now + timedelta(minutes=minutes)),
-                "rollover": to_ms(at.next_day_at),
-            },
-        ).fetchone()
-        return int(row[0]), (from_ms(row[1]) if row[1] is not None else None)
+        count, first_ms = self.col.store.learning_between(
+            self.flt, to_ms(now + timedelta(minutes=minutes)), to_ms(at.next_day_at)
+        )
+        return count, (from_ms(first_ms) if first_ms is not None else None)

@@ -1,8 +1,9 @@
-"""Mock exams as pure logic: draw questions by a blueprint's domain weights, score them, report.
+"""Mock exams as pure logic: draw questions by a blueprint's domain weights, score them.
 
-No database, no clock, no terminal here: `srs.exam_log` keeps attempts in the collection and
-`srs.cli.exam` shows them. Everything random comes from one `random.Random(seed)`, so a seed
-repeats a draw exactly (the same cards, in the same order, with the same option order).
+No database, no clock, no terminal here: `srs.exam.report` turns a scored attempt into its
+report, `srs.exam.attempts` keeps attempts in the collection and `srs.cli.exam` shows them.
+Everything random comes from one `random.Random(seed)`, so a seed repeats a draw exactly (the
+same cards, in the same order, with the same option order).
 
 Drawing: the questions are the multiple-choice cards (not orphaned, not suspended) that map
 to a domain of the exam's blueprint. Each domain gets its share of the questions by largest
@@ -20,13 +21,13 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from srs.errors import SrsError
 from srs.model import OPTION_LETTERS, CardKind
 
 if TYPE_CHECKING:
-    from srs.blueprints import Blueprint
+    from srs.exam.blueprints import Blueprint
     from srs.views import CardView
 
 __all__ = [
@@ -34,7 +35,6 @@ __all__ = [
     "Question",
     "Shortfall",
     "allocate",
-    "build_report",
     "draw",
     "eligible",
     "is_correct",
@@ -235,108 +235,3 @@ def scaled_note(blueprint: Blueprint) -> str | None:
 def iso_instant(instant: datetime | None) -> str | None:
     """An attempt's instant in its reports: ISO 8601 with `Z`, as stored (to the microsecond)."""
     return instant.isoformat().replace("+00:00", "Z") if instant else None
-
-
-def build_report(
-    blueprint: Blueprint,
-    questions: Sequence[Question],
-    answers: Mapping[int, frozenset[int] | None],
-    *,
-    attempt_id: int | None,
-    status: str,
-    seed: int,
-    practice: bool,
-    deck: str | None,
-    started_at: datetime,
-    finished_at: datetime | None,
-    time_limit_s: int,
-    time_used_s: float,
-    flagged: Iterable[int] = (),
-    shortfalls: Sequence[Mapping[str, Any]] = (),
-    requested: int | None = None,
-) -> dict[str, Any]:
-    """The report of an attempt as a JSON-ready dict (the `--json` output and the stored result).
-
-    `domains` keeps the shape `srs stats` reads: `{"domain", "name", "questions", "correct"}`.
-    """
-    flagged = set(flagged)
-    n = len(questions)
-    right = [q for q in questions if is_correct(q, answers.get(q.position))]
-    per_domain = []
-    for domain in blueprint.domains:
-        asked = [q for q in questions if q.domain == domain.id]
-        if not asked:
-            continue
-        got = sum(1 for q in asked if is_correct(q, answers.get(q.position)))
-        per_domain.append(
-            {
-                "domain": domain.id,
-                "name": domain.name,
-                "weight": domain.weight,
-                "questions": len(asked),
-                "correct": got,
-                "percent": round(100 * got / len(asked), 1),
-            }
-        )
-    percent = 100 * len(right) / n if n else 0.0
-    pass_percent = blueprint.pass_percent
-    passed = None if pass_percent is None else percent + 1e-9 >= pass_percent
-    missed = []
-    for q in questions:
-        chosen = answers.get(q.position)
-        if is_correct(q, chosen):
-            continue
-        missed.append(
-            {
-                "position": q.position + 1,
-                "card_id": q.card.id,
-                "domain": q.domain,
-                "source": q.card.source,
-                "question": q.card.front,
-                "chosen": q.letters(chosen) if chosen is not None else None,
-                "answer": q.letters(q.correct),
-                "options": [
-                    {
-                        "letter": OPTION_LETTERS[shown],
-                        "text": q.card.options[index].text,
-                        "correct": q.card.options[index].correct,
-                        "chosen": chosen is not None and index in chosen,
-                        "rationale": q.card.options[index].rationale,
-                    }
-                    for shown, index in enumerate(q.order)
-                ],
-                "explanation": q.card.back,
-            }
-        )
-    answered = sum(1 for q in questions if answers.get(q.position) is not None)
-    return {
-        "attempt": attempt_id,
-        "exam": blueprint.code,
-        "exam_name": blueprint.name,
-        "deck": deck,
-        "seed": seed,
-        "practice": practice,
-        "status": status,
-        "started_at": iso_instant(started_at),
-        "finished_at": iso_instant(finished_at),
-        "questions": n,
-        "requested": requested if requested is not None else n,
-        "exam_questions": blueprint.questions,
-        "answered": answered,
-        "unanswered": n - answered,
-        "flagged": sorted(p + 1 for p in flagged),
-        "correct": len(right),
-        "score": round(len(right) / n, 4) if n else 0.0,
-        "percent": round(percent, 1),
-        "pass_percent": round(pass_percent, 2) if pass_percent is not None else None,
-        "passed": passed,
-        "scaled": blueprint.scaled,
-        "passing_score": blueprint.passing_score,
-        "score_range": list(blueprint.score_range) if blueprint.score_range else None,
-        "scaled_note": scaled_note(blueprint),
-        "time_limit_s": time_limit_s,
-        "time_used_s": round(time_used_s),
-        "domains": per_domain,
-        "shortfalls": list(shortfalls),
-        "missed": missed,
-    }

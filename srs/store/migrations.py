@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from srs.schema import SCHEMA_VERSION
+from srs.store.schema import SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "migrations"]
 
@@ -295,7 +295,7 @@ def m009_memory(db: Database) -> None:
     """FSRS memory state per card (stability, difficulty, last answer), for every scheduler.
 
     Filled by each answer from now on; cards answered before this migration get theirs by
-    replaying their review log the first time a prediction needs it (`srs.memory`).
+    replaying their review log the first time a prediction needs it (`srs.memory.model`).
     """
     db.executescript(
         """
@@ -308,4 +308,4 @@ def m009_memory(db: Database) -> None:
 
 
 if len(migrations._migrations) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
-    raise RuntimeError("srs.schema.SCHEMA_VERSION must equal the number of migrations")
+    raise RuntimeError("srs.store.schema.SCHEMA_VERSION must equal the number of migrations")

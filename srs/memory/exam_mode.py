@@ -1,7 +1,7 @@
-"""Exam mode on a collection: the cards, costs and memory the pure planner (`srs.plan`) needs.
+"""Exam mode on a collection: the cards, costs and memory the pure planner needs.
 
-`srs.plan` decides; this module only gathers its inputs from the store and turns its answer
-into a study queue. The plan is made from the collection as it stood when the scheduler day
+`srs.memory.planner` decides; this module only gathers its inputs from the store and turns its
+answer into a study queue. The plan is made from the collection as it stood when the scheduler day
 began (cards answered today count with the memory they had before their first answer today),
 so asking again after every answer gives the same plan: the queue is that plan minus what was
 answered today, each card once (no same-day learning steps, which the simulation measured as a
@@ -10,18 +10,19 @@ loss). Once a plan is done with time left, a re-plan made as of that moment foll
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
 
 from srs.dates import Moment, from_ms, iso, to_ms
+from srs.memory.planner import DayPlan, PlanCard, StudyCosts, forecast, plan_day
 from srs.model import Memory
 from srs.options import Options
-from srs.plan import DayPlan, PlanCard, StudyCosts, forecast, plan_day
-from srs.queue import QueueCounts, QueueFilter
 from srs.store import Store
+from srs.store.scope import QueueFilter
+from srs.study.queue import QueueCounts
 
 __all__ = [
     "MIN_SAMPLES",
@@ -33,6 +34,7 @@ __all__ = [
     "plan_cards",
     "plan_counts",
     "plan_queue",
+    "plan_summary",
     "readiness",
     "with_progress",
 ]
@@ -74,29 +76,19 @@ def backfill_memory(store: Store, zone: tzinfo, day_starts_at: int) -> int:
     Run once, lazily, by the first command that needs predictions; returns how many cards.
     """
     from srs.dates import scheduler_date
-    from srs.memory import replay
-    from srs.model import Grade
+    from srs.memory.model import replay
 
-    rows = store.execute(
-        "SELECT id FROM cards WHERE reps > 0 AND stability IS NULL AND orphaned = 0"
-    ).fetchall()
-    if not rows:
+    ids = store.cards_without_memory()
+    if not ids:
         return 0
-    ids = [row[0] for row in rows]
     with store.transaction():
         for card_id in ids:
-            log = store.execute(
-                "SELECT reviewed_at, grade FROM reviews WHERE card_id = ? ORDER BY id", (card_id,)
-            ).fetchall()
             memory = replay(
-                ((from_ms(r[0]), Grade(r[1])) for r in log),
+                store.answer_grades(card_id),
                 day_of=lambda at: scheduler_date(at, zone, day_starts_at),
             )
             if memory is not None:
-                store.execute(
-                    "UPDATE cards SET stability = ?, difficulty = ?, last_review = ? WHERE id = ?",
-                    (memory.stability, memory.difficulty, to_ms(memory.last_review), card_id),
-                )
+                store.set_memory(card_id, memory)
     return len(ids)
 
 
@@ -107,13 +99,7 @@ def measured_costs(store: Store, flt: QueueFilter) -> StudyCosts:
     failed review also costs the relearning answers that follow it. Each figure keeps its
     default until there are `MIN_SAMPLES` answers of that kind.
     """
-    where, params = flt.sql(studying=False)
-    rows = store.execute(
-        "SELECT r.state_before, r.grade, r.duration_ms FROM reviews r"
-        f" JOIN cards c ON c.id = r.card_id WHERE r.duration_ms > 0 AND {where}"
-        " ORDER BY r.id DESC LIMIT 5000",
-        params,
-    ).fetchall()
+    rows = store.timed_answers(flt)
     new = [r[2] / 1000 for r in rows if r[0] == "new"]
     passed = [r[2] / 1000 for r in rows if r[0] == "review" and r[1] > 1]
     failed = [r[2] / 1000 for r in rows if r[0] == "review" and r[1] == 1]
@@ -139,36 +125,13 @@ def plan_cards(
 ) -> list[PlanCard]:
     """Every studyable card in the filter with its memory at instant `as_of` (today's; default:
     now): a card answered since has the memory its first answer since started from."""
-    where, params = flt.sql()
-    first_today: dict[str, Memory | None] = {}
-    for card_id, before in (
-        []
-        if as_of is None
-        else store.execute(
-            "SELECT r.card_id, r.before FROM reviews r WHERE r.id IN (SELECT MIN(id) FROM"
-            " reviews WHERE review_day = ? AND reviewed_at >= ? GROUP BY card_id)",
-            (at.today.toordinal(), to_ms(as_of)),
-        )
-    ):
-        state = json.loads(before)
-        first_today[card_id] = (
-            Memory(state["stability"], state["difficulty"], from_ms(state["last_review"]))
-            if state.get("stability") is not None
-            else None
-        )
+    first_today: dict[str, Memory | None] = (
+        {} if as_of is None else store.first_answers_since(at.today, as_of)
+    )
     cards: list[PlanCard] = []
-    for card_id, stability, difficulty, last_review, domain in store.execute(
-        "SELECT c.id, c.stability, c.difficulty, c.last_review, nd.domain FROM cards c"
-        " LEFT JOIN note_domains nd ON nd.note_id = c.note_id AND nd.exam = :exam"
-        f" WHERE {where} ORDER BY c.position",
-        params | {"exam": exam},
-    ):
+    for card_id, memory, domain in store.plan_card_rows(flt, exam):
         if card_id in first_today:
             memory = first_today[card_id]
-        elif stability is not None:
-            memory = Memory(stability, difficulty, from_ms(last_review))
-        else:
-            memory = None
         cards.append(PlanCard(card_id, memory, domain))
     return interleave_domains(cards)
 
@@ -218,13 +181,7 @@ def with_progress(
     memory cards had then, so every later call (in this process or another) makes the same
     one: the queue never changes under the user.
     """
-    where, params = flt.sql(studying=False)
-    answers = store.execute(
-        "SELECT r.card_id, r.reviewed_at, r.duration_ms FROM reviews r"
-        f" JOIN cards c ON c.id = r.card_id WHERE r.review_day = :today AND {where}"
-        " ORDER BY r.id",
-        params | {"today": at.today.toordinal()},
-    ).fetchall()
+    answers = store.answers_on(at.today, flt)
     first_at: dict[str, int] = {}
     for card_id, reviewed_at, _ in answers:
         first_at.setdefault(card_id, reviewed_at)
@@ -253,13 +210,6 @@ def with_progress(
     )
 
 
-def _buried(store: Store, at: Moment) -> set[str]:
-    rows = store.execute(
-        "SELECT id FROM cards WHERE buried_until > ?", (at.today.toordinal(),)
-    ).fetchall()
-    return {row[0] for row in rows}
-
-
 def plan_queue(store: Store, at: Moment, plan: ExamPlan) -> list[tuple[str, str]]:
     """The study queue in exam mode: what is left of today's plan, each card once.
 
@@ -267,7 +217,7 @@ def plan_queue(store: Store, at: Moment, plan: ExamPlan) -> list[tuple[str, str]
     where it raises exam-day recall most, and the simulation (benchmarks/exam_sim.py, policy
     `exam-steps`) measured same-day repeats as a loss. The memory model still counts them.
     """
-    buried = _buried(store, at)
+    buried = store.buried_card_ids(at.today)
     return [item for item in plan.remaining() if item[0] not in buried]
 
 
@@ -297,7 +247,9 @@ class Readiness:
     cards: int
     recall: float  # expected share recalled on exam day if nothing more is studied
     domains: tuple[DomainReadiness, ...]
-    projected: float | None = None  # ... if the plan is kept every day (`srs.plan.project`)
+    projected: float | None = (
+        None  # ... if the plan is kept every day (`srs.memory.planner.project`)
+    )
 
     @property
     def weakest(self) -> DomainReadiness | None:
@@ -341,7 +293,7 @@ def readiness(
     projected: dict[str, float] | None = None,
 ) -> Readiness:
     """Exam-day recall if nothing more is studied (a floor the plan only raises) and, given
-    `projected` (card id -> recall from `srs.plan.project`), if the plan is kept."""
+    `projected` (card id -> recall from `srs.memory.planner.project`), if the plan is kept."""
 
     def mean_projected(group: Sequence[PlanCard]) -> float | None:
         if projected is None:
@@ -370,3 +322,45 @@ def readiness(
             for domain, group in sorted(by_domain.items())
         ),
     )
+
+
+def plan_summary(day_plan: ExamPlan, ready: Readiness, daily_minutes: int) -> dict[str, Any]:
+    """The `srs plan --json` object (docs/exam-mode.md lists its fields)."""
+    day = day_plan.day
+    remaining = {card_id for card_id, _ in day_plan.remaining()}
+    unseen = sum(1 for c in day_plan.cards if c.memory is None)
+
+    def part(ids: tuple[str, ...], seconds: float) -> dict[str, Any]:
+        return {
+            "cards": len(ids),
+            "seconds": round(seconds),
+            "left": sum(1 for card_id in ids if card_id in remaining),
+        }
+
+    return {
+        "exam": ready.exam,
+        "exam_date": day_plan.exam_day.isoformat(),
+        "days_left": day.days_left,
+        "phase": day.phase,
+        "end_phase_days": day.end_phase_days,
+        "desired_retention": day.desired_retention,
+        "daily_minutes": daily_minutes,
+        "today": {
+            "reviews": part(day.reviews, day.review_seconds),
+            "new": part(day.new, day.new_seconds),
+            "fill": part(day.fill, day.fill_seconds),
+            "answered": len(day_plan.answered_today),
+            "seconds_spent": round(day_plan.seconds_today),
+            "replans": len(day_plan.later),
+            "left": len(remaining),
+        },
+        "cards": len(day_plan.cards),
+        "unseen": unseen,
+        "fully_introduced_by_exam": day.fully_introduced_by_exam,
+        "costs": {
+            "new": day_plan.costs.new,
+            "passed": day_plan.costs.passed,
+            "failed": day_plan.costs.failed,
+        },
+        "readiness": ready.to_dict(),
+    }

@@ -13,28 +13,57 @@ what `srs stats` and the history's scores count).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from srs.dates import from_ms, to_ms
 from srs.errors import CardNotFound, SrsError
-from srs.exam import Draw, Question, build_report, is_correct, iso_instant
+from srs.exam.draw import Draw, Question, Shortfall, is_correct, iso_instant
+from srs.exam.report import (
+    DomainScore,
+    ExamReport,
+    score,
+    shortfall_from_dict,
+    shortfall_to_dict,
+)
 from srs.model import Grade
+from srs.store.exams import NewQuestion
 
 if TYPE_CHECKING:
-    import sqlite3
-
-    from srs.blueprints import Blueprint
-    from srs.collection import Collection
+    from srs.exam.blueprints import Blueprint
     from srs.store import Store
+    from srs.store.exams import AttemptRow
+    from srs.views import CardView
 
-__all__ = ["Attempt", "ExamSession", "history", "latest_unfinished"]
+__all__ = [
+    "FINISHED",
+    "UNFINISHED",
+    "Attempt",
+    "ExamCollection",
+    "ExamSession",
+    "finished_attempts",
+    "history",
+    "latest_unfinished",
+]
 
 FINISHED = ("submitted", "timed_out")
 UNFINISHED = ("in_progress", "interrupted")
+
+
+class ExamCollection(Protocol):
+    """What mock exams need of a collection (`srs.collection.Collection` has all of it)."""
+
+    @property
+    def store(self) -> Store: ...
+
+    def blueprint(self, code: str | None = None) -> Blueprint: ...
+
+    def cards(self, deck: str | None = None, tag: str | None = None) -> Iterable[CardView]: ...
+
+    def card(self, card_id: str) -> CardView: ...
+
+    def answer(self, card_id: str, grade: Grade, now: datetime, duration_ms: int = 0) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,29 +82,80 @@ class Attempt:
     status: str
     correct: int | None
     passed: bool | None
-    result: dict[str, Any] = field(default_factory=dict)
+    result: dict[str, Any] = field(default_factory=dict)  # see the typed properties below
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Attempt:
+    def from_row(cls, row: AttemptRow) -> Attempt:
         return cls(
-            id=row["id"],
-            exam=row["exam"],
-            deck=row["deck"],
-            seed=row["seed"],
-            practice=bool(row["practice"]),
-            question_count=row["question_count"],
-            time_limit_s=row["time_limit_s"],
-            started_at=from_ms(row["started_at"]),
-            finished_at=from_ms(row["finished_at"]) if row["finished_at"] is not None else None,
-            status=row["status"],
-            correct=row["correct"],
-            passed=None if row["passed"] is None else bool(row["passed"]),
-            result=json.loads(row["result"] or "{}"),
+            id=row.id,
+            exam=row.exam,
+            deck=row.deck,
+            seed=row.seed,
+            practice=row.practice,
+            question_count=row.question_count,
+            time_limit_s=row.time_limit_s,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            status=row.status,
+            correct=row.correct,
+            passed=row.passed,
+            result=row.result,
         )
+
+    @property
+    def finished(self) -> bool:
+        """Submitted or timed out: scored, with a stored report."""
+        return self.status in FINISHED
+
+    @property
+    def report(self) -> ExamReport | None:
+        """The stored report of a finished attempt."""
+        return ExamReport.from_dict(self.result) if self.finished else None
+
+    @property
+    def domain_scores(self) -> tuple[DomainScore, ...]:
+        """Per-domain scores of a finished attempt (empty before it is finished)."""
+        return tuple(DomainScore.from_dict(d) for d in self.result.get("domains", []))
+
+    @property
+    def score(self) -> float | None:
+        """Share answered right of a finished attempt."""
+        if self.finished and self.correct is not None and self.question_count:
+            return self.correct / self.question_count
+        return None
+
+    @property
+    def answered(self) -> int | None:
+        """Questions answered, once the attempt was left or finished."""
+        answered: int | None = self.result.get("answered")
+        return answered
+
+    @property
+    def elapsed_s(self) -> float:
+        """Seconds used so far, as saved with each change."""
+        return float(self.result.get("elapsed_s", 0))
+
+    @property
+    def time_used_s(self) -> float | None:
+        """The time used: the report's once finished, else the time saved so far."""
+        used: float | None = self.result.get("time_used_s", self.result.get("elapsed_s"))
+        return used
+
+    @property
+    def shortfalls(self) -> tuple[Shortfall, ...]:
+        """Domains with fewer questions than their weight asked for when it was drawn."""
+        return tuple(shortfall_from_dict(s) for s in self.result.get("shortfalls", []))
+
+    @property
+    def requested(self) -> int | None:
+        """How many questions were asked for when it was drawn."""
+        requested: int | None = self.result.get("requested")
+        return requested
 
     def to_dict(self) -> dict[str, Any]:
         """The `srs exam --history --json` object."""
-        finished = self.status in FINISHED
+        finished = self.finished
+        score = self.score
         return {
             "id": self.id,
             "exam": self.exam,
@@ -86,18 +166,14 @@ class Attempt:
             "finished_at": iso_instant(self.finished_at),
             "status": self.status,
             "questions": self.question_count,
-            "answered": self.result.get("answered"),
+            "answered": self.answered,
             "correct": self.correct if finished else None,
-            "score": (
-                round(self.correct / self.question_count, 4)
-                if finished and self.correct is not None and self.question_count
-                else None
-            ),
+            "score": round(score, 4) if score is not None else None,
             "passed": self.passed if finished else None,
-            "time_used_s": self.result.get("time_used_s", self.result.get("elapsed_s")),
+            "time_used_s": self.time_used_s,
             "domains": [
-                {k: d[k] for k in ("domain", "name", "questions", "correct")}
-                for d in self.result.get("domains", [])
+                {"domain": d.domain, "name": d.name, "questions": d.questions, "correct": d.correct}
+                for d in self.domain_scores
             ]
             if finished
             else [],
@@ -106,20 +182,17 @@ class Attempt:
 
 def history(store: Store, exam: str | None = None, limit: int = 50) -> list[Attempt]:
     """Past attempts, newest first (all statuses; `exam` filters by code)."""
-    rows = store.execute(
-        "SELECT * FROM exam_attempts WHERE (:exam IS NULL OR exam = :exam)"
-        " ORDER BY started_at DESC, id DESC LIMIT :limit",
-        {"exam": exam, "limit": limit},
-    ).fetchall()
-    return [Attempt.from_row(row) for row in rows]
+    return [Attempt.from_row(row) for row in store.exam_attempts(exam, limit)]
+
+
+def finished_attempts(store: Store, exam: str | None, limit: int) -> list[Attempt]:
+    """The latest scored attempts (submitted or timed out), newest first."""
+    return [Attempt.from_row(row) for row in store.exam_attempts(exam, limit, FINISHED)]
 
 
 def latest_unfinished(store: Store) -> Attempt | None:
     """The newest attempt that was interrupted or never finished, if any."""
-    row = store.execute(
-        "SELECT * FROM exam_attempts WHERE status IN ('in_progress', 'interrupted')"
-        " ORDER BY started_at DESC, id DESC LIMIT 1"
-    ).fetchone()
+    row = store.latest_attempt(UNFINISHED)
     return Attempt.from_row(row) if row else None
 
 
@@ -133,7 +206,7 @@ class ExamSession:
 
     def __init__(
         self,
-        col: Collection,
+        col: ExamCollection,
         blueprint: Blueprint,
         attempt: Attempt,
         questions: Sequence[Question],
@@ -154,14 +227,14 @@ class ExamSession:
         self.tick = tick
         self.tick0 = tick()
         self.elapsed_before = elapsed_before
-        self.report: dict[str, Any] | None = None
+        self.report: ExamReport | None = None
 
     # -- starting and resuming -------------------------------------------------------------
 
     @classmethod
     def start(
         cls,
-        col: Collection,
+        col: ExamCollection,
         blueprint: Blueprint,
         drawn: Draw,
         *,
@@ -173,49 +246,30 @@ class ExamSession:
         requested: int | None = None,
     ) -> ExamSession:
         """Record a new attempt with all its questions (one transaction) and return it."""
-        shortfalls = [
-            {"domain": s.domain, "name": s.name, "wanted": s.wanted, "available": s.available}
-            for s in drawn.shortfalls
-        ]
         extra = {
-            "shortfalls": shortfalls,
+            "shortfalls": [shortfall_to_dict(s) for s in drawn.shortfalls],
             "requested": requested if requested is not None else len(drawn.questions),
             "elapsed_s": 0,
         }
-        with col.store.transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO exam_attempts (exam, deck, seed, practice, question_count,"
-                " time_limit_s, started_at, status, result)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 'in_progress', ?)",
-                (
-                    blueprint.code,
-                    deck,
-                    drawn.seed,
-                    int(practice),
-                    len(drawn.questions),
-                    time_limit_s,
-                    to_ms(now),
-                    json.dumps(extra),
-                ),
-            )
-            attempt_id = cursor.lastrowid
-            assert attempt_id is not None
-            conn.executemany(
-                "INSERT INTO exam_answers (attempt_id, position, card_id, domain, option_order)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (attempt_id, q.position, q.card.id, q.domain, json.dumps(list(q.order)))
-                    for q in drawn.questions
-                ],
-            )
-        row = col.store.execute("SELECT * FROM exam_attempts WHERE id = ?", (attempt_id,))
-        attempt = Attempt.from_row(row.fetchone())
+        attempt_id = col.store.add_exam_attempt(
+            exam=blueprint.code,
+            deck=deck,
+            seed=drawn.seed,
+            practice=practice,
+            time_limit_s=time_limit_s,
+            started_at=now,
+            result=extra,
+            questions=[
+                NewQuestion(q.position, q.card.id, q.domain, q.order) for q in drawn.questions
+            ],
+        )
+        attempt = Attempt.from_row(col.store.exam_attempt(attempt_id))
         return cls(col, blueprint, attempt, drawn.questions, now=now, tick=tick)
 
     @classmethod
     def resume(
         cls,
-        col: Collection,
+        col: ExamCollection,
         attempt: Attempt,
         *,
         now: datetime,
@@ -225,37 +279,31 @@ class ExamSession:
         if attempt.status not in UNFINISHED:
             raise SrsError(f"exam attempt {attempt.id} is {attempt.status}; nothing to resume")
         blueprint = col.blueprint(attempt.exam)
-        rows = col.store.execute(
-            "SELECT * FROM exam_answers WHERE attempt_id = ? ORDER BY position", (attempt.id,)
-        ).fetchall()
+        rows = col.store.exam_answers(attempt.id)
         questions: list[Question] = []
         answers: dict[int, frozenset[int] | None] = {}
         flagged: set[int] = set()
         for row in rows:
             try:
-                card = col.card(row["card_id"])
+                card = col.card(row.card_id)
             except CardNotFound:
                 raise SrsError(
-                    f"exam attempt {attempt.id}: card {row['card_id']} no longer exists;"
+                    f"exam attempt {attempt.id}: card {row.card_id} no longer exists;"
                     " start a new exam"
                 ) from None
-            order = tuple(json.loads(row["option_order"]))
+            order = row.option_order
             if sorted(order) != list(range(len(card.options))):
                 raise SrsError(
                     f"exam attempt {attempt.id}: card {card.source} changed its options since"
                     " the exam started; start a new exam"
                 )
-            questions.append(Question(row["position"], card, row["domain"] or "", order))
-            if row["chosen"] is not None:
-                answers[row["position"]] = frozenset(json.loads(row["chosen"]))
-            if row["flagged"]:
-                flagged.add(row["position"])
-        elapsed = float(attempt.result.get("elapsed_s", 0))
-        with col.store.transaction() as conn:
-            conn.execute(
-                "UPDATE exam_attempts SET status = 'in_progress', finished_at = NULL WHERE id = ?",
-                (attempt.id,),
-            )
+            questions.append(Question(row.position, card, row.domain, order))
+            if row.chosen is not None:
+                answers[row.position] = row.chosen
+            if row.flagged:
+                flagged.add(row.position)
+        elapsed = attempt.elapsed_s
+        col.store.reopen_exam_attempt(attempt.id)
         return cls(
             col,
             blueprint,
@@ -295,40 +343,17 @@ class ExamSession:
         question = self.questions[position]
         right = is_correct(question, chosen)
         at, elapsed = self.now(), self.elapsed()
-        with self.col.store.transaction() as conn:
-            conn.execute(
-                "UPDATE exam_answers SET chosen = ?, correct = ?, answered_at = ?"
-                " WHERE attempt_id = ? AND position = ?",
-                (
-                    json.dumps(sorted(chosen)) if chosen is not None else None,
-                    int(right) if chosen is not None else None,
-                    to_ms(at) if chosen is not None else None,
-                    self.attempt.id,
-                    position,
-                ),
-            )
-            self._save_elapsed(conn, elapsed)
+        self.col.store.save_exam_answer(self.attempt.id, position, chosen, right, at, elapsed)
         self.answers[position] = chosen
         return right
 
     def flag(self, position: int, flagged: bool) -> None:
         """Mark a question for review before submitting (or unmark it)."""
-        with self.col.store.transaction() as conn:
-            conn.execute(
-                "UPDATE exam_answers SET flagged = ? WHERE attempt_id = ? AND position = ?",
-                (int(flagged), self.attempt.id, position),
-            )
-            self._save_elapsed(conn, self.elapsed())
+        self.col.store.save_exam_flag(self.attempt.id, position, flagged, self.elapsed())
         if flagged:
             self.flagged.add(position)
         else:
             self.flagged.discard(position)
-
-    def _save_elapsed(self, conn: sqlite3.Connection, elapsed: float) -> None:
-        conn.execute(
-            "UPDATE exam_attempts SET result = json_set(result, '$.elapsed_s', ?) WHERE id = ?",
-            (round(elapsed, 1), self.attempt.id),
-        )
 
     def unanswered(self) -> list[int]:
         return [q.position for q in self.questions if self.answers.get(q.position) is None]
@@ -340,20 +365,14 @@ class ExamSession:
         elapsed = self.elapsed()
         if self.timed:
             elapsed = min(elapsed, self.attempt.time_limit_s)
-        with self.col.store.transaction() as conn:
-            conn.execute(
-                "UPDATE exam_attempts SET status = 'interrupted', finished_at = ?,"
-                " result = json_set(json_set(result, '$.elapsed_s', ?), '$.answered', ?)"
-                " WHERE id = ?",
-                (
-                    to_ms(self.now()),
-                    round(elapsed, 1),
-                    len(self.questions) - len(self.unanswered()),
-                    self.attempt.id,
-                ),
-            )
+        self.col.store.interrupt_exam_attempt(
+            self.attempt.id,
+            self.now(),
+            elapsed,
+            len(self.questions) - len(self.unanswered()),
+        )
 
-    def finish(self, status: str, *, grade_cards: bool = False) -> dict[str, Any]:
+    def submit(self, status: str, *, grade_cards: bool = False) -> ExamReport:
         """Score the attempt and store its report ('submitted' or 'timed_out').
 
         With `grade_cards`, each card whose question was answered wrongly is answered Again
@@ -367,8 +386,7 @@ class ExamSession:
         used = self.elapsed()
         if self.timed:
             used = min(used, self.attempt.time_limit_s)
-        extra = self.attempt.result
-        report = build_report(
+        report = score(
             self.blueprint,
             self.questions,
             self.answers,
@@ -382,32 +400,32 @@ class ExamSession:
             time_limit_s=self.attempt.time_limit_s,
             time_used_s=used,
             flagged=self.flagged,
-            shortfalls=extra.get("shortfalls", []),
-            requested=extra.get("requested"),
+            shortfalls=self.attempt.shortfalls,
+            requested=self.attempt.requested,
         )
         graded: list[str] = []
-        with self.col.store.transaction() as conn:
+        with self.col.store.transaction():
             if grade_cards:
-                for item in report["missed"]:
-                    if item["chosen"] is None or item["card_id"] in graded:
+                for item in report.missed:
+                    if item.chosen is None or item.card_id in graded:
                         continue
                     try:
-                        self.col.answer(item["card_id"], Grade.AGAIN, at)
+                        self.col.answer(item.card_id, Grade.AGAIN, at)
                     except CardNotFound:  # purged since the draw: nothing to grade
                         continue
-                    graded.append(item["card_id"])
-            report["graded_cards"] = graded
-            conn.execute(
-                "UPDATE exam_attempts SET status = ?, finished_at = ?, correct = ?, passed = ?,"
-                " result = ? WHERE id = ?",
-                (
-                    status,
-                    to_ms(at),
-                    report["correct"],
-                    None if report["passed"] is None else int(report["passed"]),
-                    json.dumps(report, ensure_ascii=False),
-                    self.attempt.id,
-                ),
+                    graded.append(item.card_id)
+            report = report.with_graded(graded)
+            self.col.store.finish_exam_attempt(
+                self.attempt.id,
+                status=status,
+                at=at,
+                correct=report.correct,
+                passed=report.passed,
+                report=report.to_dict(),
             )
         self.report = report
         return report
+
+    def finish(self, status: str, *, grade_cards: bool = False) -> dict[str, Any]:
+        """`submit`, returning the report as its JSON object (what `--json` prints)."""
+        return self.submit(status, grade_cards=grade_cards).to_dict()

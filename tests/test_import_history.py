@@ -1,0 +1,103 @@
+"""The note builder and review history carried in with notes (a second format's seam)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from srs.decks.builder import CardHistory, NoteDraft, build_note, note_history
+from srs.decks.importer import sync
+from srs.decks.markdown import parse_text
+from srs.model import CardState, Grade, McqOption, NoteKind, ParsedDeck, ReviewKind
+from srs.model import SchedulingState as State
+from srs.store import Store
+from srs.store.history import PastReview
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+DAY = date(2026, 11, 20)
+
+
+def draft(kind: NoteKind, front: str, back: str, **fields: object) -> NoteDraft:
+    return NoteDraft(kind, front, back, "Imported", "deck.csv", 1, **fields)  # type: ignore[arg-type]
+
+
+def test_the_builder_gives_the_parsers_ids_and_stamps() -> None:
+    text = (
+        "Q: What is PCA?\nA: A projection.\n\n"
+        "Both ways ::: sides\n\n"
+        "C: {{c1::L1}} zeroes; {{c2::L2}} shrinks; {{c3::L1}} again.\nA: extra\n\n"
+        "Q: Pick one\n- [ ] no\n- [x] yes\n"
+    )
+    parsed = parse_text(text, display="deck.md", default_deck="deck")
+    drafts = [
+        draft(NoteKind.BASIC, "What is PCA?", "A projection."),
+        draft(NoteKind.BOTH, "Both ways", "sides"),
+        draft(NoteKind.CLOZE, "{{c1::L1}} zeroes; {{c2::L2}} shrinks; {{c3::L1}} again.", "extra"),
+        draft(
+            NoteKind.MCQ, "Pick one", "", options=(McqOption("no", False), McqOption("yes", True))
+        ),
+    ]
+    built = [build_note(d) for d in drafts]
+    assert [n.id for n in built] == [n.id for n in parsed.notes]
+    assert [n.content_hash for n in built] == [n.content_hash for n in parsed.notes]
+    assert [n.cards for n in built] == [n.cards for n in parsed.notes]
+    assert [c.id.split(":", 1)[1] for c in built[2].cards][2].endswith("-2")
+
+
+def review(hours: int, grade: Grade, after: State) -> PastReview:
+    return PastReview(
+        reviewed_at=NOW - timedelta(days=8) + timedelta(hours=hours),
+        review_day=DAY,
+        grade=grade,
+        kind=ReviewKind.LEARN,
+        before=State(),
+        after=after,
+        duration_ms=4000,
+    )
+
+
+def test_history_lands_once_also_after_a_second_import(tmp_path: Path) -> None:
+    state = State(state=CardState.REVIEW, due_day=date(2026, 12, 1), interval_days=9, reps=2)
+    learning = State(state=CardState.LEARNING, remaining_steps=1, reps=1)
+    both = draft(
+        NoteKind.BOTH,
+        "Kinesis",
+        "streams",
+        history=(
+            CardHistory(
+                ordinal=1,
+                state=state,
+                reviews=(review(0, Grade.GOOD, learning), review(1, Grade.EASY, state)),
+            ),
+        ),
+    )
+    plain = draft(NoteKind.BASIC, "S3", "objects")
+    notes = [build_note(both), build_note(plain)]
+    history = note_history(notes[0], both)
+    reverse = notes[0].cards[1].id
+    assert list(history) == [reverse]
+    deck = ParsedDeck("deck.csv", tuple(notes))
+    with Store.open(tmp_path / "collection.db") as store:
+        for run in range(2):
+            report = sync(store, [deck], {"deck.csv": "/decks/deck.csv"}, [], 1000, history=history)
+            assert (report.added, report.unchanged) == ((2, 0) if run == 0 else (0, 2))
+            stored = {
+                card.spec.id: card
+                for item in store.stored_notes("1", {}, with_reviews=True)
+                for card in item.cards
+            }
+            assert stored[reverse].state == state
+            assert [(r.grade, r.after.state) for r in stored[reverse].reviews] == [
+                (Grade.GOOD, CardState.LEARNING),
+                (Grade.EASY, CardState.REVIEW),
+            ]
+            others = [card for card_id, card in stored.items() if card_id != reverse]
+            assert [(c.state, c.reviews) for c in others] == [(State(), ())] * 2
+
+
+def test_history_for_a_card_the_note_does_not_have() -> None:
+    note_draft = draft(NoteKind.BASIC, "Q", "A", history=(CardHistory(ordinal=1),))
+    with pytest.raises(ValueError, match="no card 1"):
+        note_history(build_note(note_draft), note_draft)
