@@ -127,7 +127,8 @@ def test_every_task_statement_has_cards(cards: list[CardView], exam: str) -> Non
     per_task: Counter[str] = Counter()
     for card in cards:
         for task in task_tags(card, exam):
-            assert task in tasks, f"{card.source}: task-{exam.lower()}-{task} is not in the blueprint"
+            tag = f"task-{exam.lower()}-{task}"
+            assert task in tasks, f"{card.source}: {tag} is not in the blueprint"
             assert tasks[task] == card.domain_for(exam), (
                 f"{card.source}: task {task} is not in the card's {exam} domain"
                 f" {card.domain_for(exam)}"
