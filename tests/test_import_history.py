@@ -101,3 +101,50 @@ def test_history_for_a_card_the_note_does_not_have() -> None:
     note_draft = draft(NoteKind.BASIC, "Q", "A", history=(CardHistory(ordinal=1),))
     with pytest.raises(ValueError, match="no card 1"):
         note_history(build_note(note_draft), note_draft)
+
+
+def test_a_registered_format_carries_history_through_an_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from srs.collection import Collection
+    from srs.decks.discover import DeckFile
+    from srs.decks.formats import READERS, DeckRead
+
+    state = State(state=CardState.REVIEW, due_day=date(2026, 12, 3), interval_days=4, reps=1)
+
+    def read_tsv(deck_file: DeckFile) -> DeckRead:
+        """front<TAB>back lines; the second asks the first's question (disambiguated)."""
+        lines = deck_file.path.read_text().splitlines()
+        drafts = [
+            NoteDraft(
+                NoteKind.BASIC,
+                *line.split("\t"),
+                deck_file.default_deck,
+                deck_file.display,
+                number,
+                history=(CardHistory(0, state, (review(0, Grade.GOOD, state),)),)
+                if number == 2
+                else (),
+            )
+            for number, line in enumerate(lines, 1)
+        ]
+        notes = [build_note(d) for d in drafts]
+        history = {
+            k: v for n, d in zip(notes, drafts, strict=True) for k, v in note_history(n, d).items()
+        }
+        return DeckRead(ParsedDeck(deck_file.display, tuple(notes)), history)
+
+    monkeypatch.setitem(READERS, ".tsv", read_tsv)
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "words.tsv").write_text("Same?\tyes\nSame?\tno\n")
+    with Collection.open(tmp_path / "collection.db") as col:
+        for _ in range(2):
+            report = col.import_paths([folder], NOW)
+            assert report.cards == 2
+            cards = [
+                (card.spec.back, card.state, len(card.reviews))
+                for item in col.store.stored_notes("1", {}, with_reviews=True)
+                for card in item.cards
+            ]
+            assert sorted(cards, key=lambda c: c[0]) == [("no", state, 1), ("yes", State(), 0)]

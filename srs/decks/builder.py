@@ -18,14 +18,16 @@ Across files, `disambiguate` and `check_duplicates` apply the rules that need ev
 (two cards asking the same question; an explicit id used twice).
 
 Review history. A format that knows past answers (an Anki package does) carries them on the
-draft as `CardHistory` rows: which card of the note (its ordinal, as in `CardSpec.ordinal`), the
-scheduling state the card had there, and the past answers (`srs.store.history.PastReview`).
-After building (and after `disambiguate`, which may rename a note), `note_history(note, draft)`
-keys them by the built card ids, and `srs.decks.importer.sync(..., history=...)` writes them in
-the import's transaction: each answer once (keyed by card id and answer instant, so importing
-the same history again adds nothing), and the starting state only onto cards that import adds
-(a card already in the collection keeps the state its srs reviews gave it). The Markdown
-format carries no history.
+draft as `CardHistory` rows: which card of the note (its ordinal, as in `CardSpec.ordinal`),
+the scheduling state the card had there, and the past answers (`srs.store.history.PastReview`).
+After building, `note_history(note, draft)` keys them by the built card ids. A registered
+reader returns them with its deck (`srs.decks.formats.DeckRead`; the reader of a whole import
+follows any renaming by `disambiguate`); a library caller passes them to
+`srs.decks.importer.sync(..., history=...)` directly. Either way they are written in the
+import's transaction: each answer once (keyed by card id and answer instant, so importing the
+same history again adds nothing), and the starting state only onto cards that import adds (a
+card already in the collection keeps the state its srs reviews gave it). The Markdown format
+carries no history.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 A reader takes a `DeckFile` and returns a `ParsedDeck` (or raises one DeckError listing every
 problem in the file); it builds its notes from drafts with `srs.decks.builder`, so identity is
-the same whatever the format. Folders are walked for the registered suffixes; a file the user
+the same whatever the format. A format that knows review history returns a `DeckRead`
+instead: the deck and its cards' history (`srs.decks.builder.note_history`), which the import
+writes with the notes. Folders are walked for the registered suffixes; a file the user
 names explicitly is read as Markdown whatever its suffix (the user asked for it).
 
 Only srs's Markdown is registered; a second format is one more entry in `READERS`.
@@ -12,18 +14,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from srs.decks.limits import MAX_BYTES
 
 if TYPE_CHECKING:
+    from srs.decks.builder import CardHistory
     from srs.model import DeckFile, ParsedDeck
 
 __all__ = [
     "MAX_BYTES",
     "READERS",
+    "DeckRead",
     "Reader",
     "deck_suffixes",
     "file_digest",
@@ -32,7 +37,15 @@ __all__ = [
 ]
 
 
-Reader = Callable[["DeckFile"], "ParsedDeck"]
+@dataclass(frozen=True, slots=True)
+class DeckRead:
+    """A deck read with the review history its format carried (card id -> history)."""
+
+    deck: ParsedDeck
+    history: Mapping[str, CardHistory] = field(default_factory=dict)
+
+
+Reader = Callable[["DeckFile"], "ParsedDeck | DeckRead"]
 
 
 def read_markdown(deck_file: DeckFile) -> ParsedDeck:

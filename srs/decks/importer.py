@@ -409,6 +409,7 @@ def import_paths(
         blueprint_rows=[
             (b.code, absolute(Path(b.path)), blueprint_to_json(b)) for b in parsed.blueprints
         ],
+        history=parsed.history,
     )
     report.files = len(parsed.decks) + len(parsed.skipped)
     report.unchanged += len(keep)
@@ -452,6 +453,7 @@ def reimport_file(store: Store, path: Path, now: datetime) -> ImportReport:
         [],
         to_ms(now),
         file_rows=parsed.file_rows,
+        history=parsed.history,
     )
     report.warnings[:0] = parsed.warnings
     return report

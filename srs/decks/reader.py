@@ -8,7 +8,7 @@ so `srs check` can use it without one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from srs.errors import DeckError, DeckProblem
 from srs.model import ParsedDeck
 
 if TYPE_CHECKING:
+    from srs.decks.builder import CardHistory
     from srs.exam.blueprints import Blueprint
 
 
@@ -33,6 +34,7 @@ class Parsed:
     skipped: list[str] = field(default_factory=list)  # unchanged files, not parsed again
     file_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
     blueprints: list[Blueprint] = field(default_factory=list)  # from `exams/*.yaml`
+    history: dict[str, CardHistory] = field(default_factory=dict)  # card id -> carried history
 
 
 FileCache = dict[str, tuple[str, str, str]]
@@ -88,12 +90,13 @@ def read_files(
 ) -> Parsed:
     """Parse discovered deck files (see `read_decks`)."""
     from srs.decks.builder import check_duplicates, disambiguate
-    from srs.decks.formats import file_digest, parser_fingerprint, reader_for
+    from srs.decks.formats import DeckRead, file_digest, parser_fingerprint, reader_for
 
     fingerprint = parser_fingerprint()
     decks: list[ParsedDeck] = []
     skipped: list[str] = []
     file_rows: list[tuple[str, str, str, str]] = []
+    carried: dict[int, Mapping[str, CardHistory]] = {}  # by index in `decks`
     abs_paths = {f.display: absolute(f.path) for f in files}
     for deck_file in files:
         path = abs_paths[deck_file.display]
@@ -103,13 +106,20 @@ def read_files(
             skipped.append(path)
             continue
         try:
-            decks.append(reader_for(deck_file)(deck_file))
+            read = reader_for(deck_file)(deck_file)
+            if isinstance(read, DeckRead):
+                if read.history:
+                    carried[len(decks)] = read.history
+                read = read.deck
+            decks.append(read)
         except DeckError as e:
             problems.extend(e.problems)
             continue
         if digest is not None:
             file_rows.append((path, digest, deck_file.default_deck, fingerprint))
+    before = decks
     decks, same_question = disambiguate(decks)
+    history = _history_after(before, decks, carried)
     dup_errors, dup_warnings = check_duplicates(decks)
     problems.extend(dup_errors)
     errors = [p for p in problems if not p.warning]
@@ -117,4 +127,22 @@ def read_files(
         raise DeckError(errors)
     warnings = [str(p) for p in problems if p.warning]
     warnings += [w for deck in decks for w in deck.warnings] + same_question + dup_warnings
-    return Parsed(decks, abs_paths, folders, warnings, skipped, file_rows)
+    return Parsed(decks, abs_paths, folders, warnings, skipped, file_rows, history=history)
+
+
+def _history_after(
+    before: Sequence[ParsedDeck],
+    after: Sequence[ParsedDeck],
+    carried: Mapping[int, Mapping[str, CardHistory]],
+) -> dict[str, CardHistory]:
+    """Carried history keyed by the final card ids (`disambiguate` may have renamed cards)."""
+    history: dict[str, CardHistory] = {}
+    for index, by_card in carried.items():
+        renamed = {
+            old.id: new.id
+            for old_note, new_note in zip(before[index].notes, after[index].notes, strict=True)
+            for old, new in zip(old_note.cards, new_note.cards, strict=True)
+        }
+        for card_id, card in by_card.items():
+            history[renamed.get(card_id, card_id)] = card
+    return history
