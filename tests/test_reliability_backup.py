@@ -284,3 +284,14 @@ def test_restore_refuses_files_that_are_not_valid_collections(filled: Path, tmp_
 def test_restore_refuses_the_collection_itself(filled: Path) -> None:
     code, _, err = cli("restore", str(filled))
     assert code == 1 and "is the collection itself" in err
+
+
+def test_opening_as_of_an_earlier_day_takes_no_backup(filled: Path) -> None:
+    """`--now` in the past (a script, the benchmarks) must not back up on every command: a
+    backup is due only when the newest one is from an earlier day than `now`."""
+    for old in backups_of(filled):
+        old.unlink()
+    Store.open(filled, datetime(2026, 3, 5, 12, tzinfo=UTC)).close()
+    Store.open(filled, datetime(2026, 3, 1, 12, tzinfo=UTC)).close()
+    Store.open(filled, datetime(2026, 3, 1, 13, tzinfo=UTC)).close()
+    assert len(backups_of(filled)) == 1

@@ -123,9 +123,13 @@ def backup_now(
 
 
 def daily_backup(conn: sqlite3.Connection, collection: Path, now: datetime) -> Path | None:
-    """Back up unless a backup was already taken on `now`'s UTC day; the new path or None."""
+    """Back up unless a backup was already taken on `now`'s UTC day or later; the new path or
+    None. "Or later" matters with `--now` in the past: every command would otherwise copy the
+    collection (seconds on a large one), and the copy, named by that past instant, would be
+    the first one pruned."""
     today = now.astimezone(UTC).date()
-    if _latest_day(collection) == today:
+    latest = _latest_day(collection)
+    if latest is not None and latest >= today:
         return None
     return backup_now(conn, collection, now)
 
