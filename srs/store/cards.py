@@ -220,21 +220,3 @@ class CardQueries(Connection):
             params | {"ahead": after_ms, "rollover": before_ms},
         ).fetchone()
         return int(row[0]), row[1]
-
-    def due_per_day(self, flt: QueueFilter, days: Sequence[tuple[int, int, int]]) -> list[int]:
-        """Studyable cards due on each (day ordinal, day start ms, next day start ms): day-based
-        cards by their due day (the first day also counts those overdue), intraday learning
-        cards by their due instant."""
-        where, params = flt.sql()
-        sums = []
-        for i, (day, start_ms, end_ms) in enumerate(days):
-            params |= {f"d{i}": day, f"s{i}": start_ms, f"e{i}": end_ms}
-            on_day = "<=" if i == 0 else "="
-            sums.append(
-                f"COALESCE(SUM(c.due_day {on_day} :d{i} AND c.state != 'new'"
-                f" OR c.due_at >= :s{i} AND c.due_at < :e{i}), 0)"
-            )
-        row = self.conn.execute(
-            f"SELECT {', '.join(sums)} FROM cards c WHERE {where}", params
-        ).fetchone()
-        return [int(value) for value in row]

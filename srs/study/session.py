@@ -368,17 +368,18 @@ class Session:
         return to_ms(day_start(day, self.col.zone, self.col.day_starts_at))
 
     def _forecast(self, now: datetime) -> tuple[tuple[date, int], ...]:
-        """Cards due on each of the next 7 days (intraday learning due today is not counted)."""
-        today = self.col.moment(now).today
-        days = [today + timedelta(days=i) for i in range(1, 8)]
-        counts = self.col.store.due_per_day(
-            self.flt,
-            [
-                (day.toordinal(), self._day_start_ms(day), self._day_start_ms(day + timedelta(1)))
-                for day in days
-            ],
+        """Cards due on each of the next 7 days, from tomorrow: overdue day-based cards count
+        on tomorrow; intraday learning still due today is not counted (srs's one forecast,
+        `StatsQueries.due_forecast`)."""
+        tomorrow = self.col.moment(now).today + timedelta(days=1)
+        days = self.col.store.due_forecast(
+            tomorrow.toordinal(),
+            7,
+            self._day_start_ms(tomorrow + timedelta(days=1)),
+            flt=self.flt,
+            learning_from_ms=self._day_start_ms(tomorrow),
         )
-        return tuple(zip(days, counts, strict=True))
+        return tuple((day.day, day.total) for day in days)
 
     def _learning_later(self, now: datetime) -> tuple[int, datetime | None]:
         """Learning cards due later today but beyond the learn-ahead limit (Anki stops there)."""
