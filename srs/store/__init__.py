@@ -1,8 +1,9 @@
 """The store: the only package that speaks SQL. Every table, migration and backup lives here.
 
-The rest of srs asks the store typed questions (`store.card_row(id)`, `store.studied_today(...)`)
+The rest of srs asks the store typed questions (`store.card_view(id)`, `store.studied_today(...)`)
 and gets model values or small dataclasses back. The methods are grouped by table in modules
-(`cards`, `notes`, `reviews`, `files`, `config`, `exams`, `plans`, `stats`), each a class over
+(`cards`, `notes`, `history`, `reviews`, `queue`, `files`, `config`, `blueprints`, `exams`,
+`plans`, `stats`, `export`), each a class over
 one shared `Connection`; `Store` combines them. Rules that many queries share are written once:
 the deck scope, the studyable-card predicate and the partial-index conditions (`scope`), and
 row <-> model mapping (`rows`). Imports: the model, dates and errors; nothing above the store.

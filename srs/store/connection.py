@@ -34,7 +34,7 @@ class Connection:
     """A collection file opened for use; close it (or use it as a context manager).
 
     The table groups (`srs.store.cards`, `.notes`, ...) extend this class; `srs.store.Store`
-    combines them, so callers ask `store.card_row(...)` and never see SQL.
+    combines them, so callers ask `store.card_view(...)` and never see SQL.
     """
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
