@@ -217,7 +217,8 @@ def load_blueprint(path: Path, display: str) -> Blueprint:
         for old in ("status", "retired_on"):
             if old in data:
                 raise problem(
-                    line_of(old), f"'{old}' and 'lifecycle' cannot both be given; keep 'lifecycle'"
+                    _top_line(text, old),
+                    f"'{old}' and 'lifecycle' cannot both be given; keep 'lifecycle'",
                 )
         lifecycle = _read_lifecycle(data["lifecycle"], text, display)
     else:  # the form before lifecycles: one status, and the last day of a retired exam
@@ -236,12 +237,14 @@ def load_blueprint(path: Path, display: str) -> Blueprint:
         if value is not None:
             value = str(value).strip().upper() if isinstance(value, str) else None
             if value is None or not _CODE_RE.fullmatch(value) or value == code:
-                raise problem(line_of(key), f"'{key}' must be another exam's code, e.g. MLA-C02")
+                raise problem(
+                    _top_line(text, key), f"'{key}' must be another exam's code, e.g. MLA-C02"
+                )
         links[key] = value
     unconfirmed = data.get("unconfirmed") or []
     if not isinstance(unconfirmed, list) or any(u not in UNCONFIRMABLE for u in unconfirmed):
         raise problem(
-            line_of("unconfirmed"),
+            _top_line(text, "unconfirmed"),
             f"'unconfirmed' must be a list of: {', '.join(UNCONFIRMABLE)}",
         )
     questions = need("questions", int, "a whole number of questions")
@@ -316,11 +319,11 @@ def _read_lifecycle(raw: object, text: str, display: str) -> tuple[Phase, ...]:
 
     def problem(index: int, key: str, message: str) -> DeckError:
         where = lines[index] if index < len(lines) else {}
-        line = where.get(key) or where.get("") or _lifecycle_line(text)
+        line = where.get(key) or where.get("") or _top_line(text, "lifecycle")
         return DeckError([DeckProblem(display, line, f"lifecycle entry {index + 1}: {message}")])
 
     if not isinstance(raw, list) or not raw:
-        line = _lifecycle_line(text)
+        line = _top_line(text, "lifecycle")
         raise DeckError([DeckProblem(display, line, "'lifecycle' must be a list of entries")])
     phases: list[Phase] = []
     for index, entry in enumerate(raw):
@@ -374,9 +377,10 @@ def _read_lifecycle(raw: object, text: str, display: str) -> tuple[Phase, ...]:
     return tuple(phases)
 
 
-def _lifecycle_line(text: str) -> int:
-    """The line of the `lifecycle:` key (1 if absent)."""
-    pattern = re.compile(r"^lifecycle\s*:")
+def _top_line(text: str, key: str) -> int:
+    """The line of a top-level key (1 if absent); keys of the same name inside lifecycle
+    entries (`status`) are indented and do not count."""
+    pattern = re.compile(rf"^{re.escape(key)}\s*:")
     return next((i + 1 for i, line in enumerate(text.splitlines()) if pattern.match(line)), 1)
 
 
