@@ -178,6 +178,8 @@ class Collection:
             if blueprint.code == code:
                 return blueprint
         known = ", ".join(b.code for b in self.blueprints()) or "none yet"
+        if not code and self.blueprints():
+            raise ConfigError(f"no exam chosen (known exams: {known})")
         if not code:
             raise ConfigError(
                 "no exam blueprint in this collection; import a deck folder with an"

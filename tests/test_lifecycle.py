@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -96,6 +97,25 @@ def test_with_no_live_exam_the_newest_retired_is_the_target() -> None:
     mla, mls = shipped("MLA-C01"), shipped("MLS-C01")
     picked = pick_current([mls, mla], date(2027, 6, 1))
     assert picked is not None and picked.code == "MLA-C01"
+
+
+def plain(code: str, *phases: Phase) -> Blueprint:
+    return Blueprint(code, code, 60, 120, (Domain("1", "All", 100.0),), lifecycle=phases)
+
+
+def test_the_pick_rule_orders_current_beta_retired_upcoming() -> None:
+    day = date(2026, 6, 1)
+    old = plain("A-1", Phase("current"), Phase("retired", date(2026, 7, 1)))  # retiring
+    new_beta = plain("B-2", Phase("beta", date(2026, 5, 1)))
+    ending_beta = plain("C-3", Phase("beta", date(2026, 5, 1)), Phase("retired", date(2026, 8, 1)))
+    gone = plain("D-4", Phase("current"), Phase("retired", date(2026, 2, 1)))
+    later = plain("E-5", Phase("current", date(2026, 9, 1)))
+    soon = plain("F-6", Phase("beta", date(2026, 7, 1)))
+    order = [old, new_beta, ending_beta, gone, soon, later]
+    for i, expected in enumerate(order):
+        picked = pick_current(list(reversed(order[i:])), day)
+        assert picked is expected, (expected.code, picked.code if picked else None)
+    assert pick_current([], day) is None
 
 
 def test_the_notice_names_the_successor_and_the_languages_still_offered() -> None:
@@ -309,3 +329,16 @@ def test_srs_stats_warns_once_and_only_about_a_retiring_target(db: Path) -> None
     assert "Exam MLA-C01 (" not in out  # stats does not serve an exam: only the warning
     out = srs(db, "2027-02-01T10:00:00Z", "stats")
     assert "Warning" not in out  # MLA-C02 is current then
+
+
+def test_a_collection_imported_before_lifecycles_still_reads(db: Path) -> None:
+    """Stored documents in the old form (status, retired_on) load from a real collection."""
+    old = json.loads(blueprint_to_json(shipped("MLS-C01")))
+    del old["lifecycle"], old["successor"], old["predecessor"], old["unconfirmed"]
+    old |= {"status": "retired", "retired_on": "2026-03-31"}
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE blueprints SET data = ? WHERE code = 'MLS-C01'", (json.dumps(old),))
+    conn.close()
+    out = srs(db, "2026-04-02T10:00:00Z", "exam", "--exam", "MLS-C01", *ANSWERS)
+    assert "Warning: MLS-C01 is retired: its last day was 2026-03-31." in out.splitlines()

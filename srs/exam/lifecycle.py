@@ -307,8 +307,8 @@ def pick_current(blueprints: Sequence[Blueprint], day: date) -> Blueprint | None
     """The default target exam on `day`.
 
     The rule: an exam that is current (one not retiring before one that is, then the one that
-    can be sat longest), else a live beta, else the most recently retired, else the next to
-    start; ties by code. A learner starting that day gets an exam they can still sit.
+    can be sat longest), else a live beta (likewise), else the most recently retired, else the
+    next to start; ties by code. A learner starting that day gets an exam they can still sit.
     """
 
     def rank(blueprint: Blueprint) -> tuple[int, int, str]:
@@ -317,12 +317,14 @@ def pick_current(blueprints: Sequence[Blueprint], day: date) -> Blueprint | None
         if s.status == "current":
             return (0, 0, blueprint.code)
         if s.status == "retiring" and s.phase == "current":
-            return (1, -last, blueprint.code)
-        if s.status in ("beta", "retiring"):
-            return (2, -last, blueprint.code)
-        if s.status == "retired":
+            return (1, -last, blueprint.code)  # the one that can be sat longest first
+        if s.status == "beta":
+            return (2, 0, blueprint.code)
+        if s.status == "retiring":  # a beta with its end dated
             return (3, -last, blueprint.code)
-        return (4, s.since.toordinal() if s.since else 0, blueprint.code)
+        if s.status == "retired":
+            return (4, -last, blueprint.code)  # the most recently retired first
+        return (5, s.since.toordinal() if s.since else 0, blueprint.code)  # the next to start
 
     return min(blueprints, key=rank, default=None)
 
