@@ -62,6 +62,22 @@ def test_all_blueprints_are_imported(col: Collection) -> None:
     assert col.target_exam(NOW_DT) == "MLA-C01"
 
 
+@pytest.mark.parametrize(
+    ("now", "target"),
+    [
+        ("2026-09-28T21:00:00+00:00", "MLA-C01"),  # MLA-C01's last day in English
+        ("2026-09-29T01:00:00+00:00", "MLA-C02"),  # the MLA-C02 beta starts
+        ("2027-01-13T12:00:00+00:00", "MLA-C02"),  # still a beta
+        ("2027-01-14T12:00:00+00:00", "MLA-C02"),  # generally available (unconfirmed date)
+    ],
+)
+def test_the_target_exam_follows_the_day(col: Collection, now: str, target: str) -> None:
+    at = datetime.fromisoformat(now)
+    assert col.target_exam(at) == target
+    status = col.exam_status(at)
+    assert status is not None and status.live
+
+
 def blueprint_tasks(code: str) -> dict[str, str]:
     """Task statement id -> its domain id, read from the blueprint YAML (srs ignores `tasks`)."""
     data = yaml.safe_load((DECK / "exams" / f"{code.lower()}.yaml").read_text(encoding="utf-8"))
