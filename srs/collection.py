@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from srs.anki import ExportNote, ExportReview, ExportSummary
     from srs.decks.importer import ImportReport
     from srs.exam.blueprints import Blueprint
+    from srs.exam.lifecycle import ExamStatus
     from srs.memory.exam_mode import ExamPlan, Readiness
     from srs.stats import Stats
 
@@ -169,13 +170,16 @@ class Collection:
             self._blueprints = [blueprint_from_json(data) for data in documents]
         return self._blueprints
 
-    def blueprint(self, code: str | None = None) -> Blueprint:
-        """One exam's blueprint (default: the target exam); ConfigError naming the known ones."""
-        code = (code or self.target_exam or "").upper()
+    def blueprint(self, code: str | None = None, now: datetime | None = None) -> Blueprint:
+        """One exam's blueprint (default: the target exam at `now`); ConfigError naming the
+        known ones. Without a code or `now` there is no target, as in an empty collection."""
+        code = (code or (self.target_exam(now) if now else None) or "").upper()
         for blueprint in self.blueprints():
             if blueprint.code == code:
                 return blueprint
         known = ", ".join(b.code for b in self.blueprints()) or "none yet"
+        if not code and self.blueprints():
+            raise ConfigError(f"no exam chosen (known exams: {known})")
         if not code:
             raise ConfigError(
                 "no exam blueprint in this collection; import a deck folder with an"
@@ -183,19 +187,32 @@ class Collection:
             )
         raise ConfigError(f"no blueprint for exam {code!r} (known exams: {known})")
 
-    @property
-    def target_exam(self) -> str | None:
-        """The exam that cards' `domain` follows: the `exam` option, else the current one."""
+    def target_exam(self, now: datetime) -> str | None:
+        """The exam that cards' `domain` follows: the `exam` option, else the one
+        `srs.exam.lifecycle.pick_current` picks for the day of `now` (in the user's zone)."""
         chosen = self.options().exam
         if chosen:
             return chosen
-        from srs.exam.blueprints import pick_current
+        from srs.exam.lifecycle import pick_current
 
-        current = pick_current(self.blueprints())
+        current = pick_current(self.blueprints(), self.calendar_day(now))
         if current is not None:
             return current.code
         # No blueprint imported: the exam most cards are mapped to, so domains still show.
         return self.store.most_mapped_exam()
+
+    def calendar_day(self, now: datetime) -> date:
+        """The date of `now` in the user's zone: exams start and end on calendar days."""
+        return now.astimezone(self.zone).date()
+
+    def exam_status(self, now: datetime, code: str | None = None) -> ExamStatus | None:
+        """The status on the day of `now` of an exam (default: the target exam); None when
+        the exam has no blueprint here (nothing to say about its lifecycle)."""
+        from srs.exam.lifecycle import exam_status
+
+        code = (code or self.target_exam(now) or "").upper()
+        blueprint = next((b for b in self.blueprints() if b.code == code), None)
+        return exam_status(blueprint, self.calendar_day(now)) if blueprint else None
 
     def domain_names(self, exam: str | None) -> dict[str, str]:
         """Domain id -> name from the exam's blueprint ({} without one)."""
@@ -302,10 +319,10 @@ class Collection:
         cached = self._plans.get(key)
         if cached is None:
             backfill_memory(self.store, self.zone, self.day_starts_at)
-            cached = exam_plan(self.store, at, opts, flt, self.target_exam)
+            cached = exam_plan(self.store, at, opts, flt, self.target_exam(now))
             self._plans = {key: cached}
         budget = opts.daily_minutes * 60.0
-        return with_progress(self.store, at, cached, flt, self.target_exam, budget)
+        return with_progress(self.store, at, cached, flt, self.target_exam(now), budget)
 
     def readiness(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> Readiness:
         """Expected exam-day recall, overall and per domain of the target exam."""
@@ -314,7 +331,7 @@ class Collection:
         from srs.memory.planner import project
 
         plan = self.plan(now, flt)
-        exam = self.target_exam
+        exam = self.target_exam(now)
         names = self.domain_names(exam)
         exam_at = day_start(plan.exam_day, self.zone, self.day_starts_at)
         # Memory as it is now (the plan holds the start of today's), so today's work counts.
@@ -451,7 +468,7 @@ class Collection:
         """Every figure of `srs stats`, computed in SQL as of `now`."""
         from srs.stats import compute_stats
 
-        exam = self.target_exam
+        exam = self.target_exam(now)
         names = self.domain_names(exam)
         figures = compute_stats(
             self.store, self.moment(now), deck=deck, days=days, exam=exam, domain_names=names

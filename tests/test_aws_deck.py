@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -50,17 +50,32 @@ def cards(col: Collection) -> list[CardView]:
 def test_all_blueprints_are_imported(col: Collection) -> None:
     assert [b.code for b in col.blueprints()] == list(EXAMS)
     mla, mla2, mls = (col.blueprint(code) for code in EXAMS)
-    assert (mla.questions, mla.duration_minutes, mla.status) == (65, 130, "retired")
-    assert mla.retired_on == date(2026, 9, 28)  # last day in English
+    assert (mla.questions, mla.duration_minutes, mla.successor) == (65, 130, "MLA-C02")
     assert "case study" in mla.question_types
-    assert (mla2.questions, mla2.duration_minutes, mla2.status) == (65, 130, "beta")
-    assert mla2.retired_on is None and mla2.passing_score == 720
-    assert (mls.questions, mls.duration_minutes, mls.status) == (65, 180, "retired")
+    assert (mla2.questions, mla2.duration_minutes, mla2.predecessor) == (65, 130, "MLA-C01")
+    assert mla2.passing_score == 720
+    assert (mls.questions, mls.duration_minutes, mls.successor) == (65, 180, None)
     assert [d.weight for d in mla.domains] == [28, 26, 22, 24]
     assert [d.weight for d in mla2.domains] == [28, 24, 24, 24]
     assert [d.weight for d in mls.domains] == [20, 24, 36, 20]
-    # No blueprint is `current` (MLA-C02 is in beta): the target is the newest retired one.
-    assert col.target_exam == "MLA-C01"
+    # MLA-C01 is current until its last day in English (2026-09-28), MLA-C02 not offered yet.
+    assert col.target_exam(NOW_DT) == "MLA-C01"
+
+
+@pytest.mark.parametrize(
+    ("now", "target"),
+    [
+        ("2026-09-28T21:00:00+00:00", "MLA-C01"),  # MLA-C01's last day in English
+        ("2026-09-29T01:00:00+00:00", "MLA-C02"),  # the MLA-C02 beta starts
+        ("2027-01-13T12:00:00+00:00", "MLA-C02"),  # still a beta
+        ("2027-01-14T12:00:00+00:00", "MLA-C02"),  # generally available (unconfirmed date)
+    ],
+)
+def test_the_target_exam_follows_the_day(col: Collection, now: str, target: str) -> None:
+    at = datetime.fromisoformat(now)
+    assert col.target_exam(at) == target
+    status = col.exam_status(at)
+    assert status is not None and status.live
 
 
 def blueprint_tasks(code: str) -> dict[str, str]:

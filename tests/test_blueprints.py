@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from srs.collection import Collection
 from srs.decks.markdown import parse_text
 from srs.errors import ConfigError, DeckError
 from srs.exam.blueprints import load_blueprint, pick_current
+from srs.exam.lifecycle import Phase
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -70,9 +71,12 @@ def test_a_blueprint_reads_with_its_pass_mark_as_a_share(tmp_path: Path) -> None
     assert (mla.code, mla.questions, mla.duration_minutes) == ("MLA-C01", 65, 130)
     assert [d.weight for d in mla.domains] == [28, 26, 22, 24]
     assert mla.pass_percent == 72.0 and mla.scaled
-    assert mls.code == "MLS-C01" and mls.status == "retired" and str(mls.retired_on) == "2026-03-31"
-    assert pick_current([mls, mla]) is mla
-    assert pick_current([mls]) is mls
+    # The old form (`status`, `retired_on` = the last day) still reads, as a dated lifecycle.
+    assert mla.lifecycle == (Phase("current"),)
+    assert mls.code == "MLS-C01"
+    assert mls.lifecycle == (Phase("current"), Phase("retired", date(2026, 4, 1)))
+    assert pick_current([mls, mla], date(2026, 11, 28)) is mla
+    assert pick_current([mls], date(2026, 11, 28)) is mls
 
 
 @pytest.mark.parametrize(
@@ -129,14 +133,14 @@ def test_import_stores_blueprints_and_domains_follow_the_target_exam(tmp_path: P
         report = col.import_paths([root], NOW)
         assert (report.cards, report.blueprints, report.warnings) == (2, 2, [])
         assert [b.code for b in col.blueprints()] == ["MLA-C01", "MLS-C01"]
-        assert col.target_exam == "MLA-C01"  # the current one by default
+        assert col.target_exam(NOW) == "MLA-C01"  # the current one by default
         by_front = {c.front.split("?")[0]: c for c in col.cards()}
         l1 = by_front["What does L1 regularization do to weights"]
-        view = l1.to_dict(col.zone, 4, col.target_exam)
+        view = l1.to_dict(col.zone, 4, col.target_exam(NOW))
         assert (view["exam"], view["domain"]) == ("MLA-C01", "2")
         col.set_option("exam", "mls-c01")
-        assert col.target_exam == "MLS-C01"
-        view = l1.to_dict(col.zone, 4, col.target_exam)
+        assert col.target_exam(NOW) == "MLS-C01"
+        view = l1.to_dict(col.zone, 4, col.target_exam(NOW))
         assert (view["exam"], view["domain"]) == ("MLS-C01", "3")
         assert view["exam_domains"] == {"MLA-C01": "2", "MLS-C01": "3"}
         names = {d.domain: d.name for d in col.stats(NOW).domains}

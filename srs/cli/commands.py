@@ -81,8 +81,9 @@ def decks(ctx: typer.Context, json: JsonFlag = False) -> None:
         )
 
 
-def _card_json(col: Collection, card: CardView) -> dict[str, Any]:
-    return card.to_dict(col.zone, col.day_starts_at, col.target_exam)
+def _card_json(col: Collection, card: CardView, exam: str | None) -> dict[str, Any]:
+    """The card's JSON; `exam` is the target exam at `--now` (found once per command)."""
+    return card.to_dict(col.zone, col.day_starts_at, exam)
 
 
 @app.command()
@@ -93,7 +94,8 @@ def cards(
     with opened(ctx) as col:
         views = list(col.cards(deck, tag))
         if json:
-            emit_json([_card_json(col, c) for c in views])
+            exam = col.target_exam(globals_of(ctx).now())
+            emit_json([_card_json(col, c, exam) for c in views])
             return
         for c in views:
             due = c.scheduling.due_day or c.scheduling.due_at
@@ -118,7 +120,7 @@ def card(
         view = col.card(card_id)
         preview = col.preview(view.id, g.now())
         if json:
-            data = _card_json(col, view)
+            data = _card_json(col, view, col.target_exam(g.now()))
             data["preview"] = {
                 grade.name.lower(): {
                     "label": label,
@@ -170,7 +172,8 @@ def orphans(
             return
         found = col.orphans()
         if json:
-            emit_json([_card_json(col, c) for c in found])
+            exam = col.target_exam(globals_of(ctx).now())
+            emit_json([_card_json(col, c, exam) for c in found])
             return
         for c in found:
             echo(f"{c.id}  {c.source}  reps {c.scheduling.reps}")
@@ -199,7 +202,7 @@ def next_(
     with opened(ctx) as col:
         view = col.next_card(g.now(), QueueFilter(deck, tag))
         if json:
-            emit_json(_card_json(col, view) if view else None)
+            emit_json(_card_json(col, view, col.target_exam(g.now())) if view else None)
             return
         if view is None:
             echo("Nothing due now.")
@@ -222,7 +225,7 @@ def answer(
     with opened(ctx) as col:
         outcome = col.answer(card_id, chosen, g.now(), duration_ms)
         if json:
-            data = _card_json(col, outcome.card)
+            data = _card_json(col, outcome.card, col.target_exam(g.now()))
             data["review_id"] = outcome.review_id
             emit_json(data)
             return
@@ -239,7 +242,7 @@ def undo(ctx: typer.Context, json: JsonFlag = False) -> None:
     with opened(ctx) as col:
         view = col.undo()
         if json:
-            emit_json(_card_json(col, view))
+            emit_json(_card_json(col, view, col.target_exam(globals_of(ctx).now())))
             return
         echo(f"Undid the last answer of {view.id}; it is {view.scheduling.state.value} again.")
 

@@ -99,15 +99,16 @@ def exam(
     )
     with opened(ctx) as col:
         sitting = start_exam(col, request, now=g.now(), tick=time.monotonic)
+        status = col.exam_status(g.now(), sitting.session.blueprint.code)
         report, code = sitting.report, 0
         if report is None:
             report, code = _interactive(sitting.session, grade_cards)
     if report is None:
         raise typer.Exit(code)
     if json:
-        emit_json(report.to_dict())
+        emit_json(report.to_dict() | {"exam_status": status.to_dict() if status else None})
     else:
-        echo(render_report(report))
+        echo("\n".join([*(status.notice() if status else []), render_report(report)]))
     if code:
         raise typer.Exit(code)
 

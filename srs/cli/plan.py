@@ -33,11 +33,12 @@ def plan(
         day_plan = col.plan(now, flt)
         ready = col.readiness(now, flt)
         options = col.options(deck)
+        status = col.exam_status(now)
     data = plan_summary(day_plan, ready, options.daily_minutes)
     if json:
-        emit_json(data)
+        emit_json(data | {"exam_status": status.to_dict() if status else None})
         return
-    for line in describe(data):
+    for line in (status.notice() if status else []) + describe(data):
         echo(line)
 
 

@@ -49,12 +49,19 @@ def stats(
     with opened(ctx) as col:
         figures = col.stats(now, deck=deck, days=days)
         day_start = col.day_starts_at
+        status = col.exam_status(now)
     if json:
         emit_json(figures.to_dict())
         return
     from rich.console import Console
 
     console = Console(no_color=no_color(), highlight=False, emoji=False)
+    from rich.text import Text
+
+    from srs.terminal import escape_text
+
+    for line in status.notice(serving=False) if status else []:
+        console.print(Text(escape_text(line), style="yellow"))
     for part in render(figures, console.width, day_start):
         console.print(part)
 

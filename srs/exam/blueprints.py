@@ -14,11 +14,12 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from srs.errors import DeckError, DeckProblem
+from srs.exam.lifecycle import PHASES, Phase, legacy_lifecycle, pick_current
 from srs.model import ParsedDeck
 
 __all__ = [
@@ -36,7 +37,21 @@ EXAMS_FOLDER = "exams"
 SUFFIXES = (".yaml", ".yml")
 MAX_BYTES = 65_536
 _CODE_RE = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,39}")
-STATUSES = ("current", "retired", "beta")
+_LANGUAGE_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+STATUSES = ("current", "retired", "beta")  # the old single `status` (still read)
+PHASE_KEYS = ("status", "from", "languages", "confirmed", "note")
+# What `unconfirmed:` may name: the figures a blueprint takes from its exam guide.
+UNCONFIRMABLE = (
+    "name",
+    "questions",
+    "duration_minutes",
+    "passing_score",
+    "score_range",
+    "question_types",
+    "domains",
+    "weights",
+    "tasks",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +65,23 @@ class Domain:
 
 @dataclass(frozen=True, slots=True)
 class Blueprint:
-    """One exam as its published guide describes it."""
+    """One exam as its published guide describes it, with its dated lifecycle.
+
+    Its status on a day is `srs.exam.lifecycle.exam_status(blueprint, day)`: the blueprint
+    holds the dated history, never a status frozen on the day the file was written.
+    """
 
     code: str
     name: str
-    status: str  # "current" | "retired" | "beta"
     questions: int
     duration_minutes: int
     domains: tuple[Domain, ...]
     passing_score: float | None = None  # on the exam's own (often scaled) scale
     score_range: tuple[float, float] | None = None  # (lowest, highest) scaled score
-    retired_on: date | None = None
+    lifecycle: tuple[Phase, ...] = (Phase("current"),)  # in date order
+    successor: str | None = None  # the exam code that replaces this one
+    predecessor: str | None = None
+    unconfirmed: tuple[str, ...] = ()  # figures not confirmed on an official page
     question_types: tuple[str, ...] = ()
     path: str = ""
 
@@ -90,17 +111,28 @@ class Blueprint:
 def blueprint_to_json(blueprint: Blueprint) -> str:
     """The stored form (the collection's `blueprints.data`)."""
     data = asdict(blueprint)
-    data["retired_on"] = blueprint.retired_on.isoformat() if blueprint.retired_on else None
+    data["lifecycle"] = [phase.to_dict() for phase in blueprint.lifecycle]
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def blueprint_from_json(text: str) -> Blueprint:
-    """The inverse of `blueprint_to_json`."""
+    """The inverse of `blueprint_to_json`.
+
+    Documents stored before blueprints had a lifecycle hold `status` and `retired_on`
+    instead; they read as `legacy_lifecycle` says, so an old collection needs no re-import.
+    """
     data = json.loads(text)
+    if "lifecycle" in data:
+        lifecycle = tuple(Phase.from_dict(p) for p in data["lifecycle"])
+    else:
+        retired_on = data.get("retired_on")
+        lifecycle = legacy_lifecycle(
+            data.get("status") or "current",
+            date.fromisoformat(retired_on) if retired_on else None,
+        )
     return Blueprint(
         code=data["code"],
         name=data["name"],
-        status=data["status"],
         questions=data["questions"],
         duration_minutes=data["duration_minutes"],
         domains=tuple(Domain(**d) for d in data["domains"]),
@@ -108,19 +140,13 @@ def blueprint_from_json(text: str) -> Blueprint:
         score_range=(data["score_range"][0], data["score_range"][1])
         if data["score_range"]
         else None,
-        retired_on=date.fromisoformat(data["retired_on"]) if data["retired_on"] else None,
+        lifecycle=lifecycle,
+        successor=data.get("successor"),
+        predecessor=data.get("predecessor"),
+        unconfirmed=tuple(data.get("unconfirmed") or ()),
         question_types=tuple(data["question_types"]),
         path=data["path"],
     )
-
-
-def pick_current(blueprints: Sequence[Blueprint]) -> Blueprint | None:
-    """The default target exam: a current one (the first by code), else the newest retired."""
-    current = sorted((b for b in blueprints if b.status == "current"), key=lambda b: b.code)
-    if current:
-        return current[0]
-    retired = sorted(blueprints, key=lambda b: (b.retired_on or date.min, b.code))
-    return retired[-1] if retired else None
 
 
 def find_blueprint_files(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
@@ -187,14 +213,40 @@ def load_blueprint(path: Path, display: str) -> Blueprint:
             line_of("code"), f"'code' must be letters, digits, '.', '_' or '-' (got {code!r})"
         )
     name = str(need("name", (str,), "the exam's name")).strip()
-    status = str(data.get("status") or "current").strip().lower()
-    if status not in STATUSES:
-        raise problem(line_of("status"), f"'status' must be one of {', '.join(STATUSES)}")
-    retired_on = data.get("retired_on")
-    if retired_on is not None and not isinstance(retired_on, date):
-        raise problem(line_of("retired_on"), "'retired_on' must be a date like 2026-03-31")
-    if status == "retired" and retired_on is None:
-        raise problem(line_of("status"), "a retired exam needs 'retired_on' (its last day)")
+    if "lifecycle" in data:
+        for old in ("status", "retired_on"):
+            if old in data:
+                raise problem(
+                    _top_line(text, old),
+                    f"'{old}' and 'lifecycle' cannot both be given; keep 'lifecycle'",
+                )
+        lifecycle = _read_lifecycle(data["lifecycle"], text, display)
+    else:  # the form before lifecycles: one status, and the last day of a retired exam
+        status = str(data.get("status") or "current").strip().lower()
+        if status not in STATUSES:
+            raise problem(line_of("status"), f"'status' must be one of {', '.join(STATUSES)}")
+        retired_on = data.get("retired_on")
+        if retired_on is not None and not _is_day(retired_on):
+            raise problem(line_of("retired_on"), "'retired_on' must be a date like 2026-03-31")
+        if status == "retired" and retired_on is None:
+            raise problem(line_of("status"), "a retired exam needs 'retired_on' (its last day)")
+        lifecycle = legacy_lifecycle(status, retired_on)
+    links: dict[str, str | None] = {}
+    for key in ("successor", "predecessor"):
+        value = data.get(key)
+        if value is not None:
+            value = str(value).strip().upper() if isinstance(value, str) else None
+            if value is None or not _CODE_RE.fullmatch(value) or value == code:
+                raise problem(
+                    _top_line(text, key), f"'{key}' must be another exam's code, e.g. MLA-C02"
+                )
+        links[key] = value
+    unconfirmed = data.get("unconfirmed") or []
+    if not isinstance(unconfirmed, list) or any(u not in UNCONFIRMABLE for u in unconfirmed):
+        raise problem(
+            _top_line(text, "unconfirmed"),
+            f"'unconfirmed' must be a list of: {', '.join(UNCONFIRMABLE)}",
+        )
     questions = need("questions", int, "a whole number of questions")
     minutes = need("duration_minutes", int, "the exam's length in whole minutes")
     if not 0 < questions <= 1000 or not 0 < minutes <= 1440:
@@ -238,16 +290,120 @@ def load_blueprint(path: Path, display: str) -> Blueprint:
     return Blueprint(
         code=code,
         name=name,
-        status=status,
         questions=questions,
         duration_minutes=minutes,
         domains=tuple(domains),
         passing_score=float(passing) if passing is not None else None,
         score_range=score_range,
-        retired_on=retired_on,
+        lifecycle=lifecycle,
+        successor=links["successor"],
+        predecessor=links["predecessor"],
+        unconfirmed=tuple(unconfirmed),
         question_types=tuple(str(t) for t in types) if isinstance(types, list) else (),
         path=display,
     )
+
+
+def _is_day(value: object) -> bool:
+    """A YAML date (2026-09-29), not a timestamp: lifecycles are in whole days."""
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _read_lifecycle(raw: object, text: str, display: str) -> tuple[Phase, ...]:
+    """`lifecycle:` checked entry by entry; DeckError at the line of the bad entry or key.
+
+    Entries are in date order; only the first may leave out `from` (since before any date
+    the blueprint knows), and two entries for the same language never share a day.
+    """
+    lines = _entry_lines(text)
+
+    def problem(index: int, key: str, message: str) -> DeckError:
+        where = lines[index] if index < len(lines) else {}
+        line = where.get(key) or where.get("") or _top_line(text, "lifecycle")
+        return DeckError([DeckProblem(display, line, f"lifecycle entry {index + 1}: {message}")])
+
+    if not isinstance(raw, list) or not raw:
+        line = _top_line(text, "lifecycle")
+        raise DeckError([DeckProblem(display, line, "'lifecycle' must be a list of entries")])
+    phases: list[Phase] = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            raise problem(index, "", "must be {status, from, languages, confirmed, note}")
+        unknown = [k for k in entry if k not in PHASE_KEYS]
+        if unknown:
+            known = ", ".join(PHASE_KEYS)
+            raise problem(index, str(unknown[0]), f"unknown key '{unknown[0]}' (known: {known})")
+        status = entry.get("status")
+        if status == "retiring":
+            raise problem(
+                index,
+                "status",
+                "'retiring' is not written: srs computes it from the later 'retired' entry",
+            )
+        if status not in PHASES:
+            raise problem(index, "status", f"'status' must be one of {', '.join(PHASES)}")
+        start = entry.get("from")
+        if start is None and (index > 0 or status == "retired"):
+            raise problem(index, "", "needs 'from' (the first day of this status)")
+        if start is not None and not _is_day(start):
+            raise problem(index, "from", "'from' must be a date like 2026-09-29")
+        languages = entry.get("languages", [])
+        if not isinstance(languages, list) or ("languages" in entry and not languages):
+            raise problem(index, "languages", "'languages' must be a list such as [en, ko]")
+        for language in languages:
+            if not isinstance(language, str) or not _LANGUAGE_RE.fullmatch(language):
+                raise problem(
+                    index, "languages", f"'{language}' is not a language tag such as en or zh-CN"
+                )
+        confirmed = entry.get("confirmed", True)
+        if not isinstance(confirmed, bool):
+            raise problem(index, "confirmed", "'confirmed' must be true or false")
+        note = entry.get("note", "")
+        if not isinstance(note, str):
+            raise problem(index, "note", "'note' must be text")
+        phase = Phase(status, start, tuple(languages), confirmed, note.strip())
+        for earlier in phases:
+            if earlier.start is None or phase.start is None:
+                continue
+            if phase.start < earlier.start:
+                raise problem(index, "from", "entries must be in date order")
+            overlap = not phase.languages or not earlier.languages
+            overlap = overlap or bool(set(phase.languages) & set(earlier.languages))
+            if phase.start == earlier.start and overlap:
+                raise problem(
+                    index, "from", f"another entry for the same languages starts on {phase.start}"
+                )
+        phases.append(phase)
+    return tuple(phases)
+
+
+def _top_line(text: str, key: str) -> int:
+    """The line of a top-level key (1 if absent); keys of the same name inside lifecycle
+    entries (`status`) are indented and do not count."""
+    pattern = re.compile(rf"^{re.escape(key)}\s*:")
+    return next((i + 1 for i, line in enumerate(text.splitlines()) if pattern.match(line)), 1)
+
+
+def _entry_lines(text: str) -> list[dict[str, int]]:
+    """Per lifecycle entry: its first line ("") and the line of each of its keys.
+
+    From the YAML node tree, which keeps marks the loaded values lose.
+    """
+    import yaml
+
+    root = yaml.compose(text)
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if key.value == "lifecycle" and isinstance(value, yaml.SequenceNode):
+            found = []
+            for item in value.value:
+                lines = {"": item.start_mark.line + 1}
+                if isinstance(item, yaml.MappingNode):
+                    lines |= {str(k.value): k.start_mark.line + 1 for k, _ in item.value}
+                found.append(lines)
+            return found
+    return []
 
 
 def domain_warnings(decks: Sequence[ParsedDeck], blueprints: Sequence[Blueprint]) -> list[str]:

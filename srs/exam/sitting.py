@@ -77,7 +77,7 @@ def start_exam(
             return Sitting(session)
         scripted = parse_answers(request.answers, session.questions)
     else:
-        blueprint = col.blueprint(request.exam)
+        blueprint = col.blueprint(request.exam, now)
         cards = col.cards(deck=request.deck)
         seed = request.seed if request.seed is not None else clock_seed()
         drawn = draw(cards, blueprint, request.questions, seed)
