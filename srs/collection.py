@@ -115,9 +115,22 @@ class Collection:
             values["exam_date"] = date.fromisoformat(values["exam_date"])
         return with_values(Options(), values)
 
-    def set_option(self, key: str, text: str, deck: str | None = None) -> Any:
-        """Validate and store an option; returns the parsed value."""
+    def set_option(
+        self, key: str, text: str, deck: str | None = None, *, now: datetime | None = None
+    ) -> Any:
+        """Validate and store an option; returns the parsed value.
+
+        Given `now` (the CLI always gives it), an exam date before today's scheduler day is
+        refused: exam mode would be over before it began.
+        """
         value = parse_option(key, text)
+        if key == "exam_date" and isinstance(value, date) and now is not None:
+            today = self.moment(now).today
+            if value < today:
+                raise ConfigError(
+                    f"exam_date {value} is in the past (today is {today}); give the day of"
+                    " the exam, today or later, or off"
+                )
         if deck and key in COLLECTION_ONLY:
             raise ConfigError(f"{key} applies to the whole collection; set it without --deck")
         if key == "exam" and value:
@@ -132,6 +145,25 @@ class Collection:
         self.store.set_config(key, stored, deck or "")
         self._options.clear()
         return value
+
+    def exam_date_in_force(self, now: datetime, deck: str | None = None) -> date | None:
+        """The exam date while exam mode is on, else None.
+
+        Exam mode runs through the exam day itself (the user's scheduler day, so 03:00 the
+        next morning still counts with the default 4 am start); from the next scheduler day on
+        the normal schedule is back by itself, whether or not the date is cleared.
+        """
+        exam_date = self.options(deck).exam_date
+        if exam_date is None or self.moment(now).today > exam_date:
+            return None
+        return exam_date
+
+    def exam_date_passed(self, now: datetime, deck: str | None = None) -> date | None:
+        """The exam date if one is set and its day is over (exam mode ended), else None."""
+        exam_date = self.options(deck).exam_date
+        if exam_date is None or self.exam_date_in_force(now, deck) is not None:
+            return None
+        return exam_date
 
     def option_rows(self, deck: str | None = None) -> list[tuple[str, str]]:
         """(name, formatted value) of every option in force for a deck."""
@@ -240,7 +272,7 @@ class Collection:
             {"name": d.name, "total": d.total, "new": d.new, "learning": d.learning, "due": d.due}
             for d in deck_counts(self.store, self.moment(now), self.options)
         ]
-        if self.options().exam_date is None:
+        if self.exam_date_in_force(now) is None:
             return rows
         left: dict[str, dict[str, int]] = {}
         queue = self.queue(now)
@@ -266,8 +298,7 @@ class Collection:
     ) -> list[tuple[str, str]]:
         """Today's queue as (card id, bucket) pairs (exam mode: today's plan, see `plan`)."""
         self._require_deck(flt.deck)
-        opts = self.options(flt.deck)
-        if opts.exam_date is not None:
+        if self.exam_date_in_force(now, flt.deck) is not None:
             from srs.memory.exam_mode import plan_queue
 
             queue = plan_queue(self.store, self.moment(now), self.plan(now, flt))
@@ -278,7 +309,7 @@ class Collection:
 
     def counts(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> QueueCounts:
         """New / learning / review counts left today."""
-        if self.options(flt.deck).exam_date is not None:
+        if self.exam_date_in_force(now, flt.deck) is not None:
             from srs.memory.exam_mode import plan_counts
 
             return plan_counts(self.queue(now, flt))
@@ -456,7 +487,7 @@ class Collection:
         figures = compute_stats(
             self.store, self.moment(now), deck=deck, days=days, exam=exam, domain_names=names
         )
-        if self.options(deck).exam_date is None:
+        if self.exam_date_in_force(now, deck) is None:
             return figures
         ready = self.readiness(now, QueueFilter(deck=deck))
         return replace(figures, readiness=ready.to_dict())

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -133,6 +133,21 @@ def emit_json(data: Any) -> None:
 def echo(text: str = "") -> None:
     """Print human output; deck text in it is escaped for the terminal."""
     typer.echo(_safe(text))
+
+
+def exam_over_line(exam_date: date) -> str:
+    """The one line that says exam mode has ended and the normal schedule is back."""
+    return (
+        f"Exam mode ended on {exam_date}: normal scheduling is back"
+        " (clear the date with `srs config set exam_date off`)."
+    )
+
+
+def say_if_exam_over(col: Collection, now: datetime, deck: str | None = None) -> None:
+    """Print `exam_over_line` when the exam date has passed: once per command's output."""
+    passed = col.exam_date_passed(now, deck)
+    if passed is not None:
+        echo(exam_over_line(passed))
 
 
 def no_color() -> bool:

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from srs.cli.app import app, echo, emit_json, fail, globals_of, opened, user_errors
+from srs.cli.app import (
+    app,
+    echo,
+    emit_json,
+    fail,
+    globals_of,
+    opened,
+    say_if_exam_over,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from srs.collection import Collection
@@ -67,9 +76,10 @@ def decks(ctx: typer.Context, json: JsonFlag = False) -> None:
     g = globals_of(ctx)
     with opened(ctx) as col:
         rows = col.decks(g.now())
-    if json:
-        emit_json(rows)
-        return
+        if json:
+            emit_json(rows)
+            return
+        say_if_exam_over(col, g.now())
     if not rows:
         echo("No decks yet. Import some with: srs import decks")
         return
@@ -201,6 +211,7 @@ def next_(
         if json:
             emit_json(_card_json(col, view) if view else None)
             return
+        say_if_exam_over(col, g.now(), deck)
         if view is None:
             echo("Nothing due now.")
             return
@@ -295,5 +306,5 @@ def config_set(ctx: typer.Context, key: str, value: str, deck: ConfigDeck = None
     from srs.options import format_option
 
     with opened(ctx) as col:
-        parsed = col.set_option(key, value, deck)
+        parsed = col.set_option(key, value, deck, now=globals_of(ctx).now())
     echo(f"{key} = {format_option(key, parsed)}" + (f" (deck {deck})" if deck else ""))

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from srs.cli.app import app, echo, emit_json, globals_of, opened, user_errors
+from srs.cli.app import app, echo, emit_json, exam_over_line, globals_of, opened, user_errors
 
 
 @app.command()
@@ -61,9 +61,11 @@ def describe(data: dict[str, Any]) -> list[str]:
     exam = escape_text(data["exam"] or "the exam")
     days = data["days_left"]
     if data["phase"] == "done":
+        from datetime import date
+
         return [
-            f"{exam} was on {data['exam_date']}: exam mode is over"
-            " (`srs config set exam_date off`)."
+            f"{exam} was on {data['exam_date']}.",
+            exam_over_line(date.fromisoformat(data["exam_date"])),
         ]
     today = data["today"]
     phase = (
