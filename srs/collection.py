@@ -263,27 +263,33 @@ class Collection:
         return self.store.purge_orphans()
 
     def decks(self, now: datetime) -> list[dict[str, Any]]:
-        """Per deck: name, total cards, and new / learning / due counts as of `now`.
+        """`srs decks`: each deck with its sub-decks, bare parents, then the collection total;
+        new / learning / due as `srs review --deck NAME` (or `srs review`) gives them now.
 
-        In exam mode (a collection-wide `exam_date`) the counts are what is left of today's
-        plan in each deck, as `srs review` will show them.
+        In exam mode (a collection-wide `exam_date` in force) the counts are what is left of
+        today's plan in each deck, as `srs review` will show them.
         """
-        rows = [
-            {"name": d.name, "total": d.total, "new": d.new, "learning": d.learning, "due": d.due}
-            for d in deck_counts(self.store, self.moment(now), self.options)
-        ]
+        from srs.study.deck_list import daily_caps, deck_rows
+
+        at = self.moment(now)
+        own = deck_counts(self.store, at, self.options)
         if self.exam_date_in_force(now) is None:
-            return rows
+            return [
+                row.to_dict() for row in deck_rows(own, daily_caps(self.store, at, self.options))
+            ]
         left: dict[str, dict[str, int]] = {}
         queue = self.queue(now)
         decks_of = self.store.card_decks([card_id for card_id, _ in queue])
         for card_id, bucket in queue:
             counts = left.setdefault(decks_of[card_id], {"new": 0, "learning": 0, "review": 0})
             counts[bucket] += 1
-        for row in rows:
-            counts = left.get(str(row["name"]), {"new": 0, "learning": 0, "review": 0})
-            row |= {"new": counts["new"], "learning": counts["learning"], "due": counts["review"]}
-        return rows
+        planned = []
+        for row in own:
+            counts = left.get(row.name, {"new": 0, "learning": 0, "review": 0})
+            planned.append(
+                replace(row, new=counts["new"], learning=counts["learning"], due=counts["review"])
+            )
+        return [row.to_dict() for row in deck_rows(planned, None)]
 
     def _require_deck(self, deck: str | None) -> None:
         if deck:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -80,15 +81,35 @@ def decks(ctx: typer.Context, json: JsonFlag = False) -> None:
             emit_json(rows)
             return
         say_if_exam_over(col, g.now())
-    if not rows:
+    if len(rows) <= 1:  # only the collection's total row
         echo("No decks yet. Import some with: srs import decks")
         return
-    width = max(len(r["name"]) for r in rows)
-    echo(f"{'deck':<{width}}  {'total':>6} {'new':>5} {'learn':>5} {'due':>5}")
-    for r in rows:
-        echo(
-            f"{r['name']:<{width}}  {r['total']:>6} {r['new']:>5} {r['learning']:>5} {r['due']:>5}"
+    for line in deck_table(rows, shutil.get_terminal_size().columns):
+        echo(line)
+
+
+def deck_table(rows: list[dict[str, Any]], columns: int) -> list[str]:
+    """The deck list as a tree (sub-decks indented under their parent, by their last name),
+    then the collection's total; names are cut with an ellipsis to fit `columns`."""
+    numbers = 6 + 6 + 6 + 6  # " total" "   new" " learn" "   due"
+
+    def label(row: dict[str, Any]) -> str:
+        if row["kind"] == "collection":
+            return "all decks"
+        return "  " * int(row["depth"]) + str(row["name"]).rsplit("/", 1)[-1]
+
+    labels = [label(r) for r in rows]
+    width = max(4, min(max(len(text) for text in labels), columns - numbers - 1))
+
+    def cut(text: str) -> str:
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    lines = [f"{'deck':<{width}} {'total':>6}{'new':>6}{'learn':>6}{'due':>6}"]
+    for text, r in zip(labels, rows, strict=True):
+        lines.append(
+            f"{cut(text):<{width}} {r['total']:>6}{r['new']:>6}{r['learning']:>6}{r['due']:>6}"
         )
+    return lines
 
 
 def _card_json(col: Collection, card: CardView) -> dict[str, Any]:
