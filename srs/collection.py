@@ -254,6 +254,12 @@ class Collection:
         self._require_deck(deck)
         yield from self.store.card_views(QueueFilter(deck, tag))
 
+    def short_ids(self, cards: Sequence[CardView]) -> dict[str, str]:
+        """Card id -> the shortest prefix that `card` resolves to that card alone."""
+        from srs.views import short_ids
+
+        return short_ids(self.store.card_ids(), [c.id for c in cards])
+
     def orphans(self) -> list[CardView]:
         """Cards whose text vanished from their deck file, kept with their history."""
         return self.store.orphaned_card_views()
@@ -468,6 +474,16 @@ class Collection:
             self.store.restore_snapshot(answer.card_id, answer.before)
             self.store.delete_review(answer.id)
         return self.card(answer.card_id)
+
+    def buried_until(self, card: CardView, now: datetime) -> date | None:
+        """The scheduler day a buried card comes back (skipped, or a sibling studied today),
+        or None when it is not buried."""
+        today = self.moment(now).today
+        if card.buried_until is not None and card.buried_until > today:
+            return card.buried_until
+        if card.id in self.store.buried_siblings(today.toordinal()):
+            return today + timedelta(days=1)
+        return None
 
     def bury(self, card_id: str, now: datetime) -> CardView:
         """Skip a card until tomorrow's scheduler day."""

@@ -15,6 +15,7 @@ from srs.cli.app import (
     fail,
     globals_of,
     opened,
+    plural,
     say_if_exam_over,
     user_errors,
 )
@@ -126,14 +127,15 @@ def cards(
         if json:
             emit_json([_card_json(col, c) for c in views])
             return
+        shown = col.short_ids(views)
+        width = max((len(text) for text in shown.values()), default=0)
         for c in views:
             due = c.scheduling.due_day or c.scheduling.due_at
-            first_line = c.front.strip().splitlines()[0] if c.front.strip() else ""
             flags = " suspended" if c.suspended else ""
             flags += " orphaned" if c.orphaned else ""
             echo(
-                f"{c.id[:16]:<16} {c.deck[:28]:<28} {c.scheduling.state.value:<10}"
-                f" {str(due or '-')[:10]:<10}{flags} {first_line[:60]}"
+                f"{shown[c.id]:<{width}} {c.deck[:28]:<28} {c.scheduling.state.value:<10}"
+                f" {str(due or '-')[:10]:<10}{flags} {c.front_line()}"
             )
 
 
@@ -166,6 +168,8 @@ def card(
             f"state {view.scheduling.state.value}, interval {view.scheduling.interval_days}d, "
             f"reps {view.scheduling.reps}, lapses {view.scheduling.lapses}"
         )
+        for line in _card_status(col, view, g.now()):
+            echo(line)
         echo("--- front")
         echo(view.front)
         echo("--- back")
@@ -174,6 +178,21 @@ def card(
             "--- next: "
             + "  ".join(f"{g_.name.title()} {label}" for g_, (_, label) in preview.items())
         )
+
+
+def _card_status(col: Collection, view: CardView, now: Any) -> list[str]:
+    """Why a card may not show in review: suspended, buried, orphaned, a leech."""
+    lines = []
+    if view.suspended:
+        lines.append(f"suspended (srs unsuspend {view.id} to study it again)")
+    buried = col.buried_until(view, now)
+    if buried is not None:
+        lines.append(f"buried until {buried} (skipped, or a sibling was studied today)")
+    if view.orphaned:
+        lines.append("orphaned: its text is gone from the deck file (see srs orphans)")
+    if view.leech:
+        lines.append(f"leech: forgotten {plural(view.scheduling.lapses, 'time')} (tag leech)")
+    return lines
 
 
 def _due_iso(col: Collection, state: Any) -> str | None:
@@ -197,15 +216,18 @@ def orphans(
             if json:
                 emit_json({"purged": count})
             else:
-                echo(f"Purged {count} orphaned card(s).")
+                echo(f"Purged {plural(count, 'orphaned card')}." if count else "No orphaned cards.")
             return
         found = col.orphans()
         if json:
             emit_json([_card_json(col, c) for c in found])
             return
+        if not found:
+            echo("No orphaned cards.")
+            return
         for c in found:
-            echo(f"{c.id}  {c.source}  reps {c.scheduling.reps}")
-        echo(f"{len(found)} orphaned card(s). Delete them with: srs orphans --purge")
+            echo(f"{c.id}  {c.source}  reps {c.scheduling.reps}  {c.front_line()}")
+        echo(f"{plural(len(found), 'orphaned card')}. Delete them with: srs orphans --purge")
 
 
 def _grade(text: str) -> Any:
@@ -273,7 +295,10 @@ def undo(ctx: typer.Context, json: JsonFlag = False) -> None:
         if json:
             emit_json(_card_json(col, view))
             return
-        echo(f"Undid the last answer of {view.id}; it is {view.scheduling.state.value} again.")
+        echo(
+            f"Undid the last answer of {view.id} ({view.front_line()});"
+            f" it is {view.scheduling.state.value} again."
+        )
 
 
 @app.command()
