@@ -142,3 +142,13 @@ def test_help_lists_review_first_with_the_default_collection(tmp_path: Path) -> 
     from importlib.metadata import version as installed
 
     assert version.returncode == 0 and version.stdout.strip() == f"srs {installed('srs')}"
+
+
+def test_counts_read_as_words_and_zeros_are_left_out(tmp_path: Path, deck_dir: Path) -> None:
+    db = tmp_path / "c.db"
+    assert cli(db, "next").stdout == "No cards yet. Import some with: srs import DECKS\n"
+    one = deck_dir / "ml.md"
+    assert cli(db, "check", str(one)).stdout == "OK: 1 file, 3 notes, 5 cards\n"
+    assert cli(db, "import", str(one)).stdout == "Imported 1 file: 3 added\n"
+    again = cli(db, "import", str(one)).stdout
+    assert again == "Imported 1 file: 3 unchanged\n"

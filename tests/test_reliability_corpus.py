@@ -234,7 +234,7 @@ def test_symlink_loops_in_a_deck_folder(filled: Path, tmp_path: Path) -> None:
     (root / "sub" / "bad.md").write_text("Q: inside the loop\nA: read once\n")
     result = runner.invoke(app, ["import", str(root)])
     assert result.exit_code == 0, result.stderr
-    assert "Imported 1 file(s): 1 added" in result.stdout
+    assert "Imported 1 file: 1 added" in result.stdout
     for link in ("a.md", "b.md"):
         assert f"{root}/{link}:0: symbolic link loop; skipped" in result.stdout
     assert f"{root}/outside.md:0: symbolic link leads outside" in result.stdout

@@ -218,7 +218,19 @@ def say_if_exam_over(col: Collection, now: datetime, deck: str | None = None) ->
     """Print `exam_over_line` when the exam date has passed: once per command's output."""
     passed = col.exam_date_passed(now, deck)
     if passed is not None:
-        echo(exam_over_line(passed))
+        echo(fit_to_terminal(exam_over_line(passed)))
+
+
+def fit_to_terminal(text: str) -> str:
+    """Text wrapped at word boundaries to the terminal's width; unchanged when not printing to
+    a terminal (a pipe or a file gets one line per message, for grep)."""
+    if not sys.stdout.isatty():
+        return text
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size().columns
+    return textwrap.fill(text, width=max(width - 1, 20), break_on_hyphens=False)
 
 
 def plural(count: int, word: str) -> str:

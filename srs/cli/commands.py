@@ -41,11 +41,16 @@ def import_(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
         return
     for warning in report.warnings:
         echo(f"warning: {warning}")
-    echo(
-        f"Imported {report.files} file(s): {report.added} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.relinked} relinked, {report.orphaned} orphaned"
-        + (f", {report.revived} revived" if report.revived else "")
+    counts = (
+        (report.added, "added"),
+        (report.updated, "updated"),
+        (report.unchanged, "unchanged"),
+        (report.relinked, "relinked"),
+        (report.orphaned, "orphaned"),
+        (report.revived, "revived"),
     )
+    done = ", ".join(f"{n} {what}" for n, what in counts if n) or "no cards"
+    echo(f"Imported {plural(report.files, 'file')}: {done}")
 
 
 @app.command()
@@ -69,7 +74,9 @@ def check(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
         return
     for warning in parsed.warnings:
         echo(f"warning: {warning}")
-    echo(f"OK: {len(parsed.decks)} file(s), {notes} note(s), {cards} card(s)")
+    echo(
+        f"OK: {plural(len(parsed.decks), 'file')}, {plural(notes, 'note')}, {plural(cards, 'card')}"
+    )
 
 
 @app.command()
@@ -256,7 +263,10 @@ def next_(
             return
         say_if_exam_over(col, g.now(), deck)
         if view is None:
-            echo("Nothing due now.")
+            empty = col.store.card_count() == 0
+            echo(
+                "No cards yet. Import some with: srs import DECKS" if empty else "Nothing due now."
+            )
             return
         echo(f"{view.id}  [{view.deck}]")
         echo(view.front)
