@@ -278,11 +278,11 @@ class Collection:
         from srs.study.deck_list import daily_caps, deck_rows
 
         at = self.moment(now)
-        own = deck_counts(self.store, at, self.options)
+        studied = self.store.studied_today_per_deck(at.today.toordinal())
+        own = deck_counts(self.store, at, self.options, studied)
         if self.exam_date_in_force(now) is None:
-            return [
-                row.to_dict() for row in deck_rows(own, daily_caps(self.store, at, self.options))
-            ]
+            caps = daily_caps(self.store, self.options, studied)
+            return [row.to_dict() for row in deck_rows(own, caps)]
         left: dict[str, dict[str, int]] = {}
         queue = self.queue(now)
         decks_of = self.store.card_decks([card_id for card_id, _ in queue])

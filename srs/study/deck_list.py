@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from srs.dates import Moment
 from srs.options import Options
 from srs.store import Store
 from srs.study.queue import DeckCounts, limited_decks
@@ -62,15 +61,20 @@ def _within(name: str, deck: str) -> bool:
     return deck == "" or name == deck or name.startswith(deck + "/")
 
 
-def daily_caps(store: Store, at: Moment, options_for: Callable[[str], Options]) -> Caps:
-    """What each deck's daily limits (and those its parents set themselves) leave today."""
+def daily_caps(
+    store: Store,
+    options_for: Callable[[str], Options],
+    studied: dict[int, tuple[int, int]],
+) -> Caps:
+    """What each deck's daily limits (and those its parents set themselves) leave today,
+    given what was `studied` today per deck id (`store.studied_today_per_deck`)."""
     names = store.deck_names_by_id()
     done: dict[str, dict[str, int]] = {"new": {}, "review": {}}  # deck (with sub-decks) -> n
-    for state, per_deck in done.items():
-        for deck_id, n in store.studied_per_deck(at.today.toordinal(), state).items():
-            name = names.get(deck_id, "")
+    for deck_id, counts in studied.items():
+        name = names.get(deck_id, "")
+        for state, n in zip(("new", "review"), counts, strict=True):
             for deck in ("", *_ancestors(name), name):
-                per_deck[deck] = per_deck.get(deck, 0) + n
+                done[state][deck] = done[state].get(deck, 0) + n
     limited = {
         "new": set(limited_decks(store, "new_per_day")),
         "review": set(limited_decks(store, "reviews_per_day")),

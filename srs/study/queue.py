@@ -202,9 +202,12 @@ class DeckCounts:
 
 
 def deck_counts(
-    store: Store, at: Moment, options_for: Callable[[str], Options]
+    store: Store,
+    at: Moment,
+    options_for: Callable[[str], Options],
+    studied: dict[int, tuple[int, int]] | None = None,
 ) -> list[DeckCounts]:
-    """Counts for every deck holding cards.
+    """Counts for every deck holding cards (`studied`: `store.studied_today_per_deck`).
 
     Each count is a range seek on the `cards_by_deck` index, capped by that deck's daily
     limit, so the cost follows the number of decks and the limits, not the collection size.
@@ -217,5 +220,5 @@ def deck_counts(
             max(options.reviews_per_day - reviews_today, 0),
         )
 
-    rows = store.deck_due_counts(at.today.toordinal(), to_ms(at.now), caps)
+    rows = store.deck_due_counts(at.today.toordinal(), to_ms(at.now), caps, studied)
     return [DeckCounts(r.name, r.total, r.new, r.learning, r.due) for r in rows]
