@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import functools
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, tzinfo
@@ -127,14 +128,16 @@ class CardView:
 
 
 MIN_SHOWN_ID = 8  # characters of a card id shown at least (as git shows commits)
+_HEX_ID = re.compile(r"[0-9a-f]{16}")  # the form of the ids srs generates (srs.decks.identity)
 
 
 def short_ids(all_ids: Iterable[str], wanted: Iterable[str]) -> dict[str, str]:
     """The shortest prefix of each wanted id that `srs card PREFIX` resolves to that card alone.
 
     Unique among `all_ids` (the whole collection, not one listing) as the store's prefix match
-    compares (ASCII case folded). A prefix that would cut into a sibling suffix (after `:`)
-    becomes the whole id, so siblings read as `abc…:rev`, never as a stub ending in `:`.
+    compares (ASCII case folded). Only generated ids (16 hex digits) are cut: an id the author
+    wrote (`<!-- id: s3-tiers -->`) is a name and is shown whole, and so is an id whose prefix
+    would cut into a sibling suffix (after `:`), so siblings read as `abc…:rev`.
     """
     keys = sorted(_fold(i) for i in all_ids)
     shown = {}
@@ -150,7 +153,8 @@ def short_ids(all_ids: Iterable[str], wanted: Iterable[str]) -> dict[str, str]:
         )
         length = max(common + 1, MIN_SHOWN_ID)
         colon = card_id.find(":")
-        if length >= len(card_id) or 0 <= colon < length:
+        generated = _HEX_ID.fullmatch(card_id if colon < 0 else card_id[:colon]) is not None
+        if not generated or length >= len(card_id) or 0 <= colon < length:
             shown[card_id] = card_id
         else:
             shown[card_id] = card_id[:length]

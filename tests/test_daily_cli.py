@@ -31,6 +31,11 @@ def cli(db: Path, *args: str, now: datetime = NOW) -> Any:
 
 def test_cards_shows_ids_that_srs_card_resolves(tmp_path: Path, deck_dir: Path) -> None:
     db = tmp_path / "c.db"
+    (deck_dir / "named.md").write_text(
+        "Q: one?\nA: 1\n<!-- id: s3-storage-classes -->\n\nQ: two?\nA: 2\n"
+        "<!-- id: s3-storage-tiers -->\n",
+        encoding="utf-8",
+    )
     cli(db, "import", str(deck_dir))
     views = json.loads(cli(db, "cards", "--json").stdout)
     siblings = [
@@ -41,6 +46,8 @@ def test_cards_shows_ids_that_srs_card_resolves(tmp_path: Path, deck_dir: Path) 
     assert len(lines) == len(views)
     shown = [line.split()[0] for line in lines]
     assert len(set(shown)) == len(shown)
+    assert {"s3-storage-classes", "s3-storage-tiers"} <= set(shown)  # author ids stay whole
+    assert any(len(token) < 16 for token in shown)  # generated ids are cut where unique
     for token, view in zip(shown, views, strict=True):
         assert json.loads(cli(db, "card", token, "--json").stdout)["id"] == view["id"]
 
