@@ -306,7 +306,7 @@ def undo(ctx: typer.Context, json: JsonFlag = False) -> None:
             emit_json(_card_json(col, view))
             return
         echo(
-            f"Undid the last answer of {view.id} ({view.front_line()});"
+            f"Undid the last answer of {view.id} ({view.front_line(40)});"
             f" it is {view.scheduling.state.value} again."
         )
 
