@@ -116,9 +116,22 @@ class Collection:
             values["exam_date"] = date.fromisoformat(values["exam_date"])
         return with_values(Options(), values)
 
-    def set_option(self, key: str, text: str, deck: str | None = None) -> Any:
-        """Validate and store an option; returns the parsed value."""
+    def set_option(
+        self, key: str, text: str, deck: str | None = None, *, now: datetime | None = None
+    ) -> Any:
+        """Validate and store an option; returns the parsed value.
+
+        Given `now` (the CLI always gives it), an exam date before today's scheduler day is
+        refused: exam mode would be over before it began.
+        """
         value = parse_option(key, text)
+        if key == "exam_date" and isinstance(value, date) and now is not None:
+            today = self.moment(now).today
+            if value < today:
+                raise ConfigError(
+                    f"exam_date {value} is in the past (today is {today}); give the day of"
+                    " the exam, today or later, or off"
+                )
         if deck and key in COLLECTION_ONLY:
             raise ConfigError(f"{key} applies to the whole collection; set it without --deck")
         if key == "exam" and value:
@@ -133,6 +146,25 @@ class Collection:
         self.store.set_config(key, stored, deck or "")
         self._options.clear()
         return value
+
+    def exam_date_in_force(self, now: datetime, deck: str | None = None) -> date | None:
+        """The exam date while exam mode is on, else None.
+
+        Exam mode runs through the exam day itself (the user's scheduler day, so 03:00 the
+        next morning still counts with the default 4 am start); from the next scheduler day on
+        the normal schedule is back by itself, whether or not the date is cleared.
+        """
+        exam_date = self.options(deck).exam_date
+        if exam_date is None or self.moment(now).today > exam_date:
+            return None
+        return exam_date
+
+    def exam_date_passed(self, now: datetime, deck: str | None = None) -> date | None:
+        """The exam date if one is set and its day is over (exam mode ended), else None."""
+        exam_date = self.options(deck).exam_date
+        if exam_date is None or self.exam_date_in_force(now, deck) is not None:
+            return None
+        return exam_date
 
     def option_rows(self, deck: str | None = None) -> list[tuple[str, str]]:
         """(name, formatted value) of every option in force for a deck."""
@@ -239,6 +271,12 @@ class Collection:
         self._require_deck(deck)
         yield from self.store.card_views(QueueFilter(deck, tag))
 
+    def short_ids(self, cards: Sequence[CardView]) -> dict[str, str]:
+        """Card id -> the shortest prefix that `card` resolves to that card alone."""
+        from srs.views import short_ids
+
+        return short_ids(self.store.card_ids(), [c.id for c in cards])
+
     def orphans(self) -> list[CardView]:
         """Cards whose text vanished from their deck file, kept with their history."""
         return self.store.orphaned_card_views()
@@ -248,27 +286,33 @@ class Collection:
         return self.store.purge_orphans()
 
     def decks(self, now: datetime) -> list[dict[str, Any]]:
-        """Per deck: name, total cards, and new / learning / due counts as of `now`.
+        """`srs decks`: each deck with its sub-decks, bare parents, then the collection total;
+        new / learning / due as `srs review --deck NAME` (or `srs review`) gives them now.
 
-        In exam mode (a collection-wide `exam_date`) the counts are what is left of today's
-        plan in each deck, as `srs review` will show them.
+        In exam mode (a collection-wide `exam_date` in force) the counts are what is left of
+        today's plan in each deck, as `srs review` will show them.
         """
-        rows = [
-            {"name": d.name, "total": d.total, "new": d.new, "learning": d.learning, "due": d.due}
-            for d in deck_counts(self.store, self.moment(now), self.options)
-        ]
-        if self.options().exam_date is None:
-            return rows
+        from srs.study.deck_list import daily_caps, deck_rows
+
+        at = self.moment(now)
+        studied = self.store.studied_today_per_deck(at.today.toordinal())
+        own = deck_counts(self.store, at, self.options, studied)
+        if self.exam_date_in_force(now) is None:
+            caps = daily_caps(self.store, self.options, studied)
+            return [row.to_dict() for row in deck_rows(own, caps)]
         left: dict[str, dict[str, int]] = {}
         queue = self.queue(now)
         decks_of = self.store.card_decks([card_id for card_id, _ in queue])
         for card_id, bucket in queue:
             counts = left.setdefault(decks_of[card_id], {"new": 0, "learning": 0, "review": 0})
             counts[bucket] += 1
-        for row in rows:
-            counts = left.get(str(row["name"]), {"new": 0, "learning": 0, "review": 0})
-            row |= {"new": counts["new"], "learning": counts["learning"], "due": counts["review"]}
-        return rows
+        planned = []
+        for row in own:
+            counts = left.get(row.name, {"new": 0, "learning": 0, "review": 0})
+            planned.append(
+                replace(row, new=counts["new"], learning=counts["learning"], due=counts["review"])
+            )
+        return [row.to_dict() for row in deck_rows(planned, None)]
 
     def _require_deck(self, deck: str | None) -> None:
         if deck:
@@ -283,8 +327,7 @@ class Collection:
     ) -> list[tuple[str, str]]:
         """Today's queue as (card id, bucket) pairs (exam mode: today's plan, see `plan`)."""
         self._require_deck(flt.deck)
-        opts = self.options(flt.deck)
-        if opts.exam_date is not None:
+        if self.exam_date_in_force(now, flt.deck) is not None:
             from srs.memory.exam_mode import plan_queue
 
             queue = plan_queue(self.store, self.moment(now), self.plan(now, flt))
@@ -295,7 +338,7 @@ class Collection:
 
     def counts(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> QueueCounts:
         """New / learning / review counts left today."""
-        if self.options(flt.deck).exam_date is not None:
+        if self.exam_date_in_force(now, flt.deck) is not None:
             from srs.memory.exam_mode import plan_counts
 
             return plan_counts(self.queue(now, flt))
@@ -449,6 +492,16 @@ class Collection:
             self.store.delete_review(answer.id)
         return self.card(answer.card_id)
 
+    def buried_until(self, card: CardView, now: datetime) -> date | None:
+        """The scheduler day a buried card comes back (skipped, or a sibling studied today),
+        or None when it is not buried."""
+        today = self.moment(now).today
+        if card.buried_until is not None and card.buried_until > today:
+            return card.buried_until
+        if card.id in self.store.buried_siblings(today.toordinal()):
+            return today + timedelta(days=1)
+        return None
+
     def bury(self, card_id: str, now: datetime) -> CardView:
         """Skip a card until tomorrow's scheduler day."""
         card = self.card(card_id)
@@ -473,7 +526,7 @@ class Collection:
         figures = compute_stats(
             self.store, self.moment(now), deck=deck, days=days, exam=exam, domain_names=names
         )
-        if self.options(deck).exam_date is None:
+        if self.exam_date_in_force(now, deck) is None:
             return figures
         ready = self.readiness(now, QueueFilter(deck=deck))
         return replace(figures, readiness=ready.to_dict())

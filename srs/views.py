@@ -5,8 +5,11 @@ Field names here are a contract other tools rely on; add fields, never rename th
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
@@ -72,6 +75,11 @@ class CardView:
         """The card's domain id in `exam`, if it serves that exam."""
         return dict(self.exam_domains).get(exam) if exam else None
 
+    def front_line(self, width: int = 60) -> str:
+        """The front's first non-blank line, cut to `width` with an ellipsis (for listings)."""
+        line = next((text.strip() for text in self.front.splitlines() if text.strip()), "")
+        return line if len(line) <= width else line[: width - 1] + "…"
+
     def to_dict(self, zone: tzinfo, day_starts_at: int, exam: str | None = None) -> dict[str, Any]:
         """The JSON card object; `exam` and `domain` follow the target exam."""
         s = self.scheduling
@@ -117,3 +125,51 @@ class CardView:
     @property
     def abs_path(self) -> str:
         return self.path if os.path.isabs(self.path) else os.path.abspath(self.path)
+
+
+MIN_SHOWN_ID = 8  # characters of a card id shown at least (as git shows commits)
+_HEX_ID = re.compile(r"[0-9a-f]{16}")  # the form of the ids srs generates (srs.decks.identity)
+
+
+def short_ids(all_ids: Iterable[str], wanted: Iterable[str]) -> dict[str, str]:
+    """The shortest prefix of each wanted id that `srs card PREFIX` resolves to that card alone.
+
+    Unique among `all_ids` (the whole collection, not one listing) as the store's prefix match
+    compares (ASCII case folded). Only generated ids (16 hex digits) are cut: an id the author
+    wrote (`<!-- id: s3-tiers -->`) is a name and is shown whole, and so is an id whose prefix
+    would cut into a sibling suffix (after `:`), so siblings read as `abc…:rev`.
+    """
+    keys = sorted(_fold(i) for i in all_ids)
+    shown = {}
+    for card_id in wanted:
+        key = _fold(card_id)
+        n = bisect.bisect_left(keys, key)
+        if n == len(keys) or keys[n] != key:
+            shown[card_id] = card_id
+            continue
+        common = max(
+            _common(key, keys[n - 1]) if n > 0 else 0,
+            _common(key, keys[n + 1]) if n + 1 < len(keys) else 0,
+        )
+        length = max(common + 1, MIN_SHOWN_ID)
+        colon = card_id.find(":")
+        generated = _HEX_ID.fullmatch(card_id if colon < 0 else card_id[:colon]) is not None
+        if not generated or length >= len(card_id) or 0 <= colon < length:
+            shown[card_id] = card_id
+        else:
+            shown[card_id] = card_id[:length]
+    return shown
+
+
+def _fold(text: str) -> str:
+    """ASCII lower case, as SQLite's LIKE compares."""
+    return "".join(c.lower() if c.isascii() else c for c in text)
+
+
+def _common(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

@@ -47,8 +47,34 @@ def test_import_then_decks_json(deck_dir: Path) -> None:
     }
     decks = srs_json("--now", NOW, "decks")
     assert decks == [
-        {"name": "aws/kinesis", "total": 3, "new": 3, "learning": 0, "due": 0},
-        {"name": "ml", "total": 5, "new": 5, "learning": 0, "due": 0},
+        {
+            "name": "aws",
+            "total": 3,
+            "new": 3,
+            "learning": 0,
+            "due": 0,
+            "kind": "parent",
+            "depth": 0,
+        },
+        {
+            "name": "aws/kinesis",
+            "total": 3,
+            "new": 3,
+            "learning": 0,
+            "due": 0,
+            "kind": "deck",
+            "depth": 1,
+        },
+        {"name": "ml", "total": 5, "new": 5, "learning": 0, "due": 0, "kind": "deck", "depth": 0},
+        {
+            "name": "",
+            "total": 8,
+            "new": 8,
+            "learning": 0,
+            "due": 0,
+            "kind": "collection",
+            "depth": 0,
+        },
     ]
 
 

@@ -416,7 +416,15 @@ def test_sample_deck_file() -> None:
         ("x :: y\nExplanation: why\n", ["deck.md:2: 'Explanation:' without a 'Q:' before it"]),
         ("Q:\nA: a\n", ["deck.md:1: empty question after 'Q:'"]),
         ("Q: q\nA:\n\n---\n", ["deck.md:2: empty answer after 'A:'"]),
-        ("C: text {{c1::never closed\n", ["deck.md:1: unterminated cloze deletion '{{c1::'"]),
+        ("C: text {{c1::never closed\n", ["deck.md:1: unclosed cloze '{{c1::...' (missing '}}')"]),
+        (
+            "C: first {{c1::never closed\nthen {{c2::closed}} here\n",
+            ["deck.md:1: unclosed cloze '{{c1::...' (missing '}}')"],
+        ),
+        (
+            "C: line one\nfirst {{c1::a}} and {{c2::b here\nlater {{c3::c}}\n",
+            ["deck.md:2: unclosed cloze '{{c2::...' (missing '}}')"],
+        ),
         ("C: first line\nsecond {{c2::  }} line\n", ["deck.md:2: empty cloze deletion '{{c2::}}'"]),
         (
             "C: {{c1::outer {{c2::inner}} }}\n",
@@ -427,7 +435,7 @@ def test_sample_deck_file() -> None:
             "C: no deletion here\n",
             ["deck.md:1: 'C:' block without a cloze deletion such as {{c1::text}}"],
         ),
-        ("Q: q\nA: a\n{{c1::x\n", ["deck.md:3: unterminated cloze deletion '{{c1::'"]),
+        ("Q: q\nA: a\n{{c1::x\n", ["deck.md:3: unclosed cloze '{{c1::...' (missing '}}')"]),
         (
             "Q: pick\n- [ ] a\n- [ ] b\nExplanation: none\n",
             ["deck.md:1: multiple-choice question without a correct option"],

@@ -52,11 +52,11 @@ CORPUS: dict[str, tuple[int, str]] = {
     "empty_question.md": (4, "empty question after 'Q:'"),
     "empty_answer.md": (5, "empty answer after 'A:'"),
     "c_without_cloze.md": (4, "'C:' block without a cloze deletion"),
-    "cloze_unterminated.md": (4, "unterminated cloze deletion '{{c1::'"),
+    "cloze_unterminated.md": (4, "unclosed cloze '{{c1::...' (missing '}}')"),
     "cloze_nested.md": (4, "nested cloze deletions are not supported"),
     "cloze_c0.md": (4, "cloze numbers start at 1"),
     "cloze_empty.md": (4, "empty cloze deletion '{{c1::}}'"),
-    "cloze_many_unterminated.md": (4, "unterminated cloze deletion '{{c1::'"),
+    "cloze_many_unterminated.md": (4, "unclosed cloze '{{c1::...' (missing '}}')"),
     "mcq_no_correct.md": (4, "multiple-choice question without a correct option"),
     "mcq_one_option.md": (4, "multiple-choice question needs at least two options"),
     "mcq_empty_option.md": (6, "empty multiple-choice option"),
@@ -234,7 +234,7 @@ def test_symlink_loops_in_a_deck_folder(filled: Path, tmp_path: Path) -> None:
     (root / "sub" / "bad.md").write_text("Q: inside the loop\nA: read once\n")
     result = runner.invoke(app, ["import", str(root)])
     assert result.exit_code == 0, result.stderr
-    assert "Imported 1 file(s): 1 added" in result.stdout
+    assert "Imported 1 file: 1 added" in result.stdout
     for link in ("a.md", "b.md"):
         assert f"{root}/{link}:0: symbolic link loop; skipped" in result.stdout
     assert f"{root}/outside.md:0: symbolic link leads outside" in result.stdout

@@ -190,7 +190,7 @@ def kill_import(db: Path, tmp: Path, rng: random.Random, ledger: Ledger, step: i
         ledger.killed("import")
     out, err = proc.communicate()
     if proc.returncode == 0:
-        assert b"Imported 1 file(s)" in out
+        assert b"Imported 1 file: " in out
         ledger.imports[deck] = True
     else:
         assert proc.returncode == -signal.SIGKILL, err.decode()

@@ -69,8 +69,15 @@ def test_the_queue_follows_the_plan_and_the_plan_holds_all_day(tmp_path: Path) -
     assert plan["fully_introduced_by_exam"] is True
     # `srs decks` counts what is left of the plan per deck (20 new in all, not 20 per deck).
     decks = json.loads(cli(db, START, "decks", "--json").stdout)
-    assert sum(d["new"] for d in decks) == 20 and all(d["due"] == 0 for d in decks)
-    assert {d["name"]: d["total"] for d in decks} == {"d1": 30, "d2": 30}
+    assert sum(d["new"] for d in decks if d["kind"] == "deck") == 20
+    assert all(d["due"] == 0 for d in decks)
+    assert {d["name"]: d["total"] for d in decks} == {"d1": 30, "d2": 30, "": 60}
+    assert decks[-1] == {"name": "", "kind": "collection", "depth": 0} | {
+        "total": 60,
+        "new": 20,
+        "learning": 0,
+        "due": 0,
+    }
     assert [d["recall"] for d in plan["readiness"]["domains"]] == [0.0, 0.0]
     # Good on every card the queue gives, 20 s each: the 20 planned new cards, each shown once
     # (no same-day learning steps in exam mode, although SM-2 put them on their 10-minute

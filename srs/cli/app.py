@@ -12,18 +12,64 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from srs.collection import Collection
 
+GLOBAL_OPTIONS = ("--db", "--now")  # options of `srs` itself, accepted after the command too
+FIRST_COMMANDS = ("review",)  # listed first by `srs --help`; the rest in registration order
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """`args` with the global options (and their values) moved to the front.
+
+    Click only reads a group's options before the command name, so `srs review --db X` would
+    fail with "no such option"; moved, the global options work wherever they are written.
+    Nothing after `--` is touched.
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in GLOBAL_OPTIONS and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 2
+            continue
+        if arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+class SrsGroup(TyperGroup):
+    """The root command: global options anywhere, `review` first in the help."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer vendors click
+        return super().parse_args(ctx, hoist_global_options(args))
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        first = [name for name in FIRST_COMMANDS if name in names]
+        return first + [name for name in names if name not in first]
+
+
 app = typer.Typer(
     name="srs",
-    help="Spaced-repetition flashcards from Markdown decks (Anki's SM-2, terminal review).",
+    cls=SrsGroup,
+    help="Spaced-repetition flashcards from Markdown decks (Anki's SM-2, terminal review)."
+    " The options below may also follow the command (srs review --db FILE).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -53,12 +99,31 @@ def default_db() -> Path:
     return user_data_path("srs", appauthor=False) / "collection.db"
 
 
+def _shown(path: Path) -> str:
+    """A path as the help shows it: the home folder as `~`."""
+    home = Path.home()
+    return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"srs {version('srs')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _globals(
     ctx: typer.Context,
     db: Annotated[
         Path | None,
-        typer.Option("--db", envvar="SRS_DB", help="Collection file [default: user data folder]."),
+        typer.Option(
+            "--db",
+            envvar="SRS_DB",
+            help=f"Collection file [default: {_shown(default_db())}].",
+            show_default=False,
+        ),
     ] = None,
     now: Annotated[
         str | None,
@@ -68,6 +133,12 @@ def _globals(
             help="Act as if it were this ISO 8601 instant (scripts, tests).",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = Globals(db=db or default_db(), now_text=now)
 
@@ -133,6 +204,38 @@ def emit_json(data: Any) -> None:
 def echo(text: str = "") -> None:
     """Print human output; deck text in it is escaped for the terminal."""
     typer.echo(_safe(text))
+
+
+def exam_over_line(exam_date: date) -> str:
+    """The one line that says exam mode has ended and the normal schedule is back."""
+    return (
+        f"Exam mode ended on {exam_date}: normal scheduling is back"
+        " (clear the date with `srs config set exam_date off`)."
+    )
+
+
+def say_if_exam_over(col: Collection, now: datetime, deck: str | None = None) -> None:
+    """Print `exam_over_line` when the exam date has passed: once per command's output."""
+    passed = col.exam_date_passed(now, deck)
+    if passed is not None:
+        echo(fit_to_terminal(exam_over_line(passed)))
+
+
+def fit_to_terminal(text: str) -> str:
+    """Text wrapped at word boundaries to the terminal's width; unchanged when not printing to
+    a terminal (a pipe or a file gets one line per message, for grep)."""
+    if not sys.stdout.isatty():
+        return text
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size().columns
+    return textwrap.fill(text, width=max(width - 1, 20), break_on_hyphens=False)
+
+
+def plural(count: int, word: str) -> str:
+    """`1 card`, `2 cards`: a count with its noun."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def no_color() -> bool:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from srs.cli.app import app, echo, emit_json, fail, globals_of, opened, user_errors
+from srs.cli.app import (
+    app,
+    echo,
+    emit_json,
+    fail,
+    globals_of,
+    opened,
+    plural,
+    say_if_exam_over,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from srs.collection import Collection
@@ -30,11 +41,16 @@ def import_(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
         return
     for warning in report.warnings:
         echo(f"warning: {warning}")
-    echo(
-        f"Imported {report.files} file(s): {report.added} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.relinked} relinked, {report.orphaned} orphaned"
-        + (f", {report.revived} revived" if report.revived else "")
+    counts = (
+        (report.added, "added"),
+        (report.updated, "updated"),
+        (report.unchanged, "unchanged"),
+        (report.relinked, "relinked"),
+        (report.orphaned, "orphaned"),
+        (report.revived, "revived"),
     )
+    done = ", ".join(f"{n} {what}" for n, what in counts if n) or "no cards"
+    echo(f"Imported {plural(report.files, 'file')}: {done}")
 
 
 @app.command()
@@ -58,7 +74,9 @@ def check(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
         return
     for warning in parsed.warnings:
         echo(f"warning: {warning}")
-    echo(f"OK: {len(parsed.decks)} file(s), {notes} note(s), {cards} card(s)")
+    echo(
+        f"OK: {plural(len(parsed.decks), 'file')}, {plural(notes, 'note')}, {plural(cards, 'card')}"
+    )
 
 
 @app.command()
@@ -67,18 +85,39 @@ def decks(ctx: typer.Context, json: JsonFlag = False) -> None:
     g = globals_of(ctx)
     with opened(ctx) as col:
         rows = col.decks(g.now())
-    if json:
-        emit_json(rows)
-        return
-    if not rows:
+        if json:
+            emit_json(rows)
+            return
+        say_if_exam_over(col, g.now())
+    if len(rows) <= 1:  # only the collection's total row
         echo("No decks yet. Import some with: srs import decks")
         return
-    width = max(len(r["name"]) for r in rows)
-    echo(f"{'deck':<{width}}  {'total':>6} {'new':>5} {'learn':>5} {'due':>5}")
-    for r in rows:
-        echo(
-            f"{r['name']:<{width}}  {r['total']:>6} {r['new']:>5} {r['learning']:>5} {r['due']:>5}"
+    for line in deck_table(rows, shutil.get_terminal_size().columns):
+        echo(line)
+
+
+def deck_table(rows: list[dict[str, Any]], columns: int) -> list[str]:
+    """The deck list as a tree (sub-decks indented under their parent, by their last name),
+    then the collection's total; names are cut with an ellipsis to fit `columns`."""
+    numbers = 6 + 6 + 6 + 6  # " total" "   new" " learn" "   due"
+
+    def label(row: dict[str, Any]) -> str:
+        if row["kind"] == "collection":
+            return "all decks"
+        return "  " * int(row["depth"]) + str(row["name"]).rsplit("/", 1)[-1]
+
+    labels = [label(r) for r in rows]
+    width = max(4, min(max(len(text) for text in labels), columns - numbers - 1))
+
+    def cut(text: str) -> str:
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    lines = [f"{'deck':<{width}} {'total':>6}{'new':>6}{'learn':>6}{'due':>6}"]
+    for text, r in zip(labels, rows, strict=True):
+        lines.append(
+            f"{cut(text):<{width}} {r['total']:>6}{r['new']:>6}{r['learning']:>6}{r['due']:>6}"
         )
+    return lines
 
 
 def _card_json(col: Collection, card: CardView, exam: str | None) -> dict[str, Any]:
@@ -97,14 +136,15 @@ def cards(
             exam = col.target_exam(globals_of(ctx).now())
             emit_json([_card_json(col, c, exam) for c in views])
             return
+        shown = col.short_ids(views)
+        width = max((len(text) for text in shown.values()), default=0)
         for c in views:
             due = c.scheduling.due_day or c.scheduling.due_at
-            first_line = c.front.strip().splitlines()[0] if c.front.strip() else ""
             flags = " suspended" if c.suspended else ""
             flags += " orphaned" if c.orphaned else ""
             echo(
-                f"{c.id[:16]:<16} {c.deck[:28]:<28} {c.scheduling.state.value:<10}"
-                f" {str(due or '-')[:10]:<10}{flags} {first_line[:60]}"
+                f"{shown[c.id]:<{width}} {c.deck[:28]:<28} {c.scheduling.state.value:<10}"
+                f" {str(due or '-')[:10]:<10}{flags} {c.front_line()}"
             )
 
 
@@ -137,6 +177,8 @@ def card(
             f"state {view.scheduling.state.value}, interval {view.scheduling.interval_days}d, "
             f"reps {view.scheduling.reps}, lapses {view.scheduling.lapses}"
         )
+        for line in _card_status(col, view, g.now()):
+            echo(line)
         echo("--- front")
         echo(view.front)
         echo("--- back")
@@ -145,6 +187,21 @@ def card(
             "--- next: "
             + "  ".join(f"{g_.name.title()} {label}" for g_, (_, label) in preview.items())
         )
+
+
+def _card_status(col: Collection, view: CardView, now: Any) -> list[str]:
+    """Why a card may not show in review: suspended, buried, orphaned, a leech."""
+    lines = []
+    if view.suspended:
+        lines.append(f"suspended (srs unsuspend {view.id} to study it again)")
+    buried = col.buried_until(view, now)
+    if buried is not None:
+        lines.append(f"buried until {buried} (skipped, or a sibling was studied today)")
+    if view.orphaned:
+        lines.append("orphaned: its text is gone from the deck file (see srs orphans)")
+    if view.leech:
+        lines.append(f"leech: forgotten {plural(view.scheduling.lapses, 'time')} (tag leech)")
+    return lines
 
 
 def _due_iso(col: Collection, state: Any) -> str | None:
@@ -168,16 +225,19 @@ def orphans(
             if json:
                 emit_json({"purged": count})
             else:
-                echo(f"Purged {count} orphaned card(s).")
+                echo(f"Purged {plural(count, 'orphaned card')}." if count else "No orphaned cards.")
             return
         found = col.orphans()
         if json:
             exam = col.target_exam(globals_of(ctx).now())
             emit_json([_card_json(col, c, exam) for c in found])
             return
+        if not found:
+            echo("No orphaned cards.")
+            return
         for c in found:
-            echo(f"{c.id}  {c.source}  reps {c.scheduling.reps}")
-        echo(f"{len(found)} orphaned card(s). Delete them with: srs orphans --purge")
+            echo(f"{c.id}  {c.source}  reps {c.scheduling.reps}  {c.front_line()}")
+        echo(f"{plural(len(found), 'orphaned card')}. Delete them with: srs orphans --purge")
 
 
 def _grade(text: str) -> Any:
@@ -204,8 +264,12 @@ def next_(
         if json:
             emit_json(_card_json(col, view, col.target_exam(g.now())) if view else None)
             return
+        say_if_exam_over(col, g.now(), deck)
         if view is None:
-            echo("Nothing due now.")
+            empty = col.store.card_count() == 0
+            echo(
+                "No cards yet. Import some with: srs import DECKS" if empty else "Nothing due now."
+            )
             return
         echo(f"{view.id}  [{view.deck}]")
         echo(view.front)
@@ -244,7 +308,10 @@ def undo(ctx: typer.Context, json: JsonFlag = False) -> None:
         if json:
             emit_json(_card_json(col, view, col.target_exam(globals_of(ctx).now())))
             return
-        echo(f"Undid the last answer of {view.id}; it is {view.scheduling.state.value} again.")
+        echo(
+            f"Undid the last answer of {view.id} ({view.front_line(40)});"
+            f" it is {view.scheduling.state.value} again."
+        )
 
 
 @app.command()
@@ -298,5 +365,5 @@ def config_set(ctx: typer.Context, key: str, value: str, deck: ConfigDeck = None
     from srs.options import format_option
 
     with opened(ctx) as col:
-        parsed = col.set_option(key, value, deck)
+        parsed = col.set_option(key, value, deck, now=globals_of(ctx).now())
     echo(f"{key} = {format_option(key, parsed)}" + (f" (deck {deck})" if deck else ""))

@@ -11,7 +11,16 @@ from typing import Annotated, Any
 
 import typer
 
-from srs.cli.app import app, echo, emit_json, globals_of, opened, user_errors
+from srs.cli.app import (
+    app,
+    echo,
+    emit_json,
+    exam_over_line,
+    globals_of,
+    opened,
+    plural,
+    user_errors,
+)
 
 
 @app.command()
@@ -62,19 +71,22 @@ def describe(data: dict[str, Any]) -> list[str]:
     exam = escape_text(data["exam"] or "the exam")
     days = data["days_left"]
     if data["phase"] == "done":
+        from datetime import date
+
         return [
-            f"{exam} was on {data['exam_date']}: exam mode is over"
-            " (`srs config set exam_date off`)."
+            f"{exam} was on {data['exam_date']}.",
+            exam_over_line(date.fromisoformat(data["exam_date"])),
         ]
     today = data["today"]
+    end_days = plural(data["end_phase_days"], "day")
     phase = (
-        f"end phase (the last {data['end_phase_days']} days: due dates ignored)"
+        f"end phase (the last {end_days}: due dates ignored)"
         if data["phase"] == "end"
-        else f"middle phase (end phase starts {data['end_phase_days']} days before the exam)"
+        else f"middle phase (end phase starts {end_days} before the exam)"
     )
     ready = data["readiness"]
     lines = [
-        f"{exam} on {data['exam_date']}: {days} day{'s' if days != 1 else ''} left · {phase}",
+        f"{exam} on {data['exam_date']}: {plural(days, 'day')} left · {phase}",
         f"Today ({data['daily_minutes']} min): reviews {today['reviews']['cards']}"
         f" ({_minutes(today['reviews']['seconds'])}) · new {today['new']['cards']}"
         f" ({_minutes(today['new']['seconds'])}) · fill {today['fill']['cards']}"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from srs.cli.app import app, fail, globals_of, opened
+from srs.cli.app import app, fail, globals_of, opened, say_if_exam_over
 from srs.cli.screen import Keys, markdown, terminal_console
 
 if TYPE_CHECKING:
@@ -84,6 +84,7 @@ def review(
     with opened(ctx) as col:
         session = Session(col, clock, QueueFilter(deck, tag), Limits(max_cards, max_new, minutes))
         code = Reviewer(session, terminal_console()).run()
+        say_if_exam_over(col, g.now(), deck)  # after the screen, so that it stays readable
     if code:
         raise typer.Exit(code)
 
@@ -347,9 +348,10 @@ class Reviewer:
         line.append(" · ")
         line.append(f"due {counts.review}", style="green")
         line.append(f"  {number}/{total}  {secs // 60}:{secs % 60:02d}", style="dim")
-        exam_date = self.session.col.options(self.session.flt.deck).exam_date
+        now = self.session.now()
+        exam_date = self.session.col.exam_date_in_force(now, self.session.flt.deck)
         if exam_date is not None:  # exam mode: the queue is the plan to this day
-            today = self.session.col.moment(self.session.now()).today
+            today = self.session.col.moment(now).today
             line.append(f"  exam plan: {(exam_date - today).days} d left", style="magenta")
         return line
 

@@ -2,7 +2,8 @@
 
 Scanning is a linear walk with `str.find` (no backtracking regex), so hostile input such as
 `{{c1::` repeated 100,000 times costs linear time. Nested deletions are not supported and
-are reported, as are unterminated and empty ones.
+are reported, as are unclosed and empty ones (a `}}` that closes a later deletion does not
+close an earlier one left open: that one is reported as unclosed, where it starts).
 """
 
 from __future__ import annotations
@@ -86,25 +87,48 @@ def has_cloze(text: str) -> bool:
     return _next_marker(text, 0, len(text)) is not None
 
 
+def _unclosed(number: int) -> str:
+    return f"unclosed cloze '{{{{c{number}::...' (missing '}}}}')"
+
+
+def _closes_again(text: str, after: int) -> bool:
+    """Whether a second `}}` follows before the next deletion opens: then an inner deletion
+    closed first and the outer one closes there (nesting); else the outer one is unclosed."""
+    close = text.find("}}", after)
+    if close == -1:
+        return False
+    following = _next_marker(text, after, close)
+    return following is None
+
+
 def parse_cloze(text: str) -> tuple[Cloze, list[ClozeProblem]]:
-    """Find every deletion; problems for unterminated, nested, empty or c0 deletions."""
+    """Find every deletion; problems for unclosed, nested, empty or c0 deletions."""
     deletions: list[Deletion] = []
     problems: list[ClozeProblem] = []
     pos = 0
     n = len(text)
+    close = -1
+    nesting: dict[int, bool] = {}  # close offset -> whether a second `}}` follows (cached)
     while True:
         found = _next_marker(text, pos, n)
         if found is None:
             break
         start, number, body = found
-        close = text.find("}}", body)
+        if close < body:  # deletions left open share one `}}`: find it once (linear time)
+            close = text.find("}}", body)
         if close == -1:
-            problems.append(ClozeProblem(start, f"unterminated cloze deletion '{{{{c{number}::'"))
+            problems.append(ClozeProblem(start, _unclosed(number)))
             break
         nested = _next_marker(text, body, close)
         if nested is not None:
-            problems.append(ClozeProblem(nested[0], "nested cloze deletions are not supported"))
-            pos = close + 2
+            if close not in nesting:
+                nesting[close] = _closes_again(text, close + 2)
+            if nesting[close]:
+                problems.append(ClozeProblem(nested[0], "nested cloze deletions are not supported"))
+                pos = text.find("}}", close + 2) + 2
+            else:  # the `}}` belongs to the next deletion: this one was never closed
+                problems.append(ClozeProblem(start, _unclosed(number)))
+                pos = nested[0]
             continue
         inner = text[body:close]
         cut = inner.find("::")

@@ -25,6 +25,7 @@ from srs.store.scope import QueueFilter
 from srs.study.queue import QueueCounts
 
 __all__ = [
+    "MIN_COSTS",
     "MIN_SAMPLES",
     "ExamPlan",
     "backfill_memory",
@@ -41,6 +42,11 @@ __all__ = [
 
 MIN_SAMPLES = 20  # answers of a kind before the user's own median replaces the default
 _DEFAULT_COSTS = StudyCosts()
+# The least time a measured cost may be. Answers clicked through in a second, or logged with
+# no duration at all (`srs answer` without --duration-ms records 0 s), say nothing about the
+# time study takes; planning with them would fill a day with hundreds of cards. A quarter of
+# the defaults: 5 s to read a new card, about 3 s for a passed review, 8 s for a failed one.
+MIN_COSTS = StudyCosts(new=5.0, passed=3.25, failed=8.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +103,7 @@ def measured_costs(store: Store, flt: QueueFilter) -> StudyCosts:
 
     Medians (a distracted minute should not skew them) of the answers' recorded durations; a
     failed review also costs the relearning answers that follow it. Each figure keeps its
-    default until there are `MIN_SAMPLES` answers of that kind.
+    default until there are `MIN_SAMPLES` answers of that kind, and is never below `MIN_COSTS`.
     """
     rows = store.timed_answers(flt)
     new = [r[2] / 1000 for r in rows if r[0] == "new"]
@@ -114,9 +120,9 @@ def measured_costs(store: Store, flt: QueueFilter) -> StudyCosts:
     else:
         fail = _DEFAULT_COSTS.failed
     return StudyCosts(
-        new=median(new, _DEFAULT_COSTS.new),
-        passed=median(passed, _DEFAULT_COSTS.passed),
-        failed=fail,
+        new=max(median(new, _DEFAULT_COSTS.new), MIN_COSTS.new),
+        passed=max(median(passed, _DEFAULT_COSTS.passed), MIN_COSTS.passed),
+        failed=max(fail, MIN_COSTS.failed),
     )
 
 

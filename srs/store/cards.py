@@ -82,6 +82,10 @@ class CardQueries(Connection):
         row = self.conn.execute(CARD_SELECT + " WHERE c.id = ?", (card_id,)).fetchone()
         return card_view_from_row(row) if row is not None else None
 
+    def card_ids(self) -> list[str]:
+        """Every card id (orphans too), for ids shown shortened but unambiguous."""
+        return [row[0] for row in self.conn.execute("SELECT id FROM cards")]
+
     def card_ids_with_prefix(self, prefix: str, limit: int = 2) -> list[str]:
         """Card ids starting with `prefix` (for ids typed by hand)."""
         rows = self.conn.execute(

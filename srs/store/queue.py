@@ -78,6 +78,18 @@ class QueueQueries(Connection):
         )
         return {row[0]: row[1] for row in rows}
 
+    def studied_today_per_deck(self, today: int) -> dict[int, tuple[int, int]]:
+        """Deck id -> (new cards introduced, reviews done) on scheduler day `today`."""
+        return {
+            row[0]: (row[1], row[2])
+            for row in self.conn.execute(
+                "SELECT c.deck_id, SUM(r.state_before = 'new'), SUM(r.state_before = 'review')"
+                " FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.review_day = ?"
+                " GROUP BY c.deck_id",
+                (today,),
+            )
+        }
+
     def buried_siblings(self, today: int) -> list[str]:
         """New and review cards whose sibling was answered today (hidden until tomorrow)."""
         rows = self.conn.execute(
@@ -151,7 +163,11 @@ class QueueQueries(Connection):
         return int(row[0]), int(row[1]), int(row[2])
 
     def deck_due_counts(
-        self, today: int, now_ms: int, caps: Callable[[str, int, int], tuple[int, int]]
+        self,
+        today: int,
+        now_ms: int,
+        caps: Callable[[str, int, int], tuple[int, int]],
+        studied: dict[int, tuple[int, int]] | None = None,
     ) -> list[DeckDue]:
         """Counts for every deck holding cards; `caps(name, new today, reviews today)` gives
         the deck's (new, review) caps left today.
@@ -178,15 +194,8 @@ class QueueQueries(Connection):
             f" WHERE c.state IN ('learning', 'relearning') AND {visible}"
             " AND (c.due_at <= :now_ms OR c.due_at IS NULL AND c.due_day <= :today)"
         )
-        studied = {
-            row[0]: (row[1], row[2])
-            for row in self.conn.execute(
-                "SELECT c.deck_id, SUM(r.state_before = 'new'), SUM(r.state_before = 'review')"
-                " FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.review_day = :today"
-                " GROUP BY c.deck_id",
-                params,
-            )
-        }
+        if studied is None:  # `studied_today_per_deck(today)`, when the caller has it already
+            studied = self.studied_today_per_deck(today)
         totals = self.conn.execute(
             "SELECT d.id, d.name, t.n FROM decks d JOIN (SELECT c.deck_id, COUNT(*) AS n"
             " FROM cards c INDEXED BY cards_deck_total WHERE c.orphaned = 0 GROUP BY c.deck_id) t"

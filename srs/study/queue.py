@@ -78,7 +78,7 @@ class _DeckLimits:
         return True
 
 
-def _limited_decks(store: Store, key: str) -> list[str]:
+def limited_decks(store: Store, key: str) -> list[str]:
     """Decks that set `key` (new_per_day or reviews_per_day) themselves."""
     return [deck for deck in store.config_scopes() if key in store.config_values(deck)]
 
@@ -87,7 +87,7 @@ def _deck_limits(
     store: Store, at: Moment, options_for: Callable[[str], Options] | None, key: str, state: str
 ) -> _DeckLimits | None:
     """Limits (`key`: new_per_day or reviews_per_day) set on decks; None when none are."""
-    limited = _limited_decks(store, key) if options_for is not None else []
+    limited = limited_decks(store, key) if options_for is not None else []
     if not limited or options_for is None:
         return None
     names = store.deck_names_by_id()
@@ -182,7 +182,7 @@ def queue_counts(
     new, learning, review = store.bucket_counts(scope, new_left, review_left)
     counts = QueueCounts(new=new, learning=learning, review=review)
     if options_for is not None and (
-        _limited_decks(store, "new_per_day") or _limited_decks(store, "reviews_per_day")
+        limited_decks(store, "new_per_day") or limited_decks(store, "reviews_per_day")
     ):
         # Sub-decks have limits of their own: count what the queue itself would hand out.
         buckets = [b for _, b in build_queue(store, at, options, flt, options_for=options_for)]
@@ -202,9 +202,12 @@ class DeckCounts:
 
 
 def deck_counts(
-    store: Store, at: Moment, options_for: Callable[[str], Options]
+    store: Store,
+    at: Moment,
+    options_for: Callable[[str], Options],
+    studied: dict[int, tuple[int, int]] | None = None,
 ) -> list[DeckCounts]:
-    """Counts for every deck holding cards.
+    """Counts for every deck holding cards (`studied`: `store.studied_today_per_deck`).
 
     Each count is a range seek on the `cards_by_deck` index, capped by that deck's daily
     limit, so the cost follows the number of decks and the limits, not the collection size.
@@ -217,5 +220,5 @@ def deck_counts(
             max(options.reviews_per_day - reviews_today, 0),
         )
 
-    rows = store.deck_due_counts(at.today.toordinal(), to_ms(at.now), caps)
+    rows = store.deck_due_counts(at.today.toordinal(), to_ms(at.now), caps, studied)
     return [DeckCounts(r.name, r.total, r.new, r.learning, r.due) for r in rows]
