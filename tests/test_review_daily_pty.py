@@ -124,3 +124,64 @@ def test_mcq_order_changes_when_the_card_comes_back_the_same_day(
     quit_(screen)
     assert len(set(orders)) > 1, orders
     assert len(reviews(col)) == 5
+
+
+# -- why a session ended -------------------------------------------------------------------------
+
+
+def answer_all(screen: Screen, count: int, key: str = "4") -> None:
+    for _ in range(count):
+        screen.expect("Space show answer")
+        screen.press(" ")
+        screen.expect("4 Easy")
+        screen.press(key)
+
+
+def test_empty_collection_says_import_first(db_path: Path) -> None:
+    screen = spawn(db_path)
+    screen.expect("The collection is empty")
+    screen.expect("import first: srs import decks")
+    assert screen.finish() == 0
+
+
+def test_daily_new_limit_says_how_to_change_it(col: Collection, db_path: Path, decks: Path) -> None:
+    (decks / "basic.md").write_text(
+        "# Basics\n\nOne :: 1\n\nTwo :: 2\n\nThree :: 3\n", encoding="utf-8"
+    )
+    col.import_paths([decks], NOW_DT)
+    col.set_option("new_per_day", "1")
+    screen = spawn(db_path, "--deck", "basic", cols=40)
+    answer_all(screen, 1)
+    shown = " ".join(screen.expect("Next 7 days").split())
+    assert "Daily limit of 1 new card reached" in shown
+    assert "2 more new cards wait" in shown
+    assert "srs config set new_per_day N" in shown
+    assert screen.finish() == 0
+
+
+def test_session_max_new_is_named(col: Collection, db_path: Path, decks: Path) -> None:
+    (decks / "basic.md").write_text("# Basics\n\nOne :: 1\n\nTwo :: 2\n", encoding="utf-8")
+    col.import_paths([decks], NOW_DT)
+    screen = spawn(db_path, "--deck", "basic", "--max-new", "1")
+    answer_all(screen, 1)
+    shown = " ".join(screen.expect("Next 7 days").split())
+    assert "--max-new 1 reached" in shown
+    assert screen.finish() == 0
+
+
+def test_nothing_due_says_when_the_next_card_is(
+    col: Collection, db_path: Path, decks: Path
+) -> None:
+    (decks / "basic.md").write_text("# Basics\n\nOne :: 1\n\nTwo :: 2\n", encoding="utf-8")
+    col.import_paths([decks], NOW_DT)
+    screen = spawn(db_path, "--deck", "basic")
+    answer_all(screen, 2)  # Easy: both graduate to days away
+    shown = " ".join(screen.expect("Next 7 days").split())
+    due = min(col.card(c.id).scheduling.due_day for c in col.cards() if c.deck == "basic")
+    assert due is not None
+    days = (due - NOW_DT.date()).days
+    assert f"Nothing more is due now; the next card is due {due:%a %Y-%m-%d} (in {days} days)" in (
+        shown
+    )
+    assert "Daily limit" not in shown
+    assert screen.finish() == 0

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from srs.model import Grade
+    from srs.study.ending import Ending
     from srs.study.mcq import Lettered, McqResult
     from srs.study.session import Current, Session, Summary
 
@@ -127,17 +128,12 @@ class Reviewer:
         return status
 
     def _loop(self) -> str:
-        from srs.study.session import StopReason
+        from srs.study.ending import ending
 
         while True:
             current = self.session.next()
             if current is None:
-                reason = self.session.stop_reason
-                if reason is StopReason.MAX_CARDS:
-                    return "Card limit reached."
-                if reason is StopReason.TIME:
-                    return "Time limit reached."
-                return "Nothing more is due now."
+                return ending_text(ending(self.session), self.session.col.zone)
             if not self._study(current):
                 return "Session ended; every answer is saved."
 
@@ -423,6 +419,52 @@ def _buttons(state: _CardState, width: int) -> RenderableType:
     if state.result:
         out.append(" (suggested) · 1-4 override", style="dim")
     return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def ending_text(end: Ending, zone: tzinfo) -> str:
+    """Why the session ended, and what to do about it, in a sentence or two."""
+    from srs.study.session import StopReason
+
+    if end.reason is StopReason.MAX_CARDS:
+        return "Card limit reached."
+    if end.reason is StopReason.TIME:
+        return "Time limit reached."
+    if end.collection_cards == 0:
+        return "The collection is empty: import first: srs import decks"
+    if end.cards == 0:
+        return "No cards to study here: the deck or tag holds none that are not suspended."
+    said = []
+    if end.exam_mode:
+        said.append("Today's exam plan is done (srs plan shows it).")
+    elif end.new_waiting and end.max_new is not None:
+        said.append(
+            f"--max-new {end.max_new} reached; {_plural(end.new_waiting, 'more new card')} wait."
+        )
+    elif end.new_waiting:
+        said.append(
+            f"Daily limit of {_plural(end.new_per_day, 'new card')} reached"
+            f" ({_plural(end.new_waiting, 'more new card')} wait);"
+            " `srs config set new_per_day N` changes it."
+        )
+    if end.reviews_waiting and not end.exam_mode:
+        said.append(
+            f"Daily limit of {_plural(end.reviews_per_day, 'review')} reached;"
+            " `srs config set reviews_per_day N` changes it."
+        )
+    if end.next_due is None:
+        said.append("Nothing more is due now, nor later.")
+    elif end.next_due_day is not None:
+        days = (end.next_due_day - end.today).days
+        when = "tomorrow" if days == 1 else f"{end.next_due_day:%a %Y-%m-%d} (in {days} days)"
+        said.append(f"Nothing more is due now; the next card is due {when}.")
+    else:
+        at = end.next_due.astimezone(zone)
+        said.append(f"Nothing more is due now; the next card is due at {at:%H:%M}.")
+    return " ".join(said)
 
 
 def _shorten(text: str, width: int) -> str:
