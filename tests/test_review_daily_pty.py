@@ -7,14 +7,17 @@ exam-mode buttons, cram sessions, images and math.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_review_pty import NOW_DT, Screen, mcq_letters, reviews, spawn
+from test_review_pty import NOW_DT, Screen, card_by_front, mcq_letters, reviews, spawn
 
 from srs.collection import Collection
 from srs.dates import user_timezone
+from srs.model import Grade
 
 ONE = """# Metrics
 
@@ -185,3 +188,80 @@ def test_nothing_due_says_when_the_next_card_is(
     )
     assert "Daily limit" not in shown
     assert screen.finish() == 0
+
+
+# -- leeches, vanished files, buttons ------------------------------------------------------------
+
+
+def one_card_deck(col: Collection, decks: Path, at: datetime = NOW_DT) -> str:
+    (decks / "basic.md").write_text("# Basics\n\nOne :: 1\n", encoding="utf-8")
+    col.import_paths([decks], at)
+    return card_by_front(col, "One")
+
+
+def test_leech_is_announced_when_it_happens(col: Collection, db_path: Path, decks: Path) -> None:
+    card = one_card_deck(col, decks, NOW_DT - timedelta(days=30))
+    col.set_option("leech_threshold", "1")
+    col.answer(card, Grade.EASY, NOW_DT - timedelta(days=30))  # a review card, due long ago
+    screen = spawn(db_path, "--deck", "basic", cols=40)
+    screen.expect("Space show answer")
+    screen.press(" ")
+    screen.expect("4 Easy")
+    screen.press("1")
+    screen.expect("Saved: Again")
+    shown = " ".join(screen.expect("Space show answer").split())  # the card is back (relearning)
+    assert "Leech: this card has lapsed 1 time; rewrite or split it (decks/basic.md:3)" in shown
+    quit_(screen)
+    assert col.card(card).leech
+
+
+def test_edit_of_a_vanished_file_says_so(col: Collection, db_path: Path, decks: Path) -> None:
+    one_card_deck(col, decks)
+    (decks / "basic.md").unlink()
+    editor = db_path.parent / "editor-ran"
+    screen = spawn(db_path, "--deck", "basic", env={"EDITOR": f"touch {editor}", "VISUAL": ""})
+    screen.expect("Space show answer")
+    screen.press("e")
+    shown = " ".join(screen.expect("Space show answer").split())  # still on the card
+    assert "basic.md no longer exists" in shown
+    quit_(screen)
+    assert not editor.exists()
+
+
+def test_fsrs_buttons_with_one_interval_say_why(
+    col: Collection, db_path: Path, decks: Path
+) -> None:
+    card = one_card_deck(col, decks)
+    col.set_option("scheduler", "fsrs")
+    screen = spawn(db_path, "--deck", "basic")
+    for key in "113":  # Again, Again, Good: one learning step left
+        screen.expect("Space show answer")
+        screen.press(" ")
+        screen.expect("4 Easy")
+        screen.press(key)
+        screen.expect("Saved:")
+    labels = {g: label for g, (_, label) in col.preview(card, NOW_DT).items()}
+    assert labels[Grade.GOOD] == labels[Grade.EASY]  # the case this test is about
+    screen.expect("Space show answer")
+    screen.press(" ")
+    shown = " ".join(screen.expect("4 Easy").split())
+    shown += " ".join(screen.expect("Space/Enter").split())
+    assert f"Good and Easy both give {labels[Grade.GOOD]}" in shown
+    assert re.search(r"stability [\d.]+ d .* [\d.]+ d", shown), shown
+    quit_(screen)
+
+
+def test_exam_mode_buttons_show_what_exam_mode_does(
+    col: Collection, db_path: Path, decks: Path
+) -> None:
+    one_card_deck(col, decks)
+    col.set_option("exam_date", "2026-04-01")
+    screen = spawn(db_path, "--deck", "basic")
+    screen.expect("exam plan:")
+    screen.expect("Space show answer")
+    screen.press(" ")
+    shown = " ".join(screen.expect("4 Easy").split())
+    shown += " " + " ".join(screen.expect("Space/Enter").split())
+    assert re.search(r"1 Again <\S+ +2 Hard <\S+ +3 Good <\S+ +4 Easy plan", shown), shown
+    assert "the exam plan picks the day" in shown
+    quit_(screen)

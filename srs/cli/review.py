@@ -15,6 +15,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from itertools import pairwise
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.text import Text
 
-    from srs.model import Grade
+    from srs.model import Grade, SchedulingState
     from srs.study.ending import Ending
     from srs.study.mcq import Lettered, McqResult
     from srs.study.session import Current, Session, Summary
@@ -37,6 +38,10 @@ NOT_A_TTY = (
 )
 
 NARROW = 50  # columns below which the answer buttons take two lines
+
+# Exam mode: a day-based interval does not apply (the plan picks the day); steps still do.
+PLAN_LABEL = "plan"
+EXAM_NOTE = "exam mode: the exam plan picks the day a card comes back (srs plan)"
 
 HELP = (
     ("Space / Enter", "show the answer; then Good"),
@@ -104,6 +109,7 @@ class _CardState:
     result: McqResult | None = None
     message: str = ""
     previews: dict[Grade, str] = field(default_factory=dict)
+    note: str = ""  # under the buttons: why two show one interval, what exam mode does
 
 
 class Reviewer:
@@ -238,22 +244,42 @@ class Reviewer:
                 state.message = str(e)
                 return
             state.result = check(state.options, chosen)
+        previews = self.session.preview(state.current.card.id)
+        exam_mode = self.session.col.options(self.session.flt.deck).exam_date is not None
         state.previews = {
-            grade: label
-            for grade, (_, label) in self.session.preview(state.current.card.id).items()
+            # Exam mode keeps learning steps, but the plan, not the interval, picks the day.
+            grade: PLAN_LABEL if exam_mode and after.due_at is None else label
+            for grade, (after, label) in previews.items()
         }
+        state.note = _same_interval_note(previews, state.previews)
+        if exam_mode and PLAN_LABEL in state.previews.values():
+            state.note = EXAM_NOTE
         state.revealed = True
 
     def _answer(self, state: _CardState, grade: Grade) -> str:
         ms = int((time.monotonic() - state.shown_at) * 1000)
         outcome = self.session.answer(state.current.card.id, grade, ms)
         label = state.previews.get(grade, "")
+        if label == PLAN_LABEL:
+            label = "day set by the exam plan"
         self.message = f"Saved: {grade.name.title()}" + (f" ({label})" if label else "") + "."
-        del outcome
+        if outcome.answer.leech:  # said now, while the card is fresh in mind
+            card = outcome.card
+            self.message += (
+                f" Leech: this card has lapsed {_plural(card.scheduling.lapses, 'time')}"
+                + (" and is now suspended" if card.suspended else "")
+                + f"; rewrite or split it ({card.source})."
+            )
         return "next"
 
     def _edit(self, state: _CardState) -> str:
         card = state.current.card
+        if not os.path.isfile(card.abs_path):  # moved or deleted since the import
+            state.message = (
+                f"The deck file {card.path} no longer exists (moved or deleted since the import);"
+                " nothing to edit. Re-import the decks to update the collection."
+            )
+            return ""
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         assert self.keys is not None
         with self.keys.cooked():
@@ -414,6 +440,8 @@ def _buttons(state: _CardState, width: int) -> RenderableType:
         out.append(grade.name.title(), style=styles[grade])
         out.append(f" {label}   " if label else "   ")
     out.rstrip()
+    if state.note:
+        out.append("\n" + state.note, style="dim")
     hint = "Enter accepts" if state.result else "Space/Enter ="
     out.append(f"\n{hint} {suggested.name.title()}", style="dim")
     if state.result:
@@ -465,6 +493,32 @@ def ending_text(end: Ending, zone: tzinfo) -> str:
         at = end.next_due.astimezone(zone)
         said.append(f"Nothing more is due now; the next card is due at {at:%H:%M}.")
     return " ".join(said)
+
+
+def _same_interval_note(
+    previews: dict[Grade, tuple[SchedulingState, str]], labels: dict[Grade, str]
+) -> str:
+    """Why two passing buttons show one interval, when they do (FSRS rounds to whole days).
+
+    srs's FSRS follows the `fsrs` package, which does not push Hard, Good and Easy apart as
+    Anki does; the buttons still differ in the memory they record, so say so with figures.
+    """
+    from srs.model import Grade
+
+    passing = [Grade.HARD, Grade.GOOD, Grade.EASY]
+    for low, high in pairwise(passing):
+        label = labels.get(low)
+        if not label or label != labels.get(high) or label == PLAN_LABEL:
+            continue
+        note = f"{low.name.title()} and {high.name.title()} both give {label}"
+        low_memory, high_memory = previews[low][0].memory, previews[high][0].memory
+        if low_memory is not None and high_memory is not None:
+            note += (
+                f" (whole days); they differ in memory: stability {low_memory.stability:.1f} d"
+                f" vs {high_memory.stability:.1f} d"
+            )
+        return note + "."
+    return ""
 
 
 def _shorten(text: str, width: int) -> str:
