@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_review_pty import NOW_DT, Screen, card_by_front, mcq_letters, reviews, spawn
+from test_review_pty import ANSI, NOW_DT, Screen, card_by_front, mcq_letters, reviews, spawn
 
 from srs.collection import Collection
 from srs.dates import user_timezone
@@ -265,3 +265,66 @@ def test_exam_mode_buttons_show_what_exam_mode_does(
     assert re.search(r"1 Again <\S+ +2 Hard <\S+ +3 Good <\S+ +4 Easy plan", shown), shown
     assert "the exam plan picks the day" in shown
     quit_(screen)
+
+
+# -- resize and tall answers ---------------------------------------------------------------------
+
+LONG_FRONT = "Which service " + "really " * 12 + "loads streams into S3?"
+
+
+def last_screen(screen: Screen) -> list[str]:
+    """The lines drawn since the last screen clear."""
+    raw = screen.raw[screen.raw.rfind("\x1b[2J") :]
+    return ANSI.sub("", raw).replace("\r", "").split("\n")
+
+
+def test_resize_redraws_at_the_new_width(col: Collection, db_path: Path, decks: Path) -> None:
+    (decks / "basic.md").write_text(f"# Basics\n\nQ: {LONG_FRONT}\nA: Firehose.\n", "utf-8")
+    col.import_paths([decks], NOW_DT)
+    screen = spawn(db_path, "--deck", "basic", cols=100)
+    screen.expect("Space show answer")
+    assert "─" * 100 in screen.text
+    screen.child.setwinsize(40, 40)
+    screen.expect("Space show answer")  # drawn again, without a key
+    lines = last_screen(screen)
+    assert max(len(line.rstrip()) for line in lines) <= 40
+    assert "─" * 40 in "\n".join(lines)
+    screen.press(" ")
+    screen.expect("Firehose.")
+    quit_(screen)
+    assert reviews(col) == []
+
+
+@pytest.mark.parametrize("cols", [100, 40])
+def test_a_tall_answer_is_paged_under_the_question(
+    col: Collection, db_path: Path, decks: Path, cols: int
+) -> None:
+    back = "\n\n".join(f"Answer line {i:02d}." for i in range(1, 61))
+    (decks / "basic.md").write_text(f"# Basics\n\nQ: Tall one?\nA: {back}\n", "utf-8")
+    col.import_paths([decks], NOW_DT)
+    screen = spawn(db_path, "--deck", "basic", cols=cols, rows=24)
+    screen.expect("Space show answer")
+    screen.press(" ")
+    screen.expect("PgDn")
+    first = last_screen(screen)
+    assert len(first) <= 24
+    text = "\n".join(first)
+    assert "Tall one?" in text and "Answer line 01." in text and "Answer line 60." not in text
+    assert "4 Easy" in text  # the buttons stay on screen
+    screen.press("\x1b[6~")  # PgDn
+    screen.expect("PgDn")
+    text = "\n".join(last_screen(screen))
+    assert "Tall one?" in text and "Answer line 01." not in text
+    start = int(re.findall(r"lines (\d+)-", text)[-1])
+    screen.press("j")  # one line down
+    screen.expect(f"lines {start + 1}-")
+    screen.press("\x1b[6~" * 12)  # to the end, and past it: the window stops at the last line
+    screen.expect("Answer line 60.")
+    screen.expect("PgDn")
+    text = "\n".join(last_screen(screen))
+    assert "Tall one?" in text and "4 Easy" in text
+    screen.press("\x1b[A")  # up one line
+    screen.press("3")
+    screen.expect("Saved: Good")
+    quit_(screen)
+    assert [r["grade"] for r in reviews(col)] == [Grade.GOOD]

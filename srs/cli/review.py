@@ -25,6 +25,7 @@ from srs.cli.screen import Keys, markdown, terminal_console
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.segment import Segment
     from rich.text import Text
 
     from srs.model import Grade, SchedulingState
@@ -38,6 +39,9 @@ NOT_A_TTY = (
 )
 
 NARROW = 50  # columns below which the answer buttons take two lines
+# Keys that move a paged answer: a line, or (±2) a page.
+SCROLL = {"j": 1, "down": 1, "k": -1, "up": -1, "pgdn": 2, "pgup": -2}
+PAGE_MIN = 3  # fewest answer lines worth paging; on a smaller screen the card just scrolls
 
 # Exam mode: a day-based interval does not apply (the plan picks the day); steps still do.
 PLAN_LABEL = "plan"
@@ -52,6 +56,7 @@ HELP = (
     ("s", "skip: bury the card until tomorrow"),
     ("!", "suspend the card"),
     ("e", "edit the card's file in $EDITOR, re-import, go on"),
+    ("j k ↓ ↑ PgDn PgUp", "a tall answer: scroll a line, a page"),
     ("?", "this help"),
     ("q", "quit (every answer is already saved)"),
 )
@@ -110,6 +115,8 @@ class _CardState:
     message: str = ""
     previews: dict[Grade, str] = field(default_factory=dict)
     note: str = ""  # under the buttons: why two show one interval, what exam mode does
+    scroll: int = 0  # first answer line shown when the answer is paged
+    page: int = 0  # answer lines a page shows (0: the card fits, no paging)
 
 
 class Reviewer:
@@ -125,7 +132,7 @@ class Reviewer:
         """Study until done; prints the summary. Returns the exit status (130 after Ctrl-C)."""
         status, why = 0, ""
         try:
-            with Keys(sys.stdin.fileno()) as keys:
+            with Keys(sys.stdin.fileno(), resize=True) as keys:
                 self.keys = keys
                 why = self._loop()
         except KeyboardInterrupt:
@@ -157,7 +164,8 @@ class Reviewer:
         assert self.keys is not None
         while True:
             key = self.keys.read()
-            state.message = ""
+            if key != "resize":  # a resize redraws the screen as it was, message and all
+                state.message = ""
             if key in ("", "q") and not self._is_letter(state, key):
                 return False
             outcome = self._on_key(state, key)
@@ -186,6 +194,13 @@ class Reviewer:
         session, card = self.session, state.current.card
         if self._is_letter(state, key) or (state.options and not state.revealed and key == ","):
             state.typed += key.lower()
+            return ""
+        if key == "resize":
+            return ""  # drawn again at the new size
+        if state.revealed and state.page and key in SCROLL:
+            step = SCROLL[key]
+            moved = step if abs(step) == 1 else step // 2 * state.page
+            state.scroll = max(0, state.scroll + moved)
             return ""
         if key == "backspace":
             state.typed = state.typed[:-1]
@@ -324,6 +339,12 @@ class Reviewer:
             self.console.clear()
 
     def _draw(self, state: _CardState) -> None:
+        """Draw the card; a revealed card taller than the terminal has its answer paged.
+
+        The question (and the header) stays at the top and the buttons at the bottom; the
+        part between (options with their rationales, the answer) shows one window of lines,
+        moved with j/k, the arrows and PgUp/PgDn (`state.scroll`).
+        """
         from rich.rule import Rule
         from rich.text import Text
 
@@ -332,32 +353,60 @@ class Reviewer:
 
         card = state.current.card
         console = self.console
-        self._clear()
-        # The last action's outcome first ("Saved: Good (10m)."), then the card.
-        console.print(Text(escape_text(state.message), style="yellow") if state.message else "")
-        crumbs = " › ".join(escape_text(part) for part in (card.deck, *card.context) if part)
-        console.print(Text(crumbs, style="bold cyan"))
-        console.print(self._status_line())
-        console.print(Rule(style="dim"))
-        console.print(markdown(card.front))
-        if state.options:
-            console.print(_options(state))
+        top: list[RenderableType] = [
+            # The last action's outcome first ("Saved: Good (10m)."), then the card.
+            Text(escape_text(state.message), style="yellow") if state.message else Text(""),
+            Text(
+                " › ".join(escape_text(part) for part in (card.deck, *card.context) if part),
+                style="bold cyan",
+            ),
+            self._status_line(),
+            Rule(style="dim"),
+            markdown(card.front),
+        ]
+        middle: list[RenderableType] = [_options(state)] if state.options else []
+        bottom: list[RenderableType] = []
         if state.revealed:
-            console.print(Rule("answer", style="dim"))
+            middle.append(Rule("answer", style="dim"))
             if card.back.strip():
-                console.print(markdown(card.back))
-            console.print(_buttons(state, console.width))
+                middle.append(markdown(card.back))
+            bottom.append(_buttons(state, console.width))
         else:
-            console.print()
+            bottom.append(Text(""))
             if state.options:
                 select = select_count(state.options)
                 if select > 1:
-                    console.print(Text(f"Choose {select}.", style="bold"))
+                    bottom.append(Text(f"Choose {select}.", style="bold"))
                 typed = ",".join(sorted(set(state.typed.replace(",", ""))))
-                console.print(Text(f"Your answer: {typed}_", style="bold"))
-                console.print(Text("letters + Enter · Enter alone shows · ? help", style="dim"))
+                bottom.append(Text(f"Your answer: {typed}_", style="bold"))
+                bottom.append(Text("letters + Enter · Enter alone shows · ? help", style="dim"))
             else:
-                console.print(Text("Space show answer · ? help · q quit", style="dim"))
+                bottom.append(Text("Space show answer · ? help · q quit", style="dim"))
+        head, body, foot = (_lines(console, part) for part in (top, middle, bottom))
+        room = console.height - 1 - len(head) - len(foot)  # the last row stays free
+        if state.revealed and len(body) > room and room >= PAGE_MIN + 1:
+            page = room - 1  # one row for the paging hint
+            state.page = page
+            state.scroll = max(0, min(state.scroll, len(body) - page))
+            shown = body[state.scroll : state.scroll + page]
+            last = state.scroll + len(shown)
+            hint = _lines(
+                console,
+                [
+                    Text(
+                        f"answer lines {state.scroll + 1}-{last} of {len(body)}"
+                        " · j/k ↓/↑ line · PgDn/PgUp page"
+                        if console.width >= NARROW
+                        else f"lines {state.scroll + 1}-{last}/{len(body)} · j/k ↓/↑ · PgDn/PgUp",
+                        style="dim",
+                    )
+                ],
+            )
+            body = shown + hint[:1]
+        else:
+            state.page = 0
+        self._clear()
+        _print_lines(console, head + body + foot)
         sys.stdout.flush()
 
     def _status_line(self) -> Text:
@@ -390,6 +439,19 @@ class Reviewer:
         self._clear()
         self.console.print(render_summary(summary, why, self.session))
         sys.stdout.flush()
+
+
+def _lines(console: Console, parts: list[RenderableType]) -> list[list[Segment]]:
+    """Renderables as the terminal lines they take at the console's width."""
+    from rich.console import Group
+
+    return console.render_lines(Group(*parts), console.options, pad=False) if parts else []
+
+
+def _print_lines(console: Console, lines: list[list[Segment]]) -> None:
+    from rich.segment import Segment, Segments
+
+    console.print(Segments([segment for line in lines for segment in (*line, Segment.line())]))
 
 
 def _options(state: _CardState) -> RenderableType:
