@@ -8,6 +8,7 @@ exam-mode buttons, cram sessions, images and math.
 from __future__ import annotations
 
 import re
+import signal
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -328,3 +329,123 @@ def test_a_tall_answer_is_paged_under_the_question(
     screen.expect("Saved: Good")
     quit_(screen)
     assert [r["grade"] for r in reviews(col)] == [Grade.GOOD]
+
+
+# -- cram ------------------------------------------------------------------------------------------
+
+DOMAIN_ONE = """---
+exam_domains: {TEST-01: 1}
+---
+# Prep
+
+Kinesis shard :: a unit of stream capacity
+
+Glue crawler :: infers a table schema
+"""
+
+DOMAIN_TWO = """---
+exam_domains: {TEST-01: 2}
+---
+# Models
+
+XGBoost objective for binary labels :: binary:logistic
+"""
+
+
+@pytest.fixture
+def cram_col(col: Collection, decks: Path) -> Collection:
+    (decks / "prep.md").write_text(DOMAIN_ONE, encoding="utf-8")
+    (decks / "models.md").write_text(DOMAIN_TWO, encoding="utf-8")
+    col.import_paths([decks], NOW_DT - timedelta(days=20))
+    return col
+
+
+def snapshots(col: Collection) -> dict[str, dict[str, object]]:
+    return {card.id: col.store.card_snapshot(card.id) for card in col.cards()}
+
+
+@pytest.mark.parametrize("cols", [100, 40])
+def test_cram_drills_without_touching_the_schedule(
+    cram_col: Collection, db_path: Path, cols: int
+) -> None:
+    col = cram_col
+    before = snapshots(col)
+    screen = spawn(db_path, "--cram", "--deck", "prep", cols=cols)
+    shown = " ".join(screen.expect("Space show answer").split())
+    assert "cram" in shown and "not saved" in shown
+    first = "Kinesis shard" if "Kinesis shard" in shown else "Glue crawler"
+    screen.press(" ")
+    shown = " ".join(screen.expect("Space/Enter").split())
+    assert "answers are not saved" in shown
+    screen.press("1")  # Again: it comes back in this session
+    screen.expect("Not saved (cram): Again.")
+    answered = [first]
+    for _ in range(2):
+        shown = screen.expect("Space show answer")
+        answered.append("Kinesis shard" if "Kinesis shard" in shown else "Glue crawler")
+        screen.press(" ")
+        screen.expect("4 Easy")
+        screen.press("3")
+    summary = " ".join(screen.expect("Drilled").split())
+    summary += " " + " ".join(screen.expect("the review log.").split())
+    assert answered[-1] == first  # the missed card came back
+    assert "Cram done" in summary
+    assert screen.finish() == 0
+    assert reviews(col) == [] and snapshots(col) == before
+
+
+def test_cram_by_domain(cram_col: Collection, db_path: Path) -> None:
+    screen = spawn(db_path, "--cram", "--domain", "2")
+    screen.expect("XGBoost objective")
+    screen.press(" ")
+    screen.expect("4 Easy")
+    screen.press("3")
+    shown = " ".join(screen.expect("the review log.").split())
+    assert "Drilled 1 card" in shown
+    assert screen.finish() == 0
+    assert reviews(cram_col) == []
+
+
+def test_cram_failed_since(cram_col: Collection, db_path: Path) -> None:
+    col = cram_col
+    old, recent = card_by_front(col, "Kinesis shard"), card_by_front(col, "Glue crawler")
+    col.answer(old, Grade.AGAIN, NOW_DT - timedelta(days=10))
+    col.answer(recent, Grade.AGAIN, NOW_DT - timedelta(days=2))
+    before, logged = snapshots(col), len(reviews(col))
+    screen = spawn(db_path, "--cram", "--failed-since", "5")
+    screen.expect("Glue crawler")
+    screen.press(" ")
+    screen.expect("4 Easy")
+    screen.press("4")
+    shown = " ".join(screen.expect("the review log.").split())
+    assert "Drilled 1 card" in shown and "Kinesis" not in shown
+    assert screen.finish() == 0
+    assert len(reviews(col)) == logged and snapshots(col) == before
+
+
+def test_cram_that_matches_nothing_says_so(cram_col: Collection, db_path: Path) -> None:
+    screen = spawn(db_path, "--cram", "--domain", "9")
+    screen.expect("No cards match")
+    assert screen.finish() == 0
+
+
+def test_domain_needs_cram(cram_col: Collection, db_path: Path) -> None:
+    screen = spawn(db_path, "--domain", "2")
+    screen.expect("--cram")
+    assert screen.finish() == 1
+
+
+def test_cram_killed_mid_session_wrote_nothing(cram_col: Collection, db_path: Path) -> None:
+    before = snapshots(cram_col)
+    screen = spawn(db_path, "--cram", "--deck", "prep")
+    for _ in range(2):
+        screen.expect("Space show answer")
+        screen.press(" ")
+        screen.expect("4 Easy")
+        screen.press("1")
+        screen.expect("Not saved (cram)")
+    screen.child.kill(signal.SIGKILL)
+    screen.child.close(force=True)
+    with Collection.open(db_path) as fresh:
+        assert reviews(fresh) == [] and snapshots(fresh) == before
+        assert fresh.store.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

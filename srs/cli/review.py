@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from srs.model import Grade, SchedulingState
+    from srs.study.cram import CramSession
     from srs.study.ending import Ending
     from srs.study.mcq import Lettered, McqResult
     from srs.study.session import Current, Session, Summary
@@ -45,6 +46,7 @@ PAGE_MIN = 3  # fewest answer lines worth paging; on a smaller screen the card j
 
 # Exam mode: a day-based interval does not apply (the plan picks the day); steps still do.
 PLAN_LABEL = "plan"
+CRAM_NOTE = "cram: answers are not saved; Again brings the card back in this drill"
 EXAM_NOTE = "exam mode: the exam plan picks the day a card comes back (srs plan)"
 
 HELP = (
@@ -78,11 +80,29 @@ def review(
     minutes: Annotated[
         float | None, typer.Option("--minutes", min=0.1, help="Stop after this many minutes.")
     ] = None,
+    cram: Annotated[
+        bool,
+        typer.Option(
+            "--cram", help="Drill the chosen cards, due or not; nothing is saved to the schedule."
+        ),
+    ] = False,
+    domain: Annotated[
+        str | None, typer.Option("--domain", help="With --cram: only this exam domain (e.g. 2).")
+    ] = None,
+    failed_since: Annotated[
+        int | None,
+        typer.Option(
+            "--failed-since", min=1, help="With --cram: only cards answered Again in DAYS days."
+        ),
+    ] = None,
 ) -> None:
     """Study the cards due now in the terminal (Space reveals, 1-4 grade, ? lists the keys)."""
     from srs.store.scope import QueueFilter
+    from srs.study.cram import CramFilter, CramSession
     from srs.study.session import Limits, Session
 
+    if not cram and (domain is not None or failed_since is not None):
+        raise fail("--domain and --failed-since choose the cards of a drill: add --cram")
     if not sys.stdin.isatty():
         raise fail(NOT_A_TTY)
     g = globals_of(ctx)
@@ -93,7 +113,12 @@ def review(
         return start + timedelta(seconds=time.monotonic() - start_mono)
 
     with opened(ctx) as col:
-        session = Session(col, clock, QueueFilter(deck, tag), Limits(max_cards, max_new, minutes))
+        limits = Limits(max_cards, max_new, minutes)
+        session: Session | CramSession = (
+            CramSession(col, clock, CramFilter(deck, tag, domain, failed_since), limits)
+            if cram
+            else Session(col, clock, QueueFilter(deck, tag), limits)
+        )
         code = Reviewer(session, terminal_console()).run()
     if code:
         raise typer.Exit(code)
@@ -122,7 +147,7 @@ class _CardState:
 class Reviewer:
     """Draws cards and reacts to keys until the session ends or the user quits."""
 
-    def __init__(self, session: Session, console: Console) -> None:
+    def __init__(self, session: Session | CramSession, console: Console) -> None:
         self.session = session
         self.console = console
         self.message = ""
@@ -141,11 +166,15 @@ class Reviewer:
         return status
 
     def _loop(self) -> str:
+        from srs.cli.cram_view import cram_ending_text
+        from srs.study.cram import CramSession
         from srs.study.ending import ending
 
         while True:
             current = self.session.next()
             if current is None:
+                if isinstance(self.session, CramSession):
+                    return cram_ending_text(self.session)
                 return ending_text(ending(self.session), self.session.col.zone)
             if not self._study(current):
                 return "Session ended; every answer is saved."
@@ -227,7 +256,11 @@ class Reviewer:
                 return "next"
             if key == "s":
                 session.skip(card.id)
-                self.message = "Skipped the last card until tomorrow (u undoes)."
+                self.message = (
+                    "Left the last card out of this drill (u undoes)."
+                    if self._cramming()
+                    else "Skipped the last card until tomorrow (u undoes)."
+                )
                 return "next"
             if key == "!":
                 session.suspend(card.id)
@@ -248,6 +281,7 @@ class Reviewer:
         return ""
 
     def _reveal(self, state: _CardState) -> None:
+        from srs.study.cram import CramSession
         from srs.study.mcq import check, parse_letters, select_count
 
         if state.options and state.typed:
@@ -259,6 +293,10 @@ class Reviewer:
                 state.message = str(e)
                 return
             state.result = check(state.options, chosen)
+        if isinstance(self.session, CramSession):
+            state.note = CRAM_NOTE
+            state.revealed = True
+            return
         previews = self.session.preview(state.current.card.id)
         exam_mode = self.session.col.options(self.session.flt.deck).exam_date is not None
         state.previews = {
@@ -274,6 +312,9 @@ class Reviewer:
     def _answer(self, state: _CardState, grade: Grade) -> str:
         ms = int((time.monotonic() - state.shown_at) * 1000)
         outcome = self.session.answer(state.current.card.id, grade, ms)
+        if outcome is None:  # a cram answer: kept in memory only
+            self.message = f"Not saved (cram): {grade.name.title()}."
+            return "next"
         label = state.previews.get(grade, "")
         if label == PLAN_LABEL:
             label = "day set by the exam plan"
@@ -409,6 +450,11 @@ class Reviewer:
         _print_lines(console, head + body + foot)
         sys.stdout.flush()
 
+    def _cramming(self) -> bool:
+        from srs.study.cram import CramSession
+
+        return isinstance(self.session, CramSession)
+
     def _status_line(self) -> Text:
         from rich.text import Text
 
@@ -416,6 +462,10 @@ class Reviewer:
         number, total = self.session.position(counts)
         secs = int(self.session.elapsed().total_seconds())
         line = Text()
+        if self._cramming():
+            line.append(f"cram · {counts.total} left · answers not saved", style="magenta")
+            line.append(f"  {number}/{total}  {secs // 60}:{secs % 60:02d}", style="dim")
+            return line
         line.append(f"new {counts.new}", style="blue")
         line.append(" · ")
         line.append(f"learn {counts.learning}", style="red")
@@ -429,15 +479,23 @@ class Reviewer:
         return line
 
     def _summary(self, why: str) -> None:
+        from srs.cli.cram_view import render_cram_summary
         from srs.errors import SrsError
+        from srs.study.cram import CramSession
 
+        session = self.session
+        if isinstance(session, CramSession):
+            self._clear()
+            self.console.print(render_cram_summary(session.summary(), why))
+            sys.stdout.flush()
+            return
         try:
-            summary = self.session.summary()
+            summary = session.summary()
         except SrsError as e:  # pragma: no cover - the collection vanished under us
             self.console.print(f"Cannot compute the summary: {e}")
             return
         self._clear()
-        self.console.print(render_summary(summary, why, self.session))
+        self.console.print(render_summary(summary, why, session))
         sys.stdout.flush()
 
 
