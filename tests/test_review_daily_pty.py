@@ -449,3 +449,85 @@ def test_cram_killed_mid_session_wrote_nothing(cram_col: Collection, db_path: Pa
     with Collection.open(db_path) as fresh:
         assert reviews(fresh) == [] and snapshots(fresh) == before
         assert fresh.store.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# -- images and math -----------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+@pytest.fixture
+def image_deck(col: Collection, decks: Path, tmp_path: Path) -> Path:
+    (decks / "img").mkdir()
+    (decks / "img" / "chart.png").write_bytes(PNG)
+    (tmp_path / "secret.png").write_bytes(PNG)  # beside the deck folder, not in it
+    (decks / "pics.md").write_text(
+        "# Pics\n\nQ: Which curve is this? ![chart](img/chart.png)\n"
+        "A: A PR curve. ![leak](../secret.png)\n",
+        encoding="utf-8",
+    )
+    col.import_paths([decks], NOW_DT)
+    return decks
+
+
+def fake_viewer(bin_dir: Path, log: Path) -> None:
+    bin_dir.mkdir()
+    viewer = bin_dir / "xdg-open"
+    viewer.write_text(f'#!/bin/sh\necho "$@" >> {log}\n', encoding="utf-8")
+    viewer.chmod(0o755)
+
+
+def test_o_opens_the_cards_images_inside_the_deck_folder_only(
+    image_deck: Path, db_path: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "viewer.log"
+    fake_viewer(tmp_path / "bin", log)
+    screen = spawn(db_path, "--deck", "pics", env={"PATH": str(tmp_path / "bin")})
+    screen.expect("Space show answer")
+    screen.press("o")
+    shown = " ".join(screen.expect("Space show answer").split())
+    assert "Opened 1 image with xdg-open" in shown
+    assert "refused ../secret.png (outside the deck folder)" in shown
+    quit_(screen)
+    assert log.read_text().split() == [str((image_deck / "img" / "chart.png").resolve())]
+
+
+def test_o_without_a_viewer_says_where_the_images_are(
+    image_deck: Path, db_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "empty").mkdir()
+    screen = spawn(db_path, "--deck", "pics", env={"PATH": str(tmp_path / "empty")}, cols=40)
+    screen.expect("Space show answer")
+    screen.press("o")
+    shown = "".join(screen.expect("Space show answer").split())  # paths wrap at 40 columns
+    assert "Noimageviewer(xdg-open/open)" in shown
+    assert str((image_deck / "img" / "chart.png").resolve()).replace(" ", "") in shown
+    quit_(screen)
+
+
+def test_o_on_a_card_without_images(col: Collection, db_path: Path, decks: Path) -> None:
+    one_card_deck(col, decks)
+    screen = spawn(db_path, "--deck", "basic")
+    screen.expect("Space show answer")
+    screen.press("o")
+    screen.expect("This card has no images.")
+    quit_(screen)
+
+
+@pytest.mark.parametrize("cols", [100, 40])
+def test_math_is_shown_as_unicode_text(
+    col: Collection, db_path: Path, decks: Path, cols: int
+) -> None:
+    (decks / "math.md").write_text(
+        "# Math\n\nQ: Precision in symbols?\nA: $\\frac{TP}{TP+FP}$, and $\\sigma(w^\\top x)$;"
+        " costs $5 or \\$10.\n",
+        encoding="utf-8",
+    )
+    col.import_paths([decks], NOW_DT)
+    screen = spawn(db_path, "--deck", "math", cols=cols)
+    screen.expect("Space show answer")
+    screen.press(" ")
+    shown = " ".join(screen.expect("4 Easy").split())
+    assert "TP/(TP+FP), and σ(wᵀx); costs $5 or $10." in shown
+    assert "\\frac" not in shown
+    quit_(screen)

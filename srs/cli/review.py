@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from srs.study.ending import Ending
     from srs.study.mcq import Lettered, McqResult
     from srs.study.session import Current, Session, Summary
+    from srs.views import CardView
 
 NOT_A_TTY = (
     "srs review needs a terminal (standard input is not one); "
@@ -58,6 +59,7 @@ HELP = (
     ("s", "skip: bury the card until tomorrow"),
     ("!", "suspend the card"),
     ("e", "edit the card's file in $EDITOR, re-import, go on"),
+    ("o", "open the card's images in the system viewer"),
     ("j k ↓ ↑ PgDn PgUp", "a tall answer: scroll a line, a page"),
     ("?", "this help"),
     ("q", "quit (every answer is already saved)"),
@@ -268,6 +270,9 @@ class Reviewer:
                 return "next"
             if key == "e":
                 return self._edit(state)
+            if key == "o":
+                state.message = open_images(card)
+                return ""
             if key == "?":
                 return "" if self._help() else "quit"
         except DeckError as e:
@@ -567,6 +572,45 @@ def _buttons(state: _CardState, width: int) -> RenderableType:
     if state.result:
         out.append(" (suggested) · 1-4 override", style="dim")
     return out
+
+
+def open_images(card: CardView) -> str:
+    """Open the card's images (inside its deck folder) in the system viewer; what happened.
+
+    The viewer runs detached with its output discarded, so it cannot draw over the screen.
+    """
+    import shutil
+
+    from srs.study.images import card_images
+
+    found = card_images(card)
+    said = []
+    if not found.files:
+        said.append("This card has no images." if not found.refused else "No image to open.")
+    else:
+        viewer = next((v for v in ("xdg-open", "open") if shutil.which(v)), None)
+        opened = 0
+        if viewer is not None:
+            for path in found.files:
+                try:
+                    subprocess.Popen(
+                        [viewer, str(path)],
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        start_new_session=True,
+                    )
+                    opened += 1
+                except OSError:
+                    break
+        if opened:
+            said.append(f"Opened {_plural(opened, 'image')} with {viewer}.")
+        else:
+            paths = ", ".join(str(path) for path in found.files)
+            said.append(f"No image viewer (xdg-open/open) found; the images: {paths}")
+    said += [f"Not opened: remote image {url}." for url in found.remote]
+    said += [f"refused {src} ({why})." for src, why in found.refused]
+    return " ".join(said)
 
 
 def _plural(n: int, word: str) -> str:
