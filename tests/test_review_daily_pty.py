@@ -531,3 +531,21 @@ def test_math_is_shown_as_unicode_text(
     assert "TP/(TP+FP), and σ(wᵀx); costs $5 or $10." in shown
     assert "\\frac" not in shown
     quit_(screen)
+
+
+def test_quitting_a_cram_does_not_claim_answers_were_saved(
+    cram_col: Collection, db_path: Path
+) -> None:
+    screen = spawn(db_path, "--cram", "--deck", "prep", cols=40)
+    screen.expect("Space show answer")
+    screen.press(" ")
+    screen.expect("4 Easy")
+    screen.press("1")
+    screen.expect("Not saved (cram)")
+    screen.press("q")
+    shown = " ".join(screen.expect("the review log.").split())
+    assert "Drill ended." in shown and "every answer is saved" not in shown
+    assert "Missed in this drill:" in shown
+    assert screen.finish() == 0
+    lines = last_screen(screen)
+    assert max(len(line.rstrip()) for line in lines) <= 40

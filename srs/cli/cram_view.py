@@ -32,7 +32,7 @@ def cram_ending_text(session: CramSession) -> str:
     return "Cram done: every card answered Good or Easy."
 
 
-def render_cram_summary(summary: CramSummary, why: str) -> RenderableType:
+def render_cram_summary(summary: CramSummary, why: str, width: int = 80) -> RenderableType:
     """The end-of-drill report as rich text (deck text escaped)."""
     from rich.text import Text
 
@@ -50,12 +50,14 @@ def render_cram_summary(summary: CramSummary, why: str) -> RenderableType:
         )
         out.append(" · ".join(f"{g.name.title()} {summary.share(g):.0%}" for g in Grade) + "\n")
     if summary.left:
-        out.append(f"Left undrilled or unlearnt: {summary.left}\n")
+        out.append(f"Not yet answered Good or Easy: {summary.left}\n")
     if summary.missed:
         out.append("Missed in this drill:\n", style="bold")
         for brief in summary.missed:
             out.append(f"  {escape_text(brief.source)}\n")
-            front = escape_text(brief.front)
-            out.append(f"    {front if len(front) <= 60 else front[:59] + '…'}\n", style="dim")
+            front, room = escape_text(brief.front), max(min(60, width - 5), 10)
+            out.append(
+                f"    {front if len(front) <= room else front[: room - 1] + '…'}\n", style="dim"
+            )
     out.append(NOT_SAVED)
     return out

@@ -163,7 +163,14 @@ class Reviewer:
                 self.keys = keys
                 why = self._loop()
         except KeyboardInterrupt:
-            status, why = 130, "Interrupted; every answer so far is saved."
+            status, why = (
+                130,
+                (
+                    "Interrupted; nothing of the drill was saved."
+                    if self._cramming()
+                    else "Interrupted; every answer so far is saved."
+                ),
+            )
         self._summary(why)
         return status
 
@@ -179,7 +186,11 @@ class Reviewer:
                     return cram_ending_text(self.session)
                 return ending_text(ending(self.session), self.session.col.zone)
             if not self._study(current):
-                return "Session ended; every answer is saved."
+                return (
+                    "Drill ended."
+                    if isinstance(self.session, CramSession)
+                    else "Session ended; every answer is saved."
+                )
 
     # -- one card --------------------------------------------------------------------------------
 
@@ -491,7 +502,7 @@ class Reviewer:
         session = self.session
         if isinstance(session, CramSession):
             self._clear()
-            self.console.print(render_cram_summary(session.summary(), why))
+            self.console.print(render_cram_summary(session.summary(), why, self.console.width))
             sys.stdout.flush()
             return
         try:
@@ -500,7 +511,7 @@ class Reviewer:
             self.console.print(f"Cannot compute the summary: {e}")
             return
         self._clear()
-        self.console.print(render_summary(summary, why, session))
+        self.console.print(render_summary(summary, why, session, self.console.width))
         sys.stdout.flush()
 
 
@@ -689,13 +700,14 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def render_summary(summary: Summary, why: str, session: Session) -> RenderableType:
+def render_summary(summary: Summary, why: str, session: Session, width: int = 80) -> RenderableType:
     """The end-of-session report as rich text (deck text escaped)."""
     from rich.text import Text
 
     from srs.model import Grade
     from srs.terminal import escape_text
 
+    front_width = max(min(60, width - 5), 10)  # one line each, even at 40 columns
     out = Text()
     out.append(why + "\n", style="bold")
     if summary.answers == 0:
@@ -719,7 +731,7 @@ def render_summary(summary: Summary, why: str, session: Session) -> RenderableTy
         out.append("New leeches (rewrite or split them):\n", style="bold red")
         for brief in summary.new_leeches:
             out.append(f"  {escape_text(brief.source)}\n")
-            out.append(f"    {_shorten(escape_text(brief.front), 60)}\n", style="dim")
+            out.append(f"    {_shorten(escape_text(brief.front), front_width)}\n", style="dim")
     left = summary.left
     if left.total:
         out.append(
@@ -739,6 +751,6 @@ def render_summary(summary: Summary, why: str, session: Session) -> RenderableTy
         out.append("Answered Again (rewrite them?):\n", style="bold")
         for brief in summary.again:
             out.append(f"  {escape_text(brief.source)}\n")
-            out.append(f"    {_shorten(escape_text(brief.front), 60)}\n", style="dim")
+            out.append(f"    {_shorten(escape_text(brief.front), front_width)}\n", style="dim")
     out.rstrip()
     return out
