@@ -534,8 +534,6 @@ def _options(state: _CardState) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
-    from srs.terminal import escape_text
-
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column()
@@ -545,13 +543,16 @@ def _options(state: _CardState) -> RenderableType:
         mark, style = marks.get(verdict, (" ", ""))
         if state.revealed and not state.result and item.option.correct:
             mark, style = "✓", "green"
-        text = Text(escape_text(item.option.text), style=style)
+        # Options are Markdown (`code`, **bold**, math) like the card's faces.
+        cell: list[RenderableType] = [markdown(item.option.text)]
         if state.revealed:
-            note = {"hit": "  right", "missed": "  missed", "wrong": "  wrong"}.get(verdict, "")
-            text.append(note, style=style)
-            if item.option.rationale:  # every one, the right option's "Why:" too
-                text.append("\n" + escape_text(item.option.rationale), style="dim")
-        grid.add_row(Text(f"{mark} {item.letter})", style=style or "bold"), text)
+            note = {"hit": "right", "missed": "missed", "wrong": "wrong"}.get(verdict, "")
+            rationale = item.option.rationale  # every one, the right option's "Why:" too
+            if rationale:
+                cell.append(markdown(f"{note} · {rationale}" if note else rationale, "dim"))
+            elif note:
+                cell.append(Text(note, style=style))
+        grid.add_row(Text(f"{mark} {item.letter})", style=style or "bold"), Group(*cell))
     if state.result is None:
         return grid
     if state.result.is_correct:
@@ -667,7 +668,7 @@ def ending_text(end: Ending, zone: tzinfo) -> str:
     else:
         at = end.next_due.astimezone(zone)
         said.append(f"Nothing more is due now; the next card is due at {at:%H:%M}.")
-    return " ".join(said)
+    return "\n".join(said)  # a line each: readable at 40 columns too
 
 
 def _same_interval_note(

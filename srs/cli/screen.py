@@ -30,14 +30,14 @@ def terminal_console() -> Console:
     )
 
 
-def markdown(text: str) -> RenderableType:
+def markdown(text: str, style: str = "none") -> RenderableType:
     """Deck text (escaped) rendered as Markdown, links shown as text, math as Unicode text."""
     from rich.markdown import Markdown
 
     from srs.math_text import math_to_text
     from srs.terminal import escape_text
 
-    return Markdown(escape_text(math_to_text(text)), hyperlinks=False)
+    return Markdown(escape_text(math_to_text(text)), style=style, hyperlinks=False)
 
 
 def clock_text(seconds: float | None) -> str:
