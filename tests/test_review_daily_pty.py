@@ -83,6 +83,18 @@ def test_mcq_shows_every_rationale_after_a_miss(col: Collection, db_path: Path, 
     quit_(screen)
 
 
+def test_colour_screen_marks_the_verdicts(col: Collection, db_path: Path) -> None:
+    """With colour (NO_COLOR empty counts as unset, as no-color.org says), the same screen."""
+    screen = spawn(db_path, "--deck", "one", env={"NO_COLOR": ""})
+    letters = mcq_letters(screen.expect("Your answer:"))
+    screen.press(letters["Accuracy"] + "\r")
+    shown = " ".join(screen.expect("Not quite.").split())
+    assert "wrong · Why not: Dominated by the majority class." in shown
+    assert "missed · Why: It ignores the many true negatives." in shown
+    assert re.search(r"\x1b\[[0-9;]*31m", screen.raw)  # red for the wrong pick
+    quit_(screen)
+
+
 def test_select_two_says_choose_two(col: Collection, db_path: Path) -> None:
     screen = spawn(db_path, "--deck", "two")
     screen.expect("Choose 2.")

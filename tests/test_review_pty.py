@@ -148,8 +148,8 @@ def spawn(
         NO_COLOR="1",
         TERM="xterm",
         PYTHONPATH=str(ROOT),
-        **(env or {}),
     )
+    environment.update(env or {})
     child = pexpect.spawn(
         sys.executable,
         ["-m", "srs", "--now", now, command, *args],

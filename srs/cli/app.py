@@ -136,8 +136,8 @@ def echo(text: str = "") -> None:
 
 
 def no_color() -> bool:
-    """Colours follow the NO_COLOR convention."""
-    return "NO_COLOR" in os.environ
+    """Colours follow the NO_COLOR convention: set and not empty (no-color.org)."""
+    return bool(os.environ.get("NO_COLOR"))
 
 
 def _register_commands() -> None:

@@ -65,6 +65,12 @@ HELP = (
     ("q", "quit (every answer is already saved)"),
 )
 
+CRAM_HELP = {
+    "s": "leave the card out of this drill",
+    "!": "(not in a drill: it changes no card)",
+    "q": "quit (a drill saves nothing)",
+}
+
 
 @app.command()
 def review(
@@ -381,6 +387,8 @@ class Reviewer:
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for keys, what in HELP:
+            if self._cramming():  # a drill saves nothing and changes no card
+                what = CRAM_HELP.get(keys, what)
             table.add_row(keys, what)
         self._clear()
         self.console.print(Text("Keys", style="bold"))
@@ -436,7 +444,10 @@ class Reviewer:
                     bottom.append(Text(f"Choose {select}.", style="bold"))
                 typed = ",".join(sorted(set(state.typed.replace(",", ""))))
                 bottom.append(Text(f"Your answer: {typed}_", style="bold"))
-                bottom.append(Text("letters + Enter · Enter alone shows · ? help", style="dim"))
+                keys_hint = "letters + Enter · Enter alone shows · ? help"
+                if console.width < NARROW:
+                    keys_hint = "letters + Enter · ? help"
+                bottom.append(Text(keys_hint, style="dim"))
             else:
                 bottom.append(Text("Space show answer · ? help · q quit", style="dim"))
         head, body, foot = (_lines(console, part) for part in (top, middle, bottom))
