@@ -158,6 +158,7 @@ def test_empty_collection_says_import_first(db_path: Path) -> None:
     screen.expect("The collection is empty")
     screen.expect("import first: srs import decks")
     assert screen.finish() == 0
+    assert "Next 7 days" not in screen.text  # nothing to forecast: no table of zeros
 
 
 def test_daily_new_limit_says_how_to_change_it(col: Collection, db_path: Path, decks: Path) -> None:
@@ -561,3 +562,20 @@ def test_quitting_a_cram_does_not_claim_answers_were_saved(
     assert screen.finish() == 0
     lines = last_screen(screen)
     assert max(len(line.rstrip()) for line in lines) <= 40
+
+
+def test_a_question_taller_than_the_screen_is_paged_with_its_answer(
+    col: Collection, db_path: Path, decks: Path
+) -> None:
+    stem = " ".join(f"Clause {i:02d} of a long scenario." for i in range(1, 41))
+    (decks / "basic.md").write_text(f"# Basics\n\nQ: {stem}\nA: The end.\n", "utf-8")
+    col.import_paths([decks], NOW_DT)
+    screen = spawn(db_path, "--deck", "basic", cols=40, rows=24)
+    screen.expect("Space show answer")
+    screen.press(" ")
+    screen.expect("PgDn")
+    first = last_screen(screen)
+    assert len(first) <= 24 and "4 Easy" in "\n".join(first)
+    screen.press("\x1b[6~" * 6)
+    screen.expect("The end.")
+    quit_(screen)

@@ -452,6 +452,10 @@ class Reviewer:
                 bottom.append(Text("Space show answer · ? help · q quit", style="dim"))
         head, body, foot = (_lines(console, part) for part in (top, middle, bottom))
         room = console.height - 1 - len(head) - len(foot)  # the last row stays free
+        if state.revealed and len(body) > room and room < PAGE_MIN + 1:
+            # The question alone fills the screen: page it with the answer, buttons kept.
+            head, body = [], head + body
+            room = console.height - 1 - len(foot)
         if state.revealed and len(body) > room and room >= PAGE_MIN + 1:
             page = room - 1  # one row for the paging hint
             state.page = page
@@ -753,12 +757,13 @@ def render_summary(summary: Summary, why: str, session: Session, width: int = 80
         at = summary.next_learning_at
         when = at.astimezone(session.col.zone).strftime("%H:%M") if at else "later"
         out.append(f"Learning cards due later today: {summary.learning_later} (next at {when})\n")
-    out.append(f"Due tomorrow: {summary.due_tomorrow}\n")
-    peak = max((n for _, n in summary.forecast), default=0) or 1
-    out.append("Next 7 days:\n")
-    for day, n in summary.forecast:
-        bar = "█" * max(round(12 * n / peak), 1 if n else 0)
-        out.append(f"  {day:%a %m-%d} {n:>4} {bar}\n")
+    if any(n for _, n in summary.forecast):  # a table of zeros says nothing
+        out.append(f"Due tomorrow: {summary.due_tomorrow}\n")
+        peak = max((n for _, n in summary.forecast), default=0) or 1
+        out.append("Next 7 days:\n")
+        for day, n in summary.forecast:
+            bar = "█" * max(round(12 * n / peak), 1 if n else 0)
+            out.append(f"  {day:%a %m-%d} {n:>4} {bar}\n")
     if summary.again:
         out.append("Answered Again (rewrite them?):\n", style="bold")
         for brief in summary.again:
