@@ -158,6 +158,13 @@ def _sanitise(fragment: str, attribute_filter: Callable[[str, str, str], str | N
     )
 
 
+def math_pieces(text: str) -> tuple[str, list[str]]:
+    """The text with each math span (and `\\$`) swapped for `srsmathQZ<n>QZ`, and the spans as
+    HTML-escaped `\\(..\\)` / `\\[..\\]` (`$` for a literal dollar): the terminal's math
+    (`srs.math_text`) finds math by the same rules as the export."""
+    return _protect_math(text)
+
+
 def _protect_math(text: str) -> tuple[str, list[str]]:
     """Swap math and `\\$` for placeholders, skipping code; return the text and the HTML pieces."""
     pieces: list[str] = []

@@ -148,8 +148,8 @@ def spawn(
         NO_COLOR="1",
         TERM="xterm",
         PYTHONPATH=str(ROOT),
-        **(env or {}),
     )
+    environment.update(env or {})
     child = pexpect.spawn(
         sys.executable,
         ["-m", "srs", "--now", now, command, *args],
@@ -310,7 +310,7 @@ def test_mcq_suggestion_can_be_overridden(col: Collection, db_path: Path) -> Non
     screen = spawn(db_path, "--deck", "mcq")
     shown = screen.expect("Your answer:")
     letters = mcq_letters(shown)
-    screen.press(f"{letters['Accuracy']},{letters['PR AUC']}\r")
+    screen.press(f"{letters['Accuracy']}\r")
     screen.expect("Not quite.")
     screen.press("2")  # Hard instead of the suggested Again
     screen.expect("Saved: Hard")
@@ -411,7 +411,7 @@ def test_narrow_terminal(col: Collection, db_path: Path) -> None:
     screen.press("3")
     screen.expect("Saved: Good")
     screen.press("q")
-    screen.expect("Next 7 days")
+    screen.expect("Still due now")  # (no 7-day table: nothing is due in the coming week)
     assert screen.finish() == 0
     lines = screen.text.replace("\r", "").split("\n")
     assert max(len(line.rstrip()) for line in lines) <= 40

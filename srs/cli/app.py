@@ -239,8 +239,8 @@ def plural(count: int, word: str) -> str:
 
 
 def no_color() -> bool:
-    """Colours follow the NO_COLOR convention."""
-    return "NO_COLOR" in os.environ
+    """Colours follow the NO_COLOR convention: set and not empty (no-color.org)."""
+    return bool(os.environ.get("NO_COLOR"))
 
 
 def _register_commands() -> None:

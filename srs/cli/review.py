@@ -14,7 +14,8 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from itertools import pairwise
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -24,11 +25,15 @@ from srs.cli.screen import Keys, markdown, terminal_console
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.segment import Segment
     from rich.text import Text
 
-    from srs.model import Grade
+    from srs.model import Grade, SchedulingState
+    from srs.study.cram import CramSession
+    from srs.study.ending import Ending
     from srs.study.mcq import Lettered, McqResult
     from srs.study.session import Current, Session, Summary
+    from srs.views import CardView
 
 NOT_A_TTY = (
     "srs review needs a terminal (standard input is not one); "
@@ -36,6 +41,14 @@ NOT_A_TTY = (
 )
 
 NARROW = 50  # columns below which the answer buttons take two lines
+# Keys that move a paged answer: a line, or (±2) a page.
+SCROLL = {"j": 1, "down": 1, "k": -1, "up": -1, "pgdn": 2, "pgup": -2}
+PAGE_MIN = 3  # fewest answer lines worth paging; on a smaller screen the card just scrolls
+
+# Exam mode: a day-based interval does not apply (the plan picks the day); steps still do.
+PLAN_LABEL = "plan"
+CRAM_NOTE = "cram: answers are not saved; Again brings the card back in this drill"
+EXAM_NOTE = "exam mode: the exam plan picks the day a card comes back (srs plan)"
 
 HELP = (
     ("Space / Enter", "show the answer; then Good"),
@@ -46,9 +59,17 @@ HELP = (
     ("s", "skip: bury the card until tomorrow"),
     ("!", "suspend the card"),
     ("e", "edit the card's file in $EDITOR, re-import, go on"),
+    ("o", "open the card's images in the system viewer"),
+    ("j k ↓ ↑ PgDn PgUp", "a tall answer: scroll a line, a page"),
     ("?", "this help"),
     ("q", "quit (every answer is already saved)"),
 )
+
+CRAM_HELP = {
+    "s": "leave the card out of this drill",
+    "!": "(not in a drill: it changes no card)",
+    "q": "quit (a drill saves nothing)",
+}
 
 
 @app.command()
@@ -67,11 +88,29 @@ def review(
     minutes: Annotated[
         float | None, typer.Option("--minutes", min=0.1, help="Stop after this many minutes.")
     ] = None,
+    cram: Annotated[
+        bool,
+        typer.Option(
+            "--cram", help="Drill the chosen cards, due or not; nothing is saved to the schedule."
+        ),
+    ] = False,
+    domain: Annotated[
+        str | None, typer.Option("--domain", help="With --cram: only this exam domain (e.g. 2).")
+    ] = None,
+    failed_since: Annotated[
+        int | None,
+        typer.Option(
+            "--failed-since", min=1, help="With --cram: only cards answered Again in DAYS days."
+        ),
+    ] = None,
 ) -> None:
     """Study the cards due now in the terminal (Space reveals, 1-4 grade, ? lists the keys)."""
     from srs.store.scope import QueueFilter
+    from srs.study.cram import CramFilter, CramSession
     from srs.study.session import Limits, Session
 
+    if not cram and (domain is not None or failed_since is not None):
+        raise fail("--domain and --failed-since choose the cards of a drill: add --cram")
     if not sys.stdin.isatty():
         raise fail(NOT_A_TTY)
     g = globals_of(ctx)
@@ -82,7 +121,12 @@ def review(
         return start + timedelta(seconds=time.monotonic() - start_mono)
 
     with opened(ctx) as col:
-        session = Session(col, clock, QueueFilter(deck, tag), Limits(max_cards, max_new, minutes))
+        limits = Limits(max_cards, max_new, minutes)
+        session: Session | CramSession = (
+            CramSession(col, clock, CramFilter(deck, tag, domain, failed_since), limits)
+            if cram
+            else Session(col, clock, QueueFilter(deck, tag), limits)
+        )
         code = Reviewer(session, terminal_console()).run()
         say_if_exam_over(col, g.now(), deck)  # after the screen, so that it stays readable
     if code:
@@ -104,12 +148,15 @@ class _CardState:
     result: McqResult | None = None
     message: str = ""
     previews: dict[Grade, str] = field(default_factory=dict)
+    note: str = ""  # under the buttons: why two show one interval, what exam mode does
+    scroll: int = 0  # first answer line shown when the answer is paged
+    page: int = 0  # answer lines a page shows (0: the card fits, no paging)
 
 
 class Reviewer:
     """Draws cards and reacts to keys until the session ends or the user quits."""
 
-    def __init__(self, session: Session, console: Console) -> None:
+    def __init__(self, session: Session | CramSession, console: Console) -> None:
         self.session = session
         self.console = console
         self.message = ""
@@ -119,28 +166,38 @@ class Reviewer:
         """Study until done; prints the summary. Returns the exit status (130 after Ctrl-C)."""
         status, why = 0, ""
         try:
-            with Keys(sys.stdin.fileno()) as keys:
+            with Keys(sys.stdin.fileno(), resize=True) as keys:
                 self.keys = keys
                 why = self._loop()
         except KeyboardInterrupt:
-            status, why = 130, "Interrupted; every answer so far is saved."
+            status, why = (
+                130,
+                (
+                    "Interrupted; nothing of the drill was saved."
+                    if self._cramming()
+                    else "Interrupted; every answer so far is saved."
+                ),
+            )
         self._summary(why)
         return status
 
     def _loop(self) -> str:
-        from srs.study.session import StopReason
+        from srs.cli.cram_view import cram_ending_text
+        from srs.study.cram import CramSession
+        from srs.study.ending import ending
 
         while True:
             current = self.session.next()
             if current is None:
-                reason = self.session.stop_reason
-                if reason is StopReason.MAX_CARDS:
-                    return "Card limit reached."
-                if reason is StopReason.TIME:
-                    return "Time limit reached."
-                return "Nothing more is due now."
+                if isinstance(self.session, CramSession):
+                    return cram_ending_text(self.session)
+                return ending_text(ending(self.session), self.session.col.zone)
             if not self._study(current):
-                return "Session ended; every answer is saved."
+                return (
+                    "Drill ended."
+                    if isinstance(self.session, CramSession)
+                    else "Session ended; every answer is saved."
+                )
 
     # -- one card --------------------------------------------------------------------------------
 
@@ -156,7 +213,8 @@ class Reviewer:
         assert self.keys is not None
         while True:
             key = self.keys.read()
-            state.message = ""
+            if key != "resize":  # a resize redraws the screen as it was, message and all
+                state.message = ""
             if key in ("", "q") and not self._is_letter(state, key):
                 return False
             outcome = self._on_key(state, key)
@@ -186,6 +244,13 @@ class Reviewer:
         if self._is_letter(state, key) or (state.options and not state.revealed and key == ","):
             state.typed += key.lower()
             return ""
+        if key == "resize":
+            return ""  # drawn again at the new size
+        if state.revealed and state.page and key in SCROLL:
+            step = SCROLL[key]
+            moved = step if abs(step) == 1 else step // 2 * state.page
+            state.scroll = max(0, state.scroll + moved)
+            return ""
         if key == "backspace":
             state.typed = state.typed[:-1]
             return ""
@@ -211,7 +276,11 @@ class Reviewer:
                 return "next"
             if key == "s":
                 session.skip(card.id)
-                self.message = "Skipped the last card until tomorrow (u undoes)."
+                self.message = (
+                    "Left the last card out of this drill (u undoes)."
+                    if self._cramming()
+                    else "Skipped the last card until tomorrow (u undoes)."
+                )
                 return "next"
             if key == "!":
                 session.suspend(card.id)
@@ -219,6 +288,9 @@ class Reviewer:
                 return "next"
             if key == "e":
                 return self._edit(state)
+            if key == "o":
+                state.message = open_images(card)
+                return ""
             if key == "?":
                 return "" if self._help() else "quit"
         except DeckError as e:
@@ -232,33 +304,61 @@ class Reviewer:
         return ""
 
     def _reveal(self, state: _CardState) -> None:
-        from srs.study.mcq import check, parse_letters
+        from srs.study.cram import CramSession
+        from srs.study.mcq import check, parse_letters, select_count
 
         if state.options and state.typed:
             from srs.errors import SrsError
 
             try:
-                chosen = parse_letters(state.typed, len(state.options))
+                chosen = parse_letters(state.typed, len(state.options), select_count(state.options))
             except SrsError as e:
                 state.message = str(e)
                 return
             state.result = check(state.options, chosen)
+        if isinstance(self.session, CramSession):
+            state.note = CRAM_NOTE
+            state.revealed = True
+            return
+        previews = self.session.preview(state.current.card.id)
+        exam_mode = self.session.col.options(self.session.flt.deck).exam_date is not None
         state.previews = {
-            grade: label
-            for grade, (_, label) in self.session.preview(state.current.card.id).items()
+            # Exam mode keeps learning steps, but the plan, not the interval, picks the day.
+            grade: PLAN_LABEL if exam_mode and after.due_at is None else label
+            for grade, (after, label) in previews.items()
         }
+        state.note = _same_interval_note(previews, state.previews)
+        if exam_mode and PLAN_LABEL in state.previews.values():
+            state.note = EXAM_NOTE
         state.revealed = True
 
     def _answer(self, state: _CardState, grade: Grade) -> str:
         ms = int((time.monotonic() - state.shown_at) * 1000)
         outcome = self.session.answer(state.current.card.id, grade, ms)
+        if outcome is None:  # a cram answer: kept in memory only
+            self.message = f"Not saved (cram): {grade.name.title()}."
+            return "next"
         label = state.previews.get(grade, "")
+        if label == PLAN_LABEL:
+            label = "day set by the exam plan"
         self.message = f"Saved: {grade.name.title()}" + (f" ({label})" if label else "") + "."
-        del outcome
+        if outcome.answer.leech:  # said now, while the card is fresh in mind
+            card = outcome.card
+            self.message += (
+                f" Leech: this card has lapsed {_plural(card.scheduling.lapses, 'time')}"
+                + (" and is now suspended" if card.suspended else "")
+                + f"; rewrite or split it ({card.source})."
+            )
         return "next"
 
     def _edit(self, state: _CardState) -> str:
         card = state.current.card
+        if not os.path.isfile(card.abs_path):  # moved or deleted since the import
+            state.message = (
+                f"The deck file {card.path} no longer exists (moved or deleted since the import);"
+                " nothing to edit. Re-import the decks to update the collection."
+            )
+            return ""
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         assert self.keys is not None
         with self.keys.cooked():
@@ -288,6 +388,8 @@ class Reviewer:
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for keys, what in HELP:
+            if self._cramming():  # a drill saves nothing and changes no card
+                what = CRAM_HELP.get(keys, what)
             table.add_row(keys, what)
         self._clear()
         self.console.print(Text("Keys", style="bold"))
@@ -303,37 +405,87 @@ class Reviewer:
             self.console.clear()
 
     def _draw(self, state: _CardState) -> None:
+        """Draw the card; a revealed card taller than the terminal has its answer paged.
+
+        The question (and the header) stays at the top and the buttons at the bottom; the
+        part between (options with their rationales, the answer) shows one window of lines,
+        moved with j/k, the arrows and PgUp/PgDn (`state.scroll`).
+        """
         from rich.rule import Rule
         from rich.text import Text
 
+        from srs.study.mcq import select_count
         from srs.terminal import escape_text
 
         card = state.current.card
         console = self.console
-        self._clear()
-        # The last action's outcome first ("Saved: Good (10m)."), then the card.
-        console.print(Text(escape_text(state.message), style="yellow") if state.message else "")
-        crumbs = " › ".join(escape_text(part) for part in (card.deck, *card.context) if part)
-        console.print(Text(crumbs, style="bold cyan"))
-        console.print(self._status_line())
-        console.print(Rule(style="dim"))
-        console.print(markdown(card.front))
-        if state.options:
-            console.print(_options(state))
+        top: list[RenderableType] = [
+            # The last action's outcome first ("Saved: Good (10m)."), then the card.
+            Text(escape_text(state.message), style="yellow") if state.message else Text(""),
+            Text(
+                " › ".join(escape_text(part) for part in (card.deck, *card.context) if part),
+                style="bold cyan",
+            ),
+            self._status_line(),
+            Rule(style="dim"),
+            markdown(card.front),
+        ]
+        middle: list[RenderableType] = [_options(state)] if state.options else []
+        bottom: list[RenderableType] = []
         if state.revealed:
-            console.print(Rule("answer", style="dim"))
+            middle.append(Rule("answer", style="dim"))
             if card.back.strip():
-                console.print(markdown(card.back))
-            console.print(_buttons(state, console.width))
+                middle.append(markdown(card.back))
+            bottom.append(_buttons(state, console.width))
         else:
-            console.print()
+            bottom.append(Text(""))
             if state.options:
+                select = select_count(state.options)
+                if select > 1:
+                    bottom.append(Text(f"Choose {select}.", style="bold"))
                 typed = ",".join(sorted(set(state.typed.replace(",", ""))))
-                console.print(Text(f"Your answer: {typed}_", style="bold"))
-                console.print(Text("letters + Enter · Enter alone shows · ? help", style="dim"))
+                bottom.append(Text(f"Your answer: {typed}_", style="bold"))
+                keys_hint = "letters + Enter · Enter alone shows · ? help"
+                if console.width < NARROW:
+                    keys_hint = "letters + Enter · ? help"
+                bottom.append(Text(keys_hint, style="dim"))
             else:
-                console.print(Text("Space show answer · ? help · q quit", style="dim"))
+                bottom.append(Text("Space show answer · ? help · q quit", style="dim"))
+        head, body, foot = (_lines(console, part) for part in (top, middle, bottom))
+        room = console.height - 1 - len(head) - len(foot)  # the last row stays free
+        if state.revealed and len(body) > room and room < PAGE_MIN + 1:
+            # The question alone fills the screen: page it with the answer, buttons kept.
+            head, body = [], head + body
+            room = console.height - 1 - len(foot)
+        if state.revealed and len(body) > room and room >= PAGE_MIN + 1:
+            page = room - 1  # one row for the paging hint
+            state.page = page
+            state.scroll = max(0, min(state.scroll, len(body) - page))
+            shown = body[state.scroll : state.scroll + page]
+            last = state.scroll + len(shown)
+            hint = _lines(
+                console,
+                [
+                    Text(
+                        f"answer lines {state.scroll + 1}-{last} of {len(body)}"
+                        " · j/k ↓/↑ line · PgDn/PgUp page"
+                        if console.width >= NARROW
+                        else f"lines {state.scroll + 1}-{last}/{len(body)} · j/k ↓/↑ · PgDn/PgUp",
+                        style="dim",
+                    )
+                ],
+            )
+            body = shown + hint[:1]
+        else:
+            state.page = 0
+        self._clear()
+        _print_lines(console, head + body + foot)
         sys.stdout.flush()
+
+    def _cramming(self) -> bool:
+        from srs.study.cram import CramSession
+
+        return isinstance(self.session, CramSession)
 
     def _status_line(self) -> Text:
         from rich.text import Text
@@ -342,6 +494,10 @@ class Reviewer:
         number, total = self.session.position(counts)
         secs = int(self.session.elapsed().total_seconds())
         line = Text()
+        if self._cramming():
+            line.append(f"cram · {counts.total} left · answers not saved", style="magenta")
+            line.append(f"  {number}/{total}  {secs // 60}:{secs % 60:02d}", style="dim")
+            return line
         line.append(f"new {counts.new}", style="blue")
         line.append(" · ")
         line.append(f"learn {counts.learning}", style="red")
@@ -356,16 +512,37 @@ class Reviewer:
         return line
 
     def _summary(self, why: str) -> None:
+        from srs.cli.cram_view import render_cram_summary
         from srs.errors import SrsError
+        from srs.study.cram import CramSession
 
+        session = self.session
+        if isinstance(session, CramSession):
+            self._clear()
+            self.console.print(render_cram_summary(session.summary(), why, self.console.width))
+            sys.stdout.flush()
+            return
         try:
-            summary = self.session.summary()
+            summary = session.summary()
         except SrsError as e:  # pragma: no cover - the collection vanished under us
             self.console.print(f"Cannot compute the summary: {e}")
             return
         self._clear()
-        self.console.print(render_summary(summary, why, self.session))
+        self.console.print(render_summary(summary, why, session, self.console.width))
         sys.stdout.flush()
+
+
+def _lines(console: Console, parts: list[RenderableType]) -> list[list[Segment]]:
+    """Renderables as the terminal lines they take at the console's width."""
+    from rich.console import Group
+
+    return console.render_lines(Group(*parts), console.options, pad=False) if parts else []
+
+
+def _print_lines(console: Console, lines: list[list[Segment]]) -> None:
+    from rich.segment import Segment, Segments
+
+    console.print(Segments([segment for line in lines for segment in (*line, Segment.line())]))
 
 
 def _options(state: _CardState) -> RenderableType:
@@ -373,8 +550,6 @@ def _options(state: _CardState) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
-
-    from srs.terminal import escape_text
 
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
@@ -385,13 +560,16 @@ def _options(state: _CardState) -> RenderableType:
         mark, style = marks.get(verdict, (" ", ""))
         if state.revealed and not state.result and item.option.correct:
             mark, style = "✓", "green"
-        text = Text(escape_text(item.option.text), style=style)
+        # Options are Markdown (`code`, **bold**, math) like the card's faces.
+        cell: list[RenderableType] = [markdown(item.option.text)]
         if state.revealed:
-            note = {"hit": "  right", "missed": "  missed", "wrong": "  wrong"}.get(verdict, "")
-            text.append(note, style=style)
-            if item.option.rationale and not item.option.correct:
-                text.append("\n" + escape_text(item.option.rationale), style="dim")
-        grid.add_row(Text(f"{mark} {item.letter})", style=style or "bold"), text)
+            note = {"hit": "right", "missed": "missed", "wrong": "wrong"}.get(verdict, "")
+            rationale = item.option.rationale  # every one, the right option's "Why:" too
+            if rationale:
+                cell.append(markdown(f"{note} · {rationale}" if note else rationale, "dim"))
+            elif note:
+                cell.append(Text(note, style=style))
+        grid.add_row(Text(f"{mark} {item.letter})", style=style or "bold"), Group(*cell))
     if state.result is None:
         return grid
     if state.result.is_correct:
@@ -416,6 +594,8 @@ def _buttons(state: _CardState, width: int) -> RenderableType:
         out.append(grade.name.title(), style=styles[grade])
         out.append(f" {label}   " if label else "   ")
     out.rstrip()
+    if state.note:
+        out.append("\n" + state.note, style="dim")
     hint = "Enter accepts" if state.result else "Space/Enter ="
     out.append(f"\n{hint} {suggested.name.title()}", style="dim")
     if state.result:
@@ -423,17 +603,129 @@ def _buttons(state: _CardState, width: int) -> RenderableType:
     return out
 
 
+def open_images(card: CardView) -> str:
+    """Open the card's images (inside its deck folder) in the system viewer; what happened.
+
+    The viewer runs detached with its output discarded, so it cannot draw over the screen.
+    """
+    import shutil
+
+    from srs.study.images import card_images
+
+    found = card_images(card)
+    said = []
+    if not found.files:
+        said.append("This card has no images." if not found.refused else "No image to open.")
+    else:
+        viewer = next((v for v in ("xdg-open", "open") if shutil.which(v)), None)
+        opened = 0
+        if viewer is not None:
+            for path in found.files:
+                try:
+                    subprocess.Popen(
+                        [viewer, str(path)],
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        start_new_session=True,
+                    )
+                    opened += 1
+                except OSError:
+                    break
+        if opened:
+            said.append(f"Opened {_plural(opened, 'image')} with {viewer}.")
+        else:
+            paths = ", ".join(str(path) for path in found.files)
+            said.append(f"No image viewer (xdg-open/open) found; the images: {paths}")
+    said += [f"Not opened: remote image {url}." for url in found.remote]
+    said += [f"refused {src} ({why})." for src, why in found.refused]
+    return " ".join(said)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def ending_text(end: Ending, zone: tzinfo) -> str:
+    """Why the session ended, and what to do about it, in a sentence or two."""
+    from srs.study.session import StopReason
+
+    if end.reason is StopReason.MAX_CARDS:
+        return "Card limit reached."
+    if end.reason is StopReason.TIME:
+        return "Time limit reached."
+    if end.collection_cards == 0:
+        return "The collection is empty: import first: srs import decks"
+    if end.cards == 0:
+        return "No cards to study here: the deck or tag holds none that are not suspended."
+    said = []
+    if end.exam_mode:
+        said.append("Today's exam plan is done (srs plan shows it).")
+    elif end.new_waiting and end.max_new is not None:
+        said.append(
+            f"--max-new {end.max_new} reached; {_plural(end.new_waiting, 'more new card')} wait."
+        )
+    elif end.new_waiting:
+        said.append(
+            f"Daily limit of {_plural(end.new_per_day, 'new card')} reached"
+            f" ({_plural(end.new_waiting, 'more new card')} wait);"
+            " `srs config set new_per_day N` changes it."
+        )
+    if end.reviews_waiting and not end.exam_mode:
+        said.append(
+            f"Daily limit of {_plural(end.reviews_per_day, 'review')} reached;"
+            " `srs config set reviews_per_day N` changes it."
+        )
+    if end.next_due is None:
+        said.append("Nothing more is due now, nor later.")
+    elif end.next_due_day is not None:
+        days = (end.next_due_day - end.today).days
+        when = "tomorrow" if days == 1 else f"{end.next_due_day:%a %Y-%m-%d} (in {days} days)"
+        said.append(f"Nothing more is due now; the next card is due {when}.")
+    else:
+        at = end.next_due.astimezone(zone)
+        said.append(f"Nothing more is due now; the next card is due at {at:%H:%M}.")
+    return "\n".join(said)  # a line each: readable at 40 columns too
+
+
+def _same_interval_note(
+    previews: dict[Grade, tuple[SchedulingState, str]], labels: dict[Grade, str]
+) -> str:
+    """Why two passing buttons show one interval, when they do (FSRS rounds to whole days).
+
+    srs's FSRS follows the `fsrs` package, which does not push Hard, Good and Easy apart as
+    Anki does; the buttons still differ in the memory they record, so say so with figures.
+    """
+    from srs.model import Grade
+
+    passing = [Grade.HARD, Grade.GOOD, Grade.EASY]
+    for low, high in pairwise(passing):
+        label = labels.get(low)
+        if not label or label != labels.get(high) or label == PLAN_LABEL:
+            continue
+        note = f"{low.name.title()} and {high.name.title()} both give {label}"
+        low_memory, high_memory = previews[low][0].memory, previews[high][0].memory
+        if low_memory is not None and high_memory is not None:
+            note += (
+                f" (whole days); they differ in memory: stability {low_memory.stability:.1f} d"
+                f" vs {high_memory.stability:.1f} d"
+            )
+        return note + "."
+    return ""
+
+
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def render_summary(summary: Summary, why: str, session: Session) -> RenderableType:
+def render_summary(summary: Summary, why: str, session: Session, width: int = 80) -> RenderableType:
     """The end-of-session report as rich text (deck text escaped)."""
     from rich.text import Text
 
     from srs.model import Grade
     from srs.terminal import escape_text
 
+    front_width = max(min(60, width - 5), 10)  # one line each, even at 40 columns
     out = Text()
     out.append(why + "\n", style="bold")
     if summary.answers == 0:
@@ -457,7 +749,7 @@ def render_summary(summary: Summary, why: str, session: Session) -> RenderableTy
         out.append("New leeches (rewrite or split them):\n", style="bold red")
         for brief in summary.new_leeches:
             out.append(f"  {escape_text(brief.source)}\n")
-            out.append(f"    {_shorten(escape_text(brief.front), 60)}\n", style="dim")
+            out.append(f"    {_shorten(escape_text(brief.front), front_width)}\n", style="dim")
     left = summary.left
     if left.total:
         out.append(
@@ -467,16 +759,17 @@ def render_summary(summary: Summary, why: str, session: Session) -> RenderableTy
         at = summary.next_learning_at
         when = at.astimezone(session.col.zone).strftime("%H:%M") if at else "later"
         out.append(f"Learning cards due later today: {summary.learning_later} (next at {when})\n")
-    out.append(f"Due tomorrow: {summary.due_tomorrow}\n")
-    peak = max((n for _, n in summary.forecast), default=0) or 1
-    out.append("Next 7 days:\n")
-    for day, n in summary.forecast:
-        bar = "█" * max(round(12 * n / peak), 1 if n else 0)
-        out.append(f"  {day:%a %m-%d} {n:>4} {bar}\n")
+    if any(n for _, n in summary.forecast):  # a table of zeros says nothing
+        out.append(f"Due tomorrow: {summary.due_tomorrow}\n")
+        peak = max((n for _, n in summary.forecast), default=0) or 1
+        out.append("Next 7 days:\n")
+        for day, n in summary.forecast:
+            bar = "█" * max(round(12 * n / peak), 1 if n else 0)
+            out.append(f"  {day:%a %m-%d} {n:>4} {bar}\n")
     if summary.again:
         out.append("Answered Again (rewrite them?):\n", style="bold")
         for brief in summary.again:
             out.append(f"  {escape_text(brief.source)}\n")
-            out.append(f"    {_shorten(escape_text(brief.front), 60)}\n", style="dim")
+            out.append(f"    {_shorten(escape_text(brief.front), front_width)}\n", style="dim")
     out.rstrip()
     return out

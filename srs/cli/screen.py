@@ -6,6 +6,7 @@ and the console reads no rich markup, so nothing a deck holds reaches the termin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 from collections.abc import Iterator
@@ -29,13 +30,14 @@ def terminal_console() -> Console:
     )
 
 
-def markdown(text: str) -> RenderableType:
-    """Deck text (escaped) rendered as Markdown, links shown as text."""
+def markdown(text: str, style: str = "none") -> RenderableType:
+    """Deck text (escaped) rendered as Markdown, links shown as text, math as Unicode text."""
     from rich.markdown import Markdown
 
+    from srs.math_text import math_to_text
     from srs.terminal import escape_text
 
-    return Markdown(escape_text(text), hyperlinks=False)
+    return Markdown(escape_text(math_to_text(text)), style=style, hyperlinks=False)
 
 
 def clock_text(seconds: float | None) -> str:
@@ -50,6 +52,17 @@ def clock_text(seconds: float | None) -> str:
 # -- keys ---------------------------------------------------------------------------------------
 
 
+# Escape sequences (after ESC) that name a key; any other reads as "esc".
+_SEQUENCES = {
+    b"[A": "up",
+    b"OA": "up",
+    b"[B": "down",
+    b"OB": "down",
+    b"[5~": "pgup",
+    b"[6~": "pgdn",
+}
+
+
 class Keys:
     """Single keypresses from the terminal, in cbreak mode (no echo, no line buffering).
 
@@ -57,16 +70,43 @@ class Keys:
     newline translation. The previous terminal settings are restored on exit, whatever happens.
     """
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, *, resize: bool = False) -> None:
         self.fd = fd
         self.saved: list[Any] | None = None
+        # With `resize`, a terminal resize (SIGWINCH) reads as the key "resize", so the screen
+        # is drawn again at the new size; the signal handler only writes to a pipe that `read`
+        # watches beside the terminal (the self-pipe trick: no drawing inside a handler).
+        self.resize = resize
+        self._wake: tuple[int, int] | None = None
+        self._old_handler: Any = None
 
     def __enter__(self) -> Keys:
         import termios  # POSIX only; imported here so `srs` itself loads anywhere
 
         self.saved = termios.tcgetattr(self.fd)
         self._cbreak()
+        if self.resize:
+            self._watch_resize()
         return self
+
+    def _watch_resize(self) -> None:
+        import signal
+        import threading
+
+        if not hasattr(signal, "SIGWINCH") or threading.current_thread() is not (
+            threading.main_thread()
+        ):
+            return
+        self._wake = os.pipe()
+        os.set_blocking(self._wake[1], False)
+        wake = self._wake[1]
+
+        def on_resize(signum: int, frame: object) -> None:
+            # A full pipe (OSError) means a redraw is pending anyway.
+            with contextlib.suppress(OSError):
+                os.write(wake, b"r")
+
+        self._old_handler = signal.signal(signal.SIGWINCH, on_resize)
 
     def _cbreak(self) -> None:
         import tty
@@ -75,6 +115,13 @@ class Keys:
 
     def __exit__(self, *exc: object) -> None:
         self.restore()
+        if self._wake is not None:
+            import signal
+
+            signal.signal(signal.SIGWINCH, self._old_handler or signal.SIG_DFL)
+            for end in self._wake:
+                os.close(end)
+            self._wake = None
 
     def restore(self) -> None:
         if self.saved is not None:
@@ -91,17 +138,41 @@ class Keys:
         finally:
             self._cbreak()
 
+    def _sequence(self) -> bytes:
+        """The rest of an escape sequence (`[6~`, `OA`), read one sequence only: keys sent
+        quickly (a held PgDn) arrive together and must each count. Empty for a lone Esc."""
+
+        def more() -> bytes:
+            if not select.select([self.fd], [], [], 0.02)[0]:
+                return b""
+            return os.read(self.fd, 1)
+
+        lead = more()
+        if lead == b"O":
+            return lead + more()
+        if lead != b"[":
+            return lead
+        rest = lead
+        while len(rest) < 16:
+            byte = more()
+            rest += byte
+            if not byte or 0x40 <= byte[0] <= 0x7E:  # the final byte of a CSI sequence
+                break
+        return rest
+
     def read(self) -> str:
-        """One key: a character, '\\n' for Enter, 'backspace', 'esc', or '' at end of input."""
+        """One key: a character, '\\n' for Enter, 'backspace', 'esc', 'up', 'down', 'pgup',
+        'pgdn', 'resize' (with `resize`: the terminal changed size), or '' at end of input."""
+        if self._wake is not None:
+            ready = select.select([self.fd, self._wake[0]], [], [])[0]
+            if self._wake[0] in ready:
+                os.read(self._wake[0], 64)  # several resizes in a row: one redraw
+                return "resize"
         data = os.read(self.fd, 1)
         if not data:
             return ""
         if data == b"\x1b":
-            # An escape sequence (arrow keys...) arrives at once; drain and ignore it.
-            while select.select([self.fd], [], [], 0.02)[0]:
-                if not os.read(self.fd, 16):
-                    break
-            return "esc"
+            return _SEQUENCES.get(self._sequence(), "esc")
         if data in (b"\x7f", b"\x08"):
             return "backspace"
         if data in (b"\r", b"\n"):

@@ -224,3 +224,18 @@ class CardQueries(Connection):
             params | {"ahead": after_ms, "rollover": before_ms},
         ).fetchone()
         return int(row[0]), row[1]
+
+    def idle_facts(self, flt: QueueFilter, today: int) -> tuple[int, int, int | None, int | None]:
+        """Why a queue is empty: (studyable cards, new cards not buried, the earliest intraday
+        learning due instant in ms, the earliest day a day-based card is due and unburied)."""
+        where, params = flt.sql()
+        row = self.conn.execute(
+            "SELECT COUNT(*),"
+            f" COALESCE(SUM(c.state = 'new' AND {NOT_BURIED}), 0),"
+            " MIN(c.due_at),"
+            " MIN(CASE WHEN c.state != 'new' AND c.due_at IS NULL"
+            "     THEN MAX(c.due_day, COALESCE(c.buried_until, 0)) END)"
+            f" FROM cards c WHERE {where}",
+            params | {"today": today},
+        ).fetchone()
+        return int(row[0]), int(row[1]), row[2], row[3]

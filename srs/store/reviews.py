@@ -161,6 +161,15 @@ class ReviewQueries(Connection):
             again=again,
         )
 
+    def failed_since(self, since_ms: int) -> dict[str, int]:
+        """Card id -> answers graded Again at or after `since_ms` (a cram's `--failed-since`)."""
+        rows = self.conn.execute(
+            "SELECT card_id, COUNT(*) FROM reviews WHERE grade = 1 AND reviewed_at >= ?"
+            " GROUP BY card_id",
+            (since_ms,),
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
     def _card_ids(self, sql: str, ids: str) -> tuple[str, ...]:
         rows: list[sqlite3.Row] = self.conn.execute(sql, (ids,)).fetchall()
         return tuple(row[0] for row in rows)

@@ -246,8 +246,13 @@ class Session:
         return self.col.preview(card_id, self.now())
 
     def options(self, card: CardView) -> tuple[Lettered, ...]:
-        """A multiple-choice card's options in today's shuffled order, lettered."""
-        return lettered(card.id, card.options, self.col.moment(self.now()).today)
+        """A multiple-choice card's options in this showing's shuffled order, lettered.
+
+        The showing is the card's review count: a card back the same day (after Again) gets a
+        new order, and an undo (which restores the count) gets the order it had.
+        """
+        today = self.col.moment(self.now()).today
+        return lettered(card.id, card.options, today, card.scheduling.reps)
 
     def answer(self, card_id: str, grade: Grade, duration_ms: int) -> AnswerOutcome:
         """Record an answer (committed before this returns)."""
