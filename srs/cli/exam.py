@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from srs.cli.app import app, echo, emit_json, fail, globals_of, opened
-from srs.cli.screen import Keys, clock_text, markdown, terminal_console
+from srs.cli.screen import Keys, clock_text, markdown, print_trimmed, terminal_console
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -193,16 +193,7 @@ def _history_line(attempt: Attempt, zone: Any) -> str:
 
 def print_report(report: ExamReport) -> None:
     """Print the human report, wrapped at whole words to the terminal (80 columns in a pipe)."""
-    import re
-
-    console = terminal_console()
-    with console.capture() as captured:
-        for part in report_parts(report):
-            console.print(part)
-    # rich pads wrapped lines with spaces; a report kept in a file or mail should not carry them.
-    trailing = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
-    sys.stdout.write(trailing.sub(r"\1", captured.get()))
-    sys.stdout.flush()
+    print_trimmed(terminal_console(), report_parts(report))
 
 
 def report_parts(report: ExamReport) -> list[RenderableType]:
