@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srs.dates import Moment, from_ms, moment, to_ms, user_timezone
-from srs.errors import CardNotFound, ConfigError, DeckNotFound
+from srs.errors import CardNotFound, ConfigError, DeckNotFound, NothingToExport
 from srs.model import (
     Answer,
     Grade,
@@ -478,14 +478,23 @@ class Collection:
         for deck in decks:
             self._require_deck(deck)
         fresh: list[tuple[str, str, str]] = []
-        summary = export_apkg(
-            out,
-            self._export_notes(decks, tag, fresh),
-            with_scheduling=with_scheduling,
-            now=now,
-            zone=self.zone,
-            day_starts_at=self.day_starts_at,
-        )
+        try:
+            summary = export_apkg(
+                out,
+                self._export_notes(decks, tag, fresh),
+                with_scheduling=with_scheduling,
+                now=now,
+                zone=self.zone,
+                day_starts_at=self.day_starts_at,
+            )
+        except NothingToExport:
+            filters = [f"--deck {d}" for d in decks] + ([f"--tag {tag}"] if tag else [])
+            what = (
+                f"no note matches {' '.join(filters)}"
+                if filters
+                else "the collection has no notes (import a deck first)"
+            )
+            raise NothingToExport(f"{what}; nothing written to {out}") from None
         if fresh:
             self.store.save_rendered(fresh)
         return summary

@@ -666,3 +666,45 @@ def test_fsrs_memory_reaches_anki_with_the_schedule(tmp_path: Path, anki: Collec
     assert kept.stability == pytest.approx(memory.stability, abs=1e-4)
     assert kept.difficulty == pytest.approx(memory.difficulty, abs=1e-4)
     assert states[2].last_review_time == int(memory.last_review.timestamp())
+
+
+# -- through the command ----------------------------------------------------------------------
+
+
+def srs_cli(tmp_path: Path, *args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from srs.cli.app import app
+
+    db = tmp_path / "srs.db"
+    return CliRunner().invoke(app, ["--db", str(db), "--now", "2026-03-02T10:00:00Z", *args])
+
+
+def test_export_matching_nothing_is_refused(tmp_path: Path) -> None:
+    """Issue 18 item 7: no note matches -> exit 1, one line, no file written (an old one kept)."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "d.md").write_text("# D\n\nQ: front\nA: back\n", encoding="utf-8")
+    assert srs_cli(tmp_path, "import", str(decks)).exit_code == 0
+    out = tmp_path / "out.apkg"
+    result = srs_cli(tmp_path, "export", "anki", str(out), "--tag", "nope")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: no note matches --tag nope; nothing written to {out}"
+    ]
+    assert not out.exists() and list(tmp_path.glob("*.tmp")) == []
+    out.write_bytes(b"an older package")
+    assert srs_cli(tmp_path, "export", "anki", str(out), "--tag", "nope").exit_code == 1
+    assert out.read_bytes() == b"an older package"
+    empty = tmp_path / "empty"
+    result = export_from_empty(empty)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: the collection has no notes (import a deck first); nothing written to "
+        f"{empty / 'x.apkg'}"
+    ]
+
+
+def export_from_empty(folder: Path) -> Any:
+    folder.mkdir()
+    return srs_cli(folder, "export", "anki", str(folder / "x.apkg"))

@@ -42,7 +42,7 @@ from typing import Any
 from srs.anki.media import MediaResolver
 from srs.anki.notetypes import MCQ, NoteType, for_kind, models_json
 from srs.dates import day_start, scheduler_date, to_ms
-from srs.errors import ExportError
+from srs.errors import ExportError, NothingToExport
 from srs.model import (
     OPTION_LETTERS,
     CardSpec,
@@ -150,7 +150,8 @@ def export_apkg(
 
     Without scheduling every card is new (in `position` order) and no review log is written.
     Raises `ExportError` for a bad media reference (`path:line: message`), a card that does
-    not fit its note type, or an unwritable output.
+    not fit its note type, or an unwritable output; `NothingToExport` when `notes` is empty
+    (an empty package imports as nothing and hides a typo in a filter). `out` is then untouched.
     """
     out = Path(out)
     tmp_out: Path | None = None
@@ -165,6 +166,8 @@ def export_apkg(
                 try:
                     for item in notes:
                         writer.add(item, with_scheduling)
+                    if not writer.notes:
+                        raise NothingToExport(f"nothing to export; nothing written to {out}")
                     writer.finish()
                 finally:
                     writer.close()
