@@ -37,6 +37,6 @@ def completion(
 
 def enable() -> None:
     """Register typer's completion classes; called only when the shell asks for completions."""
-    from typer.completion import completion_init
+    from typer._completion_classes import completion_init
 
     completion_init()
