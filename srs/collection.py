@@ -28,6 +28,7 @@ from srs.model import (
     with_leech_tag,
 )
 from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
+from srs.progress import Progress, no_progress
 from srs.store import Store, state_to_columns
 from srs.store.reviews import NewReview
 from srs.store.scope import QueueFilter
@@ -65,6 +66,8 @@ class Collection:
         self._options: dict[str, Options] = {}
         self._blueprints: list[Blueprint] | None = None
         self._plans: dict[tuple[object, ...], ExamPlan] = {}
+        # Where long work reports how far it got (`srs.progress`); the CLI sets a reporter.
+        self.progress: Progress = no_progress
 
     @classmethod
     def open(
@@ -144,7 +147,7 @@ class Collection:
         """Import deck files and folders in one transaction (nothing written on any error)."""
         from srs.decks.importer import import_paths
 
-        report = import_paths(self.store, paths, now, self.blueprints())
+        report = import_paths(self.store, paths, now, self.blueprints(), progress=self.progress)
         self._blueprints = None
         return report
 
@@ -301,7 +304,7 @@ class Collection:
         key = (at.today, flt, opts, count)
         cached = self._plans.get(key)
         if cached is None:
-            backfill_memory(self.store, self.zone, self.day_starts_at)
+            backfill_memory(self.store, self.zone, self.day_starts_at, self.progress)
             cached = exam_plan(self.store, at, opts, flt, self.target_exam)
             self._plans = {key: cached}
         budget = opts.daily_minutes * 60.0
@@ -454,7 +457,13 @@ class Collection:
         exam = self.target_exam
         names = self.domain_names(exam)
         figures = compute_stats(
-            self.store, self.moment(now), deck=deck, days=days, exam=exam, domain_names=names
+            self.store,
+            self.moment(now),
+            deck=deck,
+            days=days,
+            exam=exam,
+            domain_names=names,
+            progress=self.progress,
         )
         if self.options(deck).exam_date is None:
             return figures
@@ -506,7 +515,9 @@ class Collection:
         from srs.anki import ExportCard, ExportNote
         from srs.render import decode_rendered, encode_rendered, render_markdown
 
-        for stored in self.store.notes_to_export(decks, tag):
+        done = 0
+        for done, stored in enumerate(self.store.notes_to_export(decks, tag), start=1):
+            self.progress("exporting notes", done - 1, None)
             note, cards = stored.note, stored.cards
             key = rendered_key(note)
             if stored.rendered is not None and stored.rendered_key == key:
@@ -531,6 +542,7 @@ class Collection:
                 media_root=_folder(note.path),
                 rendered=rendered,
             )
+        self.progress("exporting notes", done, done)
 
 
 @functools.lru_cache(maxsize=1024)
