@@ -84,9 +84,8 @@ class TerminalProgress:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        from srs.cli.app import no_color
-
-        console = Console(file=self.stream, no_color=no_color() or None, highlight=False)
+        # NO_COLOR read here, not through srs.cli.app (which imports this module).
+        console = Console(file=self.stream, no_color="NO_COLOR" in os.environ or None)
         self.bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(bar_width=None),
