@@ -708,3 +708,20 @@ def test_export_matching_nothing_is_refused(tmp_path: Path) -> None:
 def export_from_empty(folder: Path) -> Any:
     folder.mkdir()
     return srs_cli(folder, "export", "anki", str(folder / "x.apkg"))
+
+
+def test_fenced_code_is_highlighted_in_anki(tmp_path: Path, anki: Collection) -> None:
+    """Issue 18: code highlighted in the export too: Pygments token classes on spans (kept by the
+    sanitiser) and their colours in the note type's CSS, as Anki shows the card."""
+    back = 'Use:\n\n```python\ndef f(x):\n    return "a" < x\n```\n'
+    note = make_note("code", NoteKind.BASIC, "How to compare?", back)
+    export(tmp_path / "c.apkg", [as_export(note, tmp_path)])
+    import_package(anki, tmp_path / "c.apkg")
+    card = anki.get_card(anki.find_cards("")[0])
+    shown = card.answer()
+    assert '<div class="srs-code">' in shown
+    assert '<span class="k">def</span>' in shown
+    assert '<span class="s2">&quot;a&quot;</span>' in shown or 'class="s2"' in shown
+    assert "&lt;" in shown  # the code stays escaped
+    css = card.note_type()["css"]
+    assert ".srs-code .k {" in css and ".nightMode .srs-code .k {" in css
