@@ -725,3 +725,49 @@ def test_fenced_code_is_highlighted_in_anki(tmp_path: Path, anki: Collection) ->
     assert "&lt;" in shown  # the code stays escaped
     css = card.note_type()["css"]
     assert ".srs-code .k {" in css and ".nightMode .srs-code .k {" in css
+
+
+def test_sound_files_are_packaged_and_reach_anki_media(tmp_path: Path, anki: Collection) -> None:
+    """Issue 18: `[sound:..]` references carry their file into the package (inside the deck folder
+    only), renamed like images, and Anki's media then has it."""
+    root = tmp_path / "decks"
+    (root / "audio").mkdir(parents=True)
+    clip = b"ID3\x03\x00fake mp3 bytes"
+    (root / "audio" / "hello world.mp3").write_bytes(clip)
+    note = make_note(
+        "snd",
+        NoteKind.BASIC,
+        "Say it [sound:audio/hello world.mp3]",
+        "[sound:audio/hello world.mp3]",
+    )
+    summary = export(tmp_path / "s.apkg", [as_export(note, root)])
+    assert summary.media == 1
+    import_package(anki, tmp_path / "s.apkg")
+    media_dir = Path(anki.media.dir())
+    names = [p.name for p in media_dir.iterdir()]
+    assert len(names) == 1 and names[0].startswith("hello_world-") and names[0].endswith(".mp3")
+    assert (media_dir / names[0]).read_bytes() == clip
+    fields = anki_note(anki, "snd").fields
+    assert all(f"[sound:{names[0]}]" in field for field in fields)
+    assert "audio/" not in " ".join(fields)
+    check = anki.media.check()
+    assert list(check.missing) == [] and list(check.unused) == []
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [("../secret.mp3", "resolves outside the deck folder"), ("gone.mp3", "not found")],
+)
+def test_sound_outside_the_deck_folder_is_refused(
+    tmp_path: Path, reference: str, message: str
+) -> None:
+    root = tmp_path / "decks"
+    root.mkdir()
+    (tmp_path / "secret.mp3").write_bytes(b"private")
+    note = make_note("leak", NoteKind.BASIC, "front", f"[sound:{reference}]", line=9)
+    out = tmp_path / "leak.apkg"
+    with pytest.raises(ExportError) as caught:
+        export(out, [as_export(note, root)])
+    assert str(caught.value).startswith(f"decks/aws.md:9: sound {reference!r} ")
+    assert message in str(caught.value)
+    assert not out.exists()
