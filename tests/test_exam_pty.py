@@ -301,3 +301,20 @@ def test_report_in_a_terminal_wraps_at_words(col: Collection, db_path: Path, col
     stems = [line for line in lines if "which option is right?" in line or "(Select TWO.)" in line]
     assert stems and all(line.startswith("  ") for line in stems)
     assert any(line.startswith("  Your answer: not answered") for line in lines)
+
+
+@pytest.mark.parametrize("cols", [100, 40])
+def test_options_render_markdown_on_the_screen(db_path: Path, tmp_path: Path, cols: int) -> None:
+    """Issue 18 item 4: inline code in options shows as code, not as raw backticks."""
+    from test_exam import write_long_deck
+
+    with Collection.open(db_path, user_timezone()) as c:
+        c.import_paths([write_long_deck(tmp_path / "long")], NOW_DT)
+    screen = spawn(db_path, "--exam", "TEST-01", "--seed", "1", "--questions", "3", cols=cols)
+    shown = screen.expect("Your answer: _")
+    assert "Right code" in shown and "Wrong one code" in shown
+    assert "`" not in shown
+    screen.press("q")
+    screen.expect("(y/n)")
+    screen.press("y")
+    assert screen.finish() == 0

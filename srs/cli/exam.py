@@ -287,7 +287,7 @@ def _missed(item: MissedQuestion) -> list[RenderableType]:
         style = "green" if option.correct else ("red" if option.chosen else "")
         cell: list[RenderableType] = [markdown(option.text)]
         if option.rationale and (option.correct or option.chosen):
-            cell.append(Text(escape_text(option.rationale), style="dim"))
+            cell.append(markdown(option.rationale, style="dim"))
         grid.add_row(Text(f"{mark} {option.letter})", style=style), _stack(cell))
     parts.append(_indented(grid))
     chosen = ", ".join(item.chosen) if item.chosen else "not answered"
@@ -652,7 +652,6 @@ class ExamScreen:
         from rich.text import Text
 
         from srs.model import OPTION_LETTERS
-        from srs.terminal import escape_text
 
         chosen = self._pending(question)
         grid = Table.grid(padding=(0, 1))
@@ -662,7 +661,7 @@ class ExamScreen:
             picked = index in chosen
             grid.add_row(
                 Text(f"[{'x' if picked else ' '}] {OPTION_LETTERS[shown]})", style="bold"),
-                Text(escape_text(question.card.options[index].text)),
+                markdown(question.card.options[index].text),
             )
         return grid
 
@@ -675,7 +674,6 @@ class ExamScreen:
 
         from srs.exam.draw import is_correct
         from srs.model import OPTION_LETTERS
-        from srs.terminal import escape_text
 
         chosen = self.session.answers.get(question.position) or frozenset()
         grid = Table.grid(padding=(0, 1))
@@ -690,12 +688,14 @@ class ExamScreen:
                 mark, style, note = "✗", "bold red", "wrong"
             else:
                 mark, style, note = " ", "", ""
-            text = Text(escape_text(option.text), style=style)
+            cell: list[RenderableType] = [markdown(option.text)]
             if note:
-                text.append(f"  {note}", style=style)
+                cell.append(Text(note, style=style))
             if option.rationale:
-                text.append("\n" + escape_text(option.rationale), style="dim")
-            grid.add_row(Text(f"{mark} {OPTION_LETTERS[shown]})", style=style or "bold"), text)
+                cell.append(markdown(option.rationale, style="dim"))
+            grid.add_row(
+                Text(f"{mark} {OPTION_LETTERS[shown]})", style=style or "bold"), _stack(cell)
+            )
         right = is_correct(question, chosen)
         parts: list[RenderableType] = [
             grid,

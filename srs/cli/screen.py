@@ -43,13 +43,13 @@ def print_trimmed(console: Console, parts: Iterable[RenderableType]) -> None:
     sys.stdout.flush()
 
 
-def markdown(text: str) -> RenderableType:
-    """Deck text (escaped) rendered as Markdown, links shown as text."""
+def markdown(text: str, style: str = "none") -> RenderableType:
+    """Deck text (escaped) rendered as Markdown, links shown as text (`style`: e.g. "dim")."""
     from rich.markdown import Markdown
 
     from srs.terminal import escape_text
 
-    return Markdown(escape_text(text), hyperlinks=False)
+    return Markdown(escape_text(text), hyperlinks=False, style=style)
 
 
 def clock_text(seconds: float | None) -> str:
