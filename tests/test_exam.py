@@ -605,3 +605,15 @@ def test_report_wraps_whole_words_with_indent(db_path: Path, tmp_path: Path, wid
     stem = lines[start : start + 3]
     assert all(line.startswith("  ") and line[2] != " " for line in stem), stem
     assert "code1" in result.output
+
+
+def test_history_fits_40_columns_and_points_to_reports(col: Collection) -> None:
+    run("--answers", "", "--seed", "3")
+    result = CliRunner().invoke(
+        app, ["--now", NOW, "exam", "--history"], env={"COLUMNS": "40", "NO_COLOR": "1"}
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(len(line) <= 40 for line in lines), lines
+    assert "submitted" in result.output.split() and "FAIL" in result.output.split()
+    assert "`srs exam --report ID` shows" in " ".join(result.output.split())

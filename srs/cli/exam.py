@@ -166,8 +166,19 @@ def _history(ctx: typer.Context, exam_code: str | None, json: bool) -> None:
     if not attempts:
         echo("No mock exams yet; start one with `srs exam`.")
         return
+    from rich.text import Text
+
+    from srs.terminal import escape_text
+
+    parts: list[RenderableType] = []
     for attempt in attempts:
-        echo(_history_line(attempt, zone))
+        head, _, domains = _history_line(attempt, zone).partition("\n    ")
+        parts.append(Text(escape_text(head)))
+        if domains:
+            parts.append(_indented(Text(escape_text(domains)), 4))
+    if any(a.finished for a in attempts):
+        parts.append(Text("`srs exam --report ID` shows a report again.", style="dim"))
+    print_trimmed(terminal_console(), parts)  # wrapped at words on a narrow terminal
 
 
 def _history_line(attempt: Attempt, zone: Any) -> str:
