@@ -415,3 +415,6 @@ def test_exam_domains_keep_whole_words(shipped: Path, columns: int) -> None:
         assert header in flat
     words = set(flat.split())
     assert "Machine" in words and "Orchestration" in words  # never split letter by letter
+    if columns == 40:  # rows as blocks: a figure's name and its value share a line
+        for name in ("cards", "seen", "mature", "retention 30d", "mock"):
+            assert all(not line.rstrip().endswith(f" {name}") for line in part), part

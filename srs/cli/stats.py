@@ -265,11 +265,27 @@ def _fitted(headers: tuple[str, ...], rows: list[tuple[Text, ...]], width: int) 
         return table
     blocks: list[RenderableType] = []
     for row in rows:
-        figures = Text(" · ").join(
-            Text(f"{name} ") + value for name, value in zip(headers[1:], row[1:], strict=True)
-        )
-        blocks += [row[0], Padding(figures, (0, 0, 0, 2), expand=False)]
+        pairs = [Text(f"{name} ") + value for name, value in zip(headers[1:], row[1:], strict=True)]
+        blocks += [row[0], Padding(_packed(pairs, width - 2), (0, 0, 0, 2), expand=False)]
     return Group(*blocks)
+
+
+def _packed(pairs: list[Text], width: int) -> Text:
+    """`name value` pairs joined by " · ", a line broken only between pairs (never between a
+    name and its value) unless one pair alone is wider than `width`."""
+    from rich.text import Text
+
+    text, used = Text(), 0
+    for pair in pairs:
+        if used and used + 3 + pair.cell_len > width:
+            text.append("\n")
+            used = 0
+        elif used:
+            text.append(" · ")
+            used += 3
+        text.append_text(pair)
+        used += pair.cell_len
+    return text
 
 
 def _texts(*values: str) -> tuple[Text, ...]:
