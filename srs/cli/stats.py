@@ -65,7 +65,7 @@ def render(figures: Stats, width: int, day_start: int = 4) -> list[RenderableTyp
     scope = f" — deck {figures.deck}" if figures.deck else ""
     title = Text(f"srs stats — {figures.today_day.isoformat()}{scope}", style="bold")
     title.append(f"  (days start at {day_start:02d}:00)", style="dim")
-    return [
+    parts = [
         title,
         _today(figures),
         _section("Reviews per day, last year"),
@@ -88,6 +88,7 @@ def render(figures: Stats, width: int, day_start: int = 4) -> list[RenderableTyp
         _section("Hardest cards (most lapses)"),
         _hardest(figures, width),
     ]
+    return [part for part in parts if part is not None]
 
 
 def _section(name: str) -> Text:
@@ -402,13 +403,13 @@ def _hardest(figures: Stats, width: int) -> RenderableType:
     return table
 
 
-def _readiness(figures: Stats) -> RenderableType:
+def _readiness(figures: Stats) -> RenderableType | None:
     """Exam mode's readiness line (the same figures as `srs plan`), or nothing."""
     from rich.text import Text
 
     ready = figures.readiness
     if ready is None:
-        return Text("")
+        return None  # outside exam mode: no line (an empty one read as a stray gap)
     weakest = next((d for d in ready["domains"] if d["domain"] == ready["weakest_domain"]), None)
     line = (
         f"Readiness on exam day ({ready['exam_at'][:10]}): {_pct(ready['projected'])} of"
