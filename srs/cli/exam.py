@@ -151,7 +151,7 @@ def _show_report(ctx: typer.Context, attempt_id: int, json: bool) -> None:
     if json:
         emit_json(report.to_dict())
     else:
-        print_report(report)
+        print_report(report, again=False)
 
 
 def _history(ctx: typer.Context, exam_code: str | None, json: bool) -> None:
@@ -202,12 +202,13 @@ def _history_line(attempt: Attempt, zone: Any) -> str:
 # -- the report ---------------------------------------------------------------------------------
 
 
-def print_report(report: ExamReport) -> None:
-    """Print the human report, wrapped at whole words to the terminal (80 columns in a pipe)."""
-    print_trimmed(terminal_console(), report_parts(report))
+def print_report(report: ExamReport, *, again: bool = True) -> None:
+    """Print the human report, wrapped at whole words to the terminal (80 columns in a pipe);
+    `again`: say how to show it again (not when it is being shown again)."""
+    print_trimmed(terminal_console(), report_parts(report, again=again))
 
 
-def report_parts(report: ExamReport) -> list[RenderableType]:
+def report_parts(report: ExamReport, *, again: bool = True) -> list[RenderableType]:
     """The human report: score, pass mark, domains, time, then every missed question.
 
     rich wraps each part at word boundaries and keeps its indentation (a `Padding`), so it stays
@@ -246,7 +247,7 @@ def report_parts(report: ExamReport) -> list[RenderableType]:
     if report.questions != report.exam_questions:
         flags += f" --questions {report.questions}"
     line(f"Seed: {report.seed} (srs exam {flags} repeats this draw)")
-    if report.attempt is not None:
+    if again and report.attempt is not None:
         line(f"Show it again: srs exam --report {report.attempt}", "dim")
     line()
     line("By domain:", "bold")
