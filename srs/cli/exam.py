@@ -166,16 +166,23 @@ def _history(ctx: typer.Context, exam_code: str | None, json: bool) -> None:
     if not attempts:
         echo("No mock exams yet; start one with `srs exam`.")
         return
+    from rich.table import Table
     from rich.text import Text
 
     from srs.terminal import escape_text
 
-    parts: list[RenderableType] = []
+    # "#id" in a column of its own: a line wrapped on a narrow terminal continues under the date.
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for attempt in attempts:
-        head, _, domains = _history_line(attempt, zone).partition("\n    ")
-        parts.append(Text(escape_text(head)))
+        line, _, domains = _history_line(attempt, zone).partition("\n    ")
+        ident, _, rest = line.partition("  ")
+        cell = Text(escape_text(rest))
         if domains:
-            parts.append(_indented(Text(escape_text(domains)), 4))
+            cell.append("\n" + escape_text(domains))
+        grid.add_row(Text(ident), cell)
+    parts: list[RenderableType] = [grid]
     if any(a.finished for a in attempts):
         parts.append(Text("`srs exam --report ID` shows a report again.", style="dim"))
     print_trimmed(terminal_console(), parts)  # wrapped at words on a narrow terminal
