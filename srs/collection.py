@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srs.dates import Moment, from_ms, moment, to_ms, user_timezone
-from srs.errors import CardNotFound, ConfigError, DeckNotFound
+from srs.errors import CardNotFound, ConfigError, DeckNotFound, NothingToExport
 from srs.model import (
     Answer,
     Grade,
@@ -28,6 +28,7 @@ from srs.model import (
     with_leech_tag,
 )
 from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
+from srs.progress import Progress, no_progress
 from srs.store import Store, state_to_columns
 from srs.store.reviews import NewReview
 from srs.store.scope import QueueFilter
@@ -66,6 +67,8 @@ class Collection:
         self._options: dict[str, Options] = {}
         self._blueprints: list[Blueprint] | None = None
         self._plans: dict[tuple[object, ...], ExamPlan] = {}
+        # Where long work reports how far it got (`srs.progress`); the CLI sets a reporter.
+        self.progress: Progress = no_progress
 
     @classmethod
     def open(
@@ -177,7 +180,7 @@ class Collection:
         """Import deck files and folders in one transaction (nothing written on any error)."""
         from srs.decks.importer import import_paths
 
-        report = import_paths(self.store, paths, now, self.blueprints())
+        report = import_paths(self.store, paths, now, self.blueprints(), progress=self.progress)
         self._blueprints = None
         return report
 
@@ -361,7 +364,7 @@ class Collection:
         key = (at.today, flt, opts, count)
         cached = self._plans.get(key)
         if cached is None:
-            backfill_memory(self.store, self.zone, self.day_starts_at)
+            backfill_memory(self.store, self.zone, self.day_starts_at, self.progress)
             cached = exam_plan(self.store, at, opts, flt, self.target_exam(now))
             self._plans = {key: cached}
         budget = opts.daily_minutes * 60.0
@@ -524,7 +527,13 @@ class Collection:
         exam = self.target_exam(now)
         names = self.domain_names(exam)
         figures = compute_stats(
-            self.store, self.moment(now), deck=deck, days=days, exam=exam, domain_names=names
+            self.store,
+            self.moment(now),
+            deck=deck,
+            days=days,
+            exam=exam,
+            domain_names=names,
+            progress=self.progress,
         )
         if self.exam_date_in_force(now, deck) is None:
             return figures
@@ -548,14 +557,23 @@ class Collection:
         for deck in decks:
             self._require_deck(deck)
         fresh: list[tuple[str, str, str]] = []
-        summary = export_apkg(
-            out,
-            self._export_notes(decks, tag, fresh),
-            with_scheduling=with_scheduling,
-            now=now,
-            zone=self.zone,
-            day_starts_at=self.day_starts_at,
-        )
+        try:
+            summary = export_apkg(
+                out,
+                self._export_notes(decks, tag, fresh),
+                with_scheduling=with_scheduling,
+                now=now,
+                zone=self.zone,
+                day_starts_at=self.day_starts_at,
+            )
+        except NothingToExport:
+            filters = [f"--deck {d}" for d in decks] + ([f"--tag {tag}"] if tag else [])
+            what = (
+                f"no note matches {' '.join(filters)}"
+                if filters
+                else "the collection has no notes (import a deck first)"
+            )
+            raise NothingToExport(f"{what}; nothing written to {out}") from None
         if fresh:
             self.store.save_rendered(fresh)
         return summary
@@ -567,7 +585,9 @@ class Collection:
         from srs.anki import ExportCard, ExportNote
         from srs.render import decode_rendered, encode_rendered, render_markdown
 
-        for stored in self.store.notes_to_export(decks, tag):
+        done = 0
+        for done, stored in enumerate(self.store.notes_to_export(decks, tag), start=1):
+            self.progress("exporting notes", done - 1, None)
             note, cards = stored.note, stored.cards
             key = rendered_key(note)
             if stored.rendered is not None and stored.rendered_key == key:
@@ -592,6 +612,7 @@ class Collection:
                 media_root=_folder(note.path),
                 rendered=rendered,
             )
+        self.progress("exporting notes", done, done)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -51,3 +51,7 @@ class ConfigError(SrsError):
 
 class ExportError(SrsError):
     """An export could not be written (bad media reference, unwritable output)."""
+
+
+class NothingToExport(ExportError):
+    """No note matched an export: refused rather than writing an empty package."""

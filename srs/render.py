@@ -27,6 +27,8 @@ from pathlib import Path
 
 import markdown
 import nh3
+import pygments
+from pygments.token import STANDARD_TYPES
 
 __all__ = [
     "Rendered",
@@ -45,7 +47,11 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 _ATTRIBUTES: dict[str, set[str]] = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
     "code": {"class"},
+    "span": {"class"},
+    "div": {"class"},
 }
+CODE_CLASS = "srs-code"  # the block of highlighted code
+_HIGHLIGHT_CLASSES = frozenset(c for c in STANDARD_TYPES.values() if c)
 _ATTRIBUTES["a"] = {*_ATTRIBUTES["a"], "title"}
 _ATTRIBUTES["img"] = {*_ATTRIBUTES["img"], "title"}
 
@@ -54,9 +60,22 @@ _TOKEN = "srsmathQZ{}QZ"
 _TOKEN_RE = re.compile(r"srsmathQZ(\d+)QZ")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
+# Fenced code with a language is highlighted by Pygments (codehilite) into spans carrying
+# Pygments' short token classes; the note types' CSS colours them (`srs.anki.code_css`).
+# Classes rather than inline styles: `style` stays forbidden, so deck text cannot restyle a
+# card, and the sanitiser keeps only classes from Pygments' fixed set (`_HIGHLIGHT_CLASSES`).
 _converter = markdown.Markdown(
-    extensions=["fenced_code", "tables", "sane_lists"],
-    extension_configs={"tables": {"use_align_attribute": True}},
+    extensions=["fenced_code", "codehilite", "tables", "sane_lists"],
+    extension_configs={
+        "tables": {"use_align_attribute": True},
+        "codehilite": {
+            "css_class": CODE_CLASS,
+            "guess_lang": False,
+            "use_pygments": True,
+            "noclasses": False,
+            "wrapcode": True,
+        },
+    },
     output_format="html",
 )
 
@@ -71,14 +90,13 @@ class Rendered:
 
 @functools.cache
 def render_fingerprint() -> str:
-    """A digest of what decides the HTML: this module and the Markdown and nh3 versions.
+    """A digest of what decides the HTML: this module and the Markdown, nh3 and Pygments versions.
 
     Stored with HTML kept between exports, so an upgrade of any of them renders again.
     """
     digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
-    digest.update(
-        f"{markdown.__version__}/{nh3.__version__ if hasattr(nh3, '__version__') else ''}".encode()
-    )
+    nh3_version = nh3.__version__ if hasattr(nh3, "__version__") else ""
+    digest.update(f"{markdown.__version__}/{nh3_version}/{pygments.__version__}".encode())
     return digest.hexdigest()
 
 
@@ -130,10 +148,16 @@ def rewrite_image_sources(fragment: str, mapping: dict[str, str]) -> str:
 
 
 def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
-    # A class on <code> only carries the fence's language; anything else could borrow
-    # the note type's CSS classes (e.g. to fake a "correct" marking).
+    # Classes are kept only where highlighting puts them: the code block's `srs-code` on a
+    # <div>, Pygments' token classes on a <span>, a fence's `language-*` on <code>. Anything
+    # else could borrow the note type's CSS classes (e.g. to fake a "correct" marking).
     if attr == "class":
-        kept = [c for c in value.split() if c.startswith("language-")]
+        if tag == "div":
+            kept = [c for c in value.split() if c == CODE_CLASS]
+        elif tag == "span":
+            kept = [c for c in value.split() if c in _HIGHLIGHT_CLASSES]
+        else:
+            kept = [c for c in value.split() if c.startswith("language-")]
         return " ".join(kept) or None
     return value
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from srs.dates import Moment, to_ms
 from srs.errors import DeckNotFound
+from srs.progress import Progress, no_progress
 from srs.store import Store
 from srs.store.scope import QueueFilter
 
@@ -407,6 +408,7 @@ def compute_stats(
     hardest: int = HARDEST_LIMIT,
     exam: str | None = None,
     domain_names: dict[str, str] | None = None,
+    progress: Progress = no_progress,
 ) -> Stats:
     """All figures of `srs stats` as of `at` (a deck name includes its sub-decks).
 
@@ -416,25 +418,54 @@ def compute_stats(
         raise ValueError("days must be at least 1")
     _check_deck(store, deck)
     today = at.today.toordinal()
+    steps = 12
+    step = iter(range(steps))
+
+    def next_step() -> None:
+        progress("computing statistics", next(step), steps)
+
+    next_step()
     log = _day_rows(store, deck, today, max(days, HEATMAP_DAYS))
     daily = _daily(log, today, days)
+    next_step()
+    today_figures = _today(store, deck, today, daily[-1])
+    next_step()
+    streak = _streak(store, deck, today)
+    next_step()
+    forecast = _forecast(store, deck, at)
+    next_step()
+    overdue = _overdue(store, deck, today)
+    next_step()
+    cards = _card_counts(store, deck)
+    next_step()
+    intervals = _interval_histogram(store, deck)
+    next_step()
+    ease = _ease_histogram(store, deck)
+    next_step()
+    domains = _domains(store, deck, today, days, exam, domain_names or {})
+    next_step()
+    mock_exams = _mock_exams(store, exam)
+    next_step()
+    hardest_cards = _hardest(store, deck, hardest)
+    next_step()
+    progress("computing statistics", steps, steps)
     return Stats(
         today_day=at.today,
         deck=deck,
         days=days,
-        today=_today(store, deck, today, daily[-1]),
-        streak=_streak(store, deck, today),
+        today=today_figures,
+        streak=streak,
         heatmap=_heatmap(log, today),
         daily=daily,
-        forecast=_forecast(store, deck, at),
-        overdue=_overdue(store, deck, today),
-        cards=_card_counts(store, deck),
+        forecast=forecast,
+        overdue=overdue,
+        cards=cards,
         retention=_retention(log, today),
-        intervals=_interval_histogram(store, deck),
-        ease=_ease_histogram(store, deck),
-        domains=_domains(store, deck, today, days, exam, domain_names or {}),
-        mock_exams=_mock_exams(store, exam),
-        hardest=_hardest(store, deck, hardest),
+        intervals=intervals,
+        ease=ease,
+        domains=domains,
+        mock_exams=mock_exams,
+        hardest=hardest_cards,
     )
 
 

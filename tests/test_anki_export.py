@@ -666,3 +666,108 @@ def test_fsrs_memory_reaches_anki_with_the_schedule(tmp_path: Path, anki: Collec
     assert kept.stability == pytest.approx(memory.stability, abs=1e-4)
     assert kept.difficulty == pytest.approx(memory.difficulty, abs=1e-4)
     assert states[2].last_review_time == int(memory.last_review.timestamp())
+
+
+# -- through the command ----------------------------------------------------------------------
+
+
+def srs_cli(tmp_path: Path, *args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from srs.cli.app import app
+
+    db = tmp_path / "srs.db"
+    return CliRunner().invoke(app, ["--db", str(db), "--now", "2026-03-02T10:00:00Z", *args])
+
+
+def test_export_matching_nothing_is_refused(tmp_path: Path) -> None:
+    """Issue 18 item 7: no note matches -> exit 1, one line, no file written (an old one kept)."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "d.md").write_text("# D\n\nQ: front\nA: back\n", encoding="utf-8")
+    assert srs_cli(tmp_path, "import", str(decks)).exit_code == 0
+    out = tmp_path / "out.apkg"
+    result = srs_cli(tmp_path, "export", "anki", str(out), "--tag", "nope")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: no note matches --tag nope; nothing written to {out}"
+    ]
+    assert not out.exists() and list(tmp_path.glob("*.tmp")) == []
+    out.write_bytes(b"an older package")
+    assert srs_cli(tmp_path, "export", "anki", str(out), "--tag", "nope").exit_code == 1
+    assert out.read_bytes() == b"an older package"
+    empty = tmp_path / "empty"
+    result = export_from_empty(empty)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: the collection has no notes (import a deck first); nothing written to "
+        f"{empty / 'x.apkg'}"
+    ]
+
+
+def export_from_empty(folder: Path) -> Any:
+    folder.mkdir()
+    return srs_cli(folder, "export", "anki", str(folder / "x.apkg"))
+
+
+def test_fenced_code_is_highlighted_in_anki(tmp_path: Path, anki: Collection) -> None:
+    """Issue 18: code highlighted in the export too: Pygments token classes on spans (kept by the
+    sanitiser) and their colours in the note type's CSS, as Anki shows the card."""
+    back = 'Use:\n\n```python\ndef f(x):\n    return "a" < x\n```\n'
+    note = make_note("code", NoteKind.BASIC, "How to compare?", back)
+    export(tmp_path / "c.apkg", [as_export(note, tmp_path)])
+    import_package(anki, tmp_path / "c.apkg")
+    card = anki.get_card(anki.find_cards("")[0])
+    shown = card.answer()
+    assert '<div class="srs-code">' in shown
+    assert '<span class="k">def</span>' in shown
+    assert '<span class="s2">&quot;a&quot;</span>' in shown or 'class="s2"' in shown
+    assert "&lt;" in shown  # the code stays escaped
+    css = card.note_type()["css"]
+    assert ".srs-code .k {" in css and ".nightMode .srs-code .k {" in css
+
+
+def test_sound_files_are_packaged_and_reach_anki_media(tmp_path: Path, anki: Collection) -> None:
+    """Issue 18: `[sound:..]` references carry their file into the package (inside the deck folder
+    only), renamed like images, and Anki's media then has it."""
+    root = tmp_path / "decks"
+    (root / "audio").mkdir(parents=True)
+    clip = b"ID3\x03\x00fake mp3 bytes"
+    (root / "audio" / "hello world.mp3").write_bytes(clip)
+    note = make_note(
+        "snd",
+        NoteKind.BASIC,
+        "Say it [sound:audio/hello world.mp3]",
+        "[sound:audio/hello world.mp3]",
+    )
+    summary = export(tmp_path / "s.apkg", [as_export(note, root)])
+    assert summary.media == 1
+    import_package(anki, tmp_path / "s.apkg")
+    media_dir = Path(anki.media.dir())
+    names = [p.name for p in media_dir.iterdir()]
+    assert len(names) == 1 and names[0].startswith("hello_world-") and names[0].endswith(".mp3")
+    assert (media_dir / names[0]).read_bytes() == clip
+    fields = anki_note(anki, "snd").fields
+    assert all(f"[sound:{names[0]}]" in field for field in fields)
+    assert "audio/" not in " ".join(fields)
+    check = anki.media.check()
+    assert list(check.missing) == [] and list(check.unused) == []
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [("../secret.mp3", "resolves outside the deck folder"), ("gone.mp3", "not found")],
+)
+def test_sound_outside_the_deck_folder_is_refused(
+    tmp_path: Path, reference: str, message: str
+) -> None:
+    root = tmp_path / "decks"
+    root.mkdir()
+    (tmp_path / "secret.mp3").write_bytes(b"private")
+    note = make_note("leak", NoteKind.BASIC, "front", f"[sound:{reference}]", line=9)
+    out = tmp_path / "leak.apkg"
+    with pytest.raises(ExportError) as caught:
+        export(out, [as_export(note, root)])
+    assert str(caught.value).startswith(f"decks/aws.md:9: sound {reference!r} ")
+    assert message in str(caught.value)
+    assert not out.exists()

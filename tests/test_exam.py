@@ -507,3 +507,110 @@ def test_interrupted_attempt_resumes_with_its_time(col: Collection, db_path: Pat
     assert report["correct"] == 1 and report["time_used_s"] == 130
     assert report["flagged"] == [2]
     assert history(col.store)[0].status == "submitted"
+
+
+# -- issue 18: the report at any width, past reports, scaled time ---------------------------
+
+LONG_STEM = (
+    "A data engineering team streams clickstream events through `Kinesis` and wants"
+    " interoperability between notebooks and dashboards without duplicating storage."
+    " Which configuration should they choose?"
+)
+
+
+def write_long_deck(root: Path) -> Path:
+    """TEST-01 with one long question per domain whose options hold inline code."""
+    (root / "exams").mkdir(parents=True, exist_ok=True)
+    (root / "exams" / "test-01.yaml").write_text(BLUEPRINT, encoding="utf-8")
+    for domain in ("1", "2", "3"):
+        (root / f"domain{domain}.md").write_text(
+            f"---\nexam_domains: {{TEST-01: {domain}}}\n---\n# Domain {domain}\n\n"
+            + mcq(f"`code{domain}`", stem=LONG_STEM),
+            encoding="utf-8",
+        )
+    return root
+
+
+def test_shorter_exam_scales_time_limit(col: Collection) -> None:
+    """Issue 18 item 4: 5 of the exam's 10 questions get half its 20 minutes."""
+    half = json.loads(run("--questions", "5", "--answers", "", "--json", "--seed", "1").output)
+    assert half["time_limit_s"] == 10 * 60
+    full = json.loads(run("--answers", "", "--json", "--seed", "1").output)
+    assert full["time_limit_s"] == 20 * 60
+    given = json.loads(
+        run("--questions", "5", "--minutes", "3", "--answers", "", "--json", "--seed", "1").output
+    )
+    assert given["time_limit_s"] == 3 * 60
+    text = run("--questions", "5", "--answers", "", "--seed", "1").output
+    assert "Time used: 0:00 of 10:00 (scaled to 5 of 10 questions)" in text
+
+
+def test_report_by_id_text_and_json(col: Collection) -> None:
+    """Issue 18 item 4: `srs exam --report ID` shows a stored report again."""
+    first = json.loads(run("--answers", "", "--json", "--seed", "2").output)
+    again = run("--report", str(first["attempt"]), "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.output) == first
+    text = run("--report", str(first["attempt"]))
+    assert text.exit_code == 0, text.output
+    assert "Score: 0 / 10 (0 %) - FAIL" in text.output and "Missed (10):" in text.output
+    missing = run("--report", "999")
+    assert missing.exit_code == 1
+    assert missing.output.strip().splitlines() == [
+        "Error: no mock exam #999; `srs exam --history` lists them"
+    ]
+
+
+def test_report_of_unfinished_attempt_is_refused(col: Collection) -> None:
+    blueprint = col.blueprint("TEST-01")
+    session = ExamSession.start(  # an attempt left unfinished, through the library
+        col,
+        blueprint,
+        draw(col.cards(), blueprint, 3, 1),
+        deck=None,
+        practice=False,
+        time_limit_s=60,
+        now=NOW_DT,
+        tick=lambda: 0.0,
+    )
+    session.interrupt()
+    result = run("--report", str(session.attempt.id))
+    assert result.exit_code == 1
+    assert "is interrupted; `srs exam --resume` continues it" in result.output
+
+
+@pytest.mark.parametrize("width", [40, 100])
+def test_report_wraps_whole_words_with_indent(db_path: Path, tmp_path: Path, width: int) -> None:
+    """Issue 18 item 4: no line wider than the terminal, words whole, continuation indented,
+    inline code rendered (no raw backticks)."""
+    decks = write_long_deck(tmp_path / "long")
+    with Collection.open(db_path, user_timezone()) as c:
+        c.import_paths([decks], NOW_DT)
+    result = CliRunner().invoke(
+        app,
+        ["--now", NOW, "exam", "--questions", "3", "--seed", "1", "--answers", "-,-,-"],
+        env={"COLUMNS": str(width), "NO_COLOR": "1"},
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(len(line) <= width for line in lines), "\n".join(lines)
+    assert "`" not in result.output
+    words = set(" ".join(lines).split())
+    for word in LONG_STEM.replace("`", "").split():
+        assert word in words, word  # never cut mid-word
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("A data"))
+    stem = lines[start : start + 3]
+    assert all(line.startswith("  ") and line[2] != " " for line in stem), stem
+    assert "code1" in result.output
+
+
+def test_history_fits_40_columns_and_points_to_reports(col: Collection) -> None:
+    run("--answers", "", "--seed", "3")
+    result = CliRunner().invoke(
+        app, ["--now", NOW, "exam", "--history"], env={"COLUMNS": "40", "NO_COLOR": "1"}
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(len(line) <= 40 for line in lines), lines
+    assert "submitted" in result.output.split() and "FAIL" in result.output.split()
+    assert "`srs exam --report ID` shows" in " ".join(result.output.split())

@@ -63,7 +63,7 @@ def attempt(col: Collection) -> tuple[dict[str, object], list[dict[str, object]]
 def test_answer_flag_revisit_submit(col: Collection, db_path: Path) -> None:
     qs = questions(col, 5, 4)
     screen = spawn(db_path, "--exam", "TEST-01", "--seed", "5", "--questions", "4")
-    screen.expect("Time left 20:00")
+    screen.expect("Time left 8:00")  # 4 of the 10 questions: 4/10 of 20 minutes
     screen.expect("Question 1 of 4")
     screen.expect("Your answer: _")
     screen.press(right(qs[0]))
@@ -103,7 +103,7 @@ def test_answer_flag_revisit_submit(col: Collection, db_path: Path) -> None:
     assert "Score: 3 / 4 (75 %) - PASS (pass mark 70 %)" in report
     assert "Seed: 5 (srs exam --exam TEST-01 --seed 5 --questions 4 repeats this draw)" in report
     screen.expect("Missed (1):")
-    screen.expect("Q3 (domain")
+    screen.expect("Q3 · domain")
     screen.expect("Explanation: ")
     assert screen.finish() == 0
 
@@ -285,3 +285,36 @@ def test_unknown_exam_in_a_terminal(col: Collection, db_path: Path) -> None:
     screen.expect("Error: no blueprint for exam 'NOPE'")
     assert screen.finish() == 1
     assert col.store.execute("SELECT COUNT(*) FROM exam_attempts").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("cols", [40, 100])
+def test_report_in_a_terminal_wraps_at_words(col: Collection, db_path: Path, cols: int) -> None:
+    """Issue 18 item 4: the report printed to a real terminal keeps words whole and indents."""
+    screen = spawn(
+        db_path, "--exam", "TEST-01", "--seed", "5", "--questions", "3", "--answers", "-,-,-",
+        cols=cols,
+    )  # fmt: skip
+    assert screen.finish() == 0
+    lines = screen.text.replace("\r\n", "\n").splitlines()
+    assert all(len(line) <= cols for line in lines), lines
+    assert "Missed (3):" in lines
+    stems = [line for line in lines if "which option is right?" in line or "(Select TWO.)" in line]
+    assert stems and all(line.startswith("  ") for line in stems)
+    assert any(line.startswith("  Your answer: not answered") for line in lines)
+
+
+@pytest.mark.parametrize("cols", [100, 40])
+def test_options_render_markdown_on_the_screen(db_path: Path, tmp_path: Path, cols: int) -> None:
+    """Issue 18 item 4: inline code in options shows as code, not as raw backticks."""
+    from test_exam import write_long_deck
+
+    with Collection.open(db_path, user_timezone()) as c:
+        c.import_paths([write_long_deck(tmp_path / "long")], NOW_DT)
+    screen = spawn(db_path, "--exam", "TEST-01", "--seed", "1", "--questions", "3", cols=cols)
+    shown = screen.expect("Your answer: _")
+    assert "Right code" in shown and "Wrong one code" in shown
+    assert "`" not in shown
+    screen.press("q")
+    screen.expect("(y/n)")
+    screen.press("y")
+    assert screen.finish() == 0

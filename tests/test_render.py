@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from srs.render import render_markdown, rewrite_image_sources, sanitise_html
@@ -49,14 +51,14 @@ def test_math_closing_dollar_followed_by_digit_is_not_a_close() -> None:
 def test_dollars_in_code_are_left_alone() -> None:
     out = html("Use `$HOME` and\n\n```sh\necho $PATH $x$\n```\n")
     assert "<code>$HOME</code>" in out
-    assert "echo $PATH $x$" in out
+    assert "echo $PATH $x$" in re.sub(r"<[^>]+>", "", out)  # highlighted: spans around words
     assert r"\(" not in out
 
 
-def test_fenced_code_keeps_language_class_and_escapes() -> None:
+def test_fenced_code_is_highlighted_and_escaped() -> None:
     out = html("```python\nif a < b:\n    pass\n```")
-    assert '<code class="language-python">' in out
-    assert "a &lt; b" in out
+    assert '<span class="k">if</span>' in out
+    assert '<span class="o">&lt;</span>' in out
 
 
 def test_table_with_alignment() -> None:
@@ -104,3 +106,25 @@ def test_cloze_markers_pass_through() -> None:
 
 def test_blank_text_renders_empty() -> None:
     assert html("  \n ") == ""
+
+
+def test_fenced_code_is_highlighted_with_token_classes() -> None:
+    out = html("```python\nif a < b:\n    pass\n```")
+    assert '<div class="srs-code">' in out
+    assert '<span class="k">if</span>' in out and "&lt;" in out
+    plain = html("```\nno language < here\n```")
+    assert "no language &lt; here" in plain and '<span class="k">' not in plain
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '<span class="srs-mark srs-correct">x</span>',
+        '<div class="srs-option srs-correct">x</div>',
+        '<span class="k" style="position:fixed">x</span>',
+    ],
+)
+def test_only_highlight_classes_survive(hostile: str) -> None:
+    out = html(hostile)
+    assert "srs-mark" not in out and "srs-correct" not in out and "srs-option" not in out
+    assert "style" not in out

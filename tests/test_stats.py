@@ -36,6 +36,7 @@ from srs.dates import moment
 from srs.errors import DeckNotFound
 from srs.model import Grade
 from srs.stats import compute_stats
+from srs.views import display_path
 
 BERLIN = tz.gettz("Europe/Berlin")
 D1 = "---\nexam_domains: {MLA-C01: 1}\nsource: test\n---\n# Data\n\nQ: Card A?\nA: a\n\nQ: Card B?\nA: b\n\nQ: Card C?\nA: c\n"  # noqa: E501
@@ -342,3 +343,78 @@ def test_screen_fits_the_terminal_without_colour(
         assert heading in out
     assert re.search(r"Today: 4 answers on 4 cards in 0m 38s", out)
     assert "* 2" in out  # the weakest domain is marked
+
+
+# -- issue 18 item 5: every table keeps its columns at 100 and 40 columns ----------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped AWS deck with a few lapses (long fronts, long paths, long domain names)."""
+    db = tmp_path_factory.mktemp("shipped") / "c.db"
+    with Collection.open(db, BERLIN) as col:
+        col.import_paths([ROOT / "decks" / "aws-ml"], local("2026-03-02T08:00"))
+        cards = [c for c in col.cards() if not c.options][:4]
+        for card in cards:
+            col.answer(card.id, Grade.EASY, local("2026-03-02T10:00"))
+            col.answer(card.id, Grade.AGAIN, local("2026-03-06T09:00"))
+    return db
+
+
+def stats_screen(db: Path, columns: int) -> list[str]:
+    result = CliRunner().invoke(
+        app,
+        ["--db", str(db), "--now", "2026-03-06T20:00:00+01:00", "stats"],
+        env={"SRS_TZ": "Europe/Berlin", "COLUMNS": str(columns), "NO_COLOR": "1"},
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    return lines
+
+
+SECTIONS = ("Today:", "Reviews per day", "Answers per day", "Due per day", "Cards",
+            "True retention", "Intervals", "Ease", "Exam domains", "Hardest cards")  # fmt: skip
+
+
+def section(lines: list[str], title: str) -> list[str]:
+    """The lines under a section title, up to the next section's title."""
+    start = next(i for i, line in enumerate(lines) if line.startswith(title))
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].startswith(SECTIONS)), len(lines)
+    )
+    return lines[start + 1 : end]
+
+
+@pytest.mark.parametrize("columns", [100, 40])
+def test_hardest_cards_keep_lapses_again_and_location(shipped: Path, columns: int) -> None:
+    with Collection.open(shipped, BERLIN) as col:
+        hard = col.stats(local("2026-03-06T20:00")).hardest
+    lines = stats_screen(shipped, columns)
+    text = "\n".join(section(lines, "Hardest cards"))
+    assert "lapses" in text and "again" in text, text
+    flat = " ".join(text.split())
+    for h in hard:
+        where = f"{display_path(h.path)}:{h.line}"
+        assert where in "".join(line.strip() for line in text.splitlines()), (where, text)
+        assert f"{h.again}/{h.answers}" in flat
+        assert " ".join(h.front.split())[:30] in flat or h.front.split()[0] in flat
+
+
+@pytest.mark.parametrize("columns", [100, 40])
+def test_exam_domains_keep_whole_words(shipped: Path, columns: int) -> None:
+    lines = stats_screen(shipped, columns)
+    part = section(lines, "Exam domains")
+    flat = " ".join(" ".join(part).split())
+    for name in ("Data Preparation for Machine Learning (ML)", "ML Model Development",
+                 "ML Solution Monitoring, Maintenance, and Security"):  # fmt: skip
+        assert name in flat, "\n".join(part)
+    for header in ("cards", "seen", "mature", "mock"):
+        assert header in flat
+    words = set(flat.split())
+    assert "Machine" in words and "Orchestration" in words  # never split letter by letter
+    if columns == 40:  # rows as blocks: a figure's name and its value share a line
+        for name in ("cards", "seen", "mature", "retention 30d", "mock"):
+            assert all(not line.rstrip().endswith(f" {name}") for line in part), part

@@ -1,4 +1,4 @@
-"""Resolve image references in card HTML to files inside the deck's folder.
+"""Resolve image and sound references in card HTML to files inside the deck's folder.
 
 A deck is untrusted input: `![x](../../.ssh/id_rsa)` must not smuggle a private file into a
 package someone then shares. A reference is accepted only if, after following symlinks, it
@@ -20,7 +20,10 @@ from urllib.parse import unquote, urlsplit
 from srs.errors import ExportError
 from srs.model import Note
 
-__all__ = ["MediaFile", "MediaResolver", "is_remote"]
+__all__ = ["SOUND_RE", "MediaFile", "MediaResolver", "is_remote"]
+
+# Anki's audio tag; the path inside may not hold `]` (Anki's own reading of the tag).
+SOUND_RE = re.compile(r"\[sound:([^\]\[]+)\]")
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _REMOTE_SCHEMES = {"http", "https"}
@@ -45,7 +48,9 @@ class MediaResolver:
     def __init__(self) -> None:
         self._by_path: dict[Path, MediaFile] = {}
 
-    def resolve(self, src: str, note: Note, media_root: Path) -> tuple[str, MediaFile | None]:
+    def resolve(
+        self, src: str, note: Note, media_root: Path, kind: str = "image"
+    ) -> tuple[str, MediaFile | None]:
         """The package name for `src`, and the file if it was seen for the first time.
 
         Remote URLs come back unchanged with no file. Raises `ExportError` for references
@@ -53,7 +58,7 @@ class MediaResolver:
         """
         if is_remote(src):
             return src, None
-        path = self._check(src, note, media_root)
+        path = self._check(src, note, media_root, kind)
         known = self._by_path.get(path)
         if known is not None:
             return known.name, None
@@ -61,9 +66,9 @@ class MediaResolver:
         self._by_path[path] = media
         return media.name, media
 
-    def _check(self, src: str, note: Note, media_root: Path) -> Path:
+    def _check(self, src: str, note: Note, media_root: Path, kind: str) -> Path:
         def fail(message: str) -> ExportError:
-            return ExportError(f"{note.location}: image {src!r} {message}")
+            return ExportError(f"{note.location}: {kind} {src!r} {message}")
 
         parts = urlsplit(src)
         if parts.scheme and len(parts.scheme) > 1:

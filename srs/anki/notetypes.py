@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from srs.anki.code_css import CODE_CSS
 from srs.model import NoteKind
 
 __all__ = [
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 # Seconds; bump whenever a template or the CSS below changes.
-NOTETYPE_MOD = 1_764_000_000
+NOTETYPE_MOD = 1_764_700_000  # raised for highlighted code (srs.anki.code_css)
 
 CSS = """\
 .card {
@@ -156,7 +157,7 @@ class NoteType:
                 }
                 for ord_, name in enumerate(self.fields)
             ],
-            "css": CSS,
+            "css": CSS + CODE_CSS,
             "latexPre": _LATEX_PRE,
             "latexPost": "\\end{document}",
             "latexsvg": False,

@@ -39,10 +39,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from srs.anki.media import MediaResolver
+from srs.anki.media import SOUND_RE, MediaResolver
 from srs.anki.notetypes import MCQ, NoteType, for_kind, models_json
 from srs.dates import day_start, scheduler_date, to_ms
-from srs.errors import ExportError
+from srs.errors import ExportError, NothingToExport
 from srs.model import (
     OPTION_LETTERS,
     CardSpec,
@@ -150,7 +150,8 @@ def export_apkg(
 
     Without scheduling every card is new (in `position` order) and no review log is written.
     Raises `ExportError` for a bad media reference (`path:line: message`), a card that does
-    not fit its note type, or an unwritable output.
+    not fit its note type, or an unwritable output; `NothingToExport` when `notes` is empty
+    (an empty package imports as nothing and hides a typo in a filter). `out` is then untouched.
     """
     out = Path(out)
     tmp_out: Path | None = None
@@ -165,6 +166,8 @@ def export_apkg(
                 try:
                     for item in notes:
                         writer.add(item, with_scheduling)
+                    if not writer.notes:
+                        raise NothingToExport(f"nothing to export; nothing written to {out}")
                     writer.finish()
                 finally:
                     writer.close()
@@ -439,16 +442,33 @@ class _Writer:
         if rendered.images:
             mapping: dict[str, str] = {}
             for src in rendered.images:
-                name, new_file = self.media.resolve(src, item.note, item.media_root)
-                if new_file is not None:
-                    index = str(len(self.media_map))
-                    self.archive.write(new_file.source, index)
-                    self.media_map[index] = new_file.name
+                name = self._media(src, item, "image")
                 if name != src:
                     mapping[src] = name
             if mapping:
                 text = rewrite_image_sources(text, mapping)
+        if "[sound:" in text:
+            text = self._sounds(text, item)
         return text.replace("\x1f", "")
+
+    def _media(self, src: str, item: ExportNote, kind: str) -> str:
+        """The package name of a referenced file, which goes into the zip the first time."""
+        name, new_file = self.media.resolve(src, item.note, item.media_root, kind)
+        if new_file is not None:
+            index = str(len(self.media_map))
+            self.archive.write(new_file.source, index)
+            self.media_map[index] = new_file.name
+        return name
+
+    def _sounds(self, text: str, item: ExportNote) -> str:
+        """`[sound:path]` (Anki's audio tag, kept as text by Markdown) -> `[sound:package name]`,
+        its file packaged under the same rules as images (inside the deck folder only)."""
+
+        def swap(match: re.Match[str]) -> str:
+            name = self._media(html.unescape(match.group(1)), item, "sound")
+            return f"[sound:{html.escape(name, quote=False)}]"
+
+        return SOUND_RE.sub(swap, text)
 
     def _options(self, item: ExportNote) -> str:
         note = item.note

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    The program name is fixed to `srs` (also under `python -m srs`) so usage lines and the
+    completion variable `_SRS_COMPLETE` are the same however srs was started.
+    """
+    import os
+
     from srs.cli.app import app
 
-    app()
+    if "_SRS_COMPLETE" in os.environ:  # the shell asks for completions (`srs completion`)
+        from srs.cli.completion import enable
+
+        enable()
+    app(prog_name="srs")

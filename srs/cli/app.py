@@ -185,14 +185,18 @@ def _safe(text: str) -> str:
 @contextmanager
 def opened(ctx: typer.Context) -> Iterator[Collection]:
     """The collection named by `--db`, opened for one command, with user errors handled."""
+    from srs.cli.progress import TerminalProgress
     from srs.collection import Collection
 
     with user_errors():
         g = globals_of(ctx)
         collection = Collection.open(g.db, now=g.now())
+        progress = TerminalProgress()
+        collection.progress = progress  # long work draws a bar on a terminal after ~1 s
         try:
             yield collection
         finally:
+            progress.close()
             collection.close()
 
 

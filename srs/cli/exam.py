@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from srs.cli.app import app, echo, emit_json, fail, globals_of, opened
-from srs.cli.screen import Keys, clock_text, markdown, terminal_console
+from srs.cli.screen import Keys, clock_text, markdown, print_trimmed, terminal_console
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from srs.exam.attempts import Attempt, ExamSession
     from srs.exam.draw import Question
-    from srs.exam.report import ExamReport
+    from srs.exam.report import ExamReport, MissedQuestion
 
 NOT_A_TTY = (
     "srs exam needs a terminal (standard input is not one); "
@@ -72,6 +72,12 @@ def exam(
         ),
     ] = None,
     history: Annotated[bool, typer.Option("--history", help="List past attempts.")] = False,
+    report_id: Annotated[
+        int | None,
+        typer.Option(
+            "--report", metavar="ID", help="Show a finished attempt's report again (--history)."
+        ),
+    ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue the latest interrupted attempt.")
     ] = False,
@@ -83,6 +89,9 @@ def exam(
     g = globals_of(ctx)
     if history:
         _history(ctx, exam_code, json)
+        return
+    if report_id is not None:
+        _show_report(ctx, report_id, json)
         return
     if answers is None and not sys.stdin.isatty():
         raise fail(NOT_A_TTY)
@@ -108,7 +117,9 @@ def exam(
     if json:
         emit_json(report.to_dict() | {"exam_status": status.to_dict() if status else None})
     else:
-        echo("\n".join([*(status.notice() if status else []), render_report(report)]))
+        for line in status.notice() if status else []:
+            echo(line)
+        print_report(report)
     if code:
         raise typer.Exit(code)
 
@@ -134,6 +145,18 @@ def _interactive(session: ExamSession, grade_cards: bool) -> tuple[ExamReport | 
     return None, 130 if outcome == "ctrl-c" else 0
 
 
+def _show_report(ctx: typer.Context, attempt_id: int, json: bool) -> None:
+    """`--report ID`: the report stored when the attempt was scored, as it was given then."""
+    from srs.exam.sitting import stored_report
+
+    with opened(ctx) as col:
+        report = stored_report(col, attempt_id)
+    if json:
+        emit_json(report.to_dict())
+    else:
+        print_report(report, again=False)
+
+
 def _history(ctx: typer.Context, exam_code: str | None, json: bool) -> None:
     from srs.exam.sitting import attempt_history
 
@@ -146,8 +169,26 @@ def _history(ctx: typer.Context, exam_code: str | None, json: bool) -> None:
     if not attempts:
         echo("No mock exams yet; start one with `srs exam`.")
         return
+    from rich.table import Table
+    from rich.text import Text
+
+    from srs.terminal import escape_text
+
+    # "#id" in a column of its own: a line wrapped on a narrow terminal continues under the date.
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for attempt in attempts:
-        echo(_history_line(attempt, zone))
+        line, _, domains = _history_line(attempt, zone).partition("\n    ")
+        ident, _, rest = line.partition("  ")
+        cell = Text(escape_text(rest))
+        if domains:
+            cell.append("\n" + escape_text(domains))
+        grid.add_row(Text(ident), cell)
+    parts: list[RenderableType] = [grid]
+    if any(a.finished for a in attempts):
+        parts.append(Text("`srs exam --report ID` shows a report again.", style="dim"))
+    print_trimmed(terminal_console(), parts)  # wrapped at words on a narrow terminal
 
 
 def _history_line(attempt: Attempt, zone: Any) -> str:
@@ -171,64 +212,129 @@ def _history_line(attempt: Attempt, zone: Any) -> str:
 # -- the report ---------------------------------------------------------------------------------
 
 
-def render_report(report: ExamReport) -> str:
-    """The human report: score, pass mark, domains, time, then every missed question."""
-    lines = []
+def print_report(report: ExamReport, *, again: bool = True) -> None:
+    """Print the human report, wrapped at whole words to the terminal (80 columns in a pipe);
+    `again`: say how to show it again (not when it is being shown again)."""
+    print_trimmed(terminal_console(), report_parts(report, again=again))
+
+
+def report_parts(report: ExamReport, *, again: bool = True) -> list[RenderableType]:
+    """The human report: score, pass mark, domains, time, then every missed question.
+
+    rich wraps each part at word boundaries and keeps its indentation (a `Padding`), so it stays
+    readable at 40 columns; stems, options and explanations are deck Markdown (inline code shown
+    as code, not backticks), escaped before rich sees them.
+    """
+    from rich.text import Text
+
+    from srs.terminal import escape_text
+
+    parts: list[RenderableType] = []
+
+    def line(text: str = "", style: str = "") -> None:
+        parts.append(Text(escape_text(text), style=style))
+
     kind = "practice exam" if report.practice else "mock exam"
-    lines.append(f"{report.exam} {kind}: {report.exam_name} ({report.status})")
+    line(f"{report.exam} {kind}: {report.exam_name} ({report.status})", "bold")
     verdict = ""
     if report.passed is not None:
         verdict = f" - {'PASS' if report.passed else 'FAIL'} (pass mark {report.pass_percent:g} %)"
-    lines.append(f"Score: {report.correct} / {report.questions} ({report.percent:g} %){verdict}")
+    line(f"Score: {report.correct} / {report.questions} ({report.percent:g} %){verdict}")
     if report.scaled_note:
-        lines.append(report.scaled_note)
+        line(report.scaled_note)
     limit = report.time_limit_s
-    used = clock_text(report.time_used_s)
-    lines.append(f"Time used: {used}" + (f" of {clock_text(limit)}" if limit else ""))
+    used = f"Time used: {clock_text(report.time_used_s)}"
+    if limit:
+        used += f" of {clock_text(limit)}"
+        if report.time_scaled:
+            used += f" (scaled to {report.questions} of {report.exam_questions} questions)"
+    line(used)
     if report.unanswered:
-        lines.append(f"Unanswered: {report.unanswered} (counted wrong)")
+        line(f"Unanswered: {report.unanswered} (counted wrong)")
     flags = f"--exam {report.exam} --seed {report.seed}"
     if report.deck:
         flags += f' --deck "{report.deck}"'
     if report.questions != report.exam_questions:
         flags += f" --questions {report.questions}"
-    lines.append(f"Seed: {report.seed} (srs exam {flags} repeats this draw)")
-    lines.append("")
-    lines.append("By domain:")
+    line(f"Seed: {report.seed} (srs exam {flags} repeats this draw)")
+    if again and report.attempt is not None:
+        line(f"Show it again: srs exam --report {report.attempt}", "dim")
+    line()
+    line("By domain:", "bold")
     for d in report.domains:
-        lines.append(f"  {d.domain} {d.name}: {d.correct} / {d.questions} ({d.percent:g} %)")
+        parts.append(
+            _indented(
+                Text(escape_text(f"{d.domain} {d.name}: {d.correct} / {d.questions}"))
+                + Text(f" ({d.percent:g} %)")
+            )
+        )
     if report.requested > report.questions:
-        lines.append(
+        line(
             f"Only {report.questions} multiple-choice questions serve this exam"
             f" (the exam has {report.requested})."
         )
     for s in report.shortfalls:
-        lines.append(
+        line(
             f"Domain {s.domain} ({s.name}) has only {s.available} question(s) of the"
             f" {s.wanted} its weight asks for; the other domains made up the difference."
         )
     if report.graded_cards:
         n = len(report.graded_cards)
-        lines.append(f"Answered Again on {n} card{'s' if n != 1 else ''} (--grade-cards).")
+        line(f"Answered Again on {n} card{'s' if n != 1 else ''} (--grade-cards).")
     if report.missed:
-        lines.append("")
-        lines.append(f"Missed ({len(report.missed)}):")
+        line()
+        line(f"Missed ({len(report.missed)}):", "bold")
         for item in report.missed:
-            lines.append("")
-            lines.append(f"Q{item.position} (domain {item.domain}, {item.source})")
-            lines.append(_indent(item.question))
-            for option in item.options:
-                mark = "✓" if option.correct else ("✗" if option.chosen else " ")
-                lines.append(f"  {mark} {option.letter}) {option.text}")
-            chosen = ", ".join(item.chosen) if item.chosen else "not answered"
-            lines.append(f"  Your answer: {chosen} · right answer: {', '.join(item.answer)}")
-            if item.explanation.strip():
-                lines.append(_indent("Explanation: " + item.explanation.strip()))
-    return "\n".join(lines)
+            parts += _missed(item)
+    return parts
 
 
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.splitlines())
+def _missed(item: MissedQuestion) -> list[RenderableType]:
+    """One missed question: stem, options marked right/chosen (with their why), explanation."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from srs.terminal import escape_text
+
+    parts: list[RenderableType] = [
+        Text(""),
+        Text(escape_text(f"Q{item.position} · domain {item.domain} · {item.source}"), style="bold"),
+        _indented(markdown(item.question)),
+    ]
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for option in item.options:
+        mark = "✓" if option.correct else ("✗" if option.chosen else " ")
+        style = "green" if option.correct else ("red" if option.chosen else "")
+        cell: list[RenderableType] = [markdown(option.text)]
+        if option.rationale and (option.correct or option.chosen):
+            cell.append(markdown(option.rationale, style="dim"))
+        grid.add_row(Text(f"{mark} {option.letter})", style=style), _stack(cell))
+    parts.append(_indented(grid))
+    chosen = ", ".join(item.chosen) if item.chosen else "not answered"
+    parts.append(_indented(Text(f"Your answer: {chosen} · right answer: {', '.join(item.answer)}")))
+    explanation = item.explanation.strip()
+    if explanation:
+        if explanation[:1] in "`~#->*|+" or explanation[:1].isdigit():
+            block: RenderableType = _stack([Text("Explanation:"), markdown(explanation)])
+        else:  # a plain first paragraph reads best on the label's line
+            block = markdown("Explanation: " + explanation)
+        parts.append(_indented(block))
+    return parts
+
+
+def _indented(renderable: RenderableType, by: int = 2) -> RenderableType:
+    """`renderable` wrapped to the width left after a left margin of `by` columns."""
+    from rich.padding import Padding
+
+    return Padding(renderable, (0, 0, 0, by), expand=False)
+
+
+def _stack(parts: list[RenderableType]) -> RenderableType:
+    from rich.console import Group
+
+    return parts[0] if len(parts) == 1 else Group(*parts)
 
 
 # -- the exam screen ----------------------------------------------------------------------------
@@ -568,7 +674,6 @@ class ExamScreen:
         from rich.text import Text
 
         from srs.model import OPTION_LETTERS
-        from srs.terminal import escape_text
 
         chosen = self._pending(question)
         grid = Table.grid(padding=(0, 1))
@@ -578,7 +683,7 @@ class ExamScreen:
             picked = index in chosen
             grid.add_row(
                 Text(f"[{'x' if picked else ' '}] {OPTION_LETTERS[shown]})", style="bold"),
-                Text(escape_text(question.card.options[index].text)),
+                markdown(question.card.options[index].text),
             )
         return grid
 
@@ -591,7 +696,6 @@ class ExamScreen:
 
         from srs.exam.draw import is_correct
         from srs.model import OPTION_LETTERS
-        from srs.terminal import escape_text
 
         chosen = self.session.answers.get(question.position) or frozenset()
         grid = Table.grid(padding=(0, 1))
@@ -606,12 +710,14 @@ class ExamScreen:
                 mark, style, note = "✗", "bold red", "wrong"
             else:
                 mark, style, note = " ", "", ""
-            text = Text(escape_text(option.text), style=style)
+            cell: list[RenderableType] = [markdown(option.text)]
             if note:
-                text.append(f"  {note}", style=style)
+                cell.append(Text(note, style=style))
             if option.rationale:
-                text.append("\n" + escape_text(option.rationale), style="dim")
-            grid.add_row(Text(f"{mark} {OPTION_LETTERS[shown]})", style=style or "bold"), text)
+                cell.append(markdown(option.rationale, style="dim"))
+            grid.add_row(
+                Text(f"{mark} {OPTION_LETTERS[shown]})", style=style or "bold"), _stack(cell)
+            )
         right = is_correct(question, chosen)
         parts: list[RenderableType] = [
             grid,

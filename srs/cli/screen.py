@@ -9,14 +9,14 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-__all__ = ["Keys", "clock_text", "markdown", "terminal_console"]
+__all__ = ["Keys", "clock_text", "markdown", "print_trimmed", "terminal_console"]
 
 
 def terminal_console() -> Console:
@@ -30,8 +30,23 @@ def terminal_console() -> Console:
     )
 
 
+def print_trimmed(console: Console, parts: Iterable[RenderableType]) -> None:
+    """Print `parts` without the spaces rich pads lines with (a report kept in a file, a diff
+    or a mail should not carry them); styles at the end of a line are kept."""
+    import re
+    import sys
+
+    with console.capture() as captured:
+        for part in parts:
+            console.print(part)
+    trailing = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+    sys.stdout.write(trailing.sub(r"\1", captured.get()))
+    sys.stdout.flush()
+
+
 def markdown(text: str, style: str = "none") -> RenderableType:
-    """Deck text (escaped) rendered as Markdown, links shown as text, math as Unicode text."""
+    """Deck text (escaped) rendered as Markdown, links shown as text, math as Unicode text
+    (`style`: e.g. "dim")."""
     from rich.markdown import Markdown
 
     from srs.math_text import math_to_text

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from srs.cli.app import app, emit_json, globals_of, no_color, opened
+from srs.cli.screen import print_trimmed
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-    from rich.table import Table
     from rich.text import Text
 
     from srs.stats import DailyReviews, ForecastDay, Histogram, PassFail, Stats
@@ -62,8 +62,7 @@ def stats(
 
     for line in status.notice(serving=False) if status else []:
         console.print(Text(escape_text(line), style="yellow"))
-    for part in render(figures, console.width, day_start):
-        console.print(part)
+    print_trimmed(console, render(figures, console.width, day_start))
 
 
 def render(figures: Stats, width: int, day_start: int = 4) -> list[RenderableType]:
@@ -73,7 +72,7 @@ def render(figures: Stats, width: int, day_start: int = 4) -> list[RenderableTyp
     scope = f" — deck {figures.deck}" if figures.deck else ""
     title = Text(f"srs stats — {figures.today_day.isoformat()}{scope}", style="bold")
     title.append(f"  (days start at {day_start:02d}:00)", style="dim")
-    return [
+    parts = [
         title,
         _today(figures),
         _section("Reviews per day, last year"),
@@ -83,19 +82,20 @@ def render(figures: Stats, width: int, day_start: int = 4) -> list[RenderableTyp
         _section(f"Due per day, next {len(figures.forecast)} days (overdue counted today)"),
         _forecast(figures.forecast, figures.overdue, width),
         _section("Cards"),
-        _cards(figures),
+        _cards(figures, width),
         _section("True retention (review answers not Again)"),
-        _retention(figures),
+        _retention(figures, width),
         _section("Intervals (review cards)"),
         _histogram(figures.intervals, width, "days"),
         _section("Ease (review cards)"),
         _histogram(figures.ease, width, "%"),
         _section("Exam domains"),
         _readiness(figures),
-        _domains(figures),
+        _domains(figures, width),
         _section("Hardest cards (most lapses)"),
         _hardest(figures, width),
     ]
+    return [part for part in parts if part is not None]
 
 
 def _section(name: str) -> Text:
@@ -243,40 +243,88 @@ def _forecast(forecast: tuple[ForecastDay, ...], overdue: int, width: int) -> Te
     return text
 
 
-def _table(*columns: str) -> Table:
+def _fitted(headers: tuple[str, ...], rows: list[tuple[Text, ...]], width: int) -> RenderableType:
+    """A table whose columns all stay, or, when they cannot fit `width`, one block per row.
+
+    The table is kept when every column but the first fits unwrapped and the first still has
+    room for its longest word (it wraps at words, never letter by letter). Otherwise each row
+    becomes its first cell on a line, then `header value · header value ...` indented under it,
+    wrapped at words: a narrow terminal loses no column and splits no word.
+    """
     from rich import box
+    from rich.console import Group
+    from rich.padding import Padding
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for i, name in enumerate(columns):
-        table.add_column(name, justify="left" if i == 0 else "right", overflow="fold")
-    return table
+    def longest_word(text: Text | str) -> int:
+        return max((len(word) for word in str(text).split()), default=0)
+
+    cells = [tuple(Text(h) for h in headers), *rows]
+    rest = [max(c[i].cell_len for c in cells) for i in range(1, len(headers))]
+    first = max(longest_word(c[0]) for c in cells)
+    if first + sum(rest) + 3 * len(rest) <= width:  # 3: padding, divider, padding
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        table.add_column(headers[0], justify="left", overflow="fold")
+        for name in headers[1:]:
+            table.add_column(name, justify="right", no_wrap=True)
+        for row in rows:
+            table.add_row(*row)
+        return table
+    blocks: list[RenderableType] = []
+    for row in rows:
+        pairs = [Text(f"{name} ") + value for name, value in zip(headers[1:], row[1:], strict=True)]
+        blocks += [row[0], Padding(_packed(pairs, width - 2), (0, 0, 0, 2), expand=False)]
+    return Group(*blocks)
 
 
-def _cards(figures: Stats) -> RenderableType:
+def _packed(pairs: list[Text], width: int) -> Text:
+    """`name value` pairs joined by " · ", a line broken only between pairs (never between a
+    name and its value) unless one pair alone is wider than `width`."""
+    from rich.text import Text
+
+    text, used = Text(), 0
+    for pair in pairs:
+        if used and used + 3 + pair.cell_len > width:
+            text.append("\n")
+            used = 0
+        elif used:
+            text.append(" · ")
+            used += 3
+        text.append_text(pair)
+        used += pair.cell_len
+    return text
+
+
+def _texts(*values: str) -> tuple[Text, ...]:
+    from rich.text import Text
+
+    return tuple(Text(v) for v in values)
+
+
+def _cards(figures: Stats, width: int) -> RenderableType:
     c = figures.cards
-    table = _table("state", "cards", "share")
     rows = [
         ("new", c.new), ("learning", c.learning), ("relearning", c.relearning),
         ("young (< 21 d)", c.young), ("mature", c.mature), ("suspended", c.suspended),
     ]  # fmt: skip
-    for name, n in rows:
-        table.add_row(name, str(n), _pct(n / c.total if c.total else None))
-    table.add_row("total", str(c.total), "")
-    table.add_row("orphaned (not in any deck file)", str(c.orphaned), "")
-    table.add_row("leeches", str(c.leeches), "")
-    return table
+    table = [_texts(name, str(n), _pct(n / c.total if c.total else None)) for name, n in rows]
+    table.append(_texts("total", str(c.total), ""))
+    table.append(_texts("orphaned (not in any deck file)", str(c.orphaned), ""))
+    table.append(_texts("leeches", str(c.leeches), ""))
+    return _fitted(("state", "cards", "share"), table, width)
 
 
 def _cell(pf: PassFail) -> str:
     return f"{_pct(pf.rate)} of {pf.total}" if pf.total else "—"
 
 
-def _retention(figures: Stats) -> RenderableType:
-    table = _table("period", "young", "mature", "total")
-    for name, r in figures.retention.items():
-        table.add_row(name, _cell(r.young), _cell(r.mature), _cell(r.total))
-    return table
+def _retention(figures: Stats, width: int) -> RenderableType:
+    rows = [
+        _texts(name, _cell(r.young), _cell(r.mature), _cell(r.total))
+        for name, r in figures.retention.items()
+    ]
+    return _fitted(("period", "young", "mature", "total"), rows, width)
 
 
 def _histogram(h: Histogram, width: int, unit: str) -> Text:
@@ -297,7 +345,7 @@ def _histogram(h: Histogram, width: int, unit: str) -> Text:
     return text
 
 
-def _domains(figures: Stats) -> RenderableType:
+def _domains(figures: Stats, width: int) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
@@ -307,28 +355,37 @@ def _domains(figures: Stats) -> RenderableType:
             " (map them with `exam_domains:` in a deck's front matter)."
         )
     exam = figures.domains[0].exam
-    table = _table(
-        f"{exam} domain", "cards", "seen", "mature", f"retention {figures.days}d", "mock"
-    )
+    rows = []
     for d in figures.domains:
         label = f"{d.domain} {d.name}" if d.name else d.domain
-        table.add_row(
-            Text(
-                ("* " if d.weakest else "") + _escape(label),
-                style="bold red" if d.weakest else "",
-            ),
-            str(d.cards),
-            _pct(d.share_seen),
-            _pct(d.share_mature),
-            _cell(d.retention),
-            "—" if d.mock_exam is None else _pct(d.mock_exam),
+        rows.append(
+            (
+                Text(
+                    ("* " if d.weakest else "") + _escape(label),
+                    style="bold red" if d.weakest else "",
+                ),
+                *_texts(
+                    str(d.cards),
+                    _pct(d.share_seen),
+                    _pct(d.share_mature),
+                    _cell(d.retention),
+                    "—" if d.mock_exam is None else _pct(d.mock_exam),
+                ),
+            )
         )
+    headers = (f"{exam} domain", "cards", "seen", "mature", f"retention {figures.days}d", "mock")
+    table = _fitted(headers, rows, width)
     if not any(d.weakest for d in figures.domains):
         return table
     return Group(table, Text("* weakest domain: work on it first", style="dim"))
 
 
+FRONT_CHARS = 160  # a card's front in "Hardest cards": enough to recognise it
+
+
 def _hardest(figures: Stats, width: int) -> RenderableType:
+    """Lapses and again counts in narrow columns that always fit; the card's front and its
+    location share the wide one (the front wraps at words, the location folds, never cut)."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -338,29 +395,28 @@ def _hardest(figures: Stats, width: int) -> RenderableType:
     if not figures.hardest:
         return Text("No lapses yet.")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("lapses", justify="right", min_width=6)
-    table.add_column("again", justify="right", min_width=5)
-    table.add_column("card", no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
-    table.add_column("where", no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
+    table.add_column("lapses", justify="right", no_wrap=True)
+    table.add_column("again", justify="right", no_wrap=True)
+    table.add_column("card · where", overflow="fold")
     for h in figures.hardest:
         flags = ("[leech] " if h.leech else "") + ("[suspended] " if h.suspended else "")
-        where = f"{display_path(h.path)}:{h.line}"
-        table.add_row(
-            str(h.lapses),
-            f"{h.again}/{h.answers}",
-            Text(flags + _escape(" ".join(h.front.split()))),
-            Text(_escape(where)),
-        )
+        front = " ".join(h.front.split())
+        room = min(FRONT_CHARS, 3 * max(width - 17, 20))  # about three lines of the column
+        if len(front) > room:
+            front = front[: room - 1] + "…"
+        card = Text(flags + _escape(front))
+        card.append("\n" + _escape(f"{display_path(h.path)}:{h.line}"), style="dim")
+        table.add_row(str(h.lapses), f"{h.again}/{h.answers}", card)
     return table
 
 
-def _readiness(figures: Stats) -> RenderableType:
+def _readiness(figures: Stats) -> RenderableType | None:
     """Exam mode's readiness line (the same figures as `srs plan`), or nothing."""
     from rich.text import Text
 
     ready = figures.readiness
     if ready is None:
-        return Text("")
+        return None  # outside exam mode: no line (an empty one read as a stray gap)
     weakest = next((d for d in ready["domains"] if d["domain"] == ready["weakest_domain"]), None)
     line = (
         f"Readiness on exam day ({ready['exam_at'][:10]}): {_pct(ready['projected'])} of"

@@ -36,6 +36,7 @@ from srs.decks.discover import absolute
 from srs.decks.formats import parser_fingerprint
 from srs.decks.identity import normalise, pick_relink
 from srs.model import CardSpec, Note, ParsedDeck
+from srs.progress import Progress, no_progress
 from srs.store import NoteRow, Store
 
 if TYPE_CHECKING:
@@ -173,6 +174,7 @@ def sync(
     file_rows: Sequence[tuple[str, str, str, str]] = (),
     blueprint_rows: Sequence[tuple[str, str, str]] = (),
     history: Mapping[str, CardHistory] | None = None,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Apply parsed decks to the store, in one write transaction.
 
@@ -204,8 +206,12 @@ def sync(
         }
         writer = _Writer(store, now_ms)
         writer.prepare(item.note.deck for item in located.values())
-        for item in located.values():
+        total = len(located)
+        for done, item in enumerate(located.values()):
+            if done % 64 == 0:
+                progress("saving notes", done, total)
             _apply(item, existing, vanished, report, writer)
+        progress("saving notes", total, total)
         for row in vanished.values():
             report.orphaned += 1
             writer.orphan(row.id)
@@ -381,7 +387,12 @@ def _write_history(
 
 
 def import_paths(
-    store: Store, paths: Sequence[Path], now: datetime, known: Sequence[Blueprint] = ()
+    store: Store,
+    paths: Sequence[Path],
+    now: datetime,
+    known: Sequence[Blueprint] = (),
+    *,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Import deck files and folders in one transaction (nothing written on any error).
 
@@ -391,12 +402,12 @@ def import_paths(
     from srs.decks.reader import read_decks
     from srs.exam.blueprints import blueprint_to_json
 
-    parsed = read_decks(paths, store.file_cache(), known)
+    parsed = read_decks(paths, store.file_cache(), known, progress=progress)
     keep = store.live_note_ids(parsed.skipped)
     if keep & {note.id for deck in parsed.decks for note in deck.notes}:
         # A changed file claims a card of an unchanged one (moved, or duplicated): read
         # everything, so duplicates and moves are judged on the whole picture.
-        parsed = read_decks(paths, known_blueprints=known)
+        parsed = read_decks(paths, known_blueprints=known, progress=progress)
         keep = set()
     report = sync(
         store,
@@ -410,6 +421,7 @@ def import_paths(
             (b.code, absolute(Path(b.path)), blueprint_to_json(b)) for b in parsed.blueprints
         ],
         history=parsed.history,
+        progress=progress,
     )
     report.files = len(parsed.decks) + len(parsed.skipped)
     report.unchanged += len(keep)

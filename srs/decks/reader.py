@@ -17,6 +17,7 @@ from srs.decks.discover import DeckFile, absolute, discover
 from srs.decks.formats import deck_suffixes
 from srs.errors import DeckError, DeckProblem
 from srs.model import ParsedDeck
+from srs.progress import Progress, no_progress
 
 if TYPE_CHECKING:
     from srs.decks.builder import CardHistory
@@ -44,6 +45,8 @@ def read_decks(
     paths: Sequence[Path],
     cache: FileCache | None = None,
     known_blueprints: Sequence[Blueprint] = (),
+    *,
+    progress: Progress = no_progress,
 ) -> Parsed:
     """Discover and parse deck files and blueprints; every problem in one DeckError.
 
@@ -75,7 +78,7 @@ def read_decks(
         if not any(absolute(f.path).startswith(folder.rstrip("/") + "/") for f in files):
             kinds = ", ".join(f"*{suffix}" for suffix in deck_suffixes())
             problems.append(DeckProblem(given.as_posix(), 0, f"no deck files ({kinds}) here"))
-    parsed = read_files(files, problems, folders, cache)
+    parsed = read_files(files, problems, folders, cache, progress=progress)
     parsed.blueprints.extend(blueprints.values())
     everything = {b.code: b for b in known_blueprints} | blueprints
     parsed.warnings.extend(domain_warnings(parsed.decks, list(everything.values())))
@@ -87,6 +90,8 @@ def read_files(
     problems: list[DeckProblem],
     folders: list[str],
     cache: FileCache | None = None,
+    *,
+    progress: Progress = no_progress,
 ) -> Parsed:
     """Parse discovered deck files (see `read_decks`)."""
     from srs.decks.builder import check_duplicates, disambiguate
@@ -98,7 +103,8 @@ def read_files(
     file_rows: list[tuple[str, str, str, str]] = []
     carried: dict[int, Mapping[str, CardHistory]] = {}  # by index in `decks`
     abs_paths = {f.display: absolute(f.path) for f in files}
-    for deck_file in files:
+    for done, deck_file in enumerate(files):
+        progress("reading deck files", done, len(files))
         path = abs_paths[deck_file.display]
         digest = file_digest(deck_file)
         unchanged = (digest, deck_file.default_deck, fingerprint)
@@ -117,6 +123,7 @@ def read_files(
             continue
         if digest is not None:
             file_rows.append((path, digest, deck_file.default_deck, fingerprint))
+    progress("reading deck files", len(files), len(files))
     before = decks
     decks, same_question = disambiguate(decks)
     history = _history_after(before, decks, carried)

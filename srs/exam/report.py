@@ -8,6 +8,7 @@ module reads a report by key.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -25,10 +26,22 @@ __all__ = [
     "MissedQuestion",
     "ShownOption",
     "build_report",
+    "scaled_limit_s",
     "score",
     "shortfall_from_dict",
     "shortfall_to_dict",
 ]
+
+
+def scaled_limit_s(full_s: int, questions: int, exam_questions: int) -> int:
+    """The full exam's time for `questions` of its `exam_questions`: same pace per question.
+
+    A 5-question mock of a 65-question, 130-minute exam gets 10 minutes, not 130, so the clock
+    trains the pace the real exam asks for.
+    """
+    if exam_questions <= 0 or questions >= exam_questions:
+        return full_s
+    return max(1, math.ceil(full_s * questions / exam_questions))
 
 
 def shortfall_to_dict(shortfall: Shortfall) -> dict[str, Any]:
@@ -183,6 +196,17 @@ class ExamReport:
     shortfalls: tuple[Shortfall, ...]
     missed: tuple[MissedQuestion, ...]
     graded_cards: tuple[str, ...] | None = None  # set once finished (`--grade-cards`)
+    exam_time_limit_s: int | None = None  # the full exam's (None in reports stored before)
+
+    @property
+    def time_scaled(self) -> bool:
+        """The limit is the full exam's scaled to fewer questions (not `--minutes`)."""
+        full = self.exam_time_limit_s
+        return (
+            bool(full and self.time_limit_s)
+            and self.questions < self.exam_questions
+            and self.time_limit_s == scaled_limit_s(full or 0, self.questions, self.exam_questions)
+        )
 
     def with_graded(self, card_ids: Iterable[str]) -> ExamReport:
         """The report with the cards answered Again for it."""
@@ -217,6 +241,7 @@ class ExamReport:
             "scaled_note": self.scaled_note,
             "time_limit_s": self.time_limit_s,
             "time_used_s": self.time_used_s,
+            "exam_time_limit_s": self.exam_time_limit_s,
             "domains": [d.to_dict() for d in self.domains],
             "shortfalls": [shortfall_to_dict(s) for s in self.shortfalls],
             "missed": [m.to_dict() for m in self.missed],
@@ -263,6 +288,7 @@ class ExamReport:
             shortfalls=tuple(shortfall_from_dict(s) for s in data["shortfalls"]),
             missed=tuple(MissedQuestion.from_dict(m) for m in data["missed"]),
             graded_cards=tuple(graded) if graded is not None else None,
+            exam_time_limit_s=data.get("exam_time_limit_s"),
         )
 
 
@@ -365,6 +391,7 @@ def score(
         domains=tuple(per_domain),
         shortfalls=tuple(shortfalls),
         missed=tuple(missed),
+        exam_time_limit_s=blueprint.duration_minutes * 60,
     )
 
 

@@ -16,13 +16,28 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from srs.errors import SrsError
-from srs.exam.attempts import Attempt, ExamCollection, ExamSession, history, latest_unfinished
+from srs.exam.attempts import (
+    UNFINISHED,
+    Attempt,
+    ExamCollection,
+    ExamSession,
+    history,
+    latest_unfinished,
+)
 from srs.exam.draw import draw, parse_answers
+from srs.exam.report import scaled_limit_s
 
 if TYPE_CHECKING:
     from srs.exam.report import ExamReport
 
-__all__ = ["ExamRequest", "Sitting", "attempt_history", "clock_seed", "start_exam"]
+__all__ = [
+    "ExamRequest",
+    "Sitting",
+    "attempt_history",
+    "clock_seed",
+    "start_exam",
+    "stored_report",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +68,23 @@ def clock_seed() -> int:
     return time.time_ns() // 1000 % 1_000_000
 
 
-def time_limit_s(minutes: float | None, practice: bool, exam_minutes: int) -> int:
-    """Seconds allowed: `minutes` if given, else none in practice, else the exam's duration."""
+def time_limit_s(
+    minutes: float | None,
+    practice: bool,
+    exam_minutes: int,
+    questions: int | None = None,
+    exam_questions: int | None = None,
+) -> int:
+    """Seconds allowed: `minutes` if given, else none in practice, else the exam's duration
+    scaled to the questions drawn (`scaled_limit_s`: a shorter mock keeps the real pace)."""
     if minutes is not None:
         return max(1, round(minutes * 60))
-    return 0 if practice else exam_minutes * 60
+    if practice:
+        return 0
+    full = exam_minutes * 60
+    if questions is None or exam_questions is None:
+        return full
+    return scaled_limit_s(full, questions, exam_questions)
 
 
 def start_exam(
@@ -92,7 +119,11 @@ def start_exam(
             deck=request.deck,
             practice=request.practice,
             time_limit_s=time_limit_s(
-                request.minutes, request.practice, blueprint.duration_minutes
+                request.minutes,
+                request.practice,
+                blueprint.duration_minutes,
+                len(drawn.questions),
+                blueprint.questions,
             ),
             now=now,
             tick=tick,
@@ -122,3 +153,19 @@ def attempt_history(col: ExamCollection, exam: str | None = None) -> list[Attemp
     """Past attempts, newest first; `exam` (any spelling the blueprints know) filters."""
     code = col.blueprint(exam).code if exam else None
     return history(col.store, code)
+
+
+def stored_report(col: ExamCollection, attempt_id: int) -> ExamReport:
+    """The report kept with a finished attempt (`srs exam --report ID`), exactly as it was given.
+
+    SrsError when there is no such attempt or it was never scored.
+    """
+    row = col.store.find_exam_attempt(attempt_id)
+    if row is None:
+        raise SrsError(f"no mock exam #{attempt_id}; `srs exam --history` lists them")
+    attempt = Attempt.from_row(row)
+    report = attempt.report
+    if report is None:
+        hint = "`srs exam --resume` continues it" if attempt.status in UNFINISHED else ""
+        raise SrsError(f"mock exam #{attempt_id} is {attempt.status}; {hint}".rstrip("; "))
+    return report

@@ -20,6 +20,7 @@ from srs.dates import Moment, from_ms, iso, to_ms
 from srs.memory.planner import DayPlan, PlanCard, StudyCosts, forecast, plan_day
 from srs.model import Memory
 from srs.options import Options
+from srs.progress import Progress, no_progress
 from srs.store import Store
 from srs.store.scope import QueueFilter
 from srs.study.queue import QueueCounts
@@ -76,7 +77,9 @@ class ExamPlan:
         ]
 
 
-def backfill_memory(store: Store, zone: tzinfo, day_starts_at: int) -> int:
+def backfill_memory(
+    store: Store, zone: tzinfo, day_starts_at: int, progress: Progress = no_progress
+) -> int:
     """Give answered cards without a memory state (answered before m009) one from their log.
 
     Run once, lazily, by the first command that needs predictions; returns how many cards.
@@ -88,13 +91,15 @@ def backfill_memory(store: Store, zone: tzinfo, day_starts_at: int) -> int:
     if not ids:
         return 0
     with store.transaction():
-        for card_id in ids:
+        for done, card_id in enumerate(ids):
+            progress("replaying review history", done, len(ids))
             memory = replay(
                 store.answer_grades(card_id),
                 day_of=lambda at: scheduler_date(at, zone, day_starts_at),
             )
             if memory is not None:
                 store.set_memory(card_id, memory)
+        progress("replaying review history", len(ids), len(ids))
     return len(ids)
 
 

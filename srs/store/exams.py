@@ -107,6 +107,12 @@ class ExamQueries(Connection):
         row = self.conn.execute("SELECT * FROM exam_attempts WHERE id = ?", (attempt_id,))
         return _attempt(row.fetchone())
 
+    def find_exam_attempt(self, attempt_id: int) -> AttemptRow | None:
+        """One attempt by id, or None when there is no such attempt."""
+        row = self.conn.execute("SELECT * FROM exam_attempts WHERE id = ?", (attempt_id,))
+        found = row.fetchone()
+        return _attempt(found) if found else None
+
     def add_exam_attempt(
         self,
         *,
