@@ -34,6 +34,7 @@ def import_(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
         f"Imported {report.files} file(s): {report.added} added, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.relinked} relinked, {report.orphaned} orphaned"
         + (f", {report.revived} revived" if report.revived else "")
+        + (f"; {report.drafts} draft file(s) skipped" if report.drafts else "")
     )
 
 
@@ -52,13 +53,15 @@ def check(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
                 "files": len(parsed.decks),
                 "notes": notes,
                 "cards": cards,
+                "drafts": len(parsed.drafts),
                 "warnings": parsed.warnings,
             }
         )
         return
     for warning in parsed.warnings:
         echo(f"warning: {warning}")
-    echo(f"OK: {len(parsed.decks)} file(s), {notes} note(s), {cards} card(s)")
+    drafts = f", {len(parsed.drafts)} draft file(s) skipped" if parsed.drafts else ""
+    echo(f"OK: {len(parsed.decks)} file(s), {notes} note(s), {cards} card(s){drafts}")
 
 
 @app.command()
