@@ -198,6 +198,19 @@ def register_models(register: Any) -> None:
         )
     )
     register(Canned("srs-fake-hostile", SEP.join(HOSTILE)))
+    register(
+        Canned(
+            "srs-fake-basic",
+            SEP.join(
+                [
+                    "Q: What does a SageMaker endpoint variant weight control?\n"
+                    "A: The share of traffic each production variant receives.",
+                    "C: Firehose buffers by {{c1::size}} or {{c2::time}}.",
+                    "Q: Which metric does early stopping watch?\nA: A validation metric.",
+                ]
+            ),
+        )
+    )
     register(Canned("srs-fake-garbage", "I cannot help with that."))
     register(Failing())
     register(Slow())

@@ -179,7 +179,7 @@ def test_what_is_sent_for_a_domain(decks: Path, tmp_path: Path) -> None:
     # Nothing from the collection: no paths, no card text, no review log.
     sent = system + prompt
     assert str(tmp_path) not in sent and "streams.md" not in sent
-    assert "replay" not in sent.lower().replace("replay the\nlast", "")
+    assert "Which service replays" not in sent
     assert "Kinesis Data Streams." not in sent
 
 
@@ -313,6 +313,11 @@ def test_existing_file_is_never_overwritten(decks: Path) -> None:
     result = srs("draft", "--model", "srs-fake-valid", "--to", "mine.md", ok=False)
     assert "mine.md already exists" in result.stderr
     assert Path("mine.md").read_text() == "my own deck\n" and llm_fakes.RECEIVED == []
+    Path("link.md").symlink_to("elsewhere.md")  # a dangling link is not followed either
+    result = srs("draft", "--model", "srs-fake-valid", "--to", "link.md", ok=False)
+    assert "link.md already exists" in result.stderr and not Path("elsewhere.md").exists()
+    result = srs("draft", "--model", "srs-fake-valid", "--to", "no/such/d.md", ok=False)
+    assert "no folder no/such for the draft" in result.stderr and llm_fakes.RECEIVED == []
 
 
 def test_default_file_name_and_deck(decks: Path) -> None:
@@ -335,7 +340,19 @@ def test_bad_options(decks: Path) -> None:
     assert result.exit_code == 1 and "alternatives" in result.stderr
 
 
-def test_basic_and_cloze_kinds_are_checked(decks: Path) -> None:
+def test_basic_cards(decks: Path) -> None:
+    result = srs_json("draft", "--model", "srs-fake-basic", "--kind", "basic", "--to", "b.md")
+    # The cloze is sent back; the canned model answers with its first card, a duplicate now.
+    assert (result["written"], result["retried"], result["dropped"]) == (2, 1, 0)
+    assert result["duplicates"] == 1
+    assert [n.kind.value for n in cards_of(Path("b.md"))] == ["basic", "basic"]
+    result = srs_json("draft", "--model", "srs-fake-basic", "--kind", "cloze", "--to", "c.md")
+    assert (result["written"], result["dropped"], result["duplicates"]) == (1, 1, 1)
+    (note,) = cards_of(Path("c.md"))
+    assert note.kind.value == "cloze" and len(note.cards) == 2
+
+
+def test_other_kinds_are_checked(decks: Path) -> None:
     # The canned MCQs are not the kind asked for: each is refused, sent back, and dropped.
     result = srs("draft", "--model", "srs-fake-valid", "--kind", "basic", ok=False)
     assert "gave no usable card (3 did not pass" in result.stderr

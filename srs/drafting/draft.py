@@ -219,8 +219,10 @@ def draft(col: Collection, request: DraftRequest, now: datetime) -> DraftResult:
         raise ConfigError(f"--count must be 1 to {MAX_COUNT}")
     chosen = grounding(col, request, now)
     to = request.to or Path(f"draft-{chosen.label}-{now:%Y%m%d-%H%M%S}.md")
-    if to.exists():
+    if to.exists() or to.is_symlink():
         raise ConfigError(f"{to} already exists; choose another file with --to")
+    if not to.parent.is_dir():
+        raise ConfigError(f"no folder {to.parent} for the draft; create it or choose another")
     system = draft_system(request.kind)
     first = ask(
         request.model,
