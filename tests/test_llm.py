@@ -287,7 +287,7 @@ def test_missing_key_then_key_set(decks: Path, monkeypatch: pytest.MonkeyPatch) 
     assert len(cards_of(Path("k.md"))) == 1
 
 
-def test_no_model_configured_then_default(decks: Path) -> None:
+def test_no_model_configured_then_default(decks: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = srs("draft", "--to", "m.md", ok=False)
     assert "no model configured: pass --model MODEL or run `llm models default MODEL`" in (
         result.stderr
@@ -295,6 +295,9 @@ def test_no_model_configured_then_default(decks: Path) -> None:
     assert not Path("m.md").exists()
     llm.set_default_model("srs-fake-valid")
     assert srs_json("draft", "--count", "1", "--to", "m.md")["model"] == "srs-fake-valid"
+    monkeypatch.setenv("SRS_LLM_MODEL", "srs-fake-basic")  # the environment wins over llm's
+    data = srs_json("draft", "--count", "1", "--kind", "basic", "--to", "e.md")
+    assert data["model"] == "srs-fake-basic"
 
 
 def test_unknown_model(decks: Path) -> None:

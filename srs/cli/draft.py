@@ -14,8 +14,7 @@ ModelOpt = Annotated[
     typer.Option(
         "--model",
         "-m",
-        envvar="SRS_LLM_MODEL",
-        help="llm model id or alias [default: `llm models default`].",
+        help="llm model id or alias [default: $SRS_LLM_MODEL, else `llm models default`].",
     ),
 ]
 TimeoutOpt = Annotated[

@@ -5,13 +5,14 @@ install and `srs --help` never load it. Every failure becomes one `LlmError` lin
 installed, no model chosen, an unknown model, a missing key, a provider error, a timeout.
 Nothing is written by the callers until `ask` has returned.
 
-The model is chosen by the caller (`--model`, `SRS_LLM_MODEL`) or by `llm models default`;
+The model is the caller's (`--model`), else `SRS_LLM_MODEL`, else `llm models default`;
 srs never falls back to `llm`'s built-in default, so nothing is sent to a model the learner
 did not pick.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from srs.errors import SrsError
 __all__ = ["DEFAULT_TIMEOUT", "MAX_REPLY", "Asked", "LlmError", "ask", "model_name"]
 
 INSTALL_HINT = "pip install 'srs[llm]'"
+MODEL_ENV = "SRS_LLM_MODEL"
 DEFAULT_TIMEOUT = 120.0  # seconds one answer may take
 MAX_REPLY = 200_000  # characters kept of a reply (a deck of K cards is a few KB)
 
@@ -48,7 +50,11 @@ def _llm() -> Any:
 
 
 def model_name(chosen: str | None) -> str:
-    """The model to ask: the chosen one, else `llm models default`; LlmError if neither."""
+    """The model to ask: the chosen one, else `SRS_LLM_MODEL`, else `llm models default`.
+
+    LlmError when there is none of them (llm's built-in default is never used).
+    """
+    chosen = chosen or os.environ.get(MODEL_ENV, "").strip()
     if chosen:
         return chosen
     llm = _llm()
