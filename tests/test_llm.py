@@ -232,6 +232,7 @@ def test_cards_that_still_fail_are_dropped_with_a_count(decks: Path) -> None:
     assert len(cards_of(Path("p.md"))) == 1
     text = srs("draft", "--model", "srs-fake-partly", "--count", "3", "--to", "q.md").stdout
     assert "Wrote 1 of 3 card(s)" in text and "2 card(s) dropped" in text
+    assert "  card-5:1: 'Q:' without 'A:'" in text  # the retry's cards are numbered on
 
 
 def test_duplicates_are_dropped(decks: Path) -> None:
@@ -443,3 +444,10 @@ def test_explain_library_function(decks: Path, db_path: Path) -> None:
 def test_explain_unknown_card(decks: Path) -> None:
     result = srs("explain", "nope", "--model", "srs-fake-explainer", ok=False)
     assert "no card with id 'nope'" in result.stderr and llm_fakes.RECEIVED == []
+
+
+def test_the_fakes_are_an_llm_plugin() -> None:
+    assert {"srs-fake-valid", "echo"} <= {m.model_id for m in llm.get_models()}
+    plugins = {p["name"]: p["hooks"] for p in llm.get_plugins()}
+    assert plugins["llm_fakes"] == ["register_models"]
+    assert plugins["llm-echo"] == ["register_models"]  # the real plugin, by its entry point

@@ -81,6 +81,8 @@ def draft(
         echo(f"{result.retried} card(s) sent back once with the parser's messages")
     if result.dropped:
         echo(f"{result.dropped} card(s) dropped: they did not pass the checks")
+        for problems in result.problems[:5]:
+            echo("  " + problems.splitlines()[0][:160])
     if result.duplicates:
         echo(f"{result.duplicates} duplicate(s) of existing cards dropped")
     echo("Read every card, then delete the `draft: true` line and run: srs import FILE")
