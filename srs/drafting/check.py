@@ -25,7 +25,7 @@ from srs.errors import DeckError
 from srs.model import Note, NoteKind
 from srs.terminal import escape_text
 
-__all__ = ["Checked", "Known", "check_cards", "sanitise", "split_cards"]
+__all__ = ["Checked", "Known", "check_cards", "known", "sanitise", "split_cards"]
 
 MAX_CARD_CHARS = 8_000
 _KIND = {"mcq": NoteKind.MCQ, "basic": NoteKind.BASIC, "cloze": NoteKind.CLOZE}
@@ -87,13 +87,19 @@ class Known:
     answers: tuple[str, ...]  # the correct options (MCQ) or the answer (basic)
 
 
+def known(kind: str, front: str, back: str, correct: Iterable[str]) -> Known:
+    """A card to compare with: its question, and its correct options (MCQ) or answer."""
+    if kind == NoteKind.MCQ.value:
+        answers = tuple(sorted(normalise(text) for text in correct))
+    else:
+        answers = (normalise(back),)
+    return Known(kind, normalise(front), answers)
+
+
 def known_of(note: Note) -> Known:
     """A parsed note as a `Known`."""
-    if note.kind == NoteKind.MCQ:
-        answers = tuple(sorted(normalise(o.text) for o in note.options if o.correct))
-    else:
-        answers = (normalise(note.back),)
-    return Known(note.kind.value, normalise(note.front), answers)
+    correct = (o.text for o in note.options if o.correct)
+    return known(note.kind.value, note.front, note.back, correct)
 
 
 @dataclass(slots=True)
@@ -152,9 +158,9 @@ def _duplicate(new: Known, known: Iterable[Known]) -> bool:
 
 
 def check_cards(
-    cards: Sequence[str], kind: str, known: list[Known], *, first_number: int = 1
+    cards: Sequence[str], kind: str, seen: list[Known], *, first_number: int = 1
 ) -> Checked:
-    """Parse and judge each card text; accepted cards are added to `known` (no repeats)."""
+    """Parse and judge each card text; accepted cards are added to `seen` (no repeats)."""
     checked = Checked()
     for number, raw in enumerate(cards, first_number):
         text = sanitise(raw)
@@ -163,10 +169,10 @@ def check_cards(
             checked.rejected.append((text, "\n".join(problems)))
             continue
         summary = known_of(note)
-        near = [k for k in known if k.answers == summary.answers or k.front == summary.front]
+        near = [k for k in seen if k.answers == summary.answers or k.front == summary.front]
         if _duplicate(summary, near):
             checked.duplicates += 1
             continue
-        known.append(summary)
+        seen.append(summary)
         checked.accepted.append((text, note))
     return checked

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from srs.dates import to_ms
 from srs.drafting.ask import DEFAULT_TIMEOUT, LlmError, ask
-from srs.drafting.check import Known, check_cards, split_cards
+from srs.drafting.check import Known, check_cards, known, split_cards
 from srs.drafting.prompts import (
     KINDS,
     Grounding,
@@ -199,16 +199,8 @@ def grounding(col: Collection, request: DraftRequest, now: datetime) -> Chosen:
 
 
 def _known(col: Collection) -> list[Known]:
-    from srs.decks.identity import normalise
-
-    known: list[Known] = []
-    for note in col.store.note_texts():
-        if note.kind == "mcq":
-            answers = tuple(sorted(normalise(text) for text in note.correct))
-        else:
-            answers = (normalise(note.back),)
-        known.append(Known(note.kind, normalise(note.front), answers))
-    return known
+    """The collection's live cards, to drop drafted duplicates of."""
+    return [known(n.kind, n.front, n.back, n.correct) for n in col.store.note_texts()]
 
 
 def draft(col: Collection, request: DraftRequest, now: datetime) -> DraftResult:
