@@ -111,6 +111,7 @@ class ParsedDeck:
     path: str
     notes: tuple[Note, ...]
     warnings: tuple[str, ...] = ()
+    draft: bool = False  # front matter `draft: true`: read, but never imported (no notes)
 
 
 @dataclass(frozen=True, slots=True)

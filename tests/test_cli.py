@@ -43,6 +43,7 @@ def test_import_then_decks_json(deck_dir: Path) -> None:
         "files": 2,
         "cards": 8,
         "blueprints": 0,
+        "drafts": 0,
         "warnings": [],
     }
     decks = srs_json("--now", NOW, "decks")

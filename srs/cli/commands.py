@@ -50,7 +50,8 @@ def import_(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
         (report.revived, "revived"),
     )
     done = ", ".join(f"{n} {what}" for n, what in counts if n) or "no cards"
-    echo(f"Imported {plural(report.files, 'file')}: {done}")
+    drafts = f"; {plural(report.drafts, 'draft file')} skipped" if report.drafts else ""
+    echo(f"Imported {plural(report.files, 'file')}: {done}{drafts}")
 
 
 @app.command()
@@ -68,14 +69,17 @@ def check(ctx: typer.Context, paths: Paths, json: JsonFlag = False) -> None:
                 "files": len(parsed.decks),
                 "notes": notes,
                 "cards": cards,
+                "drafts": len(parsed.drafts),
                 "warnings": parsed.warnings,
             }
         )
         return
     for warning in parsed.warnings:
         echo(f"warning: {warning}")
+    drafts = f", {plural(len(parsed.drafts), 'draft file')} skipped" if parsed.drafts else ""
     echo(
-        f"OK: {plural(len(parsed.decks), 'file')}, {plural(notes, 'note')}, {plural(cards, 'card')}"
+        f"OK: {plural(len(parsed.decks), 'file')}, {plural(notes, 'note')},"
+        f" {plural(cards, 'card')}{drafts}"
     )
 
 

@@ -1,6 +1,7 @@
 """YAML front matter of a deck file: the block between a first-line `---` and the next `---`.
 
-Known keys (`deck`, `tags`, `exam_domains`, `domain`, `exam`, `source`) are checked and typed;
+Known keys (`deck`, `tags`, `exam_domains`, `domain`, `exam`, `source`, `draft`) are checked and
+typed;
 `exam` + `domain` is shorthand for a one-exam `exam_domains`. Any other key
 is kept as JSON-friendly data (`Note.extra`) so decks can carry their own metadata. Errors
 carry the file line of the YAML problem, not the line inside the block.
@@ -17,7 +18,7 @@ import yaml
 
 __all__ = ["FrontMatter", "parse_front_matter", "split_front_matter", "split_tags"]
 
-KNOWN_KEYS = frozenset({"deck", "tags", "exam_domains", "domain", "exam", "source"})
+KNOWN_KEYS = frozenset({"deck", "tags", "exam_domains", "domain", "exam", "source", "draft"})
 _CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 # PyYAML parses recursively in pure Python: deep nesting costs seconds before it fails, so
 # hostile front matter is refused up front. Real front matter is a few short lines.
@@ -35,6 +36,7 @@ class FrontMatter:
     source: str | None = None
     notices: tuple[tuple[int, str], ...] = ()  # (file line, warning): kept, but worth a fix
     extra: dict[str, object] = field(default_factory=dict)
+    draft: bool = False  # `draft: true`: not imported until the learner removes it (srs draft)
 
 
 def split_front_matter(lines: list[str]) -> tuple[int, int] | None:
@@ -201,7 +203,14 @@ def parse_front_matter(text: str, first_line: int) -> tuple[FrontMatter, list[tu
                 " is ignored; map cards with exam_domains: {EXAM: DOMAIN-ID}",
             )
         )
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        problems.append(
+            (_key_line(text, "draft", first_line), "front matter 'draft' must be true or false")
+        )
+        draft = False
     front = FrontMatter(
+        draft=draft,
         deck=deck,
         tags=tuple(tags),
         exam_domains=tuple(sorted(exam_domains.items())),

@@ -57,6 +57,7 @@ class ImportReport:
     files: int = 0
     cards: int = 0
     blueprints: int = 0  # exam blueprints stored (new or refreshed)
+    drafts: int = 0  # files marked `draft: true` in front matter, skipped
     warnings: list[str] = field(default_factory=list)
     relinks: list[tuple[str, str]] = field(default_factory=list)
 
@@ -72,6 +73,7 @@ class ImportReport:
             "files": self.files,
             "cards": self.cards,
             "blueprints": self.blueprints,
+            "drafts": self.drafts,
             "warnings": list(self.warnings),
         }
 
@@ -424,6 +426,7 @@ def import_paths(
         progress=progress,
     )
     report.files = len(parsed.decks) + len(parsed.skipped)
+    report.drafts = len(parsed.drafts)
     report.unchanged += len(keep)
     report.cards += store.live_card_count(parsed.skipped)
     report.warnings[:0] = parsed.warnings
@@ -467,5 +470,6 @@ def reimport_file(store: Store, path: Path, now: datetime) -> ImportReport:
         file_rows=parsed.file_rows,
         history=parsed.history,
     )
+    report.drafts = len(parsed.drafts)
     report.warnings[:0] = parsed.warnings
     return report

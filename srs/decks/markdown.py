@@ -309,6 +309,8 @@ class _Parser:
             for line, message in self.front.notices:
                 self.warn(line, message)
             body_start = close + 1
+            if self.front.draft and not self.problems:
+                return  # a draft (`srs draft`) is not read until the learner un-drafts it
         self.kinds, fence = _classify(lines, body_start)
         if fence is not None:
             self.warn(fence + 1, "code block is never closed; it runs to the end of the file")
@@ -823,4 +825,6 @@ def parse_text(
         parser.error(1, "deck is too deeply nested to read")
     if parser.problems:
         raise DeckError(sorted(parser.problems, key=lambda p: p.line))
-    return ParsedDeck(display, tuple(parser.notes), tuple(parser.warnings))
+    return ParsedDeck(
+        display, tuple(parser.notes), tuple(parser.warnings), draft=parser.front.draft
+    )

@@ -36,6 +36,7 @@ class Parsed:
     file_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
     blueprints: list[Blueprint] = field(default_factory=list)  # from `exams/*.yaml`
     history: dict[str, CardHistory] = field(default_factory=dict)  # card id -> carried history
+    drafts: list[str] = field(default_factory=list)  # files marked `draft: true`, not imported
 
 
 FileCache = dict[str, tuple[str, str, str]]
@@ -102,6 +103,7 @@ def read_files(
     skipped: list[str] = []
     file_rows: list[tuple[str, str, str, str]] = []
     carried: dict[int, Mapping[str, CardHistory]] = {}  # by index in `decks`
+    drafts: list[str] = []
     abs_paths = {f.display: absolute(f.path) for f in files}
     for done, deck_file in enumerate(files):
         progress("reading deck files", done, len(files))
@@ -117,6 +119,9 @@ def read_files(
                 if read.history:
                     carried[len(decks)] = read.history
                 read = read.deck
+            if read.draft:  # skipped, and not cached: un-drafting it changes its bytes anyway
+                drafts.append(deck_file.display)
+                continue
             decks.append(read)
         except DeckError as e:
             problems.extend(e.problems)
@@ -134,7 +139,9 @@ def read_files(
         raise DeckError(errors)
     warnings = [str(p) for p in problems if p.warning]
     warnings += [w for deck in decks for w in deck.warnings] + same_question + dup_warnings
-    return Parsed(decks, abs_paths, folders, warnings, skipped, file_rows, history=history)
+    return Parsed(
+        decks, abs_paths, folders, warnings, skipped, file_rows, history=history, drafts=drafts
+    )
 
 
 def _history_after(

@@ -61,6 +61,7 @@ class Domain:
     id: str
     name: str
     weight: float
+    tasks: tuple[tuple[str, str], ...] = ()  # task statements: (id, name), as the guide lists them
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +136,15 @@ def blueprint_from_json(text: str) -> Blueprint:
         name=data["name"],
         questions=data["questions"],
         duration_minutes=data["duration_minutes"],
-        domains=tuple(Domain(**d) for d in data["domains"]),
+        domains=tuple(
+            Domain(
+                d["id"],
+                d["name"],
+                d["weight"],
+                tuple((str(t[0]), str(t[1])) for t in d.get("tasks") or ()),
+            )
+            for d in data["domains"]
+        ),
         passing_score=data["passing_score"],
         score_range=(data["score_range"][0], data["score_range"][1])
         if data["score_range"]
@@ -279,7 +288,10 @@ def load_blueprint(path: Path, display: str) -> Blueprint:
         weight = item["weight"]
         if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
             raise problem(line_of("domains"), f"domain {item['id']}: weight must be above 0")
-        domains.append(Domain(str(item["id"]).strip(), str(item["name"]).strip(), float(weight)))
+        tasks = _tasks(item.get("tasks"), str(item["id"]), line_of("tasks"), problem)
+        domains.append(
+            Domain(str(item["id"]).strip(), str(item["name"]).strip(), float(weight), tasks)
+        )
     ids = [d.id for d in domains]
     if len(set(ids)) != len(ids) or not domains:
         raise problem(line_of("domains"), "domain ids must be unique (and there must be one)")
@@ -404,6 +416,17 @@ def _entry_lines(text: str) -> list[dict[str, int]]:
                 found.append(lines)
             return found
     return []
+
+
+def _tasks(raw: object, domain: str, line: int, problem: Any) -> tuple[tuple[str, str], ...]:
+    """A domain's task statements, `[{id: "1.1", name: "Ingest and store data"}, ...]`."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(
+        isinstance(t, dict) and {"id", "name"} <= t.keys() for t in raw
+    ):
+        raise problem(line, f"domain {domain}: 'tasks' must be a list of {{id, name}}")
+    return tuple((str(t["id"]).strip(), str(t["name"]).strip()) for t in raw)
 
 
 def domain_warnings(decks: Sequence[ParsedDeck], blueprints: Sequence[Blueprint]) -> list[str]:

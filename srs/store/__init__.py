@@ -18,7 +18,7 @@ from srs.store.connection import SQLITE_HEADER, Connection
 from srs.store.exams import ExamQueries
 from srs.store.export import ExportQueries
 from srs.store.files import FileQueries
-from srs.store.notes import NoteQueries, NoteRow, StoredNote
+from srs.store.notes import NoteQueries, NoteRow, NoteText, StoredNote
 from srs.store.plans import PlanQueries
 from srs.store.queue import QueueQueries
 from srs.store.reviews import ReviewQueries
@@ -42,6 +42,7 @@ __all__ = [
     "SCHEDULING_COLUMNS",
     "SQLITE_HEADER",
     "NoteRow",
+    "NoteText",
     "Store",
     "StoredNote",
     "exam_domains_from",

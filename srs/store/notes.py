@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,17 @@ class NoteRow:
     explicit_id: bool
     orphaned: bool
     kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteText:
+    """A stored note's texts: kind, question (stem), answer and correct options."""
+
+    id: str
+    kind: str
+    front: str
+    back: str
+    correct: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +72,24 @@ class NoteQueries(HistoryQueries):
             )
             for row in rows
         }
+
+    def note_texts(self) -> list[NoteText]:
+        """Every live note's kind, question and answers (what a drafted card must not repeat)."""
+        rows = self.conn.execute(
+            "SELECT id, kind, front, back, options FROM notes WHERE orphaned = 0 ORDER BY id"
+        )
+        return [
+            NoteText(
+                id=row["id"],
+                kind=row["kind"],
+                front=row["front"],
+                back=row["back"],
+                correct=tuple(
+                    option["text"] for option in json.loads(row["options"]) if option["correct"]
+                ),
+            )
+            for row in rows
+        ]
 
     def live_note_ids(self, paths: Sequence[str]) -> set[str]:
         """Ids of the notes (not orphaned) that came from the given files."""

@@ -96,6 +96,17 @@ class ReviewQueries(Connection):
             return None
         return LoggedAnswer(row["id"], row["card_id"], json.loads(row["before"]))
 
+    def failed_card_ids(self, since_ms: int, limit: int) -> list[str]:
+        """Live cards answered Again at or after `since_ms`, the latest failure first."""
+        rows = self.conn.execute(
+            "SELECT r.card_id, MAX(r.reviewed_at) AS last FROM reviews r"
+            " JOIN cards c ON c.id = r.card_id"
+            " WHERE r.grade = ? AND r.reviewed_at >= ? AND c.orphaned = 0"
+            " GROUP BY r.card_id ORDER BY last DESC, r.card_id LIMIT ?",
+            (int(Grade.AGAIN), since_ms, limit),
+        )
+        return [row[0] for row in rows]
+
     def answered_since(self, answer: LoggedAnswer) -> bool:
         """Whether the card of `answer` was answered again after it."""
         row = self.conn.execute(
