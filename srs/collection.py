@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from srs.decks.importer import ImportReport
     from srs.exam.blueprints import Blueprint
     from srs.memory.exam_mode import ExamPlan, Readiness
+    from srs.memory.optimize import Optimized
+    from srs.memory.replay import Rederived
     from srs.stats import Stats
 
 ALL_CARDS = QueueFilter()
@@ -115,8 +117,19 @@ class Collection:
             values["exam_date"] = date.fromisoformat(values["exam_date"])
         return with_values(Options(), values)
 
-    def set_option(self, key: str, text: str, deck: str | None = None) -> Any:
-        """Validate and store an option; returns the parsed value."""
+    def set_option(
+        self,
+        key: str,
+        text: str,
+        deck: str | None = None,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Any:
+        """Validate and store an option; returns the parsed value.
+
+        Changing `fsrs_parameters` replays the review log of the cards it applies to into their
+        memory state (`rederive_memory`; `progress(done, total)` follows it).
+        """
         value = parse_option(key, text)
         if deck and key in COLLECTION_ONLY:
             raise ConfigError(f"{key} applies to the whole collection; set it without --deck")
@@ -129,9 +142,23 @@ class Collection:
         self._require_deck(deck)  # a parent deck (holding only sub-decks) counts
         stored = list(value) if isinstance(value, tuple) else value
         stored = stored.isoformat() if isinstance(stored, date) else stored
+        before = self.options(deck).fsrs_parameters if key == "fsrs_parameters" else None
         self.store.set_config(key, stored, deck or "")
         self._options.clear()
+        if key == "fsrs_parameters" and value != before:
+            self.rederive_memory(deck, progress)
         return value
+
+    def rederive_memory(
+        self, deck: str | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> Rederived:
+        """Replay the log of every card in a deck (default: all) into its FSRS memory, with the
+        parameters each card's deck now has (`srs.memory.replay`)."""
+        from srs.memory.replay import rederive_memory
+
+        self._require_deck(deck)
+        self._plans.clear()
+        return rederive_memory(self.store, self.options, QueueFilter(deck=deck), progress)
 
     def option_rows(self, deck: str | None = None) -> list[tuple[str, str]]:
         """(name, formatted value) of every option in force for a deck."""
@@ -331,8 +358,9 @@ class Collection:
             plan.costs,
             today_budget=max(budget - plan.seconds_today, 0.0),
             studied_since=at.day_began,
+            model=plan.model,
         )
-        return readiness(cards, exam_at, exam, names, projected)
+        return readiness(cards, exam_at, exam, names, projected, plan.model)
 
     def next_card(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> CardView | None:
         """The card to study now, or None when nothing is due."""
@@ -383,7 +411,7 @@ class Collection:
                 # A scheduler without a memory model: keep FSRS's beside it, for exam mode.
                 from srs.scheduler.fsrs import memory_after
 
-                memory = memory_after(card.scheduling, grade, at)
+                memory = memory_after(card.scheduling, grade, at, opts.fsrs_parameters)
                 result = replace(result, state=replace(result.state, memory=memory))
             flags: dict[str, Any] = {"buried_until": None}
             if result.leech:
@@ -444,6 +472,29 @@ class Collection:
         card = self.card(card_id)
         self.store.set_card_suspended(card.id, suspended)
         return self.card(card.id)
+
+    # -- memory model ------------------------------------------------------------------------
+
+    def optimize_fsrs(
+        self,
+        deck: str | None = None,
+        *,
+        apply: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Optimized:
+        """Fit FSRS-6 parameters to the log of a deck (default: the collection) and, with
+        `apply`, store them as that scope's `fsrs_parameters` when `srs.memory.optimize`
+        judges them fit to use (memory is then replayed, `progress` following it)."""
+        from srs.memory.optimize import optimize
+        from srs.options import format_option
+
+        self._require_deck(deck)
+        result = optimize(self.store, self.options(deck), deck)
+        if apply and result.can_apply and result.parameters != result.current:
+            text = format_option("fsrs_parameters", result.parameters)
+            self.set_option("fsrs_parameters", text, deck, progress=progress)
+            result = replace(result, applied=True)
+        return result
 
     # -- statistics --------------------------------------------------------------------------
 
