@@ -35,7 +35,7 @@ from srs.study.queue import QueueCounts, build_queue, deck_counts, queue_counts
 from srs.views import CardView, display_path
 
 if TYPE_CHECKING:
-    from srs.anki import ExportNote, ExportReview, ExportSummary
+    from srs.anki import ExportNote, ExportReview, ExportSummary, FsrsPreset
     from srs.decks.importer import ImportReport
     from srs.exam.blueprints import Blueprint
     from srs.memory.exam_mode import ExamPlan, Readiness
@@ -536,10 +536,23 @@ class Collection:
             now=now,
             zone=self.zone,
             day_starts_at=self.day_starts_at,
+            fsrs_presets=self._fsrs_presets() if with_scheduling else None,
         )
         if fresh:
             self.store.save_rendered(fresh)
         return summary
+
+    def _fsrs_presets(self) -> dict[str, FsrsPreset]:
+        """srs deck name -> its fitted FSRS settings, for decks whose parameters are not the
+        defaults (their Anki preset carries them)."""
+        from srs.anki import FsrsPreset
+
+        presets = {}
+        for deck in self.store.deck_names():
+            opts = self.options(deck)
+            if opts.fsrs_parameters:
+                presets[deck] = FsrsPreset(opts.fsrs_parameters, opts.desired_retention)
+        return presets
 
     def _export_notes(
         self, decks: Sequence[str], tag: str | None, fresh: list[tuple[str, str, str]]

@@ -334,3 +334,78 @@ def test_missing_extra_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
         err.strip()
         == "Error: fitting FSRS parameters needs fsrs-rs-python: pip install 'srs[fsrs]'"
     )
+
+
+EXPORT_ANKI_SIDE = """
+import json, sys
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+package, folder, guids = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+col = Collection(folder + "/collection.anki2")
+col.set_config("fsrs", True)
+col.set_config("loadBalancerEnabled", False)  # it moves intervals within the fuzz range
+col.import_anki_package(ImportAnkiPackageRequest(
+    package_path=package,
+    options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True)))
+out = {"good": {}}
+for guid in guids:
+    card = col.get_note(col.db.scalar("select id from notes where guid = ?", guid)).cards()[0]
+    conf = col.decks.config_dict_for_deck_id(card.did)
+    out["params"] = conf.get("fsrsParams6")
+    out["retention"] = conf.get("desiredRetention")
+    states = col._backend.get_scheduling_states(card.id)
+    out["good"][guid] = states.good.normal.review.scheduled_days
+col.close()
+print(json.dumps(out))
+"""
+
+
+def test_export_carries_the_parameters_to_ankis_preset(
+    studied: tuple[Path, datetime], tmp_path: Path
+) -> None:
+    """With scheduling, the package's deck preset holds the fitted parameters; Anki with FSRS
+    on then gives review cards the Good interval srs's fsrs scheduler gives with them.
+
+    Compared where the interval grows: Anki (not the `fsrs` package, which srs follows) never
+    lets a passing review shorten an interval that is within the fuzz range of the last one.
+    """
+    from srs.anki import note_guid
+
+    source, _start = studied
+    db = tmp_path / "copy.db"
+    db.write_bytes(source.read_bytes())
+    now = datetime.now(UTC).replace(microsecond=0)
+    with Collection.open(db, UTC) as col:
+        result = col.optimize_fsrs(apply=True)
+        assert result.applied
+        col.set_option("scheduler", "fsrs")
+        col.set_option("fuzz", "off")
+        col.set_option("desired_retention", "0.85")
+        reviews = [c for c in col.cards() if c.scheduling.state == CardState.REVIEW][:60]
+        ours = {}
+        for card in reviews:
+            good = col.preview(card.id, now)[Grade.GOOD][0].interval_days
+            if good > card.scheduling.interval_days:
+                ours[note_guid(card.note_id)] = good
+        col.set_option("fsrs_parameters", "default")
+        with_defaults = {
+            note_guid(card.note_id): col.preview(card.id, now)[Grade.GOOD][0].interval_days
+            for card in reviews
+            if note_guid(card.note_id) in ours
+        }
+        col.set_option("fsrs_parameters", ", ".join(map(str, result.parameters)))
+        col.export_anki(tmp_path / "out.apkg", now, with_scheduling=True)
+    assert len(ours) >= 10
+    (tmp_path / "anki").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", EXPORT_ANKI_SIDE, str(tmp_path / "out.apkg"),
+         str(tmp_path / "anki"), json.dumps(list(ours))],
+        capture_output=True, text=True, timeout=300,
+        env=os.environ | {"TZ": "UTC", "ANKI_TEST_MODE": "1"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    anki = json.loads(done.stdout)
+    assert anki["params"] == pytest.approx(list(result.parameters), abs=1e-6)
+    assert anki["retention"] == pytest.approx(0.85)
+    assert anki["good"] == ours
+    # The check can fail: with the default parameters srs would offer other intervals.
+    assert with_defaults != ours
