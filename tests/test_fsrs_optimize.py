@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from learners import schedule, true_parameters
 from typer.testing import CliRunner
 
+from benchmarks.learners import schedule, true_parameters
 from srs.cli.app import app
 from srs.collection import Collection
 from srs.memory.model import FsrsModel, default_model

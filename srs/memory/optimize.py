@@ -113,26 +113,20 @@ def _card_items(
 
 
 def training_set(log: Iterable[LoggedGrade]) -> TrainingSet:
-    """Items from a log ordered by card, then time (`Store.logged_grades`)."""
+    """Items from a log in log order (`Store.logged_grades`); answers are grouped by card."""
+    by_card: dict[str, list[LoggedGrade]] = {}
+    for row in log:
+        answers = by_card.get(row.card_id)
+        if answers is None:
+            by_card[row.card_id] = [row]
+        else:
+            answers.append(row)
     keyed: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
     reviews = 0
-    card_index = -1
-    current: list[LoggedGrade] = []
-
-    def flush() -> None:
-        nonlocal reviews
-        if current:
-            items, used = _card_items(current)
-            reviews += used
-            keyed.extend((at, card_index, item) for at, item in items)
-
-    for row in log:
-        if not current or row.card_id != current[0].card_id:
-            flush()
-            current = []
-            card_index += 1
-        current.append(row)
-    flush()
+    for card_index, answers in enumerate(by_card.values()):
+        items, used = _card_items(answers)
+        reviews += used
+        keyed.extend((at, card_index, item) for at, item in items)
     keyed.sort(key=lambda entry: (entry[0], entry[1]))
     return TrainingSet(
         tuple(item for _, _, item in keyed), tuple(card for _, card, _ in keyed), reviews
@@ -151,18 +145,31 @@ def relearning_steps_in_a_day(options: Options) -> int:
 
 
 def _rs_items(data: TrainingSet) -> list[Any]:
+    """fsrs-rs items; a review shared by consecutive items of a card is built once."""
     rs = _fsrs_rs()
-    return [
-        rs.FSRSItem([rs.FSRSReview(grade, delta) for grade, delta in item]) for item in data.items
-    ]
+    made: dict[tuple[int, int], Any] = {}
+    out = []
+    for item in data.items:
+        reviews = []
+        for review in item:
+            built = made.get(review)
+            if built is None:
+                built = made[review] = rs.FSRSReview(*review)
+            reviews.append(built)
+        out.append(rs.FSRSItem(reviews))
+    return out
 
 
-def fit(data: TrainingSet, relearning_steps: int = 1) -> tuple[float, ...]:
+def fit(
+    data: TrainingSet, relearning_steps: int = 1, rs_items: list[Any] | None = None
+) -> tuple[float, ...]:
     """FSRS-6 parameters fitted to `data` by fsrs-rs with Anki's settings, rounded to 4
-    decimals (as Anki shows them) and kept within the `fsrs` package's bounds."""
+    decimals (as Anki shows them) and kept within the `fsrs` package's bounds.
+
+    `rs_items`: `data`'s items already converted for fsrs-rs (converting costs time)."""
     rs = _fsrs_rs()
     fitted = rs.FSRS(rs.DEFAULT_PARAMETERS).compute_parameters(
-        _rs_items(data),
+        _rs_items(data) if rs_items is None else rs_items,
         card_ids=list(data.cards),
         enable_short_term=True,
         num_relearning_steps=relearning_steps,
@@ -190,11 +197,13 @@ class Metrics:
         return {"log_loss": round(self.log_loss, 6), "rmse_bins": round(self.rmse_bins, 6)}
 
 
-def evaluate(parameters: Sequence[float], data: TrainingSet) -> Metrics:
+def evaluate(
+    parameters: Sequence[float], data: TrainingSet, rs_items: list[Any] | None = None
+) -> Metrics:
     """fsrs-rs's evaluation of `parameters` on `data` (empty parameters: the defaults)."""
     rs = _fsrs_rs()
     weights = list(parameters) or list(rs.DEFAULT_PARAMETERS)
-    result = rs.FSRS(weights).evaluate(_rs_items(data))
+    result = rs.FSRS(weights).evaluate(_rs_items(data) if rs_items is None else rs_items)
     return Metrics(float(result.log_loss), float(result.rmse_bins))
 
 
@@ -259,13 +268,16 @@ def optimize(store: Store, options: Options, deck: str | None = None) -> Optimiz
             "no answers to learn from yet: a card counts once it has been answered on two days",
         )  # fmt: skip
     earlier, later = data.split()
-    parameters = fit(data, steps)
+    converted = _rs_items(data)
+    cut = len(earlier.items)
+    parameters = fit(data, steps, converted)
     default_m = current_m = fitted_m = None
     better = False
     if earlier.items and later.items:
-        default_m = evaluate((), later)
-        current_m = evaluate(current, later) if current else default_m
-        fitted_m = evaluate(fit(earlier, steps), later)
+        scored = converted[cut:]
+        default_m = evaluate((), later, scored)
+        current_m = evaluate(current, later, scored) if current else default_m
+        fitted_m = evaluate(fit(earlier, steps, converted[:cut]), later, scored)
         better = fitted_m.log_loss < current_m.log_loss
     against = "the parameters in force" if current else "the default parameters"
     if not enough:

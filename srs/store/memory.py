@@ -25,20 +25,35 @@ class MemoryQueries(Connection):
     """Read the log per card and write memory states back (`srs.memory.optimize`, `replay`)."""
 
     def logged_grades(self, flt: QueueFilter, *, studying: bool = False) -> Iterator[LoggedGrade]:
-        """Every answer to the cards in `flt`, card by card, each card's answers in log order.
+        """Every answer to the cards in `flt`, in log order (callers group them by card).
 
         `studying` leaves out suspended and orphaned cards (what a fit uses, as Anki's default
-        preset search leaves out suspended cards).
+        preset search leaves out suspended cards). The log is read in its own order, with the
+        cards' decks looked up once: sorting a million rows by card costs seconds.
         """
+        decks = self.card_deck_names(flt, studying=studying)
         where, params = flt.sql(studying=studying)
+        scope = (
+            "" if where == "1" else f" WHERE card_id IN (SELECT c.id FROM cards c WHERE {where})"
+        )
         cursor = self.conn.execute(
-            "SELECT r.card_id, d.name, r.reviewed_at, r.review_day, r.grade, r.kind,"
-            " r.state_before FROM reviews r JOIN cards c ON c.id = r.card_id"
-            f" JOIN decks d ON d.id = c.deck_id WHERE {where} ORDER BY r.card_id, r.id",
+            "SELECT card_id, reviewed_at, review_day, grade, kind, state_before FROM reviews"
+            f"{scope} ORDER BY id",
             params,
         )
-        for row in cursor:
-            yield LoggedGrade(row[0], row[1], row[2], row[3], row[4], row[5], row[6])
+        for card_id, at, day, grade, kind, before in cursor:
+            deck = decks.get(card_id)
+            if deck is not None:
+                yield LoggedGrade(card_id, deck, at, day, grade, kind, before)
+
+    def card_deck_names(self, flt: QueueFilter, *, studying: bool = False) -> dict[str, str]:
+        """Card id -> deck name, for the cards in `flt`."""
+        where, params = flt.sql(studying=studying)
+        rows = self.conn.execute(
+            f"SELECT c.id, d.name FROM cards c JOIN decks d ON d.id = c.deck_id WHERE {where}",
+            params,
+        )
+        return dict(rows.fetchall())
 
     def logged_grade_count(self, flt: QueueFilter) -> int:
         """How many answers `logged_grades(flt)` yields (for progress)."""

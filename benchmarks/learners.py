@@ -1,4 +1,4 @@
-"""Simulated learners for the FSRS fitting tests: FSRS-6 memories with known parameters.
+"""Simulated learners for fitting FSRS (tests/test_fsrs_optimize.py, `python -m benchmarks fsrs`):
 
 A learner answers each card when its schedule says so; whether it recalls follows its *true*
 parameters (not srs's), drawn per learner around the defaults. Grades: a first look is
