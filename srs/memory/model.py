@@ -59,6 +59,9 @@ class FsrsModel:
     w: tuple[float, ...]
     neg_decay: float = field(init=False)  # the package's _DECAY = -w[20]
     factor: float = field(init=False)  # chosen so that R = 0.9 when t = S
+    # D0(Easy), unclamped: the mean-reversion target of every difficulty update (a constant
+    # of the parameters, computed once: a replay of 1M answers would compute it 1M times)
+    easy_target: float = field(init=False)
 
     def __post_init__(self) -> None:
         if len(self.w) != 21:
@@ -66,6 +69,7 @@ class FsrsModel:
         neg = -self.w[20]
         object.__setattr__(self, "neg_decay", neg)
         object.__setattr__(self, "factor", 0.9 ** (1 / neg) - 1)
+        object.__setattr__(self, "easy_target", self.initial_difficulty(4, clamp=False))
 
     def retrievability(self, elapsed_days: float, stability: float) -> float:
         """Recall probability `elapsed_days` after the last answer: the forgetting curve
@@ -87,7 +91,7 @@ class FsrsModel:
 
     def next_difficulty(self, difficulty: float, grade: int) -> float:
         w = self.w
-        target = self.initial_difficulty(4, clamp=False)
+        target = self.easy_target
         delta = -(w[6] * (grade - 3))
         damped = difficulty + (10.0 - difficulty) * delta / 9.0
         value = w[7] * target + (1 - w[7]) * damped

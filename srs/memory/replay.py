@@ -54,6 +54,7 @@ def rederive_memory(
     deck decides its parameters.
     """
     total = store.logged_grade_count(flt)
+    decks = store.card_deck_names(flt)
     models: dict[str, FsrsModel] = {}
     # card id -> [stability, difficulty, last answer's day, last answer's ms, model]
     states: dict[str, list[Any]] = {}
@@ -61,9 +62,10 @@ def rederive_memory(
     if progress is not None:
         progress(0, total)
     with store.transaction():
-        for card_id, deck, reviewed_ms, day, grade, _kind, state_before in store.logged_grades(flt):
+        for card_id, reviewed_ms, day, grade, _kind, state_before in store.raw_grades(flt):
             state = states.get(card_id)
             if state is None:
+                deck = decks[card_id]
                 model = models.get(deck)
                 if model is None:
                     model = models[deck] = model_for(options_of(deck).fsrs_parameters)
@@ -74,7 +76,8 @@ def rederive_memory(
                 if state_before == "new":  # reset to new: memory starts over
                     s, d = model.step(None, 0.0, 0, grade)
                 else:
-                    s, d = model.step(state[0], state[1], max(day - state[2], 0), grade)
+                    elapsed = day - state[2]
+                    s, d = model.step(state[0], state[1], elapsed if elapsed > 0 else 0, grade)
                 state[0], state[1], state[2], state[3] = s, d, day, reviewed_ms
             done += 1
             if progress is not None and done % _PROGRESS_EVERY == 0:

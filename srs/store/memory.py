@@ -21,6 +21,17 @@ class LoggedGrade(NamedTuple):
     state_before: str  # 'new' restarts the memory (a card reset to new)
 
 
+class RawGrade(NamedTuple):
+    """`LoggedGrade` without the deck, as the log yields it (see `raw_grades`)."""
+
+    card_id: str
+    reviewed_ms: int
+    review_day: int
+    grade: int
+    kind: int
+    state_before: str
+
+
 class MemoryQueries(Connection):
     """Read the log per card and write memory states back (`srs.memory.optimize`, `replay`)."""
 
@@ -32,19 +43,22 @@ class MemoryQueries(Connection):
         cards' decks looked up once: sorting a million rows by card costs seconds.
         """
         decks = self.card_deck_names(flt, studying=studying)
-        where, params = flt.sql(studying=studying)
-        scope = (
-            "" if where == "1" else f" WHERE card_id IN (SELECT c.id FROM cards c WHERE {where})"
-        )
-        cursor = self.conn.execute(
-            "SELECT card_id, reviewed_at, review_day, grade, kind, state_before FROM reviews"
-            f"{scope} ORDER BY id",
-            params,
-        )
-        for card_id, at, day, grade, kind, before in cursor:
+        for card_id, at, day, grade, kind, before in self.raw_grades(flt, studying=studying):
             deck = decks.get(card_id)
             if deck is not None:
                 yield LoggedGrade(card_id, deck, at, day, grade, kind, before)
+
+    def raw_grades(self, flt: QueueFilter, *, studying: bool = False) -> Iterator[RawGrade]:
+        """The rows of `logged_grades` as plain tuples (card id, ms, day, grade, kind, state
+        before), without decks: the cheapest read of a large log."""
+        where, params = flt.sql(studying=studying)
+        scope = f" WHERE card_id IN (SELECT c.id FROM cards c WHERE {where})"
+        cursor = self.conn.execute(
+            "SELECT card_id, reviewed_at, review_day, grade, kind, state_before FROM reviews"
+            f"{'' if where == '1' else scope} ORDER BY id",
+            params,
+        )
+        return cursor
 
     def card_deck_names(self, flt: QueueFilter, *, studying: bool = False) -> dict[str, str]:
         """Card id -> deck name, for the cards in `flt`."""
