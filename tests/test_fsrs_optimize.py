@@ -409,3 +409,37 @@ def test_export_carries_the_parameters_to_ankis_preset(
     assert anki["good"] == ours
     # The check can fail: with the default parameters srs would offer other intervals.
     assert with_defaults != ours
+
+
+def test_exam_mode_plans_and_forecasts_with_the_learners_model(
+    studied: tuple[Path, datetime], tmp_path: Path
+) -> None:
+    """`srs plan` and readiness in `srs stats` use the deck's parameters: the forecast equals
+    the planner's forecast under the learner's model and differs from the defaults'."""
+    from srs.dates import day_start
+    from srs.memory.exam_mode import plan_cards
+    from srs.memory.model import model_for
+    from srs.memory.planner import forecast
+
+    source, start = studied
+    db = tmp_path / "copy.db"
+    db.write_bytes(source.read_bytes())
+    now = start + timedelta(days=DAYS + 1, hours=10)
+    exam_day = (now + timedelta(days=30)).date()
+    with Collection.open(db, UTC) as col:
+        col.set_option("exam_date", exam_day.isoformat())
+        before = col.readiness(now)
+        result = col.optimize_fsrs(apply=True)
+        assert result.applied
+        plan = col.plan(now)
+        after = col.readiness(now)
+        model = model_for(result.parameters)
+        assert plan.model == model
+        cards = plan_cards(col.store, QueueFilter(), col.moment(now), col.target_exam)
+        exam_at = day_start(exam_day, UTC, col.day_starts_at)
+        stats = col.stats(now)
+    assert after.recall == pytest.approx(forecast(cards, exam_at, model))
+    assert after.recall != pytest.approx(forecast(cards, exam_at), abs=1e-3)
+    assert abs(after.recall - before.recall) > 1e-3
+    assert stats.readiness is not None
+    assert stats.readiness["recall"] == pytest.approx(after.recall)

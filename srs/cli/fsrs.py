@@ -20,7 +20,7 @@ fsrs_app = typer.Typer(help="The FSRS memory model: fit it to your reviews.", no
 app.add_typer(fsrs_app, name="fsrs")
 
 
-def _progress(done: int, total: int) -> None:
+def replay_progress(done: int, total: int) -> None:
     """Replaying memory: one line on stderr, rewritten in place on a terminal."""
     line = f"Updating card memory: {done:,}/{total:,} answers"
     if sys.stderr.isatty():
@@ -44,7 +44,7 @@ def optimize(
 ) -> None:
     """Fit FSRS-6 parameters to your review log; report how well they predict held-out reviews."""
     with opened(ctx) as col, user_errors():
-        result = col.optimize_fsrs(deck, apply=apply, progress=_progress)
+        result = col.optimize_fsrs(deck, apply=apply, progress=replay_progress)
     if json:
         emit_json(result.to_dict())
         return
