@@ -506,8 +506,8 @@ def bench_stats(repeat: int) -> list[Row]:
 def bench_fsrs(repeat: int) -> list[Row]:
     from benchmarks import fsrs_bench
 
-    fit, reviews = fsrs_bench.time_fit(repeat)
-    replay, replayed = fsrs_bench.time_replay(max(1, repeat // 2))
+    fit, reviews, fit_cpu = fsrs_bench.time_fit(repeat)
+    replay, replayed, replay_cpu = fsrs_bench.time_replay(max(1, repeat // 2))
     return [
         Row(
             "fsrs_fit",
@@ -516,6 +516,7 @@ def bench_fsrs(repeat: int) -> list[Row]:
             None,
             "",
             2.0,
+            note=f"process CPU {fit_cpu:.2f} s (fsrs-rs may use both cores)",
         ),
         Row(
             "fsrs_replay",
@@ -524,6 +525,7 @@ def bench_fsrs(repeat: int) -> list[Row]:
             None,
             "",
             10.0,
+            note=f"process CPU {replay_cpu:.2f} s",
         ),
     ]
 

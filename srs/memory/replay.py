@@ -56,32 +56,39 @@ def rederive_memory(
     total = store.logged_grade_count(flt)
     decks = store.card_deck_names(flt)
     models: dict[str, FsrsModel] = {}
-    # card id -> [stability, difficulty, last answer's day, last answer's ms, model]
+    # card id -> [stability, difficulty, last answer's day, last answer's ms, model.step]
     states: dict[str, list[Any]] = {}
     done = 0
     if progress is not None:
         progress(0, total)
     with store.transaction():
+        get = states.get
+        countdown = _PROGRESS_EVERY
         for card_id, reviewed_ms, day, grade, _kind, state_before in store.raw_grades(flt):
-            state = states.get(card_id)
+            state = get(card_id)
             if state is None:
                 deck = decks[card_id]
                 model = models.get(deck)
                 if model is None:
                     model = models[deck] = model_for(options_of(deck).fsrs_parameters)
-                s, d = model.step(None, 0.0, 0, grade)
-                states[card_id] = [s, d, day, reviewed_ms, model]
+                step = model.step
+                s, d = step(None, 0.0, 0, grade)
+                states[card_id] = [s, d, day, reviewed_ms, step]
             else:
-                model = state[4]
+                step = state[4]
                 if state_before == "new":  # reset to new: memory starts over
-                    s, d = model.step(None, 0.0, 0, grade)
+                    s, d = step(None, 0.0, 0, grade)
                 else:
                     elapsed = day - state[2]
-                    s, d = model.step(state[0], state[1], elapsed if elapsed > 0 else 0, grade)
+                    s, d = step(state[0], state[1], elapsed if elapsed > 0 else 0, grade)
                 state[0], state[1], state[2], state[3] = s, d, day, reviewed_ms
-            done += 1
-            if progress is not None and done % _PROGRESS_EVERY == 0:
-                progress(done, total)
+            countdown -= 1
+            if not countdown:
+                done += _PROGRESS_EVERY
+                countdown = _PROGRESS_EVERY
+                if progress is not None:
+                    progress(done, total)
+        done += _PROGRESS_EVERY - countdown
         rows = [(st[0], st[1], st[3], card_id) for card_id, st in states.items()]
         for start in range(0, len(rows), _WRITE_EVERY):
             store.set_memories(rows[start : start + _WRITE_EVERY])
