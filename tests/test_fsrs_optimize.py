@@ -443,3 +443,43 @@ def test_exam_mode_plans_and_forecasts_with_the_learners_model(
     assert abs(after.recall - before.recall) > 1e-3
     assert stats.readiness is not None
     assert stats.readiness["recall"] == pytest.approx(after.recall)
+
+
+def test_only_the_optimizer_imports_fsrs_rs(tmp_path: Path, deck_dir: Path) -> None:
+    """`srs --help` and the commands that do not fit never load the optional extra."""
+    code = f"""
+import sys
+from typer.testing import CliRunner
+from srs.cli.app import app
+db = {str(tmp_path / "c.db")!r}
+for args in (["--help"], ["import", {str(deck_dir)!r}], ["config", "list"], ["next", "--json"],
+             ["config", "set", "fsrs_parameters", "default"], ["stats", "--json"],
+             ["answer", "--help"]):
+    result = CliRunner().invoke(app, ["--db", db, *args])
+    assert result.exit_code == 0, (args, result.output)
+sys.exit(3 if "fsrs_rs_python" in sys.modules else 0)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_fsrs_parameters_option() -> None:
+    """21 weights (or Anki's FSRS-5 19, completed), within the package's bounds; text round
+    trip exact; `default` clears."""
+    from srs.errors import ConfigError
+    from srs.options import format_option, parse_option
+
+    w = default_model().w
+    parsed = parse_option("fsrs_parameters", ", ".join(map(str, w)))
+    assert parsed == w
+    assert parse_option("fsrs_parameters", format_option("fsrs_parameters", parsed)) == w
+    assert parse_option("fsrs_parameters", "[" + " ".join(map(str, w)) + "]") == w
+    assert parse_option("fsrs_parameters", ", ".join(map(str, w[:19]))) == (*w[:19], 0.0, 0.5)
+    assert parse_option("fsrs_parameters", "default") == ()
+    assert format_option("fsrs_parameters", ()) == "default"
+    with pytest.raises(ConfigError, match="21 numbers"):
+        parse_option("fsrs_parameters", "1, 2, 3")
+    with pytest.raises(ConfigError, match="w20 must be between 0.1 and 0.8"):
+        parse_option("fsrs_parameters", ", ".join(map(str, (*w[:20], 0.9))))
+    with pytest.raises(ConfigError, match="numbers separated by commas"):
+        parse_option("fsrs_parameters", "a, b")
