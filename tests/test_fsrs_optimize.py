@@ -479,7 +479,7 @@ def test_fsrs_parameters_option() -> None:
     assert format_option("fsrs_parameters", ()) == "default"
     with pytest.raises(ConfigError, match="21 numbers"):
         parse_option("fsrs_parameters", "1, 2, 3")
-    with pytest.raises(ConfigError, match="w20 must be between 0.1 and 0.8"):
+    with pytest.raises(ConfigError, match=r"w20 must be between 0\.1 and 0\.8"):
         parse_option("fsrs_parameters", ", ".join(map(str, (*w[:20], 0.9))))
     with pytest.raises(ConfigError, match="numbers separated by commas"):
         parse_option("fsrs_parameters", "a, b")
