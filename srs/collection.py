@@ -328,7 +328,10 @@ class Collection:
         key = (at.today, flt, opts, count)
         cached = self._plans.get(key)
         if cached is None:
-            backfill_memory(self.store, self.zone, self.day_starts_at)
+            from srs.memory.model import model_for
+
+            model = model_for(opts.fsrs_parameters)
+            backfill_memory(self.store, self.zone, self.day_starts_at, model)
             cached = exam_plan(self.store, at, opts, flt, self.target_exam)
             self._plans = {key: cached}
         budget = opts.daily_minutes * 60.0

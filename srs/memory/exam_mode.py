@@ -72,8 +72,11 @@ class ExamPlan:
         ]
 
 
-def backfill_memory(store: Store, zone: tzinfo, day_starts_at: int) -> int:
-    """Give answered cards without a memory state (answered before m009) one from their log.
+def backfill_memory(
+    store: Store, zone: tzinfo, day_starts_at: int, model: FsrsModel | None = None
+) -> int:
+    """Give answered cards without a memory state (answered before m009) one from their log,
+    with `model` (the learner's parameters; default: the defaults).
 
     Run once, lazily, by the first command that needs predictions; returns how many cards.
     """
@@ -88,6 +91,7 @@ def backfill_memory(store: Store, zone: tzinfo, day_starts_at: int) -> int:
             memory = replay(
                 store.answer_grades(card_id),
                 day_of=lambda at: scheduler_date(at, zone, day_starts_at),
+                model=model,
             )
             if memory is not None:
                 store.set_memory(card_id, memory)
