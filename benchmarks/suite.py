@@ -503,6 +503,33 @@ def bench_stats(repeat: int) -> list[Row]:
     return rows
 
 
+def bench_fsrs(repeat: int) -> list[Row]:
+    from benchmarks import fsrs_bench
+
+    fit, reviews, fit_cpu = fsrs_bench.time_fit(repeat)
+    replay, replayed, replay_cpu = fsrs_bench.time_replay(max(1, repeat // 2))
+    return [
+        Row(
+            "fsrs_fit",
+            f"`srs fsrs optimize` fit + held-out scores, {reviews // 1000}k reviews, in process",
+            fit,
+            None,
+            "",
+            2.0,
+            note=f"process CPU {fit_cpu:.2f} s (fsrs-rs may use both cores)",
+        ),
+        Row(
+            "fsrs_replay",
+            f"re-derive memory of 100k cards from {replayed // 1000}k reviews, with progress",
+            replay,
+            None,
+            "",
+            10.0,
+            note=f"process CPU {replay_cpu:.2f} s",
+        ),
+    ]
+
+
 BENCHMARKS: dict[str, tuple[str, Callable[[int], list[Row]], int]] = {
     # name: (what, function, default repeat)
     "help": ("`srs --help`, cold", bench_help, 15),
@@ -513,4 +540,5 @@ BENCHMARKS: dict[str, tuple[str, Callable[[int], list[Row]], int]] = {
     "import": ("import / re-import", bench_import, 5),
     "export": ("export vs genanki and Anki", bench_export, 5),
     "stats": ("`srs stats`", bench_stats, 5),
+    "fsrs": ("FSRS fit and memory replay", bench_fsrs, 4),
 }

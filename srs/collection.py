@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -36,11 +36,13 @@ from srs.study.queue import QueueCounts, build_queue, deck_counts, queue_counts
 from srs.views import CardView, display_path
 
 if TYPE_CHECKING:
-    from srs.anki import ExportNote, ExportReview, ExportSummary
+    from srs.anki import ExportNote, ExportReview, ExportSummary, FsrsPreset
     from srs.decks.importer import ImportReport
     from srs.exam.blueprints import Blueprint
     from srs.exam.lifecycle import ExamStatus
     from srs.memory.exam_mode import ExamPlan, Readiness
+    from srs.memory.optimize import Optimized
+    from srs.memory.replay import Rederived
     from srs.stats import Stats
 
 ALL_CARDS = QueueFilter()
@@ -120,13 +122,20 @@ class Collection:
         return with_values(Options(), values)
 
     def set_option(
-        self, key: str, text: str, deck: str | None = None, *, now: datetime | None = None
+        self,
+        key: str,
+        text: str,
+        deck: str | None = None,
+        *,
+        now: datetime | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Any:
         """Validate and store an option; returns the parsed value.
 
         Given `now` (the CLI always gives it), an exam date before today's scheduler day is
-        refused: exam mode would be over before it began.
-        """
+        refused: exam mode would be over before it began. Changing `fsrs_parameters` replays
+        the review log of the cards it applies to into their memory state (`rederive_memory`;
+        `progress(done, total)` follows it)."""
         value = parse_option(key, text)
         if key == "exam_date" and isinstance(value, date) and now is not None:
             today = self.moment(now).today
@@ -146,8 +155,11 @@ class Collection:
         self._require_deck(deck)  # a parent deck (holding only sub-decks) counts
         stored = list(value) if isinstance(value, tuple) else value
         stored = stored.isoformat() if isinstance(stored, date) else stored
+        before = self.options(deck).fsrs_parameters if key == "fsrs_parameters" else None
         self.store.set_config(key, stored, deck or "")
         self._options.clear()
+        if key == "fsrs_parameters" and value != before:
+            self.rederive_memory(deck, progress)
         return value
 
     def exam_date_in_force(self, now: datetime, deck: str | None = None) -> date | None:
@@ -168,6 +180,17 @@ class Collection:
         if exam_date is None or self.exam_date_in_force(now, deck) is not None:
             return None
         return exam_date
+
+    def rederive_memory(
+        self, deck: str | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> Rederived:
+        """Replay the log of every card in a deck (default: all) into its FSRS memory, with the
+        parameters each card's deck now has (`srs.memory.replay`)."""
+        from srs.memory.replay import rederive_memory
+
+        self._require_deck(deck)
+        self._plans.clear()
+        return rederive_memory(self.store, self.options, QueueFilter(deck=deck), progress)
 
     def option_rows(self, deck: str | None = None) -> list[tuple[str, str]]:
         """(name, formatted value) of every option in force for a deck."""
@@ -364,7 +387,10 @@ class Collection:
         key = (at.today, flt, opts, count)
         cached = self._plans.get(key)
         if cached is None:
-            backfill_memory(self.store, self.zone, self.day_starts_at, self.progress)
+            from srs.memory.model import model_for
+
+            model = model_for(opts.fsrs_parameters)
+            backfill_memory(self.store, self.zone, self.day_starts_at, model, self.progress)
             cached = exam_plan(self.store, at, opts, flt, self.target_exam(now))
             self._plans = {key: cached}
         budget = opts.daily_minutes * 60.0
@@ -394,8 +420,9 @@ class Collection:
             plan.costs,
             today_budget=max(budget - plan.seconds_today, 0.0),
             studied_since=at.day_began,
+            model=plan.model,
         )
-        return readiness(cards, exam_at, exam, names, projected)
+        return readiness(cards, exam_at, exam, names, projected, plan.model)
 
     def next_card(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> CardView | None:
         """The card to study now, or None when nothing is due."""
@@ -446,7 +473,7 @@ class Collection:
                 # A scheduler without a memory model: keep FSRS's beside it, for exam mode.
                 from srs.scheduler.fsrs import memory_after
 
-                memory = memory_after(card.scheduling, grade, at)
+                memory = memory_after(card.scheduling, grade, at, opts.fsrs_parameters)
                 result = replace(result, state=replace(result.state, memory=memory))
             flags: dict[str, Any] = {"buried_until": None}
             if result.leech:
@@ -518,6 +545,29 @@ class Collection:
         self.store.set_card_suspended(card.id, suspended)
         return self.card(card.id)
 
+    # -- memory model ------------------------------------------------------------------------
+
+    def optimize_fsrs(
+        self,
+        deck: str | None = None,
+        *,
+        apply: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Optimized:
+        """Fit FSRS-6 parameters to the log of a deck (default: the collection) and, with
+        `apply`, store them as that scope's `fsrs_parameters` when `srs.memory.optimize`
+        judges them fit to use (memory is then replayed, `progress` following it)."""
+        from srs.memory.optimize import optimize
+        from srs.options import format_option
+
+        self._require_deck(deck)
+        result = optimize(self.store, self.options(deck), deck)
+        if apply and result.can_apply and result.parameters != result.current:
+            text = format_option("fsrs_parameters", result.parameters)
+            self.set_option("fsrs_parameters", text, deck, progress=progress)
+            result = replace(result, applied=True)
+        return result
+
     # -- statistics --------------------------------------------------------------------------
 
     def stats(self, now: datetime, *, deck: str | None = None, days: int = 30) -> Stats:
@@ -565,6 +615,7 @@ class Collection:
                 now=now,
                 zone=self.zone,
                 day_starts_at=self.day_starts_at,
+                fsrs_presets=self._fsrs_presets() if with_scheduling else None,
             )
         except NothingToExport:
             filters = [f"--deck {d}" for d in decks] + ([f"--tag {tag}"] if tag else [])
@@ -577,6 +628,18 @@ class Collection:
         if fresh:
             self.store.save_rendered(fresh)
         return summary
+
+    def _fsrs_presets(self) -> dict[str, FsrsPreset]:
+        """srs deck name -> its fitted FSRS settings, for decks whose parameters are not the
+        defaults (their Anki preset carries them)."""
+        from srs.anki import FsrsPreset
+
+        presets = {}
+        for deck in self.store.deck_names():
+            opts = self.options(deck)
+            if opts.fsrs_parameters:
+                presets[deck] = FsrsPreset(opts.fsrs_parameters, opts.desired_retention)
+        return presets
 
     def _export_notes(
         self, decks: Sequence[str], tag: str | None, fresh: list[tuple[str, str, str]]

@@ -56,6 +56,8 @@ class Options:
     exam: str = ""  # target exam code; "" = the blueprint whose status is current
     exam_date: date | None = None  # set: `srs review` follows the exam-mode plan to this day
     daily_minutes: int = 20  # exam mode's daily study budget
+    # FSRS-6's 21 weights fitted to the learner (`srs fsrs optimize --apply`); () = the defaults
+    fsrs_parameters: tuple[float, ...] = ()
 
 
 OPTION_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Options))
@@ -136,6 +138,45 @@ def _optional_date(key: str, text: str) -> object:
         raise ConfigError(f"{key} must be a date like 2027-03-31, or off (got {text!r})") from None
 
 
+FSRS_PARAMETER_COUNT = 21
+# FSRS-5's last two weights, used to complete a 19-number vector copied from an older Anki:
+# no short-term stability exponent and FSRS-5's fixed decay.
+_FSRS5_TAIL = (0.0, 0.5)
+
+
+def _fsrs_parameters(key: str, text: str) -> object:
+    """21 FSRS-6 weights (as Anki's deck options show them), or default/off for the defaults.
+
+    Each weight must lie within the bounds the `fsrs` package clamps to, so that a vector srs
+    accepts behaves the same in srs, in the package and in Anki. 19 weights (FSRS-5, as older
+    Anki versions show them) are completed with FSRS-5's decay.
+    """
+    value = text.strip().lower()
+    if value in ("", "default", "defaults", "off", "none"):
+        return ()
+    tokens = [t for t in re.split(r"[\s,]+", text.strip().strip("[]")) if t]
+    try:
+        weights = [float(t) for t in tokens]
+    except ValueError:
+        raise ConfigError(
+            f"{key} must be {FSRS_PARAMETER_COUNT} numbers separated by commas, or default"
+        ) from None
+    if len(weights) == FSRS_PARAMETER_COUNT - 2:
+        weights += _FSRS5_TAIL
+    if len(weights) != FSRS_PARAMETER_COUNT:
+        raise ConfigError(
+            f"{key} must be {FSRS_PARAMETER_COUNT} numbers (FSRS-6), got {len(weights)}"
+        )
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    for index, (weight, low, high) in enumerate(
+        zip(weights, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+    ):
+        if not math.isfinite(weight) or not low <= weight <= high:
+            raise ConfigError(f"{key}: weight w{index} must be between {low:g} and {high:g}")
+    return tuple(weights)
+
+
 def _steps(key: str, text: str) -> object:
     """Steps as Anki writes them: "1m 10m 1h 2d"; a bare number means minutes."""
     steps: list[float] = []
@@ -177,6 +218,7 @@ _PARSERS: dict[str, Callable[[str, str], object]] = {
     "exam": _exam_code,
     "exam_date": _optional_date,
     "daily_minutes": _int_range(1, 1440),
+    "fsrs_parameters": _fsrs_parameters,
 }
 assert set(_PARSERS) == set(OPTION_NAMES)
 
@@ -216,6 +258,9 @@ def format_option(key: str, value: object) -> str:
         return "off" if value is None else str(value)
     if key == "exam" and value == "":
         return "current"
+    if key == "fsrs_parameters":
+        assert isinstance(value, tuple)
+        return ", ".join(repr(float(w)) for w in value) if value else "default"
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

@@ -60,6 +60,7 @@ __all__ = [
     "ExportNote",
     "ExportReview",
     "ExportSummary",
+    "FsrsPreset",
     "anki_deck_name",
     "anki_tags",
     "export_apkg",
@@ -122,6 +123,16 @@ class ExportNote:
 
 
 @dataclass(frozen=True, slots=True)
+class FsrsPreset:
+    """A deck's FSRS settings for its Anki preset: the learner's fitted parameters (21 FSRS-6
+    weights, `fsrsParams6`) and the desired retention, so FSRS in Anki continues with srs's
+    model."""
+
+    parameters: tuple[float, ...]
+    desired_retention: float
+
+
+@dataclass(frozen=True, slots=True)
 class ExportSummary:
     """What went into the package."""
 
@@ -145,10 +156,14 @@ def export_apkg(
     now: datetime,
     zone: tzinfo,
     day_starts_at: int,
+    fsrs_presets: Mapping[str, FsrsPreset] | None = None,
 ) -> ExportSummary:
     """Write `notes` to the `.apkg` file `out` (replaced atomically) and count what went in.
 
     Without scheduling every card is new (in `position` order) and no review log is written.
+    With it, a deck named in `fsrs_presets` (srs deck name -> its fitted FSRS settings) gets
+    an Anki preset of its own carrying them (one per distinct settings, new to Anki, so the
+    importer adds it); other decks keep Anki's "Default" preset.
     Raises `ExportError` for a bad media reference (`path:line: message`), a card that does
     not fit its note type, or an unwritable output; `NothingToExport` when `notes` is empty
     (an empty package imports as nothing and hides a typo in a filter). `out` is then untouched.
@@ -163,6 +178,8 @@ def export_apkg(
             tmp_out = Path(tmp_name)
             with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
                 writer = _Writer(db_path, archive, now, zone, day_starts_at)
+                if with_scheduling and fsrs_presets:
+                    writer.fsrs_presets = dict(fsrs_presets)
                 try:
                     for item in notes:
                         writer.add(item, with_scheduling)
@@ -281,6 +298,9 @@ class _Writer:
         self.used_revlog_ids: set[int] = set()
         self.decks: dict[str, int] = {}  # Anki deck name -> id
         self.deck_ids: dict[str, int] = {}  # srs deck name -> id
+        self.fsrs_presets: dict[str, FsrsPreset] = {}  # srs deck name -> its FSRS settings
+        self.deck_conf: dict[int, int] = {}  # deck id -> preset id (absent: Default)
+        self.dconf: dict[str, dict[str, object]] = {"1": _DEFAULT_DCONF}
         self.note_rows: list[tuple[Any, ...]] = []
         self.card_rows: list[tuple[Any, ...]] = []
         self.revlog_rows: list[tuple[Any, ...]] = []
@@ -320,6 +340,9 @@ class _Writer:
         did = self.deck_ids.get(note.deck)
         if did is None:
             did = self.deck_ids[note.deck] = self._deck(anki_deck_name(note.deck))
+            preset = self.fsrs_presets.get(note.deck)
+            if preset is not None:
+                self.deck_conf[did] = self._preset(preset)
         card_rows = self.card_rows
         for card in item.cards:
             spec = card.spec
@@ -408,6 +431,24 @@ class _Writer:
                 )
             )
         self.reviews += len(reviews)
+
+    def _preset(self, preset: FsrsPreset) -> int:
+        """The id of an Anki preset carrying `preset` (Default's other settings), added once.
+
+        Its id hashes the settings, so re-exporting the same parameters names the same preset;
+        `mod` is the export time, so Anki takes it on import.
+        """
+        key = json.dumps([preset.parameters, preset.desired_retention])
+        conf_id = stable_id("fsrs-preset", key)
+        if str(conf_id) not in self.dconf:
+            self.dconf[str(conf_id)] = _DEFAULT_DCONF | {
+                "id": conf_id,
+                "mod": self.mod,
+                "name": f"srs FSRS {conf_id % 10_000:04d}",
+                "fsrsParams6": list(preset.parameters),
+                "desiredRetention": preset.desired_retention,
+            }
+        return conf_id
 
     def _deck(self, name: str) -> int:
         did = self.decks.get(name)
@@ -536,7 +577,7 @@ class _Writer:
         decks = {"1": _deck_json(1, "Default", 0)}
         mod = int(self.now.timestamp())
         for name, did in self.decks.items():
-            decks[str(did)] = _deck_json(did, name, mod)
+            decks[str(did)] = _deck_json(did, name, mod) | {"conf": self.deck_conf.get(did, 1)}
         self.db.execute(
             "INSERT INTO col VALUES (1,?,?,?,11,0,0,0,?,?,?,?,?)",
             (
@@ -546,7 +587,7 @@ class _Writer:
                 json.dumps(conf),
                 json.dumps(models_json()),
                 json.dumps(decks),
-                json.dumps({"1": _DEFAULT_DCONF}),
+                json.dumps(self.dconf),
                 "{}",
             ),
         )

@@ -366,8 +366,11 @@ def config_get(ctx: typer.Context, key: str, deck: ConfigDeck = None) -> None:
 @config_app.command("set")
 def config_set(ctx: typer.Context, key: str, value: str, deck: ConfigDeck = None) -> None:
     """Set an option (for the collection, or for one deck with --deck)."""
+    from srs.cli.fsrs import replay_progress
     from srs.options import format_option
 
     with opened(ctx) as col:
-        parsed = col.set_option(key, value, deck, now=globals_of(ctx).now())
+        parsed = col.set_option(
+            key, value, deck, now=globals_of(ctx).now(), progress=replay_progress
+        )
     echo(f"{key} = {format_option(key, parsed)}" + (f" (deck {deck})" if deck else ""))

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from srs.dates import Moment, from_ms, iso, to_ms
+from srs.memory.model import FsrsModel, model_for
 from srs.memory.planner import DayPlan, PlanCard, StudyCosts, forecast, plan_day
 from srs.model import Memory
 from srs.options import Options
@@ -61,6 +62,7 @@ class ExamPlan:
     answered_today: frozenset[str]
     seconds_today: float  # time already spent answering today (in the filter)
     later: tuple[DayPlan, ...] = ()  # re-plans made with the time left once a plan was done
+    model: FsrsModel | None = None  # the learner's memory model (None: default parameters)
 
     @property
     def rounds(self) -> tuple[DayPlan, ...]:
@@ -78,9 +80,14 @@ class ExamPlan:
 
 
 def backfill_memory(
-    store: Store, zone: tzinfo, day_starts_at: int, progress: Progress = no_progress
+    store: Store,
+    zone: tzinfo,
+    day_starts_at: int,
+    model: FsrsModel | None = None,
+    progress: Progress = no_progress,
 ) -> int:
-    """Give answered cards without a memory state (answered before m009) one from their log.
+    """Give answered cards without a memory state (answered before m009) one from their log,
+    with `model` (the learner's parameters; default: the defaults).
 
     Run once, lazily, by the first command that needs predictions; returns how many cards.
     """
@@ -96,6 +103,7 @@ def backfill_memory(
             memory = replay(
                 store.answer_grades(card_id),
                 day_of=lambda at: scheduler_date(at, zone, day_starts_at),
+                model=model,
             )
             if memory is not None:
                 store.set_memory(card_id, memory)
@@ -176,8 +184,11 @@ def exam_plan(
     start = at.day_began
     cards = plan_cards(store, flt, at, exam, as_of=start)
     costs = measured_costs(store, flt)
-    day = plan_day(cards, start, at.today, options.exam_date, options.daily_minutes * 60.0, costs)
-    return ExamPlan(day, options.exam_date, costs, tuple(cards), frozenset(), 0.0)
+    model = model_for(options.fsrs_parameters)
+    day = plan_day(
+        cards, start, at.today, options.exam_date, options.daily_minutes * 60.0, costs, model=model
+    )
+    return ExamPlan(day, options.exam_date, costs, tuple(cards), frozenset(), 0.0, model=model)
 
 
 MAX_ROUNDS = 3  # plans a day: the first, then re-plans with the time left (as simulated)
@@ -210,7 +221,14 @@ def with_progress(
         then = from_ms(since_ms)
         cards = plan_cards(store, flt, at, exam, as_of=then + timedelta(milliseconds=1))
         later = plan_day(
-            cards, then, at.today, plan.exam_day, budget - spent, plan.costs, studied_since=start
+            cards,
+            then,
+            at.today,
+            plan.exam_day,
+            budget - spent,
+            plan.costs,
+            studied_since=start,
+            model=plan.model,
         )
         rounds.append(later)
     return replace(
@@ -302,6 +320,7 @@ def readiness(
     exam: str | None,
     names: dict[str, str],
     projected: dict[str, float] | None = None,
+    model: FsrsModel | None = None,
 ) -> Readiness:
     """Exam-day recall if nothing more is studied (a floor the plan only raises) and, given
     `projected` (card id -> recall from `srs.memory.planner.project`), if the plan is kept."""
@@ -320,14 +339,14 @@ def readiness(
         exam=exam,
         exam_at=exam_at,
         cards=len(cards),
-        recall=forecast(cards, exam_at),
+        recall=forecast(cards, exam_at, model),
         projected=mean_projected(cards),
         domains=tuple(
             DomainReadiness(
                 domain,
                 names.get(domain),
                 len(group),
-                forecast(group, exam_at),
+                forecast(group, exam_at, model),
                 mean_projected(group),
             )
             for domain, group in sorted(by_domain.items())

@@ -3,7 +3,9 @@
 A card's memory is its stability S (days until recall falls to 90 %), its difficulty D (1..10)
 and the instant of its last answer. Each answer updates them by FSRS-6's formulas with the
 default parameters of the `fsrs` package (open-spaced-repetition/py-fsrs, the reference
-implementation); tests/test_memory.py checks every update against `fsrs.Scheduler.review_card`.
+implementation), or with the learner's own (`model_for(options.fsrs_parameters)`, fitted by
+`srs fsrs optimize`, see `srs.memory.optimize`); tests/test_memory.py checks every update
+against `fsrs.Scheduler.review_card`.
 
 The formulas are written out here as plain float arithmetic, in the package's order of
 operations, so that a prediction costs a few microseconds and `srs --help` never imports
@@ -34,6 +36,7 @@ __all__ = [
     "FsrsModel",
     "default_model",
     "interval_for",
+    "model_for",
     "recall",
     "recall_many",
     "remember",
@@ -56,6 +59,9 @@ class FsrsModel:
     w: tuple[float, ...]
     neg_decay: float = field(init=False)  # the package's _DECAY = -w[20]
     factor: float = field(init=False)  # chosen so that R = 0.9 when t = S
+    # D0(Easy), unclamped: the mean-reversion target of every difficulty update (a constant
+    # of the parameters, computed once: a replay of 1M answers would compute it 1M times)
+    easy_target: float = field(init=False)
 
     def __post_init__(self) -> None:
         if len(self.w) != 21:
@@ -63,6 +69,7 @@ class FsrsModel:
         neg = -self.w[20]
         object.__setattr__(self, "neg_decay", neg)
         object.__setattr__(self, "factor", 0.9 ** (1 / neg) - 1)
+        object.__setattr__(self, "easy_target", self.initial_difficulty(4, clamp=False))
 
     def retrievability(self, elapsed_days: float, stability: float) -> float:
         """Recall probability `elapsed_days` after the last answer: the forgetting curve
@@ -84,7 +91,7 @@ class FsrsModel:
 
     def next_difficulty(self, difficulty: float, grade: int) -> float:
         w = self.w
-        target = self.initial_difficulty(4, clamp=False)
+        target = self.easy_target
         delta = -(w[6] * (grade - 3))
         damped = difficulty + (10.0 - difficulty) * delta / 9.0
         value = w[7] * target + (1 - w[7]) * damped
@@ -150,20 +157,37 @@ def default_model() -> FsrsModel:
     return FsrsModel(tuple(float(x) for x in DEFAULT_PARAMETERS))
 
 
+@cache
+def model_for(parameters: tuple[float, ...] = ()) -> FsrsModel:
+    """The model with the learner's parameters (an option's value); () = the defaults.
+
+    Cached per vector, so every answer and prediction with the same options shares one model.
+    """
+    if not parameters:
+        return default_model()
+    return FsrsModel(tuple(float(w) for w in parameters))
+
+
 def _whole_days(since: datetime, at: datetime) -> int:
     """Whole days from `since` to `at`, rounded down, never negative (the package's rule)."""
     return max(0, (at - since).days)
 
 
 def remember(
-    memory: Memory | None, grade: Grade, at: datetime, *, elapsed_days: int | None = None
+    memory: Memory | None,
+    grade: Grade,
+    at: datetime,
+    *,
+    elapsed_days: int | None = None,
+    model: FsrsModel | None = None,
 ) -> Memory:
     """The memory after answering `grade` at instant `at` (UTC aware).
 
     `elapsed_days` overrides the whole days since the last answer (the scheduler passes
     scheduler days); by default it is the real time rounded down, as `fsrs` computes it.
+    `model` defaults to the default parameters.
     """
-    model = default_model()
+    model = model or default_model()
     if memory is None:
         s, d = model.step(None, 0.0, 0, int(grade))
     else:
@@ -176,6 +200,7 @@ def replay(
     answers: Iterable[tuple[datetime, Grade]],
     *,
     day_of: Callable[[datetime], date] | None = None,
+    model: FsrsModel | None = None,
 ) -> Memory | None:
     """The memory a review log leads to (answers in time order); None for an empty log.
 
@@ -187,21 +212,23 @@ def replay(
         days: int | None = None
         if day_of is not None and memory is not None:
             days = (day_of(at) - day_of(memory.last_review)).days
-        memory = remember(memory, grade, at, elapsed_days=days)
+        memory = remember(memory, grade, at, elapsed_days=days, model=model)
     return memory
 
 
-def recall(memory: Memory | None, at: datetime) -> float:
+def recall(memory: Memory | None, at: datetime, model: FsrsModel | None = None) -> float:
     """Predicted recall probability at instant `at`; 0.0 for a card never studied."""
     if memory is None:
         return 0.0
     elapsed = (at - memory.last_review).total_seconds() / _DAY_SECS
-    return default_model().retrievability(elapsed, memory.stability)
+    return (model or default_model()).retrievability(elapsed, memory.stability)
 
 
-def recall_many(memories: Sequence[Memory | None], at: datetime) -> list[float]:
+def recall_many(
+    memories: Sequence[Memory | None], at: datetime, model: FsrsModel | None = None
+) -> list[float]:
     """`recall` for many cards at one instant (one model lookup, one timestamp)."""
-    model = default_model()
+    model = model or default_model()
     now = at.timestamp()
     out: list[float] = []
     for memory in memories:
@@ -213,8 +240,10 @@ def recall_many(memories: Sequence[Memory | None], at: datetime) -> list[float]:
     return out
 
 
-def interval_for(memory: Memory | None, desired_retention: float) -> float:
+def interval_for(
+    memory: Memory | None, desired_retention: float, model: FsrsModel | None = None
+) -> float:
     """Days from the last answer until recall falls to `desired_retention` (0.0 if unseen)."""
     if memory is None:
         return 0.0
-    return default_model().interval(memory.stability, desired_retention)
+    return (model or default_model()).interval(memory.stability, desired_retention)

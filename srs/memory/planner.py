@@ -147,6 +147,7 @@ def plan_day(
     costs: StudyCosts = StudyCosts(),
     *,
     studied_since: datetime | None = None,
+    model: FsrsModel | None = None,
 ) -> DayPlan:
     """Today's plan for `cards` with `budget_seconds` of study left today.
 
@@ -160,7 +161,7 @@ def plan_day(
     unseen = [c.id for c in cards if c.memory is None]
     if days_left < 0:
         return DayPlan("done", days_left, budget_seconds, RETENTION, (), (), (), not unseen)
-    model = default_model()
+    model = model or default_model()  # the learner's parameters, else the defaults
     now_ts = now.timestamp()
     horizon = float(max(days_left, 0))  # days from now to the exam instant
     since_ts = studied_since.timestamp() if studied_since is not None else None
@@ -332,7 +333,7 @@ def _end_phase(
     )
 
 
-def forecast(cards: Sequence[PlanCard], exam_at: datetime) -> float:
+def forecast(cards: Sequence[PlanCard], exam_at: datetime, model: FsrsModel | None = None) -> float:
     """Expected share of `cards` recalled at `exam_at` if nothing more is studied (0.0..1.0).
 
     Each card counts its FSRS recall probability at that instant; a card never studied counts
@@ -340,7 +341,7 @@ def forecast(cards: Sequence[PlanCard], exam_at: datetime) -> float:
     """
     if not cards:
         return 0.0
-    model = default_model()
+    model = model or default_model()
     exam_ts = exam_at.timestamp()
     total = 0.0
     for card in cards:
@@ -365,10 +366,12 @@ def project(
     today_budget: float | None = None,
     studied_since: datetime | None = None,
     seed: int = 0,
+    model: FsrsModel | None = None,
 ) -> dict[str, float]:
     """Exam-day recall per card if the plan is kept every day until the exam.
 
-    One seeded run of the planner against the default FSRS-6 learner: each planned card is
+    One seeded run of the planner against the FSRS-6 learner `model` (default parameters
+    unless given): each planned card is
     recalled with its predicted probability (Good, else Again; a first presentation is Good).
     Today has `today_budget` seconds from `now` (default: a full day; pass `studied_since` so
     that cards answered today wait), later days `daily_budget` at the same time of day. A deck
@@ -386,7 +389,7 @@ def project(
     if len(pool) > PROJECTION_SAMPLE:
         pool = rng.sample(pool, PROJECTION_SAMPLE)
         scale = PROJECTION_SAMPLE / len(cards)
-    model = default_model()
+    model = model or default_model()
     memories = {c.id: c.memory for c in pool}
     day, at, since = today, now, studied_since
     budget = daily_budget if today_budget is None else today_budget
@@ -399,6 +402,7 @@ def project(
             budget * scale,
             costs,
             studied_since=since,
+            model=model,
         )
         for card_id in plan.queue:
             memory = memories[card_id]
@@ -407,7 +411,7 @@ def project(
                 elapsed = (at - memory.last_review).total_seconds() / _DAY_SECS
                 if rng.random() >= model.retrievability(elapsed, memory.stability):
                     grade = Grade.AGAIN
-            memories[card_id] = remember(memory, grade, at)
+            memories[card_id] = remember(memory, grade, at, model=model)
         day += timedelta(days=1)
         at = datetime.combine(day, now.timetz())
         budget, since = daily_budget, None

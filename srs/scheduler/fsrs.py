@@ -30,7 +30,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from srs.dates import Moment
-from srs.memory.model import default_model, remember
+from srs.memory.model import model_for, remember
 from srs.model import Answer, CardState, Grade, Memory, ReviewKind, SchedulingState
 from srs.options import Options
 from srs.scheduler.fuzz import fuzz_factor, learning_fuzz_secs
@@ -57,17 +57,26 @@ def elapsed_scheduler_days(memory: Memory | None, at: Moment) -> int:
     return 0 if gap <= 0 else math.ceil(gap / DAY_SECS)
 
 
-def memory_after(state: SchedulingState, grade: Grade, at: Moment) -> Memory:
-    """The FSRS memory an answer leaves, counted in scheduler days. The one rule for it: the
+def memory_after(
+    state: SchedulingState, grade: Grade, at: Moment, parameters: tuple[float, ...] = ()
+) -> Memory:
+    """The FSRS memory an answer leaves, counted in scheduler days, with the learner's
+    `parameters` (the `fsrs_parameters` option; () = the defaults). The one rule for it: the
     fsrs scheduler schedules by it, and the collection keeps it beside any other scheduler."""
     # A new card starts from no memory, even if an old one was left behind by a reset.
     before = None if state.state == CardState.NEW else state.memory
-    return remember(before, grade, at.now, elapsed_days=elapsed_scheduler_days(before, at))
+    return remember(
+        before,
+        grade,
+        at.now,
+        elapsed_days=elapsed_scheduler_days(before, at),
+        model=model_for(parameters),
+    )
 
 
 def review_interval(memory: Memory, options: Options) -> int:
     """Whole days until recall falls to the desired retention, in [1, maximum_interval]."""
-    days = default_model().interval(memory.stability, options.desired_retention)
+    days = model_for(options.fsrs_parameters).interval(memory.stability, options.desired_retention)
     return min(max(round(days), 1), max(options.maximum_interval, 1))
 
 
@@ -116,7 +125,7 @@ def answer(state: SchedulingState, grade: Grade, at: Moment, options: Options, s
     lapses = state.lapses
     leech = False
     kind = ReviewKind.of(state.state)
-    memory = memory_after(state, grade, at)
+    memory = memory_after(state, grade, at, options.fsrs_parameters)
 
     if state.state in (CardState.NEW, CardState.LEARNING, CardState.RELEARNING):
         learning = state.state != CardState.RELEARNING

@@ -3,7 +3,7 @@
 The rest of srs asks the store typed questions (`store.card_view(id)`, `store.studied_today(...)`)
 and gets model values or small dataclasses back. The methods are grouped by table in modules
 (`cards`, `notes`, `history`, `reviews`, `queue`, `files`, `config`, `blueprints`, `exams`,
-`plans`, `stats`, `export`), each a class over
+`plans`, `memory`, `stats`, `export`), each a class over
 one shared `Connection`; `Store` combines them. Rules that many queries share are written once:
 the deck scope, the studyable-card predicate and the partial-index conditions (`scope`), and
 row <-> model mapping (`rows`). Imports: the model, dates and errors; nothing above the store.
@@ -18,6 +18,7 @@ from srs.store.connection import SQLITE_HEADER, Connection
 from srs.store.exams import ExamQueries
 from srs.store.export import ExportQueries
 from srs.store.files import FileQueries
+from srs.store.memory import MemoryQueries
 from srs.store.notes import NoteQueries, NoteRow, NoteText, StoredNote
 from srs.store.plans import PlanQueries
 from srs.store.queue import QueueQueries
@@ -64,6 +65,7 @@ class Store(
     ConfigQueries,
     ExamQueries,
     PlanQueries,
+    MemoryQueries,
     StatsQueries,
     BlueprintQueries,
     Connection,
