@@ -435,7 +435,7 @@ def test_exam_mode_plans_and_forecasts_with_the_learners_model(
         after = col.readiness(now)
         model = model_for(result.parameters)
         assert plan.model == model
-        cards = plan_cards(col.store, QueueFilter(), col.moment(now), col.target_exam)
+        cards = plan_cards(col.store, QueueFilter(), col.moment(now), col.target_exam(now))
         exam_at = day_start(exam_day, UTC, col.day_starts_at)
         stats = col.stats(now)
     assert after.recall == pytest.approx(forecast(cards, exam_at, model))
