@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -36,6 +36,7 @@ from srs.views import CardView, display_path
 
 if TYPE_CHECKING:
     from srs.anki import ExportNote, ExportReview, ExportSummary
+    from srs.decks.builder import CardHistory
     from srs.decks.importer import ImportReport
     from srs.exam.blueprints import Blueprint
     from srs.memory.exam_mode import ExamPlan, Readiness
@@ -140,11 +141,17 @@ class Collection:
 
     # -- import ------------------------------------------------------------------------------
 
-    def import_paths(self, paths: Sequence[Path], now: datetime) -> ImportReport:
-        """Import deck files and folders in one transaction (nothing written on any error)."""
+    def import_paths(
+        self,
+        paths: Sequence[Path],
+        now: datetime,
+        history: Mapping[str, CardHistory] | None = None,
+    ) -> ImportReport:
+        """Import deck files and folders in one transaction (nothing written on any error);
+        `history` is review history carried for their cards (see `srs.decks.importer`)."""
         from srs.decks.importer import import_paths
 
-        report = import_paths(self.store, paths, now, self.blueprints())
+        report = import_paths(self.store, paths, now, self.blueprints(), history)
         self._blueprints = None
         return report
 

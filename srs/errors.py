@@ -51,3 +51,8 @@ class ConfigError(SrsError):
 
 class ExportError(SrsError):
     """An export could not be written (bad media reference, unwritable output)."""
+
+
+class ConvertError(SrsError):
+    """A deck from another program cannot be converted (bad or hostile input, a file in the
+    way); the message names the file, and nothing was written."""

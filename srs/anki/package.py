@@ -63,6 +63,7 @@ __all__ = [
     "anki_deck_name",
     "anki_tags",
     "export_apkg",
+    "id_for_guid",
     "note_guid",
     "stable_id",
 ]
@@ -188,11 +189,36 @@ def stable_id(namespace: str, key: str) -> int:
     return _ID_BASE + int.from_bytes(digest, "big") % _ID_SPAN
 
 
+_GUID_PLAIN = re.compile(r"[A-Za-z0-9_]{1,90}")
+_GUID_PLAIN_ID = "anki-"  # + the GUID itself, when it is letters, digits and `_`
+_GUID_HEX_ID = "anki.x-"  # + the GUID's UTF-8 bytes in hex, for any other GUID
+_GUID_HEX_RE = re.compile(r"anki\.x-((?:[0-9a-f]{2}){1,46})")
+
+
+def id_for_guid(guid: str) -> str | None:
+    """The explicit srs note id that keeps an Anki note's GUID (`srs convert`), or None
+    when the GUID is too long to fit an id. `note_guid` gives the GUID back, so exporting a
+    converted note into the Anki profile it came from updates that note."""
+    if _GUID_PLAIN.fullmatch(guid):
+        return _GUID_PLAIN_ID + guid
+    encoded = guid.encode().hex()
+    return _GUID_HEX_ID + encoded if len(encoded) <= 92 else None
+
+
 def note_guid(note_id: str) -> str:
-    """Anki GUID for an srs note id: 72 bits of a hash of the id, never of the content.
+    """Anki GUID for an srs note id: 72 bits of a hash of the id, never of the content; a
+    note converted from Anki (`id_for_guid`) gets its original GUID back.
 
     Changing this function would turn every re-import into duplicates: do not.
     """
+    if note_id.startswith(_GUID_PLAIN_ID) and _GUID_PLAIN.fullmatch(note_id[5:]):
+        return note_id[5:]
+    hexed = _GUID_HEX_RE.fullmatch(note_id)
+    if hexed is not None:
+        try:
+            return bytes.fromhex(hexed.group(1)).decode()
+        except UnicodeDecodeError:
+            pass
     digest = hashlib.sha256(f"srs-note:{note_id}".encode()).digest()[:9]
     return base64.urlsafe_b64encode(digest).decode()
 

@@ -381,12 +381,18 @@ def _write_history(
 
 
 def import_paths(
-    store: Store, paths: Sequence[Path], now: datetime, known: Sequence[Blueprint] = ()
+    store: Store,
+    paths: Sequence[Path],
+    now: datetime,
+    known: Sequence[Blueprint] = (),
+    history: Mapping[str, CardHistory] | None = None,
 ) -> ImportReport:
     """Import deck files and folders in one transaction (nothing written on any error).
 
     `known` are the collection's exam blueprints (cards are checked against them and those
-    read with the decks).
+    read with the decks). `history` (card id -> `CardHistory`) is history a caller carries
+    for cards of these files besides what their readers return (`srs convert` writes
+    Markdown, which has none, and hands over the converted source's history here).
     """
     from srs.decks.reader import read_decks
     from srs.exam.blueprints import blueprint_to_json
@@ -409,7 +415,7 @@ def import_paths(
         blueprint_rows=[
             (b.code, absolute(Path(b.path)), blueprint_to_json(b)) for b in parsed.blueprints
         ],
-        history=parsed.history,
+        history={**(history or {}), **parsed.history},
     )
     report.files = len(parsed.decks) + len(parsed.skipped)
     report.unchanged += len(keep)
