@@ -35,7 +35,7 @@ from srs.dates import to_ms
 from srs.decks.discover import absolute
 from srs.decks.formats import parser_fingerprint
 from srs.decks.identity import normalise, pick_relink
-from srs.model import CardSpec, Note, ParsedDeck
+from srs.model import CardSpec, Note, ParsedDeck, SchedulingState
 from srs.store import NoteRow, Store
 
 if TYPE_CHECKING:
@@ -375,8 +375,14 @@ def _write_history(
     for card_id, card in history.items():
         if card_id not in imported:
             continue
-        if card.state is not None and card_id in added_cards:
-            store.set_start_state(card_id, card.state)
+        flagged = card.suspended or card.buried_until is not None
+        if (card.state is not None or flagged) and card_id in added_cards:
+            store.set_start_state(
+                card_id,
+                card.state or SchedulingState(),
+                suspended=card.suspended,
+                buried_until=card.buried_until,
+            )
         store.add_past_reviews(card_id, card.reviews)
 
 

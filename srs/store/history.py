@@ -73,9 +73,20 @@ class HistoryQueries(Connection):
             added += cursor.rowcount
         return added
 
-    def set_start_state(self, card_id: str, state: SchedulingState) -> None:
-        """Give a card just added by an import the scheduling state it had elsewhere."""
-        columns = state_to_columns(state)
+    def set_start_state(
+        self,
+        card_id: str,
+        state: SchedulingState,
+        *,
+        suspended: bool = False,
+        buried_until: date | None = None,
+    ) -> None:
+        """Give a card just added by an import the scheduling state it had elsewhere (and
+        whether it was suspended or buried there)."""
+        columns = state_to_columns(state) | {
+            "suspended": int(suspended),
+            "buried_until": buried_until.toordinal() if buried_until else None,
+        }
         assignments = ", ".join(f"{name} = :{name}" for name in columns)
         self.conn.execute(
             f"UPDATE cards SET {assignments} WHERE id = :card_id", columns | {"card_id": card_id}
