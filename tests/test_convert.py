@@ -178,19 +178,32 @@ def test_an_anki_package_converts_with_media_history_and_kinds(
     assert sum(len(v) for v in cards_by_note(db).values()) == 8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Good/Easy come out one day longer in srs than in Anki for this card (Hard agrees);"
-    " not yet explained: see the report of issue 15",
+@pytest.fixture
+def no_fuzz(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anki without fuzz (its test mode gives the engine no fuzz seed); srs's is turned off."""
+    monkeypatch.setenv("ANKI_TEST_MODE", "1")
+
+
+@pytest.mark.parametrize(
+    ("case", "ratings"),
+    [
+        ("review", [CardAnswer.EASY]),
+        ("learning", [CardAnswer.GOOD]),
+        ("relearning", [CardAnswer.EASY, CardAnswer.AGAIN]),
+    ],
 )
-def test_next_intervals_equal_ankis_for_a_converted_review_card(
-    tmp_path: Path, anki_col: Any
+def test_next_intervals_equal_ankis_for_a_converted_card(
+    tmp_path: Path, no_fuzz: None, anki_col: Any, case: str, ratings: list[Any]
 ) -> None:
     note = add(anki_col, "Basic", "Default", [], Front="Q", Back="A")
-    answer(anki_col, "Default", [CardAnswer.EASY])
-    # Due today (a manual reschedule: Anki logs it with ease 0, which is not an answer).
-    anki_col.sched.set_due_date([note.cards()[0].id], "0")
-    card = anki_col.get_card(note.cards()[0].id)
+    card_id = note.cards()[0].id
+    answer(anki_col, "Default", ratings[:1])
+    if len(ratings) > 1:
+        # Due today (a manual reschedule: Anki logs it with ease 0, which is not an answer).
+        anki_col.sched.set_due_date([card_id], "0")
+        answer(anki_col, "Default", ratings[1:])
+    elif case == "review":
+        anki_col.sched.set_due_date([card_id], "0")
     package = tmp_path / "one.apkg"
     anki_col.export_anki_package(
         out_path=str(package),
@@ -198,23 +211,33 @@ def test_next_intervals_equal_ankis_for_a_converted_review_card(
         limit=None,
     )
     db = tmp_path / "srs.db"
-    now = datetime.now(UTC).isoformat()
-    srs("--db", str(db), "config", "fuzz", "false")
-    srs_json("--db", str(db), "--now", now, "convert", str(package), "--to", str(tmp_path / "o"))
+    now = datetime.now(UTC).replace(microsecond=0)
+    assert srs("--db", str(db), "config", "set", "fuzz", "false").exit_code == 0
+    srs_json(
+        "--db", str(db), "--now", now.isoformat(), "convert", str(package), "--to", str(tmp_path)
+    )
     from srs.anki.package import id_for_guid
 
-    preview = srs_json("--db", str(db), "--now", now, "card", id_for_guid(note.guid) or "")
-    assert preview["state"] == "review" and preview["interval_days"] == card.ivl
-    assert card.due == anki_col.sched.today
-    states = anki_col._backend.get_scheduling_states(card.id)
-    anki_labels = anki_col.sched.describe_next_states(states)
-    srs_labels = [preview["preview"][g]["interval_days"] for g in ("again", "hard", "good", "easy")]
-    # Anki labels the review intervals of Hard/Good/Easy in days ("9d", "1.3mo" ...); the
-    # days themselves come from its states (fuzz is applied only when Anki answers).
-    anki_days = [
-        getattr(states, name).normal.review.scheduled_days for name in ("hard", "good", "easy")
-    ]
-    assert srs_labels[1:] == anki_days, (srs_labels, anki_days, anki_labels)
+    preview = srs_json(
+        "--db", str(db), "--now", now.isoformat(), "card", id_for_guid(note.guid) or ""
+    )
+    assert preview["state"] == case
+    states = anki_col._backend.get_scheduling_states(card_id)
+    for name in ("again", "hard", "good", "easy"):
+        theirs = getattr(states, name).normal
+        ours = preview["preview"][name]
+        kind = theirs.WhichOneof("kind")
+        assert ours["state"] == kind, name
+        if kind == "review":
+            assert ours["interval_days"] == theirs.review.scheduled_days, name
+        else:
+            step = (
+                getattr(theirs, kind).learning.scheduled_secs
+                if kind == "relearning"
+                else (theirs.learning.scheduled_secs)
+            )
+            due = datetime.fromisoformat(ours["due"].replace("Z", "+00:00"))
+            assert abs((due - now).total_seconds() - step) <= 2, name
 
 
 def test_anki_text_export_converts(tmp_path: Path, anki_col: Any) -> None:
