@@ -24,6 +24,8 @@ anki_collection = pytest.importorskip("anki.collection")
 from anki.collection import (  # noqa: E402
     Collection,
     ExportAnkiPackageOptions,
+    ImportAnkiPackageOptions,
+    ImportAnkiPackageRequest,
 )
 from anki.scheduler.v3 import CardAnswer  # noqa: E402
 
@@ -362,3 +364,34 @@ def test_without_the_anki_extra_the_message_says_how_to_install(
     monkeypatch.setitem(sys.modules, "anki.collection", None)  # as if anki were not installed
     result = srs("convert", str(package), "--to", str(tmp_path / "out"))
     assert result.exit_code == 1 and "pip install 'srs[anki]'" in result.output
+
+
+def test_export_back_updates_the_original_anki_notes(tmp_path: Path, anki_col: Any) -> None:
+    """Convert, edit the Markdown, export: the original profile updates, adds nothing."""
+    package = tmp_path / "deck.apkg"
+    notes = build_package(anki_col, package, legacy=False)
+    basic_qfmt = anki_col.models.by_name("Basic")["tmpls"][0]["qfmt"]
+    count, cards = anki_col.note_count(), len(anki_col.find_cards(""))
+    db = tmp_path / "srs.db"
+    out = tmp_path / "out"
+    srs_json("--db", str(db), "convert", str(package), "--to", str(out))
+    words = out / "Words.md"
+    words.write_text(words.read_text().replace("dog ::: Hund", "dog ::: der Hund"))
+    assert srs("--db", str(db), "import", str(out)).exit_code == 0
+    back = tmp_path / "back.apkg"
+    assert srs("--db", str(db), "export", "anki", str(back)).exit_code == 0
+    result = anki_col.import_anki_package(
+        ImportAnkiPackageRequest(
+            package_path=str(back), options=ImportAnkiPackageOptions(with_scheduling=False)
+        )
+    )
+    assert len(result.log.new) == 0
+    # Note types srs cannot mirror field for field (three fields) cannot update in place;
+    # Anki leaves those notes alone (docs/convert.md).
+    assert sorted(n.fields[0] for n in result.log.conflicting) == ["Baum", "cat"]
+    assert len(result.log.updated) == 4
+    assert anki_col.note_count() == count
+    assert "der Hund" in anki_col.get_note(notes["both"].id)["Back"]
+    # Anki keeps its own templates: the borrowed note types are never newer than the user's.
+    assert anki_col.models.by_name("Basic")["tmpls"][0]["qfmt"] == basic_qfmt
+    assert len(anki_col.find_cards("")) == cards

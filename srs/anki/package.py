@@ -33,7 +33,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
@@ -80,6 +80,8 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
 _DOMAIN_PUNCT = re.compile(r"[^\w&+.-]+")
 _LETTERS = OPTION_LETTERS.upper()
+# Front-matter key `srs convert` writes: srs kind -> the Anki note type id its notes came from.
+ANKI_NOTETYPES = "anki_notetypes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,12 +312,30 @@ class _Writer:
         self.notes = self.cards = self.reviews = 0
         self.mod = int(self.now.timestamp())
         self.next_pos = 0
+        self.borrowed: dict[int, NoteType] = {}  # Anki note type id -> srs's, under that id
 
     # -- rows ---------------------------------------------------------------------------
 
+    def _notetype(self, note: Note) -> NoteType:
+        """srs's note type for the note's kind, under the id of the Anki note type a converted
+        note came from (`anki_notetypes` in its deck's front matter, written by `srs convert`
+        only for note types named field for field and template for template as srs's), so
+        Anki updates the original note instead of reporting a conflict."""
+        notetype = for_kind(note.kind)
+        origins = note.extra.get(ANKI_NOTETYPES)
+        if not isinstance(origins, dict) or not note.id.startswith(("anki-", "anki.x-")):
+            return notetype
+        origin = origins.get(note.kind.value)
+        if not isinstance(origin, int) or isinstance(origin, bool) or origin <= 0:
+            return notetype
+        borrowed = self.borrowed.get(origin)
+        if borrowed is None:
+            borrowed = self.borrowed[origin] = replace(notetype, id=origin)
+        return borrowed if borrowed.fields == notetype.fields else notetype
+
     def add(self, item: ExportNote, with_scheduling: bool) -> None:
         note = item.note
-        notetype = for_kind(note.kind)
+        notetype = self._notetype(note)
         fields = self._fields(item, notetype)
         nid = self._unique(stable_id("note", note.id))
         sort_text = _TAG_RE.sub("", fields[0])
@@ -516,6 +536,14 @@ class _Writer:
             self.db.executemany("INSERT INTO revlog VALUES (?,?,?,?,?,?,?,?,?)", self.revlog_rows)
             self.revlog_rows.clear()
 
+    def _models(self) -> dict[str, dict[str, object]]:
+        """srs's note types, and those borrowed under Anki ids with `mod` 0: never newer than
+        the user's own, so Anki keeps its templates and only updates the notes."""
+        models = models_json()
+        for origin, notetype in self.borrowed.items():
+            models[str(origin)] = notetype.to_schema11() | {"mod": 0}
+        return models
+
     def finish(self) -> None:
         """Write the remaining rows, the `col` row and the indexes; commit."""
         self._flush()
@@ -550,7 +578,7 @@ class _Writer:
                 now_ms,
                 now_ms,
                 json.dumps(conf),
-                json.dumps(models_json()),
+                json.dumps(self._models()),
                 json.dumps(decks),
                 json.dumps({"1": _DEFAULT_DCONF}),
                 "{}",

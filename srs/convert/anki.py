@@ -34,6 +34,7 @@ from srs.anki.notetypes import BASIC as SRS_BASIC
 from srs.anki.notetypes import BOTH as SRS_BOTH
 from srs.anki.notetypes import CLOZE as SRS_CLOZE
 from srs.anki.notetypes import MCQ as SRS_MCQ
+from srs.anki.notetypes import for_kind
 from srs.anki.package import id_for_guid
 from srs.convert.html import html_to_markdown
 from srs.convert.model import ConvertedNote, MediaItem, Source
@@ -274,6 +275,7 @@ class _Reader:
                 id=note_id,
                 history=history,
                 origin=origin,
+                anki_notetype=_same_schema(model, mapped.kind),
             )
         )
 
@@ -354,6 +356,23 @@ class _Reader:
             duration_ms=taken,
             scheduler="anki",
         )
+
+
+def _same_schema(model: dict[str, Any], kind: NoteKind) -> int | None:
+    """The id of an Anki note type whose field and template names are those of srs's note
+    type for `kind` (Anki's stock Basic, reversed and Cloze are), else None.
+
+    Exported under that id, a converted note updates its original on a re-import into the
+    profile it came from; Anki reports a note whose note type changed as a conflict.
+    """
+    if kind == NoteKind.MCQ or model["id"] in _SRS_NAMES or model["id"] == SRS_MCQ.id:
+        return None
+    ours = for_kind(kind)
+    fields = tuple(f["name"] for f in model.get("flds", []))
+    templates = tuple(t["name"] for t in model.get("tmpls", []))
+    if fields == ours.fields and templates == tuple(t.name for t in ours.templates):
+        return int(model["id"])
+    return None
 
 
 def _zone(col: Any) -> tzinfo:

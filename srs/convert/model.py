@@ -30,6 +30,10 @@ class ConvertedNote:
     id: str | None = None
     history: tuple[CardHistory, ...] = ()
     origin: str = ""  # where it came from, for messages ("deck.csv:12", "note 1234")
+    # The Anki note type it came from, when its fields and templates are named as srs's
+    # note type of its kind: `srs export anki` then exports it under that id, so importing
+    # back into the same Anki profile updates the note instead of reporting a conflict.
+    anki_notetype: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

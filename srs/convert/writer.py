@@ -20,13 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from srs.anki.package import ANKI_NOTETYPES
 from srs.convert.model import ConvertedNote
 from srs.decks.builder import CardHistory, disambiguate
 from srs.decks.markdown import neutralise_markers, parse_text
 from srs.errors import DeckError
 from srs.model import Note, NoteKind
 
-__all__ = ["DeckPlan", "deck_file", "note_block", "plan_decks", "written_history"]
+__all__ = ["ANKI_NOTETYPES", "DeckPlan", "deck_file", "note_block", "plan_decks", "written_history"]
 
 _UNSAFE_PART = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 _TAG_UNSAFE = re.compile(r"[\s,;]+|-->")
@@ -42,6 +43,7 @@ class DeckPlan:
     deck: str
     notes: list[ConvertedNote] = field(default_factory=list)
     text: str = ""
+    notetypes: dict[str, int] = field(default_factory=dict)  # srs kind -> Anki note type id
 
 
 def deck_file(deck: str) -> PurePosixPath:
@@ -116,8 +118,11 @@ def note_block(note: ConvertedNote) -> str:
     return "\n".join(lines)
 
 
-def _front_matter(deck: str) -> str:
-    return f"---\ndeck: {json.dumps(deck, ensure_ascii=False)}\n---\n"
+def _front_matter(plan: DeckPlan) -> str:
+    lines = [f"deck: {json.dumps(plan.deck, ensure_ascii=False)}"]
+    if plan.notetypes:
+        lines.append(f"{ANKI_NOTETYPES}: {json.dumps(dict(sorted(plan.notetypes.items())))}")
+    return "---\n" + "\n".join(lines) + "\n---\n"
 
 
 def plan_decks(notes: Sequence[ConvertedNote]) -> tuple[list[DeckPlan], list[str]]:
@@ -129,14 +134,25 @@ def plan_decks(notes: Sequence[ConvertedNote]) -> tuple[list[DeckPlan], list[str
     plans: dict[PurePosixPath, DeckPlan] = {}
     warnings: list[str] = []
     for note in notes:
-        path = deck_file(note.deck)
-        plan = plans.get(path)
-        if plan is None:
-            plan = plans[path] = DeckPlan(path, note.deck)
-        elif plan.deck != note.deck:
-            # Two deck names that differ only in unsafe characters share a file name.
-            path = path.with_name(f"{path.stem}-{len(plans)}.md")
-            plan = plans.setdefault(path, DeckPlan(path, note.deck))
+        base = deck_file(note.deck)
+        path = base
+        attempt = 0
+        while True:
+            plan = plans.get(path)
+            if plan is None:
+                plan = plans[path] = DeckPlan(path, note.deck)
+            taken = plan.notetypes.get(note.kind.value)
+            if plan.deck == note.deck and (
+                note.anki_notetype is None or taken in (None, note.anki_notetype)
+            ):
+                break
+            # Another deck whose name differs only in unsafe characters, or notes of the
+            # same kind from another Anki note type: a file of their own.
+            attempt += 1
+            suffix = f"~{note.anki_notetype or 0}" + (f"~{attempt}" if attempt > 1 else "")
+            path = base.with_name(f"{base.stem}{suffix}.md")
+        if note.anki_notetype is not None:
+            plan.notetypes.setdefault(note.kind.value, note.anki_notetype)
         plan.notes.append(note)
     result = []
     for plan in sorted(plans.values(), key=lambda p: str(p.path)):
@@ -151,7 +167,7 @@ def plan_decks(notes: Sequence[ConvertedNote]) -> tuple[list[DeckPlan], list[str
             blocks.append(block)
             kept.append(note)
         plan.notes = kept
-        plan.text = _front_matter(plan.deck) + "\n" + "\n\n".join(blocks) + "\n"
+        plan.text = _front_matter(plan) + "\n" + "\n\n".join(blocks) + "\n"
         if kept:
             result.append(plan)
     return result, warnings
