@@ -33,9 +33,10 @@ def markdown(text: str) -> RenderableType:
     """Deck text (escaped) rendered as Markdown, links shown as text."""
     from rich.markdown import Markdown
 
+    from srs.render import wiki_embeds
     from srs.terminal import escape_text
 
-    return Markdown(escape_text(text), hyperlinks=False)
+    return Markdown(escape_text(wiki_embeds(text)), hyperlinks=False)
 
 
 def clock_text(seconds: float | None) -> str:
