@@ -173,7 +173,7 @@ def test_obsidian_embeds_work_in_srs_decks_for_review_and_export(tmp_path: Path)
     assert report["media"] == 1
     with zipfile.ZipFile(out) as archive:
         media = json.loads(archive.read("media"))
-        assert list(media.values())[0].startswith("dot-")
+        assert next(iter(media.values())).startswith("dot-")
     from srs.cli.screen import markdown
     from srs.render import render_markdown, wiki_embeds
 
