@@ -503,6 +503,20 @@ def bench_stats(repeat: int) -> list[Row]:
     return rows
 
 
+def bench_convert(repeat: int) -> list[Row]:
+    from benchmarks import convert_bench
+
+    return [
+        Row(
+            "convert",
+            "`srs convert` of a 10k-note Anki package with 100k review rows, cold, with import",
+            convert_bench.srs_convert(repeat),
+            target_s=5.0,
+            note="package built by the anki package; fresh folder and collection per run",
+        )
+    ]
+
+
 BENCHMARKS: dict[str, tuple[str, Callable[[int], list[Row]], int]] = {
     # name: (what, function, default repeat)
     "help": ("`srs --help`, cold", bench_help, 15),
@@ -513,4 +527,5 @@ BENCHMARKS: dict[str, tuple[str, Callable[[int], list[Row]], int]] = {
     "import": ("import / re-import", bench_import, 5),
     "export": ("export vs genanki and Anki", bench_export, 5),
     "stats": ("`srs stats`", bench_stats, 5),
+    "convert": ("`srs convert` of an Anki package", bench_convert, 3),
 }

@@ -24,8 +24,8 @@ from srs.anki.package import ANKI_NOTETYPES
 from srs.convert.model import ConvertedNote
 from srs.decks.builder import CardHistory, disambiguate
 from srs.decks.markdown import neutralise_markers, parse_text
-from srs.errors import DeckError
-from srs.model import Note, NoteKind
+from srs.errors import ConvertError, DeckError
+from srs.model import Note, NoteKind, ParsedDeck
 
 __all__ = ["ANKI_NOTETYPES", "DeckPlan", "deck_file", "note_block", "plan_decks", "written_history"]
 
@@ -44,6 +44,7 @@ class DeckPlan:
     notes: list[ConvertedNote] = field(default_factory=list)
     text: str = ""
     notetypes: dict[str, int] = field(default_factory=dict)  # srs kind -> Anki note type id
+    parsed: ParsedDeck | None = None  # the text as the parser reads it
 
 
 def deck_file(deck: str) -> PurePosixPath:
@@ -156,21 +157,37 @@ def plan_decks(notes: Sequence[ConvertedNote]) -> tuple[list[DeckPlan], list[str
         plan.notes.append(note)
     result = []
     for plan in sorted(plans.values(), key=lambda p: str(p.path)):
-        blocks = []
-        kept = []
-        for note in plan.notes:
-            block = note_block(note)
-            problem = _reads_back(block, note)
-            if problem:
-                warnings.append(f"{note.origin}: not converted: {problem}")
-                continue
-            blocks.append(block)
-            kept.append(note)
-        plan.notes = kept
+        blocks = [note_block(note) for note in plan.notes]
         plan.text = _front_matter(plan) + "\n" + "\n\n".join(blocks) + "\n"
-        if kept:
+        plan.parsed = _parsed_as_written(plan)
+        if plan.parsed is None:
+            # Some note does not read back: find it (one parse per note, only here).
+            kept, kept_blocks = [], []
+            for note, block in zip(plan.notes, blocks, strict=True):
+                problem = _reads_back(block, note)
+                if problem:
+                    warnings.append(f"{note.origin}: not converted: {problem}")
+                    continue
+                kept.append(note)
+                kept_blocks.append(block)
+            plan.notes = kept
+            plan.text = _front_matter(plan) + "\n" + "\n\n".join(kept_blocks) + "\n"
+            plan.parsed = _parsed_as_written(plan)
+            if plan.parsed is None:  # pragma: no cover - each block reads back on its own
+                raise ConvertError(f"{plan.path}: the converted notes do not read back")
+        if plan.notes:
             result.append(plan)
     return result, warnings
+
+
+def _parsed_as_written(plan: DeckPlan) -> ParsedDeck | None:
+    """The file text parsed as the import will parse it, if it gives exactly the notes."""
+    try:
+        parsed = parse_text(plan.text, display=str(plan.path), default_deck=plan.deck)
+    except DeckError:
+        return None
+    kinds = [note.kind for note in parsed.notes]
+    return parsed if kinds == [note.kind for note in plan.notes] else None
 
 
 def _reads_back(block: str, note: ConvertedNote) -> str | None:
@@ -193,9 +210,7 @@ def written_history(plans: Sequence[DeckPlan]) -> tuple[dict[str, CardHistory], 
     renames cards asking the same question), so the ids are the importer's. Returns the
     history and the number of cards written.
     """
-    decks = [
-        parse_text(plan.text, display=str(plan.path), default_deck=plan.deck) for plan in plans
-    ]
+    decks = [plan.parsed for plan in plans if plan.parsed is not None]
     final, _ = disambiguate(decks)
     history: dict[str, CardHistory] = {}
     cards = 0

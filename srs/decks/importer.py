@@ -37,6 +37,7 @@ from srs.decks.formats import parser_fingerprint
 from srs.decks.identity import normalise, pick_relink
 from srs.model import CardSpec, Note, ParsedDeck, SchedulingState
 from srs.store import NoteRow, Store
+from srs.store.history import PastReview, StartState
 
 if TYPE_CHECKING:
     from srs.decks.builder import CardHistory
@@ -372,18 +373,22 @@ def _write_history(
 ) -> None:
     """Past answers (each once) and starting states (new cards only) of the imported cards."""
     imported = {spec.id for item in located.values() for spec in item.note.cards}
+    answers: list[tuple[str, PastReview]] = []
+    starts: list[StartState] = []
     for card_id, card in history.items():
         if card_id not in imported:
             continue
         flagged = card.suspended or card.buried_until is not None
         if (card.state is not None or flagged) and card_id in added_cards:
-            store.set_start_state(
-                card_id,
-                card.state or SchedulingState(),
-                suspended=card.suspended,
-                buried_until=card.buried_until,
+            starts.append(
+                StartState(
+                    card_id, card.state or SchedulingState(), card.suspended, card.buried_until
+                )
             )
-        store.add_past_reviews(card_id, card.reviews)
+        answers.extend((card_id, review) for review in card.reviews)
+    store.set_start_states(starts)
+    if answers:
+        store.add_past_reviews_of(answers, new_cards=frozenset(added_cards))
 
 
 def import_paths(

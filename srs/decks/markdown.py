@@ -246,6 +246,8 @@ def neutralise_markers(text: str) -> str:
     `srs convert`) can put any converted text inside a `Q:`/`A:` block without the text
     ending the card or starting another. Lines inside code fences are left alone.
     """
+    if "\n" not in text:
+        return text  # a single line follows its marker (`Q: `, `A: `): nothing to protect
     lines = text.split("\n")
     kinds, _ = _classify(lines, 0)
     return "\n".join(
