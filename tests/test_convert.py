@@ -113,6 +113,11 @@ def build_package(col: Any, out: Path, *, legacy: bool) -> dict[str, Any]:
     col.models.add_field(custom, col.models.new_field("Example"))
     col.models.update_dict(custom)
     notes["custom"] = add(col, "Vocab", "Words", [], Front="Baum", Back="tree", Example="ein Baum")
+    occlusion = col.models.by_name("Image Occlusion")
+    masked = col.new_note(occlusion)
+    masked["Occlusion"] = "{{c1::image-occlusion:rect:left=.1:top=.1:width=.2:height=.2:oi=1}}"
+    masked["Image"] = '<img src="dot.png">'
+    col.add_note(masked, col.decks.id("Geo"))
     answer(col, "Words", [CardAnswer.EASY, CardAnswer.GOOD, CardAnswer.AGAIN])
     col.sched.suspend_cards([notes["typed"].cards()[0].id])
     col.export_anki_package(
@@ -146,6 +151,7 @@ def test_an_anki_package_converts_with_media_history_and_kinds(
     assert report["media"] == 2
     assert report["reviews"] == 3
     assert any("'Vocab'" in w for w in report["warnings"])
+    assert report["skipped"] == {"image occlusion notes (srs cannot show masks over an image)": 1}
     assert report["import"]["added"] == 6
     europe = (out / "Geo" / "Europe.md").read_text()
     assert "Capital of **France**?" in europe
@@ -406,7 +412,8 @@ def test_export_back_updates_the_original_anki_notes(tmp_path: Path, anki_col: A
         )
     )
     assert len(result.log.new) == 0
-    # Note types srs cannot mirror field for field (three fields) cannot update in place;
+    # The skipped image occlusion note is not in the export. Note types srs cannot mirror
+    # field for field (three fields) cannot update in place;
     # Anki leaves those notes alone (docs/convert.md).
     assert sorted(n.fields[0] for n in result.log.conflicting) == ["Baum", "cat"]
     assert len(result.log.updated) == 4
@@ -415,3 +422,16 @@ def test_export_back_updates_the_original_anki_notes(tmp_path: Path, anki_col: A
     # Anki keeps its own templates: the borrowed note types are never newer than the user's.
     assert anki_col.models.by_name("Basic")["tmpls"][0]["qfmt"] == basic_qfmt
     assert len(anki_col.find_cards("")) == cards
+
+
+def test_srs_help_imports_neither_anki_nor_the_html_converter() -> None:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "srs", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()}
+    assert "srs" in imported
+    assert not imported & {"anki", "markdownify", "bs4"}
