@@ -347,27 +347,29 @@ class _Reader:
 
     def review(self, row: tuple[Any, ...]) -> PastReview:
         rid, _, ease, ivl, last_ivl, factor, taken, rtype = row
-        at = datetime.fromtimestamp(rid / 1000, UTC)
-        kind = {0: ReviewKind.LEARN, 2: ReviewKind.RELEARN}.get(rtype, ReviewKind.REVIEW)
-        before_state = {
-            ReviewKind.LEARN: CardState.LEARNING if last_ivl else CardState.NEW,
-            ReviewKind.REVIEW: CardState.REVIEW,
-            ReviewKind.RELEARN: CardState.RELEARNING,
-        }[kind]
-        if ivl < 0:
-            after_state = CardState.RELEARNING if kind != ReviewKind.LEARN else CardState.LEARNING
+        kind = _KINDS.get(rtype, ReviewKind.REVIEW)
+        if kind is ReviewKind.LEARN:
+            before_state = CardState.LEARNING if last_ivl else CardState.NEW
+            after_state = CardState.LEARNING if ivl < 0 else CardState.REVIEW
         else:
-            after_state = CardState.REVIEW
+            before_state = _BEFORE[kind]
+            after_state = CardState.RELEARNING if ivl < 0 else CardState.REVIEW
         return PastReview(
-            reviewed_at=at,
+            reviewed_at=datetime.fromtimestamp(rid / 1000, UTC),
             review_day=self.review_day(rid),
-            grade=Grade(ease),
+            grade=_GRADES[ease],
             kind=kind,
             before=_logged(before_state, max(last_ivl, 0), 0),
             after=_logged(after_state, max(ivl, 0), factor),
             duration_ms=taken,
             scheduler="anki",
         )
+
+
+# Looked up per answer (100k in a big package): plain dicts, not enum calls.
+_KINDS = {0: ReviewKind.LEARN, 2: ReviewKind.RELEARN}
+_BEFORE = {ReviewKind.REVIEW: CardState.REVIEW, ReviewKind.RELEARN: CardState.RELEARNING}
+_GRADES = {int(grade): grade for grade in Grade}
 
 
 @functools.lru_cache(maxsize=8192)
