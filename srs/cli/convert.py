@@ -13,7 +13,9 @@ from srs.cli.app import app, echo, emit_json, globals_of, opened, user_errors
 @app.command("convert")
 def convert(
     ctx: typer.Context,
-    source: Annotated[Path, typer.Argument(help="Anki package, CSV/TSV file, or a folder.")],
+    source: Annotated[
+        Path, typer.Argument(metavar="SOURCE", help="Anki package, CSV/TSV file, or a folder.")
+    ],
     to: Annotated[Path, typer.Option("--to", help="Folder for the Markdown decks and media.")],
     fmt: Annotated[
         str | None,
