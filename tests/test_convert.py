@@ -120,6 +120,7 @@ def build_package(col: Any, out: Path, *, legacy: bool) -> dict[str, Any]:
     col.add_note(masked, col.decks.id("Geo"))
     answer(col, "Words", [CardAnswer.EASY, CardAnswer.GOOD, CardAnswer.AGAIN])
     col.sched.suspend_cards([notes["typed"].cards()[0].id])
+    col.sched.bury_cards([notes["cloze"].cards()[1].id])
     col.export_anki_package(
         out_path=str(out),
         options=ExportAnkiPackageOptions(with_scheduling=True, with_media=True, legacy=legacy),
@@ -170,6 +171,10 @@ def test_an_anki_package_converts_with_media_history_and_kinds(
     assert cards("basic")[0]["deck"] == "Geo/Europe"
     assert cards("basic")[0]["tags"] == ["eu/capitals", "geo"]
     assert cards("typed")[0]["suspended"] is True
+    from srs.dates import scheduler_date
+
+    today = str(scheduler_date(datetime.now(UTC), UTC, 4))
+    assert [c["buried_until"] for c in cards("cloze")] == [None, today]
     assert cards("custom")[0]["back"] == "tree\n\nein Baum"
     answered = [c for c in by_note.values() for c in c if c["state"] != "new"]
     assert len(answered) == 3
