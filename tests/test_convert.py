@@ -440,3 +440,19 @@ def test_srs_help_imports_neither_anki_nor_the_html_converter() -> None:
     imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()}
     assert "srs" in imported
     assert not imported & {"anki", "markdownify", "bs4"}
+
+
+def test_a_note_that_moved_deck_is_not_read_twice(tmp_path: Path) -> None:
+    """Files a source no longer produces are removed (unedited) before the import."""
+    source = tmp_path / "notes.txt"
+    source.write_text("#separator:tab\n#deck:Old\n#guid column:1\nabc\tdog\tHund\n")
+    out = tmp_path / "out"
+    first = srs_json("convert", str(source), "--to", str(out))
+    assert first["files_written"] == ["Old.md"]
+    source.write_text("#separator:tab\n#deck:New\n#guid column:1\nabc\tdog\tHund\n")
+    second = srs_json("convert", str(source), "--to", str(out))
+    assert second["files_written"] == ["New.md"] and second["files_removed"] == ["Old.md"]
+    assert not (out / "Old.md").exists()
+    assert second["import"]["updated"] == 1 and second["import"]["added"] == 0
+    cards = srs_json("cards")
+    assert [(c["deck"], c["id"]) for c in cards] == [("New", "anki-abc")]

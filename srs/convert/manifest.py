@@ -17,7 +17,16 @@ from pathlib import Path
 
 from srs.errors import ConvertError
 
-__all__ = ["MANIFEST", "digest", "load", "plan_writes", "save", "write_atomic"]
+__all__ = [
+    "MANIFEST",
+    "digest",
+    "load",
+    "load_sources",
+    "plan_writes",
+    "save",
+    "stale",
+    "write_atomic",
+]
 
 MANIFEST = ".srs-convert.json"
 
@@ -28,18 +37,47 @@ def digest(data: bytes) -> str:
 
 
 def load(dest: Path) -> dict[str, str]:
-    """The manifest of DIR (empty when there is none); a damaged one is an error."""
+    """The manifest of DIR: written file -> digest (empty when there is none)."""
+    return _read(dest)[0]
+
+
+def load_sources(dest: Path) -> dict[str, list[str]]:
+    """Which files each source (its absolute path) produced last time."""
+    return _read(dest)[1]
+
+
+def _read(dest: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
     path = dest / MANIFEST
     if not path.exists():
-        return {}
+        return {}, {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        files = data["files"]
-        if not isinstance(files, dict):
+        files, sources = data["files"], data.get("sources", {})
+        if not isinstance(files, dict) or not isinstance(sources, dict):
             raise TypeError
-        return {str(k): str(v) for k, v in files.items()}
+        return (
+            {str(k): str(v) for k, v in files.items()},
+            {str(k): [str(f) for f in v] for k, v in sources.items()},
+        )
     except (OSError, ValueError, KeyError, TypeError):
         raise ConvertError(f"{path}: not a manifest srs convert can read; remove it") from None
+
+
+def stale(
+    dest: Path, previous: list[str], wanted: Mapping[str, bytes], manifest: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """Files a source produced before but not now: (unedited ones to remove, edited ones to
+    keep). Removing them keeps a note that moved to another deck from being read twice."""
+    remove: list[str] = []
+    keep: list[str] = []
+    for relative in previous:
+        if relative in wanted:
+            continue
+        current = _current(dest / relative)
+        if current is None:
+            continue
+        (remove if manifest.get(relative) == current else keep).append(relative)
+    return remove, keep
 
 
 def _current(path: Path) -> str | None:
@@ -92,7 +130,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def save(dest: Path, manifest: Mapping[str, str]) -> None:
+def save(
+    dest: Path, manifest: Mapping[str, str], sources: Mapping[str, list[str]] | None = None
+) -> None:
     """Write the manifest (sorted, so two identical runs give identical bytes)."""
-    data = json.dumps({"version": 1, "files": dict(sorted(manifest.items()))}, indent=1)
+    data = json.dumps(
+        {
+            "version": 1,
+            "files": dict(sorted(manifest.items())),
+            "sources": {k: sorted(v) for k, v in sorted((sources or {}).items())},
+        },
+        indent=1,
+    )
     write_atomic(dest / MANIFEST, (data + "\n").encode())

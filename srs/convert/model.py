@@ -61,6 +61,7 @@ class ConvertReport:
     format: str
     files: list[str] = field(default_factory=list)  # deck files written (relative to DIR)
     unchanged: list[str] = field(default_factory=list)  # already as they should be
+    removed: list[str] = field(default_factory=list)  # written before, no longer produced
     notes: int = 0
     cards: int = 0
     reviews: int = 0  # past answers carried (in the source; the import logs each once)
@@ -75,6 +76,7 @@ class ConvertReport:
             "format": self.format,
             "files_written": list(self.files),
             "files_unchanged": list(self.unchanged),
+            "files_removed": list(self.removed),
             "notes": self.notes,
             "cards": self.cards,
             "reviews": self.reviews,

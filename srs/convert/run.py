@@ -123,7 +123,10 @@ def convert(
         for relative, path in media_sources.items():
             wanted[relative] = path.read_bytes()
         known = manifest.load(dest)
+        sources = manifest.load_sources(dest)
+        key = str(source.resolve())
         to_write, unchanged = manifest.plan_writes(dest, wanted, known, force=force)
+        remove, edited = manifest.stale(dest, sources.get(key, []), wanted, known)
         root = dest.resolve() if dest.exists() else dest.absolute()
         for relative in to_write:
             target = root / relative
@@ -133,7 +136,11 @@ def convert(
         for relative in to_write:
             manifest.write_atomic(dest / relative, wanted[relative])
         written = {**known, **{rel: manifest.digest(data) for rel, data in wanted.items()}}
-        manifest.save(dest, written)
+        for relative in remove:
+            (dest / relative).unlink(missing_ok=True)
+            written.pop(relative, None)
+        sources[key] = sorted(wanted)
+        manifest.save(dest, written, sources)
     deck_files = {str(plan.path) for plan in plans}
     report = ConvertReport(
         format=fmt,
@@ -145,7 +152,13 @@ def convert(
         media=len(media_sources),
         skipped=dict(read.skipped),
         warnings=[*read.warnings, *warnings],
+        removed=sorted(remove),
     )
+    for relative in edited:
+        report.warnings.append(
+            f"{dest / relative}: no longer produced by {source.name}, but edited since it was"
+            " written: kept (remove it yourself if its cards moved elsewhere)"
+        )
     for reason, count in sorted(read.skipped.items()):
         report.warnings.append(f"skipped {count} {reason}")
     return Conversion(report, history)
