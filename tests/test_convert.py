@@ -455,4 +455,18 @@ def test_a_note_that_moved_deck_is_not_read_twice(tmp_path: Path) -> None:
     assert not (out / "Old.md").exists()
     assert second["import"]["updated"] == 1 and second["import"]["added"] == 0
     cards = srs_json("cards")
-    assert [(c["deck"], c["id"]) for c in cards] == [("New", "anki-abc")]
+    assert [(c["deck"], c["id"]) for c in cards] == [("New", "anki.g-abc")]
+
+
+def test_guid_ids_round_trip_and_other_ids_keep_their_hashed_guid() -> None:
+    from srs.anki.package import id_for_guid, note_guid
+    from srs.decks.markdown import parse_text
+
+    for guid in ["abc_DEF123", "f{Wd`]Xq!$", "ü/..\\x", "a-b.c"]:
+        note_id = id_for_guid(guid)
+        assert note_id is not None and note_guid(note_id) == guid
+        deck = parse_text(f"Q: q\nA: a\n<!-- id: {note_id} -->\n", display="d", default_deck="d")
+        assert deck.notes[0].id == note_id  # a valid explicit id in srs's format
+    assert id_for_guid("x" * 200) is None
+    # Hand-written ids keep the GUID they always had (a hash of the id).
+    assert note_guid("anki-basics") != "basics" and len(note_guid("anki-basics")) == 12

@@ -192,7 +192,8 @@ def stable_id(namespace: str, key: str) -> int:
 
 
 _GUID_PLAIN = re.compile(r"[A-Za-z0-9_]{1,90}")
-_GUID_PLAIN_ID = "anki-"  # + the GUID itself, when it is letters, digits and `_`
+# Prefixes no hand-written id is likely to have: a note with such an id keeps that GUID.
+_GUID_PLAIN_ID = "anki.g-"  # + the GUID itself, when it is letters, digits and `_`
 _GUID_HEX_ID = "anki.x-"  # + the GUID's UTF-8 bytes in hex, for any other GUID
 _GUID_HEX_RE = re.compile(r"anki\.x-((?:[0-9a-f]{2}){1,46})")
 
@@ -213,8 +214,9 @@ def note_guid(note_id: str) -> str:
 
     Changing this function would turn every re-import into duplicates: do not.
     """
-    if note_id.startswith(_GUID_PLAIN_ID) and _GUID_PLAIN.fullmatch(note_id[5:]):
-        return note_id[5:]
+    plain = note_id[len(_GUID_PLAIN_ID) :]
+    if note_id.startswith(_GUID_PLAIN_ID) and _GUID_PLAIN.fullmatch(plain):
+        return plain
     hexed = _GUID_HEX_RE.fullmatch(note_id)
     if hexed is not None:
         try:
@@ -323,7 +325,7 @@ class _Writer:
         Anki updates the original note instead of reporting a conflict."""
         notetype = for_kind(note.kind)
         origins = note.extra.get(ANKI_NOTETYPES)
-        if not isinstance(origins, dict) or not note.id.startswith(("anki-", "anki.x-")):
+        if not isinstance(origins, dict) or not note.id.startswith((_GUID_PLAIN_ID, _GUID_HEX_ID)):
             return notetype
         origin = origins.get(note.kind.value)
         if not isinstance(origin, int) or isinstance(origin, bool) or origin <= 0:
