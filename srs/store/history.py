@@ -44,7 +44,9 @@ class StartState:
 @functools.lru_cache(maxsize=4096)
 def _snapshot(state: SchedulingState) -> str:
     """A review's before/after JSON, shaped as an answer's card snapshot (flags cleared)."""
-    return json.dumps(state_to_columns(state) | dict.fromkeys(FLAG_COLUMNS, None))
+    return json.dumps(
+        state_to_columns(state) | dict.fromkeys(FLAG_COLUMNS, None), separators=(",", ":")
+    )
 
 
 class HistoryQueries(Connection):
