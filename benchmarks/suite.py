@@ -530,6 +530,20 @@ def bench_fsrs(repeat: int) -> list[Row]:
     ]
 
 
+def bench_convert(repeat: int) -> list[Row]:
+    from benchmarks import convert_bench
+
+    return [
+        Row(
+            "convert",
+            "`srs convert` of a 10k-note Anki package with 100k review rows, cold, with import",
+            convert_bench.srs_convert(repeat),
+            target_s=5.0,
+            note="package built by the anki package; fresh folder and collection per run",
+        )
+    ]
+
+
 BENCHMARKS: dict[str, tuple[str, Callable[[int], list[Row]], int]] = {
     # name: (what, function, default repeat)
     "help": ("`srs --help`, cold", bench_help, 15),
@@ -541,4 +555,5 @@ BENCHMARKS: dict[str, tuple[str, Callable[[int], list[Row]], int]] = {
     "export": ("export vs genanki and Anki", bench_export, 5),
     "stats": ("`srs stats`", bench_stats, 5),
     "fsrs": ("FSRS fit and memory replay", bench_fsrs, 4),
+    "convert": ("`srs convert` of an Anki package", bench_convert, 3),
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -37,6 +37,7 @@ from srs.views import CardView, display_path
 
 if TYPE_CHECKING:
     from srs.anki import ExportNote, ExportReview, ExportSummary, FsrsPreset
+    from srs.decks.builder import CardHistory
     from srs.decks.importer import ImportReport
     from srs.exam.blueprints import Blueprint
     from srs.exam.lifecycle import ExamStatus
@@ -199,11 +200,19 @@ class Collection:
 
     # -- import ------------------------------------------------------------------------------
 
-    def import_paths(self, paths: Sequence[Path], now: datetime) -> ImportReport:
-        """Import deck files and folders in one transaction (nothing written on any error)."""
+    def import_paths(
+        self,
+        paths: Sequence[Path],
+        now: datetime,
+        history: Mapping[str, CardHistory] | None = None,
+    ) -> ImportReport:
+        """Import deck files and folders in one transaction (nothing written on any error);
+        `history` is review history carried for their cards (see `srs.decks.importer`)."""
         from srs.decks.importer import import_paths
 
-        report = import_paths(self.store, paths, now, self.blueprints(), progress=self.progress)
+        report = import_paths(
+            self.store, paths, now, self.blueprints(), history, progress=self.progress
+        )
         self._blueprints = None
         return report
 

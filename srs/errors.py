@@ -55,3 +55,8 @@ class ExportError(SrsError):
 
 class NothingToExport(ExportError):
     """No note matched an export: refused rather than writing an empty package."""
+
+
+class ConvertError(SrsError):
+    """A deck from another program cannot be converted (bad or hostile input, a file in the
+    way); the message names the file, and nothing was written."""

@@ -38,6 +38,7 @@ __all__ = [
     "render_markdown",
     "rewrite_image_sources",
     "sanitise_html",
+    "wiki_embeds",
 ]
 
 # Only these URL schemes survive; relative URLs (media file names) pass through.
@@ -112,6 +113,59 @@ def decode_rendered(data: str) -> dict[str, Rendered]:
     return {text: Rendered(h, tuple(images)) for text, (h, images) in json.loads(data).items()}
 
 
+_EMBED_RE = re.compile(r"!\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]")
+_CODE_SPAN_RE = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+
+
+def wiki_embeds(text: str) -> str:
+    """Obsidian image embeds `![[x.png]]` / `![[x.png|alt]]` as Markdown images.
+
+    Obsidian users write embeds by habit; srs reads them as `![alt](x.png)`, a file beside the
+    deck (or below it), so the review screen, `srs export anki` and its media checks treat them
+    like any other image. Code spans and fenced code are left alone. Text without `![[` is
+    returned as is (the common case costs one search).
+    """
+    if "![[" not in text:
+        return text
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        match = _FENCE_RE.match(line)
+        if fence is not None:
+            closing = match.group(1) if match else ""
+            if closing[:1] == fence[0] and len(closing) >= len(fence) and line.strip() == closing:
+                fence = None
+            out.append(line)
+            continue
+        if match:
+            fence = match.group(1)
+            out.append(line)
+            continue
+        out.append(_embeds_outside_code(line))
+    return "\n".join(out)
+
+
+def _embeds_outside_code(line: str) -> str:
+    pieces: list[str] = []
+    last = 0
+    for code in _CODE_SPAN_RE.finditer(line):
+        pieces.append(_EMBED_RE.sub(_embed, line[last : code.start()]))
+        pieces.append(code.group(0))
+        last = code.end()
+    pieces.append(_EMBED_RE.sub(_embed, line[last:]))
+    return "".join(pieces)
+
+
+def _embed(match: re.Match[str]) -> str:
+    from urllib.parse import quote
+
+    name = match.group(1).strip()
+    alt = (match.group(2) or "").strip()
+    if alt.isdigit() or not alt:  # `![[x.png|200]]` is a width in Obsidian
+        alt = name
+    return f"![{alt}]({quote(name)})"
+
+
 def render_markdown(text: str) -> Rendered:
     """Render card Markdown to sanitised HTML with Anki math delimiters (cached by text)."""
     return _render_cached(text)
@@ -121,7 +175,7 @@ def render_markdown(text: str) -> Rendered:
 def _render_cached(text: str) -> Rendered:
     if not text.strip():
         return Rendered("", ())
-    protected, pieces = _protect_math(text)
+    protected, pieces = _protect_math(wiki_embeds(text))
     _converter.reset()
     raw = _converter.convert(protected)
     images: list[str] = []

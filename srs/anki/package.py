@@ -33,7 +33,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
@@ -64,6 +64,7 @@ __all__ = [
     "anki_deck_name",
     "anki_tags",
     "export_apkg",
+    "id_for_guid",
     "note_guid",
     "stable_id",
 ]
@@ -80,6 +81,8 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
 _DOMAIN_PUNCT = re.compile(r"[^\w&+.-]+")
 _LETTERS = OPTION_LETTERS.upper()
+# Front-matter key `srs convert` writes: srs kind -> the Anki note type id its notes came from.
+ANKI_NOTETYPES = "anki_notetypes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,11 +211,38 @@ def stable_id(namespace: str, key: str) -> int:
     return _ID_BASE + int.from_bytes(digest, "big") % _ID_SPAN
 
 
+_GUID_PLAIN = re.compile(r"[A-Za-z0-9_]{1,90}")
+# Prefixes no hand-written id is likely to have: a note with such an id keeps that GUID.
+_GUID_PLAIN_ID = "anki.g-"  # + the GUID itself, when it is letters, digits and `_`
+_GUID_HEX_ID = "anki.x-"  # + the GUID's UTF-8 bytes in hex, for any other GUID
+_GUID_HEX_RE = re.compile(r"anki\.x-((?:[0-9a-f]{2}){1,46})")
+
+
+def id_for_guid(guid: str) -> str | None:
+    """The explicit srs note id that keeps an Anki note's GUID (`srs convert`), or None
+    when the GUID is too long to fit an id. `note_guid` gives the GUID back, so exporting a
+    converted note into the Anki profile it came from updates that note."""
+    if _GUID_PLAIN.fullmatch(guid):
+        return _GUID_PLAIN_ID + guid
+    encoded = guid.encode().hex()
+    return _GUID_HEX_ID + encoded if len(encoded) <= 92 else None
+
+
 def note_guid(note_id: str) -> str:
-    """Anki GUID for an srs note id: 72 bits of a hash of the id, never of the content.
+    """Anki GUID for an srs note id: 72 bits of a hash of the id, never of the content; a
+    note converted from Anki (`id_for_guid`) gets its original GUID back.
 
     Changing this function would turn every re-import into duplicates: do not.
     """
+    plain = note_id[len(_GUID_PLAIN_ID) :]
+    if note_id.startswith(_GUID_PLAIN_ID) and _GUID_PLAIN.fullmatch(plain):
+        return plain
+    hexed = _GUID_HEX_RE.fullmatch(note_id)
+    if hexed is not None:
+        try:
+            return bytes.fromhex(hexed.group(1)).decode()
+        except UnicodeDecodeError:
+            pass
     digest = hashlib.sha256(f"srs-note:{note_id}".encode()).digest()[:9]
     return base64.urlsafe_b64encode(digest).decode()
 
@@ -307,12 +337,30 @@ class _Writer:
         self.notes = self.cards = self.reviews = 0
         self.mod = int(self.now.timestamp())
         self.next_pos = 0
+        self.borrowed: dict[int, NoteType] = {}  # Anki note type id -> srs's, under that id
 
     # -- rows ---------------------------------------------------------------------------
 
+    def _notetype(self, note: Note) -> NoteType:
+        """srs's note type for the note's kind, under the id of the Anki note type a converted
+        note came from (`anki_notetypes` in its deck's front matter, written by `srs convert`
+        only for note types named field for field and template for template as srs's), so
+        Anki updates the original note instead of reporting a conflict."""
+        notetype = for_kind(note.kind)
+        origins = note.extra.get(ANKI_NOTETYPES)
+        if not isinstance(origins, dict) or not note.id.startswith((_GUID_PLAIN_ID, _GUID_HEX_ID)):
+            return notetype
+        origin = origins.get(note.kind.value)
+        if not isinstance(origin, int) or isinstance(origin, bool) or origin <= 0:
+            return notetype
+        borrowed = self.borrowed.get(origin)
+        if borrowed is None:
+            borrowed = self.borrowed[origin] = replace(notetype, id=origin)
+        return borrowed if borrowed.fields == notetype.fields else notetype
+
     def add(self, item: ExportNote, with_scheduling: bool) -> None:
         note = item.note
-        notetype = for_kind(note.kind)
+        notetype = self._notetype(note)
         fields = self._fields(item, notetype)
         nid = self._unique(stable_id("note", note.id))
         sort_text = _TAG_RE.sub("", fields[0])
@@ -551,6 +599,14 @@ class _Writer:
             self.db.executemany("INSERT INTO revlog VALUES (?,?,?,?,?,?,?,?,?)", self.revlog_rows)
             self.revlog_rows.clear()
 
+    def _models(self) -> dict[str, dict[str, object]]:
+        """srs's note types, and those borrowed under Anki ids with `mod` 0: never newer than
+        the user's own, so Anki keeps its templates and only updates the notes."""
+        models = models_json()
+        for origin, notetype in self.borrowed.items():
+            models[str(origin)] = notetype.to_schema11() | {"mod": 0}
+        return models
+
     def finish(self) -> None:
         """Write the remaining rows, the `col` row and the indexes; commit."""
         self._flush()
@@ -585,7 +641,7 @@ class _Writer:
                 now_ms,
                 now_ms,
                 json.dumps(conf),
-                json.dumps(models_json()),
+                json.dumps(self._models()),
                 json.dumps(decks),
                 json.dumps(self.dconf),
                 "{}",

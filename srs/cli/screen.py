@@ -50,9 +50,10 @@ def markdown(text: str, style: str = "none") -> RenderableType:
     from rich.markdown import Markdown
 
     from srs.math_text import math_to_text
+    from srs.render import wiki_embeds
     from srs.terminal import escape_text
 
-    return Markdown(escape_text(math_to_text(text)), style=style, hyperlinks=False)
+    return Markdown(escape_text(math_to_text(wiki_embeds(text))), style=style, hyperlinks=False)
 
 
 def clock_text(seconds: float | None) -> str:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from srs.decks.cloze import Cloze, parse_cloze, render
@@ -62,6 +63,8 @@ class CardHistory:
     ordinal: int = 0  # which card of the note (`CardSpec.ordinal`; a cloze group number - 1)
     state: SchedulingState | None = None  # the starting state of the card when it is added
     reviews: tuple[PastReview, ...] = ()
+    suspended: bool = False  # suspended there: stays suspended when added
+    buried_until: date | None = None  # buried there through this scheduler day
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,9 +35,10 @@ from srs.dates import to_ms
 from srs.decks.discover import absolute
 from srs.decks.formats import parser_fingerprint
 from srs.decks.identity import normalise, pick_relink
-from srs.model import CardSpec, Note, ParsedDeck
+from srs.model import CardSpec, Note, ParsedDeck, SchedulingState
 from srs.progress import Progress, no_progress
 from srs.store import NoteRow, Store
+from srs.store.history import PastReview, StartState
 
 if TYPE_CHECKING:
     from srs.decks.builder import CardHistory
@@ -380,12 +381,22 @@ def _write_history(
 ) -> None:
     """Past answers (each once) and starting states (new cards only) of the imported cards."""
     imported = {spec.id for item in located.values() for spec in item.note.cards}
+    answers: list[tuple[str, PastReview]] = []
+    starts: list[StartState] = []
     for card_id, card in history.items():
         if card_id not in imported:
             continue
-        if card.state is not None and card_id in added_cards:
-            store.set_start_state(card_id, card.state)
-        store.add_past_reviews(card_id, card.reviews)
+        flagged = card.suspended or card.buried_until is not None
+        if (card.state is not None or flagged) and card_id in added_cards:
+            starts.append(
+                StartState(
+                    card_id, card.state or SchedulingState(), card.suspended, card.buried_until
+                )
+            )
+        answers.extend((card_id, review) for review in card.reviews)
+    store.set_start_states(starts)
+    if answers:
+        store.add_past_reviews_of(answers, new_cards=frozenset(added_cards))
 
 
 def import_paths(
@@ -393,13 +404,16 @@ def import_paths(
     paths: Sequence[Path],
     now: datetime,
     known: Sequence[Blueprint] = (),
+    history: Mapping[str, CardHistory] | None = None,
     *,
     progress: Progress = no_progress,
 ) -> ImportReport:
     """Import deck files and folders in one transaction (nothing written on any error).
 
     `known` are the collection's exam blueprints (cards are checked against them and those
-    read with the decks).
+    read with the decks). `history` (card id -> `CardHistory`) is history a caller carries
+    for cards of these files besides what their readers return (`srs convert` writes
+    Markdown, which has none, and hands over the converted source's history here).
     """
     from srs.decks.reader import read_decks
     from srs.exam.blueprints import blueprint_to_json
@@ -422,7 +436,7 @@ def import_paths(
         blueprint_rows=[
             (b.code, absolute(Path(b.path)), blueprint_to_json(b)) for b in parsed.blueprints
         ],
-        history=parsed.history,
+        history={**(history or {}), **parsed.history},
         progress=progress,
     )
     report.files = len(parsed.decks) + len(parsed.skipped)

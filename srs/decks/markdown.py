@@ -36,6 +36,7 @@ from srs.model import DeckFile, McqOption, Note, NoteKind, ParsedDeck
 __all__ = [
     "MAX_BYTES",
     "MAX_CARDS",
+    "neutralise_markers",
     "parse_file",
     "parse_text",
 ]
@@ -232,6 +233,26 @@ def _classify(lines: Sequence[str], start: int) -> tuple[list[K], int | None]:
         else:
             kinds[i] = K.TEXT
     return kinds, fence_line
+
+
+_MARKERS = frozenset({K.H1, K.H2, K.HN, K.RULE, K.Q, K.A, K.C, K.EXPL, K.TASK, K.ONELINER})
+
+
+def neutralise_markers(text: str) -> str:
+    """Text to place inside a card: lines the parser would read as markers are indented.
+
+    Markers count only at column 0 and one space of indentation changes nothing in how
+    Markdown renders a heading, a rule, a list item or a paragraph line, so a writer (such as
+    `srs convert`) can put any converted text inside a `Q:`/`A:` block without the text
+    ending the card or starting another. Lines inside code fences are left alone.
+    """
+    if "\n" not in text:
+        return text  # a single line follows its marker (`Q: `, `A: `): nothing to protect
+    lines = text.split("\n")
+    kinds, _ = _classify(lines, 0)
+    return "\n".join(
+        " " + line if kind in _MARKERS else line for line, kind in zip(lines, kinds, strict=True)
+    )
 
 
 def _parse_meta(comment: str) -> dict[str, str] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,9 +28,25 @@ class PastReview:
     scheduler: str = "import"  # the scheduler that gave the answer, if known
 
 
+_BATCH = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class StartState:
+    """The state a card had elsewhere, given to it when an import adds it."""
+
+    card_id: str
+    state: SchedulingState
+    suspended: bool = False
+    buried_until: date | None = None
+
+
+@functools.lru_cache(maxsize=4096)
 def _snapshot(state: SchedulingState) -> str:
     """A review's before/after JSON, shaped as an answer's card snapshot (flags cleared)."""
-    return json.dumps(state_to_columns(state) | dict.fromkeys(FLAG_COLUMNS, None))
+    return json.dumps(
+        state_to_columns(state) | dict.fromkeys(FLAG_COLUMNS, None), separators=(",", ":")
+    )
 
 
 class HistoryQueries(Connection):
@@ -41,15 +58,21 @@ class HistoryQueries(Connection):
 
         Returns how many were added.
         """
+        return self.add_past_reviews_of((card_id, review) for review in reviews)
+
+    def add_past_reviews_of(
+        self, items: Iterable[tuple[str, PastReview]], *, new_cards: frozenset[str] = frozenset()
+    ) -> int:
+        """`add_past_reviews` for many cards at once: (card id, answer) pairs, written with
+        one statement per batch (an Anki package brings 100k answers). Cards in `new_cards`
+        were added by this import, so they have no answers yet and the check for one logged
+        at the same instant is skipped. Returns how many were added."""
         added = 0
-        for review in reviews:
+        batch: list[tuple[object, ...]] = []
+        fresh: list[tuple[object, ...]] = []
+        for card_id, review in items:
             at = to_ms(review.reviewed_at)
-            cursor = self.conn.execute(
-                "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
-                " state_before, state_after, interval_before, interval_after, ease_before,"
-                " ease_after, duration_ms, before, after)"
-                " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
-                " WHERE NOT EXISTS (SELECT 1 FROM reviews WHERE card_id = ? AND reviewed_at = ?)",
+            batch.append(
                 (
                     card_id,
                     at,
@@ -68,15 +91,64 @@ class HistoryQueries(Connection):
                     _snapshot(review.after),
                     card_id,
                     at,
-                ),
+                )
             )
-            added += cursor.rowcount
+            if card_id in new_cards:
+                fresh.append(batch.pop()[:-2])
+            if len(batch) >= _BATCH:
+                added += self._insert_reviews(batch)
+                batch = []
+            if len(fresh) >= _BATCH:
+                added += self._insert_reviews(fresh, check=False)
+                fresh = []
+        if batch:
+            added += self._insert_reviews(batch)
+        if fresh:
+            added += self._insert_reviews(fresh, check=False)
         return added
 
-    def set_start_state(self, card_id: str, state: SchedulingState) -> None:
-        """Give a card just added by an import the scheduling state it had elsewhere."""
-        columns = state_to_columns(state)
-        assignments = ", ".join(f"{name} = :{name}" for name in columns)
-        self.conn.execute(
-            f"UPDATE cards SET {assignments} WHERE id = :card_id", columns | {"card_id": card_id}
+    def _insert_reviews(self, rows: list[tuple[object, ...]], *, check: bool = True) -> int:
+        cursor = self.conn.executemany(
+            "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
+            " state_before, state_after, interval_before, interval_after, ease_before,"
+            " ease_after, duration_ms, before, after)"
+            " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            + (
+                " WHERE NOT EXISTS (SELECT 1 FROM reviews WHERE card_id = ? AND reviewed_at = ?)"
+                if check
+                else ""
+            ),
+            rows,
         )
+        return max(cursor.rowcount, 0)
+
+    def set_start_state(
+        self,
+        card_id: str,
+        state: SchedulingState,
+        *,
+        suspended: bool = False,
+        buried_until: date | None = None,
+    ) -> None:
+        """Give a card just added by an import the scheduling state it had elsewhere (and
+        whether it was suspended or buried there)."""
+        self.set_start_states([StartState(card_id, state, suspended, buried_until)])
+
+    def set_start_states(self, items: Iterable[StartState]) -> None:
+        """`set_start_state` for many cards, in batches of one statement."""
+        statement = ""
+        batch: list[dict[str, object]] = []
+        for item in items:
+            columns = state_to_columns(item.state) | {
+                "suspended": int(item.suspended),
+                "buried_until": item.buried_until.toordinal() if item.buried_until else None,
+            }
+            if not statement:
+                assignments = ", ".join(f"{name} = :{name}" for name in columns)
+                statement = f"UPDATE cards SET {assignments} WHERE id = :card_id"
+            batch.append(columns | {"card_id": item.card_id})
+            if len(batch) >= _BATCH:
+                self.conn.executemany(statement, batch)
+                batch = []
+        if batch:
+            self.conn.executemany(statement, batch)
