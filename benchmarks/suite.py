@@ -503,7 +503,26 @@ def bench_stats(repeat: int) -> list[Row]:
     return rows
 
 
+def bench_shape(repeat: int) -> list[Row]:
+    """Self-check: the generated 10k collection against the same notes through `srs import`."""
+    from benchmarks import shape
+
+    with tempfile.TemporaryDirectory(prefix="srs-bench-shape-") as tmp:
+        lines = shape.compare(srs_collection(SMALL), shape.imported_collection(Path(tmp), SMALL))
+    bad = [what for what, _, _, ok in lines if not ok]
+    return [
+        Row(
+            "shape",
+            f"self-check: generated 10k collection = real import ({len(lines)} tables/columns"
+            f" within {shape.TOLERANCE:.0%})",
+            note=shape.report(lines),
+            error=f"differs from the import: {', '.join(bad)}" if bad else "",
+        )
+    ]
+
+
 BENCHMARKS: dict[str, tuple[str, Callable[[int], list[Row]], int]] = {
+    "shape": ("generated data vs the real import", bench_shape, 1),
     # name: (what, function, default repeat)
     "help": ("`srs --help`, cold", bench_help, 15),
     "next": ("`srs next --json`, cold", bench_next, 9),
