@@ -33,7 +33,8 @@ def plan(
         day_plan = col.plan(now, flt)
         ready = col.readiness(now, flt)
         options = col.options(deck)
-    data = plan_summary(day_plan, ready, options.daily_minutes)
+        # inside: a kept plan reads its cards from the open collection when first asked
+        data = plan_summary(day_plan, ready, options.daily_minutes)
     if json:
         emit_json(data)
         return

@@ -50,7 +50,7 @@ class ExamPlan:
     day: DayPlan  # the plan made as the day began
     exam_day: date
     costs: StudyCosts
-    cards: tuple[PlanCard, ...]  # as of the start of today
+    cards: Sequence[PlanCard]  # as of the start of today (a kept plan reads them lazily)
     answered_today: frozenset[str]
     seconds_today: float  # time already spent answering today (in the filter)
     later: tuple[DayPlan, ...] = ()  # re-plans made with the time left once a plan was done

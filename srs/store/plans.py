@@ -124,3 +124,19 @@ class PlanQueries(Connection):
             f"SELECT c.id FROM cards c WHERE NOT {NOT_BURIED}", {"today": today.toordinal()}
         ).fetchall()
         return {row[0] for row in rows}
+
+    # -- today's plan, kept (m010) -----------------------------------------------------------
+
+    def saved_day_plan(self, key: str) -> str | None:
+        """The plan kept under `key` (JSON), if any."""
+        row = self.conn.execute("SELECT plan FROM day_plans WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def save_day_plan(self, key: str, day: date, plan: str) -> None:
+        """Keep `plan` under `key`, dropping plans of other days."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM day_plans WHERE day != ?", (day.toordinal(),))
+            conn.execute(
+                "INSERT OR REPLACE INTO day_plans (key, day, plan) VALUES (?, ?, ?)",
+                (key, day.toordinal(), plan),
+            )
