@@ -713,3 +713,27 @@ def build_srs(path: Path, n: int) -> None:
     conn.execute("ANALYZE")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
+
+
+EXAM_DATE = "2027-01-27"  # 60 days after NOW: exam mode's middle phase
+
+
+def exam_collection(n: int) -> Path:
+    """`srs_collection(n)` with exam mode on (`exam_date` set), cached beside it."""
+    import shutil
+
+    from srs.collection import Collection
+
+    source = srs_collection(n)
+    path = source.with_name(source.stem + "-exam.db")
+    if not path.exists():
+        for stale in cache_dir().glob(f"srs-{n}-v*-exam.db*"):
+            stale.unlink(missing_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        shutil.copyfile(source, tmp)
+        with Collection.open(tmp, ZONE, now=NOW) as col:
+            col.set_option("exam_date", EXAM_DATE)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        tmp.replace(path)
+    return path
