@@ -326,9 +326,10 @@ class Collection:
         exam = self.target_exam
         names = self.domain_names(exam)
         exam_at = day_start(plan.exam_day, self.zone, self.day_starts_at)
-        # Memory as it is now (the plan holds the start of today's), so today's work counts.
+        # Memory as it is now (the plan holds the start of today's), so today's work counts;
+        # with nothing answered today the two are the same cards, read once.
         at = self.moment(now)
-        cards = plan_cards(self.store, flt, at, exam)
+        cards = plan.cards if not plan.answered_today else plan_cards(self.store, flt, at, exam)
         budget = self.options(flt.deck).daily_minutes * 60.0
         projected = project(
             cards,

@@ -316,7 +316,9 @@ def m010_day_plans(db: Database) -> None:
     since do not change it; what does (cards added, removed, suspended, orphaned or moved,
     domains, options, an import) drops every kept plan through the triggers below.
     `cards_buried` finds the cards skipped today without reading every card (the kept plan's
-    queue leaves them out on each command).
+    queue leaves them out on each command). `cards_plan` holds, in deck order, what the planner
+    reads of each studyable card (memory), so planning walks a narrow index instead of the
+    card rows and their Markdown.
     """
     db.executescript(
         """
@@ -326,6 +328,9 @@ def m010_day_plans(db: Database) -> None:
             plan TEXT NOT NULL
         );
         CREATE INDEX cards_buried ON cards(buried_until) WHERE buried_until IS NOT NULL;
+        CREATE INDEX cards_plan ON cards(
+            position, deck_id, note_id, id, stability, difficulty, last_review, suspended, orphaned
+        ) WHERE suspended = 0 AND orphaned = 0;
         CREATE TRIGGER day_plans_card_added AFTER INSERT ON cards
             BEGIN DELETE FROM day_plans; END;
         CREATE TRIGGER day_plans_card_removed AFTER DELETE ON cards
