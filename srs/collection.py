@@ -309,6 +309,7 @@ class Collection:
                 opts,
                 flt,
                 self.target_exam,
+                card_count=count,
                 zone=self.zone,
                 day_starts_at=self.day_starts_at,
             )

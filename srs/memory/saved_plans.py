@@ -108,11 +108,13 @@ def kept_plan(
     flt: QueueFilter,
     exam: str | None,
     *,
+    card_count: int,
     zone: tzinfo,
     day_starts_at: int,
 ) -> ExamPlan:
-    """Today's plan: the kept one if it still applies, else made now and kept."""
-    key = plan_key(at, flt, options, exam, store.card_count())
+    """Today's plan: the kept one if it still applies, else made now and kept
+    (`card_count`: every card of the collection, `store.card_count()`)."""
+    key = plan_key(at, flt, options, exam, card_count)
     text = store.saved_day_plan(key)
     if text is not None:
         return plan_from_json(

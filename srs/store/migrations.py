@@ -327,7 +327,7 @@ def m010_day_plans(db: Database) -> None:
             day INTEGER NOT NULL,
             plan TEXT NOT NULL
         );
-        CREATE INDEX cards_buried ON cards(buried_until) WHERE buried_until IS NOT NULL;
+        CREATE INDEX cards_buried ON cards(buried_until, id) WHERE buried_until IS NOT NULL;
         CREATE INDEX cards_plan ON cards(
             position, deck_id, note_id, id, stability, difficulty, last_review, suspended, orphaned
         ) WHERE suspended = 0 AND orphaned = 0;
