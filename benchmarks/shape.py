@@ -156,6 +156,16 @@ def compare(generated: Path, imported: Path) -> list[tuple[str, float, float, bo
     out = []
     gen, imp = sqlite3.connect(generated), sqlite3.connect(imported)
     try:
+        objects = "SELECT type, name FROM sqlite_master ORDER BY 1, 2"
+        a_objects, b_objects = gen.execute(objects).fetchall(), imp.execute(objects).fetchall()
+        out.append(
+            (
+                "schema objects (tables, indexes, triggers; no sqlite_stat1)",
+                float(len(a_objects)),
+                float(len(b_objects)),
+                a_objects == b_objects,
+            )
+        )
         for table in TABLES:
             a = gen.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
             b = imp.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
