@@ -226,3 +226,15 @@ def test_todays_plan_is_kept_and_read_by_the_next_command(tmp_path: Path, monkey
         again = col.queue(START + timedelta(hours=1))
     assert planned == [1]
     assert first[0][0] not in {card_id for card_id, _ in again}
+
+
+def test_a_kept_plan_that_does_not_read_is_made_again(tmp_path: Path) -> None:
+    """A plan kept in another shape (another srs version, same key) is planned again."""
+    db = tmp_path / "c.db"
+    with Collection.open(db) as col:
+        col.import_paths([deck(tmp_path / "decks")], START)
+        col.set_option("exam_date", EXAM)
+        first = col.queue(START)
+        col.store.execute('UPDATE day_plans SET plan = \'{"day": {"phase": "middle"}}\'')
+    with Collection.open(db) as col:
+        assert col.queue(START) == first

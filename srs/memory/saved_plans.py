@@ -117,9 +117,11 @@ def kept_plan(
     key = plan_key(at, flt, options, exam, card_count)
     text = store.saved_day_plan(key)
     if text is not None:
-        return plan_from_json(
-            text, LazyCards(lambda: plan_cards(store, flt, at, exam, as_of=at.day_began))
-        )
+        cards = LazyCards(lambda: plan_cards(store, flt, at, exam, as_of=at.day_began))
+        try:
+            return plan_from_json(text, cards)
+        except (KeyError, TypeError, ValueError):  # kept by another srs version: plan again
+            pass
     backfill_memory(store, zone, day_starts_at)
     plan = exam_plan(store, at, options, flt, exam)
     with contextlib.suppress(CollectionError):  # a read-only collection plans every time
