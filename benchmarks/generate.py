@@ -26,8 +26,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-GENERATOR_VERSION = 1  # collections (plan_cards, iter_reviews)
+GENERATOR_VERSION = 3  # collections (note_shapes, plan_cards, iter_reviews)
 DECK_VERSION = 3  # deck text (deck_text)
 ROOT = Path(__file__).resolve().parent.parent
 # The srs side's clock (passed as --now / `now`); the Anki side uses its real clock.
@@ -150,15 +151,104 @@ def write_deck_folder(folder: Path, cards: int, per_file: int = 10_000) -> Path:
     return folder
 
 
-# -- plain notes with states and history -------------------------------------------------------
+# -- collections shaped like real ones ---------------------------------------------------------
+
+# The shipped AWS deck (decks/aws-ml, imported): 66 % basic notes, 9 % both-ways (a reversed
+# sibling), 4 % cloze (1.9 cards a note), 21 % multiple choice; every note in a domain of each
+# exam; decks two and three levels deep; file tags plus per-card task tags.
+EXAMS = ("MLA-C01", "MLS-C01", "MLA-C02")
+DOMAINS = 4  # per exam, as in the blueprints
+DECK_NAMES = (
+    "bench/data/d00",
+    "bench/data/d01",
+    "bench/data/prep/d02",
+    "bench/models/d03",
+    "bench/models/algorithms/d04",
+    "bench/models/d05",
+    "bench/deploy/d06",
+    "bench/deploy/d07",
+    "bench/genai/rag/d08",
+    "bench/genai/agents/d09",
+)
+KINDS = ("basic", "both", "cloze", "mcq")
+KIND_WEIGHTS = (62, 10, 6, 22)
+CLOZE_SIBLINGS = ((1, 2, 3), (40, 35, 25))
+ORPHANED_NOTES = 0.01  # removed from their files since
+SUSPENDED = 0.02
+BURIED = 0.01  # skipped until tomorrow (by hand or as a sibling of a card answered today)
+LEECHES = 0.01  # of review cards: 8+ lapses, tagged `leech`
+EXAM_ATTEMPTS = 12  # finished mock exams of 65 questions
+
+
+@dataclass(frozen=True, slots=True)
+class NoteShape:
+    """One note: its kind, deck, cards (plan indexes), exam domains, tags."""
+
+    index: int
+    deck: int  # index into DECK_NAMES
+    kind: str
+    cards: tuple[int, ...]
+    domains: tuple[tuple[str, int], ...]  # (exam, domain id), one per exam
+    tags: tuple[str, ...]
+    orphaned: bool
+
+
+def deck_domains(deck: int) -> dict[str, int]:
+    """A deck file's default domain per exam (front matter `exam_domains`)."""
+    return {exam: 1 + (deck + k) % DOMAINS for k, exam in enumerate(EXAMS)}
+
+
+def deck_tags(deck: int) -> tuple[str, ...]:
+    return ("bench", DECK_NAMES[deck].split("/")[1])
+
+
+def note_shapes(n: int, seed: int = 19) -> list[NoteShape]:
+    """Notes holding `n` cards in all, each deck a contiguous run of notes (one file each)."""
+    rng = random.Random(seed)
+    raw: list[tuple[str, int]] = []
+    total = 0
+    while total < n:
+        kind = rng.choices(KINDS, weights=KIND_WEIGHTS)[0]
+        size = {"both": 2, "cloze": rng.choices(*CLOZE_SIBLINGS)[0]}.get(kind, 1)
+        size = min(size, n - total)
+        if kind == "both" and size == 1:
+            kind = "basic"
+        raw.append((kind, size))
+        total += size
+    shapes = []
+    first = 0
+    for j, (kind, size) in enumerate(raw):
+        deck = j * len(DECK_NAMES) // len(raw)
+        domains = deck_domains(deck)
+        tags = set(deck_tags(deck))
+        if rng.random() < 0.3:  # a card of another domain than its file's
+            exam = rng.choice(EXAMS)
+            domains[exam] = rng.randint(1, DOMAINS)
+        if rng.random() < 0.7:
+            tags |= {f"task-{e.lower()}-{d}.{1 + j % 3}" for e, d in domains.items()}
+        if kind == "mcq":
+            tags.add(rng.choice(WORDS))
+        shapes.append(
+            NoteShape(
+                j,
+                deck,
+                kind,
+                tuple(range(first, first + size)),
+                tuple(sorted(domains.items())),
+                tuple(sorted(tags)),
+                rng.random() < ORPHANED_NOTES,
+            )
+        )
+        first += size
+    return shapes
 
 
 @dataclass(frozen=True, slots=True)
 class CardPlan:
-    """One plain note with its single card, relative to today / now."""
+    """One card with its state and FSRS memory, relative to today / now."""
 
     index: int
-    deck: int  # 0..N_DECKS-1
+    deck: int  # index into DECK_NAMES
     front: str
     back: str
     state: str  # new | learning | relearning | review
@@ -169,6 +259,13 @@ class CardPlan:
     reps: int
     lapses: int
     remaining_steps: int
+    suspended: bool = False
+    buried: bool = False
+    orphaned: bool = False
+    leech: bool = False
+    stability: float | None = None
+    difficulty: float | None = None
+    last_review_secs: int | None = None  # seconds before now
 
 
 def plain_notes(n: int, seed: int = 11) -> Iterator[tuple[str, str]]:
@@ -186,8 +283,13 @@ def plan_cards(n: int, seed: int = 13) -> list[CardPlan]:
 
     Review intervals are exponential (mean 40 days) and due dates fall between 3 days overdue
     and one interval ahead, so roughly one review card in six is due today (a realistic day).
+    On top (a second seeded stream, so the states above do not move): suspended, buried,
+    orphaned (whole notes, `note_shapes`) and leech cards, and FSRS memory on every card answered
+    (stability near the interval, difficulty from the ease, last answer one interval before due).
     """
     rng = random.Random(seed)
+    extra = random.Random(seed + 1000)
+    card_note = {i: shape for shape in note_shapes(n) for i in shape.cards}
     plans = []
     for i, (front, back) in enumerate(plain_notes(n)):
         roll = rng.random()
@@ -207,10 +309,23 @@ def plan_cards(n: int, seed: int = 13) -> list[CardPlan]:
             due_day = rng.randint(-3, ivl)
             reps = rng.randint(2, 25)
             lapses = min(int(rng.expovariate(1.5)), 7)
+        shape = card_note[i]
+        leech = state == "review" and extra.random() < LEECHES
+        if leech:
+            lapses = extra.randint(8, 15)
+        stability = difficulty = last = None
+        if state != "new":
+            if state == "review":
+                stability = max(0.5, ivl * extra.uniform(0.7, 1.5))
+                last = (ivl - (due_day or 0)) * 86_400 + extra.randint(0, 40_000)
+            else:
+                stability = extra.uniform(0.2, 3.0)
+                last = extra.randint(300, 4000)
+            difficulty = min(10.0, max(1.0, 11.0 - (ease or 2500) / 300 + extra.gauss(0, 0.7)))
         plans.append(
             CardPlan(
                 i,
-                i % N_DECKS,
+                shape.deck,
                 front,
                 back,
                 state,
@@ -221,6 +336,13 @@ def plan_cards(n: int, seed: int = 13) -> list[CardPlan]:
                 reps,
                 lapses,
                 steps,
+                suspended=extra.random() < SUSPENDED,
+                buried=extra.random() < BURIED,
+                orphaned=shape.orphaned,
+                leech=leech,
+                stability=stability,
+                difficulty=difficulty,
+                last_review_secs=last,
             )
         )
     return plans
@@ -311,79 +433,228 @@ def card_id(i: int) -> str:
     return hashlib.blake2b(f"card{i}".encode(), digest_size=8).hexdigest()
 
 
+def note_id(shape: NoteShape) -> str:
+    return f"n{card_id(shape.cards[0])[:15]}"
+
+
+def _cloze_text(front: str, size: int) -> str:
+    words = front.split()
+    return " ".join(
+        f"{{{{c{1 + k // 3}::{w}}}}}" if k % 3 == 0 and k // 3 < size else w
+        for k, w in enumerate(words)
+    )
+
+
+def _cloze_card(text: str, group: int) -> tuple[str, str]:
+    import re
+
+    def side(hidden: bool) -> str:
+        def one(m: re.Match[str]) -> str:
+            if int(m.group(1)) != group:
+                return m.group(2)
+            return "[...]" if hidden else f"**{m.group(2)}**"
+
+        return re.sub(r"\{\{c(\d+)::([^}]*)\}\}", one, text)
+
+    return side(True), side(False)
+
+
+def _mcq_options(rng: random.Random) -> str:
+    right = rng.randrange(4)
+    return json.dumps(
+        [
+            {
+                "text": _phrase(rng, 8),
+                "correct": k == right,
+                "rationale": ("Why: " if k == right else "Why not: ") + _phrase(rng, 8),
+            }
+            for k in range(4)
+        ]
+    )
+
+
+def collection_rows(
+    n: int, today: int, now_ms: int
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[str, str, str]]]:
+    """(notes, cards, note_domains) rows of the generated collection, as the schema holds them."""
+    plans = plan_cards(n)
+    rng = random.Random(29)
+    notes: list[tuple[Any, ...]] = []
+    cards: list[tuple[Any, ...]] = []
+    domains: list[tuple[str, str, str]] = []
+    lines = [5] * len(DECK_NAMES)
+    for shape in note_shapes(n):
+        nid = note_id(shape)
+        first = plans[shape.cards[0]]
+        front, back, options = first.front, first.back, "[]"
+        if shape.kind == "cloze":
+            front, back = _cloze_text(first.front, len(shape.cards)), ""
+        elif shape.kind == "mcq":
+            options = _mcq_options(rng)
+        stem = DECK_NAMES[shape.deck].rsplit("/", 1)[-1]
+        cid = card_id(shape.cards[0])
+        notes.append(
+            (
+                nid,
+                shape.kind,
+                shape.deck + 1,
+                front,
+                back,
+                options,
+                json.dumps(list(shape.tags)),
+                json.dumps(["Generated deck", f"Section {shape.index // 50}"]),
+                f"decks/{stem}.md",
+                lines[shape.deck],
+                cid,
+                cid[::-1],
+                cid[:8],
+                int(shape.orphaned),
+                now_ms,
+                now_ms,
+            )
+        )
+        lines[shape.deck] += 3 + 4 * (shape.kind == "mcq")
+        domains += [(nid, exam, str(domain)) for exam, domain in shape.domains]
+        for ordinal, i in enumerate(shape.cards):
+            p = plans[i]
+            kind, c_front, c_back = "basic", p.front, p.back
+            if shape.kind == "both" and ordinal == 1:
+                kind, c_front, c_back = "reversed", p.back, p.front
+            elif shape.kind == "cloze":
+                kind = "cloze"
+                c_front, c_back = _cloze_card(front, ordinal + 1)
+            elif shape.kind == "mcq":
+                kind = "mcq"
+            last = now_ms - p.last_review_secs * 1000 if p.last_review_secs is not None else None
+            cards.append(
+                (
+                    card_id(i),
+                    nid,
+                    kind,
+                    ordinal,
+                    c_front,
+                    c_back,
+                    p.deck + 1,
+                    p.index,
+                    p.state,
+                    now_ms + p.due_secs * 1000 if p.due_secs is not None else None,
+                    today + p.due_day if p.due_day is not None else None,
+                    p.interval,
+                    p.ease,
+                    p.reps,
+                    p.lapses,
+                    p.remaining_steps,
+                    int(p.suspended),
+                    today + 1 if p.buried else None,
+                    int(p.leech),
+                    int(p.orphaned),
+                    p.stability,
+                    p.difficulty,
+                    last,
+                    now_ms,
+                    now_ms,
+                )
+            )
+    return notes, cards, domains
+
+
+def _blueprints(path: Path) -> None:
+    """Migrations, then the shipped exam blueprints stored as an import stores them."""
+    from srs.exam.blueprints import blueprint_to_json, find_blueprint_files, load_blueprint
+    from srs.store import Store
+
+    store = Store.open(path, NOW)
+    try:
+        with store.transaction():
+            store.save_blueprints(
+                (bp.code, display, blueprint_to_json(bp))
+                for file, display in find_blueprint_files([ROOT / "decks" / "aws-ml"])
+                for bp in [load_blueprint(file, display)]
+            )
+    finally:
+        store.close()
+
+
+def _exam_attempts(conn: sqlite3.Connection, n: int, now_ms: int) -> None:
+    """Finished mock exams over the MCQ cards (65 questions, one every few days)."""
+    rng = random.Random(31)
+    mcq = [
+        (row[0], row[1])
+        for row in conn.execute(
+            "SELECT c.id, nd.domain FROM cards c JOIN note_domains nd ON nd.note_id = c.note_id"
+            " AND nd.exam = 'MLA-C01' WHERE c.kind = 'mcq' AND c.orphaned = 0"
+        )
+    ]
+    for k in range(EXAM_ATTEMPTS if mcq else 0):
+        started = now_ms - (EXAM_ATTEMPTS - k) * 3 * 86_400_000
+        asked = rng.sample(mcq, min(65, len(mcq)))
+        right = [rng.random() < 0.55 + 0.02 * k for _ in asked]
+        cur = conn.execute(
+            "INSERT INTO exam_attempts (exam, deck, seed, practice, question_count, time_limit_s,"
+            " started_at, finished_at, status, correct, passed, result)"
+            " VALUES ('MLA-C01', NULL, ?, 0, ?, 7800, ?, ?, 'submitted', ?, ?, ?)",
+            (
+                k,
+                len(asked),
+                started,
+                started + 5_400_000,
+                sum(right),
+                int(sum(right) >= 0.72 * len(asked)),
+                json.dumps({"shortfalls": [], "requested": 65, "elapsed_s": 5400}),
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO exam_answers (attempt_id, position, card_id, domain, option_order,"
+            " chosen, correct, flagged, answered_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    cur.lastrowid,
+                    pos,
+                    card,
+                    domain,
+                    "[0, 1, 2, 3]",
+                    '["A"]',
+                    int(ok),
+                    int(rng.random() < 0.05),
+                    started + pos * 80_000,
+                )
+                for pos, ((card, domain), ok) in enumerate(zip(asked, right, strict=True))
+            ],
+        )
+
+
 def build_srs(path: Path, n: int) -> None:
     """Write the plan into a fresh srs collection at `path`."""
     from srs.dates import moment, to_ms
-    from srs.store import Store
 
     at = moment(NOW, ZONE, DAY_STARTS_AT)
     today = at.today.toordinal()
     now_ms = to_ms(NOW)
     day_start_ms = to_ms(at.next_day_at) - 86_400_000
     plans = plan_cards(n)
-    Store.open(path).close()  # migrations
+    _blueprints(path)  # migrations, then the blueprints
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("BEGIN")
-    decks = [(d + 1, f"bench/d{d:02d}") for d in range(N_DECKS)]
+    decks = [(d + 1, name) for d, name in enumerate(DECK_NAMES)]
     conn.executemany("INSERT INTO decks (id, name) VALUES (?, ?)", decks)
-    notes = []
-    cards = []
-    for p in plans:
-        note_id = f"n{card_id(p.index)[:15]}"
-        cid = card_id(p.index)
-        notes.append(
-            (
-                note_id,
-                "basic",
-                p.deck + 1,
-                p.front,
-                p.back,
-                f"decks/bench/d{p.deck:02d}.md",
-                3 + 4 * (p.index // N_DECKS),
-                cid,
-                cid[::-1],
-                cid[:8],
-                now_ms,
-                now_ms,
-            )
-        )
-        due_day = today + p.due_day if p.due_day is not None else None
-        due_at = now_ms + p.due_secs * 1000 if p.due_secs is not None else None
-        cards.append(
-            (
-                cid,
-                note_id,
-                "basic",
-                0,
-                p.front,
-                p.back,
-                p.deck + 1,
-                p.index,
-                p.state,
-                due_at,
-                due_day,
-                p.interval,
-                p.ease,
-                p.reps,
-                p.lapses,
-                p.remaining_steps,
-                now_ms,
-                now_ms,
-            )
-        )
+    notes, cards, domains = collection_rows(n, today, now_ms)
     conn.executemany(
-        "INSERT INTO notes (id, kind, deck_id, front, back, path, line, content_hash,"
-        " fingerprint, signature, created_at, modified_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO notes (id, kind, deck_id, front, back, options, tags, context, path, line,"
+        " content_hash, fingerprint, signature, orphaned, created_at, modified_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         notes,
     )
     conn.executemany(
         "INSERT INTO cards (id, note_id, kind, ordinal, front, back, deck_id, position, state,"
-        " due_at, due_day, interval_days, ease, reps, lapses, remaining_steps, created_at,"
-        " modified_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " due_at, due_day, interval_days, ease, reps, lapses, remaining_steps, suspended,"
+        " buried_until, leech, orphaned, stability, difficulty, last_review, created_at,"
+        " modified_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         cards,
     )
+    conn.executemany("INSERT INTO note_domains (note_id, exam, domain) VALUES (?,?,?)", domains)
+    _exam_attempts(conn, n, now_ms)
     del notes, cards
     snapshot = {
         "state": "review",
@@ -439,6 +710,32 @@ def build_srs(path: Path, n: int) -> None:
             batch.clear()
     conn.executemany(sql, batch)
     conn.execute("COMMIT")
-    conn.execute("ANALYZE")
+    # No ANALYZE: srs never runs it, so real collections have no sqlite_stat1 and SQLite plans
+    # their queries without statistics (with them, the stats domain query of issue 19 was fast
+    # here and took minutes for users). benchmarks/shape.py checks the schema objects match.
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
+
+
+EXAM_DATE = "2027-01-27"  # 60 days after NOW: exam mode's middle phase
+
+
+def exam_collection(n: int) -> Path:
+    """`srs_collection(n)` with exam mode on (`exam_date` set), cached beside it."""
+    import shutil
+
+    from srs.collection import Collection
+
+    source = srs_collection(n)
+    path = source.with_name(source.stem + "-exam.db")
+    if not path.exists():
+        for stale in cache_dir().glob(f"srs-{n}-v*-exam.db*"):
+            stale.unlink(missing_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        shutil.copyfile(source, tmp)
+        with Collection.open(tmp, ZONE, now=NOW) as col:
+            col.set_option("exam_date", EXAM_DATE)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        tmp.replace(path)
+    return path

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import (
+    DECK_NAMES,
     GENERATOR_VERSION,
     N_DECKS,
     cache_dir,
@@ -38,8 +39,14 @@ def _anki() -> Any:
     return Collection
 
 
-def add_plain_notes(col: Any, fields: list[tuple[str, str]], deck_names: list[str]) -> None:
-    """`col.add_notes` of Basic notes, note i going to deck i % len(deck_names)."""
+def add_plain_notes(
+    col: Any,
+    fields: list[tuple[str, str]],
+    deck_names: list[str],
+    decks: list[int] | None = None,
+) -> None:
+    """`col.add_notes` of Basic notes, note i going to deck `decks[i]` (default: i % the number
+    of decks)."""
     from anki.collection import AddNoteRequest
 
     model = col.models.by_name("Basic")
@@ -49,12 +56,18 @@ def add_plain_notes(col: Any, fields: list[tuple[str, str]], deck_names: list[st
         note = col.new_note(model)
         note["Front"] = front
         note["Back"] = back
-        requests.append(AddNoteRequest(note=note, deck_id=dids[i % len(dids)]))
+        deck = decks[i] if decks is not None else i % len(dids)
+        requests.append(AddNoteRequest(note=note, deck_id=dids[deck]))
     col.add_notes(requests)
 
 
 def deck_names() -> list[str]:
     return [f"{PARENT_DECK}::d{d:02d}" for d in range(N_DECKS)]
+
+
+def collection_deck_names() -> list[str]:
+    """The generated collection's decks (two and three levels under `bench`), Anki-style."""
+    return [name.replace("/", "::") for name in DECK_NAMES]
 
 
 def anki_collection(n: int) -> Path:
@@ -84,7 +97,10 @@ def build_anki(path: Path, n: int) -> dict[str, Any]:
     """Add the plan's notes to a new collection, then write states and history via SQL."""
     plans = plan_cards(n)
     col = _anki()(str(path))
-    add_plain_notes(col, [(p.front, p.back) for p in plans], deck_names())
+    # One Basic note per card (siblings are separate notes here): same cards, decks, states.
+    add_plain_notes(
+        col, [(p.front, p.back) for p in plans], collection_deck_names(), [p.deck for p in plans]
+    )
     col.decks.select(col.decks.id(PARENT_DECK))  # study the parent: all ten decks
     today = int(col.sched.today)
     cutoff = int(col.sched.day_cutoff)
@@ -106,6 +122,10 @@ def build_anki(path: Path, n: int) -> dict[str, Any]:
             ctype, queue, due = (1 if p.state == "learning" else 3), 1, now + (p.due_secs or 0)
         else:
             ctype, queue, due = 2, 2, today + (p.due_day or 0)
+        if p.buried:
+            queue = -3  # buried by hand
+        if p.suspended or p.orphaned:  # Anki has no orphans: left out of study as well
+            queue = -1
         updates.append(
             (
                 ctype,

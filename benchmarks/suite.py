@@ -471,22 +471,45 @@ def bench_export(repeat: int) -> list[Row]:
     ]
 
 
+def _sized(key: str, what: str, run: Callable[[int], Timing], target: float | None = None) -> Row:
+    """One row at 100k cards, with the 10k figure for the growth column."""
+    figures: dict[int, tuple[Timing | None, Timing | None]] = {
+        n: (run(n), None) for n in (SMALL, LARGE)
+    }
+    return Row(
+        key,
+        what,
+        figures[LARGE][0],
+        None,
+        "",
+        target,
+        growth=_growth(figures),
+        note=f"10k: {figures[SMALL][0].median * 1000:.1f} ms" if figures[SMALL][0] else "",
+    )
+
+
+def _db(n: int, exam: bool) -> Path:
+    from benchmarks.generate import exam_collection
+
+    return exam_collection(n) if exam else srs_collection(n)
+
+
 def bench_stats(repeat: int) -> list[Row]:
-    figures: dict[int, tuple[Timing | None, Timing | None]] = {}
-    for n in (SMALL, LARGE):
-        db = srs_collection(n)
-        figures[n] = (cold(_srs_cmd(db, "stats", "--json"), repeat, SRS_ENV), None)
-    rows = [
-        Row(
-            "stats",
-            "`srs stats --json` cold, 100k cards / 1M log rows",
-            figures[LARGE][0],
-            None,
-            "",
-            1.0,
-            growth=_growth(figures),
-        )
-    ]
+    rows = []
+    for exam in (False, True):
+        mode = "exam mode on" if exam else "exam mode off"
+        for args, label in ((("stats", "--json"), "--json"), (("stats",), "text")):
+            rows.append(
+                _sized(
+                    f"stats{'_exam' if exam else ''}{'' if label == '--json' else '_text'}",
+                    f"`srs stats{' --json' if label == '--json' else ''}` cold, 100k cards / 1M"
+                    f" log rows, domains in 3 exams, {mode}",
+                    lambda n, args=args, exam=exam: cold(
+                        _srs_cmd(_db(n, exam), *args), repeat, SRS_ENV
+                    ),
+                    1.0,
+                )
+            )
     try:  # the in-process figure, from the stats helper's own benchmark functions
         from benchmarks import stats_bench
 
@@ -544,8 +567,104 @@ def bench_convert(repeat: int) -> list[Row]:
     ]
 
 
+def _first_of_day(argv: list[str], db: Path, repeat: int) -> Timing:
+    """A cold command with no plan kept yet: the day's first exam-mode command plans."""
+    import sqlite3
+
+    def forget() -> None:
+        conn = sqlite3.connect(db)
+        conn.execute("DELETE FROM day_plans")
+        conn.commit()
+        conn.close()
+
+    env = _env_with_root()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+
+    def run() -> None:
+        subprocess.run(argv, env=env, capture_output=True, check=True)
+
+    return measure(run, repeat, setup=forget, warmup=1)
+
+
+def bench_exam(repeat: int) -> list[Row]:
+    """Exam mode on: `srs next` and `srs plan` read the plan kept for the day (m010)."""
+    rows = [
+        _sized(
+            "next_exam",
+            "`srs next --json` cold, 100k cards, exam mode on (plan kept for the day)",
+            lambda n: cold(_srs_cmd(_db(n, True), "next", "--json"), repeat, SRS_ENV),
+            0.150,
+        ),
+        _sized(
+            "next_exam_first",
+            "`srs next --json` cold, 100k, exam mode on, first command of the day (plans)",
+            lambda n: _first_of_day(
+                _srs_cmd(_db(n, True), "next", "--json"), _db(n, True), max(3, repeat // 3)
+            ),
+        ),
+    ]
+    plan = {
+        n: cold(_srs_cmd(_db(n, True), "plan", "--json"), repeat, SRS_ENV) for n in (SMALL, LARGE)
+    }
+    growth = {"srs_small": plan[SMALL].median, "srs_large": plan[LARGE].median}
+    rows.append(
+        Row(
+            "plan_10k",
+            "`srs plan --json` cold, 10k cards, exam mode on",
+            plan[SMALL],
+            target_s=0.5,
+            growth=growth,
+        )
+    )
+    rows.append(
+        Row(
+            "plan_100k",
+            "`srs plan --json` cold, 100k cards, exam mode on",
+            plan[LARGE],
+            target_s=2.0,
+            growth=growth,
+        )
+    )
+    return rows
+
+
+def bench_review(repeat: int) -> list[Row]:
+    """`srs review` from launch to the first card on screen, through a PTY."""
+    from benchmarks.review_bench import first_card
+
+    return [
+        _sized(
+            f"review{'_exam' if exam else ''}",
+            "`srs review` cold to the first card on screen (PTY), 100k cards, exam mode"
+            f" {'on' if exam else 'off'}",
+            lambda n, exam=exam: first_card(_srs_cmd(_db(n, exam), "review"), repeat, SRS_ENV),
+            0.250,
+        )
+        for exam in (False, True)
+    ]
+
+
+def bench_shape(repeat: int) -> list[Row]:
+    """Self-check: the generated 10k collection against the same notes through `srs import`."""
+    from benchmarks import shape
+
+    with tempfile.TemporaryDirectory(prefix="srs-bench-shape-") as tmp:
+        lines = shape.compare(srs_collection(SMALL), shape.imported_collection(Path(tmp), SMALL))
+    bad = [what for what, _, _, ok in lines if not ok]
+    return [
+        Row(
+            "shape",
+            f"self-check: generated 10k collection = real import ({len(lines)} tables/columns"
+            f" within {shape.TOLERANCE:.0%})",
+            note=shape.report(lines),
+            error=f"differs from the import: {', '.join(bad)}" if bad else "",
+        )
+    ]
+
+
 BENCHMARKS: dict[str, tuple[str, Callable[[int], list[Row]], int]] = {
     # name: (what, function, default repeat)
+    "shape": ("generated data vs the real import", bench_shape, 1),
     "help": ("`srs --help`, cold", bench_help, 15),
     "next": ("`srs next --json`, cold", bench_next, 9),
     "queue": ("queue build, in process", bench_queue, 30),
@@ -553,7 +672,9 @@ BENCHMARKS: dict[str, tuple[str, Callable[[int], list[Row]], int]] = {
     "decks": ("deck counts, in process", bench_decks, 20),
     "import": ("import / re-import", bench_import, 5),
     "export": ("export vs genanki and Anki", bench_export, 5),
-    "stats": ("`srs stats`", bench_stats, 5),
+    "stats": ("`srs stats` (JSON and text, exam mode off and on)", bench_stats, 5),
+    "exam": ("exam mode: `srs next` and `srs plan`", bench_exam, 7),
+    "review": ("`srs review` to the first card (PTY)", bench_review, 7),
     "fsrs": ("FSRS fit and memory replay", bench_fsrs, 4),
     "convert": ("`srs convert` of an Anki package", bench_convert, 3),
 }

@@ -382,11 +382,13 @@ class Collection:
     def plan(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> ExamPlan:
         """Today's exam-mode plan (the deck's `exam_date` must be set).
 
-        The first plan is made from the collection as the day began (cached for this object
-        per day and card count), so answers given since do not change it; once it is done,
+        The first plan is made from the collection as the day began and kept in it for the day
+        (`srs.memory.saved_plans`; its cards are read again only when asked for, while the
+        collection is open), so answers given since do not change it; once it is done,
         re-plans use the time left (`srs.memory.exam_mode.with_progress`).
         """
-        from srs.memory.exam_mode import backfill_memory, exam_plan, with_progress
+        from srs.memory.exam_mode import with_progress
+        from srs.memory.saved_plans import kept_plan
 
         opts = self.options(flt.deck)
         if opts.exam_date is None:
@@ -395,12 +397,18 @@ class Collection:
         count = self.store.card_count()
         key = (at.today, flt, opts, count)
         cached = self._plans.get(key)
-        if cached is None:
-            from srs.memory.model import model_for
-
-            model = model_for(opts.fsrs_parameters)
-            backfill_memory(self.store, self.zone, self.day_starts_at, model, self.progress)
-            cached = exam_plan(self.store, at, opts, flt, self.target_exam(now))
+        if cached is None:  # kept in the collection (m010): planned once a day, not per command
+            cached = kept_plan(
+                self.store,
+                at,
+                opts,
+                flt,
+                self.target_exam(now),
+                card_count=count,
+                zone=self.zone,
+                day_starts_at=self.day_starts_at,
+                progress=self.progress,
+            )
             self._plans = {key: cached}
         budget = opts.daily_minutes * 60.0
         return with_progress(self.store, at, cached, flt, self.target_exam(now), budget)
@@ -415,9 +423,10 @@ class Collection:
         exam = self.target_exam(now)
         names = self.domain_names(exam)
         exam_at = day_start(plan.exam_day, self.zone, self.day_starts_at)
-        # Memory as it is now (the plan holds the start of today's), so today's work counts.
+        # Memory as it is now (the plan holds the start of today's), so today's work counts;
+        # with nothing answered today the two are the same cards, read once.
         at = self.moment(now)
-        cards = plan_cards(self.store, flt, at, exam)
+        cards = plan.cards if not plan.answered_today else plan_cards(self.store, flt, at, exam)
         budget = self.options(flt.deck).daily_minutes * 60.0
         projected = project(
             cards,

@@ -123,3 +123,40 @@ def test_upgrade_from_schema_1_keeps_cards_and_history(db_path: Path) -> None:
         card = upgraded.card("n1")
         assert (card.scheduling.reps, card.scheduling.interval_days, card.deck) == (2, 3, "old")
         assert upgraded.store.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 1
+
+
+def test_m010_day_plans_are_dropped_when_the_cards_change(db_path: Path) -> None:
+    """m010 keeps today's exam-mode plan; the triggers drop it when what it was made from
+    changes (a card suspended, an option set), not when an answer moves a card's schedule."""
+    with Store.open(db_path) as store:
+        store.execute("INSERT INTO decks (id, name) VALUES (1, 'd')")
+        store.execute(
+            "INSERT INTO notes (id, kind, deck_id, front, back, path, line, content_hash,"
+            " fingerprint, signature, created_at, modified_at)"
+            " VALUES ('n', 'basic', 1, 'f', 'b', 'p.md', 1, 'h', 'f', 's', 0, 0)"
+        )
+        store.execute(
+            "INSERT INTO cards (id, note_id, kind, ordinal, front, back, deck_id, position,"
+            " created_at, modified_at) VALUES ('c', 'n', 'basic', 0, 'f', 'b', 1, 0, 0, 0)"
+        )
+
+        def kept() -> int:
+            return int(store.execute("SELECT COUNT(*) FROM day_plans").fetchone()[0])
+
+        def keep() -> None:
+            store.execute("INSERT INTO day_plans (key, day, plan) VALUES ('k', 1, '{}')")
+
+        keep()
+        store.execute("UPDATE cards SET state = 'review', due_day = 5, suspended = 0")
+        assert kept() == 1  # an answer: the plan stays
+        store.execute("UPDATE cards SET suspended = 1")
+        assert kept() == 0
+        keep()
+        store.execute("INSERT INTO config (key, value) VALUES ('daily_minutes', '30')")
+        assert kept() == 0
+        keep()  # cards and domains come only from imports, whose writes drop plans per batch
+        store.insert_domains([("n", "MLA-C01", "1")])
+        assert kept() == 0
+        keep()
+        store.execute("DELETE FROM cards")
+        assert kept() == 0

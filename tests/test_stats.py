@@ -418,3 +418,29 @@ def test_exam_domains_keep_whole_words(shipped: Path, columns: int) -> None:
     if columns == 40:  # rows as blocks: a figure's name and its value share a line
         for name in ("cards", "seen", "mature", "retention 30d", "mock"):
             assert all(not line.rstrip().endswith(f" {name}") for line in part), part
+
+
+def test_domain_queries_read_each_card_once(tmp_path: Path) -> None:
+    """Issue 19: joined to `note_domains`, the domain queries must walk the cards once and look
+    each note's domain up by key; with `nd` outer, SQLite scanned the whole card index once per
+    domain row (3 minutes on 50k cards with domains)."""
+    from srs.store import Store
+
+    store = Store.open(tmp_path / "plan.db")
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        store.domain_cards(None, "MLA-C01", 21)
+        store.domain_review_answers(None, "MLA-C01", 1, 2)
+        store.domain_cards("d1", "MLA-C01", 21)
+    finally:
+        store.conn.set_trace_callback(None)
+    assert len(statements) == 3
+    for sql in statements:
+        plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        steps = [s for s in plan if s.startswith(("SCAN", "SEARCH"))]
+        on_domains = [k for k, s in enumerate(steps) if s.split()[1] == "nd"]
+        assert on_domains, plan
+        # every step after the domain lookup is by key: nothing is scanned per domain row
+        assert all(s.startswith("SEARCH") for s in steps[on_domains[0] :]), plan
+    store.close()

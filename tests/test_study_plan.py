@@ -202,3 +202,46 @@ def test_new_cards_are_introduced_across_domains_not_file_by_file(tmp_path: Path
     domain_1 = [f for f in fronts if f.startswith("Question") and int(f.split()[1][:-1]) < 30]
     assert 6 <= len(domain_1) <= 8  # 30 of 90 cards: a third of the new ones
     assert domain_1 == sorted(domain_1, key=lambda f: int(f.split()[1][:-1]))
+
+
+def test_todays_plan_is_kept_and_read_by_the_next_command(tmp_path: Path, monkeypatch: Any) -> None:
+    """Issue 19 (m010): the first exam-mode command of the day plans and keeps the plan; the
+    next command (a new process: a new Collection) reads it instead of planning again, and
+    gets the same queue; suspending a card drops it, so the plan is made again without it."""
+    import srs.memory.exam_mode as exam_mode
+
+    db = tmp_path / "c.db"
+    with Collection.open(db) as col:
+        col.import_paths([deck(tmp_path / "decks")], START)
+        col.set_option("exam_date", EXAM)
+        first = col.queue(START)
+    planned: list[int] = []
+    real = exam_mode.plan_day
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        planned.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(exam_mode, "plan_day", counting)
+    with Collection.open(db) as col:
+        assert col.queue(START + timedelta(hours=1)) == first
+        plan = col.plan(START + timedelta(hours=1))
+        assert len(plan.cards) == 60  # read again on demand, as of the start of the day
+    assert planned == []
+    with Collection.open(db) as col:
+        col.set_suspended(first[0][0])
+        again = col.queue(START + timedelta(hours=1))
+    assert planned == [1]
+    assert first[0][0] not in {card_id for card_id, _ in again}
+
+
+def test_a_kept_plan_that_does_not_read_is_made_again(tmp_path: Path) -> None:
+    """A plan kept in another shape (another srs version, same key) is planned again."""
+    db = tmp_path / "c.db"
+    with Collection.open(db) as col:
+        col.import_paths([deck(tmp_path / "decks")], START)
+        col.set_option("exam_date", EXAM)
+        first = col.queue(START)
+        col.store.execute('UPDATE day_plans SET plan = \'{"day": {"phase": "middle"}}\'')
+    with Collection.open(db) as col:
+        assert col.queue(START) == first

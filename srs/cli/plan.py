@@ -43,7 +43,8 @@ def plan(
         ready = col.readiness(now, flt)
         options = col.options(deck)
         status = col.exam_status(now)
-    data = plan_summary(day_plan, ready, options.daily_minutes)
+        # inside: a kept plan reads its cards from the open collection when first asked
+        data = plan_summary(day_plan, ready, options.daily_minutes)
     if json:
         emit_json(data | {"exam_status": status.to_dict() if status else None})
         return

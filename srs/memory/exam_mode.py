@@ -10,7 +10,6 @@ loss). Once a plan is done with time left, a re-plan made as of that moment foll
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
@@ -58,7 +57,7 @@ class ExamPlan:
     day: DayPlan  # the plan made as the day began
     exam_day: date
     costs: StudyCosts
-    cards: tuple[PlanCard, ...]  # as of the start of today
+    cards: Sequence[PlanCard]  # as of the start of today (a kept plan reads them lazily)
     answered_today: frozenset[str]
     seconds_today: float  # time already spent answering today (in the filter)
     later: tuple[DayPlan, ...] = ()  # re-plans made with the time left once a plan was done
@@ -118,6 +117,8 @@ def measured_costs(store: Store, flt: QueueFilter) -> StudyCosts:
     failed review also costs the relearning answers that follow it. Each figure keeps its
     default until there are `MIN_SAMPLES` answers of that kind, and is never below `MIN_COSTS`.
     """
+    import statistics  # here: with decimal and fractions it costs every exam-mode command ~5 ms
+
     rows = store.timed_answers(flt)
     new = [r[2] / 1000 for r in rows if r[0] == "new"]
     passed = [r[2] / 1000 for r in rows if r[0] == "review" and r[1] > 1]

@@ -26,7 +26,7 @@ is `now` plus the days left, at the same time of day.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -107,7 +107,7 @@ class _Seen:
     elapsed: float  # days since the last answer
     recall_now: float
     cost: float  # expected seconds of a review now
-    gain: float  # expected rise of exam-day recall from a review now
+    gain: float  # expected rise of exam-day recall from a review now (see `_with_gains`)
 
 
 def end_phase_days(card_count: int, budget_seconds: float, costs: StudyCosts) -> int:
@@ -175,13 +175,31 @@ def plan_day(
             continue
         elapsed = max((now_ts - last_ts) / _DAY_SECS, 0.0)
         r_now = model.retrievability(elapsed, memory.stability)
-        r_exam = model.retrievability(elapsed + horizon, memory.stability)
-        expected = _after_review(model, memory, elapsed, r_now, horizon)
-        seen.append(_Seen(card.id, memory, elapsed, r_now, _cost(r_now, costs), expected - r_exam))
+        seen.append(_Seen(card.id, memory, elapsed, r_now, _cost(r_now, costs), math.nan))
+
+    def with_gains(cards: list[_Seen]) -> list[_Seen]:
+        return _with_gains(model, cards, horizon)
 
     if days_left <= end_days:
-        return _end_phase(model, seen, unseen, days_left, budget_seconds, costs, end_days)
-    return _middle_phase(model, seen, unseen, days_left, budget_seconds, costs, end_days)
+        return _end_phase(
+            model, seen, unseen, days_left, budget_seconds, costs, end_days, with_gains
+        )
+    return _middle_phase(
+        model, seen, unseen, days_left, budget_seconds, costs, end_days, with_gains
+    )
+
+
+def _with_gains(model: FsrsModel, cards: list[_Seen], horizon: float) -> list[_Seen]:
+    """`cards` with their gain filled in. Computed only for the cards a rule is about to rank
+    (the costliest figure: two next stabilities and three recalls a card), so a day whose
+    reviews fill the budget never computes it for the cards that are not due."""
+    for card in cards:
+        if card.gain != card.gain:  # NaN: not computed yet
+            memory = card.memory
+            r_exam = model.retrievability(card.elapsed + horizon, memory.stability)
+            expected = _after_review(model, memory, card.elapsed, card.recall_now, horizon)
+            card.gain = expected - r_exam
+    return cards
 
 
 def _take(
@@ -209,6 +227,7 @@ def _middle_phase(
     budget: float,
     costs: StudyCosts,
     end_days: int,
+    with_gains: Callable[[list[_Seen]], list[_Seen]],
 ) -> DayPlan:
     time_left = days_left * budget
     first_presentations = len(unseen) * costs.new
@@ -228,7 +247,7 @@ def _middle_phase(
         else:
             rest.append(card)
     by_value = _by_gain_per_second
-    reviews, review_seconds = _take(sorted(due, key=by_value), budget)
+    reviews, review_seconds = _take(sorted(with_gains(due), key=by_value), budget)
 
     quota = 0
     if unseen:
@@ -243,7 +262,7 @@ def _middle_phase(
     fill: list[str] = []
     fill_seconds = 0.0
     if room > 0:
-        fill, fill_seconds = _take(sorted(rest, key=by_value), room, only_gain=True)
+        fill, fill_seconds = _take(sorted(with_gains(rest), key=by_value), room, only_gain=True)
 
     remaining = len(unseen) - new_count
     fully = remaining == 0 or (
@@ -277,6 +296,7 @@ def _end_phase(
     budget: float,
     costs: StudyCosts,
     end_days: int,
+    with_gains: Callable[[list[_Seen]], list[_Seen]],
 ) -> DayPlan:
     study_days = max(days_left, 1)
     new_count = min(len(unseen), math.ceil(budget / costs.new))
@@ -313,7 +333,7 @@ def _end_phase(
     fill_seconds = 0.0
     if room > 0:
         picked = set(reviews)
-        rest = sorted((c for c in seen if c.id not in picked), key=_by_gain_per_second)
+        rest = sorted(with_gains([c for c in seen if c.id not in picked]), key=_by_gain_per_second)
         fill, fill_seconds = _take(rest, room, only_gain=True)
 
     fully = len(unseen) * costs.new <= study_days * budget

@@ -145,16 +145,24 @@ class NoteQueries(HistoryQueries):
             f"INSERT INTO cards ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})",
             rows,
         )
+        self.drop_day_plans()
 
     def insert_domains(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """Add (note id, exam code, domain id) rows to `note_domains`."""
         self.conn.executemany(
             "INSERT INTO note_domains (note_id, exam, domain) VALUES (?, ?, ?)", rows
         )
+        self.drop_day_plans()
 
     def clear_domains(self, note_id: str) -> None:
         """Remove a note's exam domains (before writing its new ones)."""
         self.conn.execute("DELETE FROM note_domains WHERE note_id = ?", (note_id,))
+        self.drop_day_plans()
+
+    def drop_day_plans(self) -> None:
+        """Forget the kept exam-mode plans (m010): the cards or domains they were made from
+        changed. Once per batch here; a row trigger on these inserts cost an import ~20 %."""
+        self.conn.execute("DELETE FROM day_plans")
 
     def update_note(self, values: dict[str, Any]) -> None:
         """Set the given `notes` columns of the note `values["id"]`."""

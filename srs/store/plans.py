@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from srs.dates import from_ms, to_ms
 from srs.model import Grade, Memory
 from srs.store.connection import Connection
-from srs.store.scope import NOT_BURIED, QueueFilter
+from srs.store.scope import QueueFilter
 
 
 class TimedAnswer(NamedTuple):
@@ -120,7 +120,24 @@ class PlanQueries(Connection):
 
     def buried_card_ids(self, today: date) -> set[str]:
         """Cards skipped until a day after `today`."""
+        # NOT scope.NOT_BURIED, written so that the partial index cards_buried (m010) answers it
         rows = self.conn.execute(
-            f"SELECT c.id FROM cards c WHERE NOT {NOT_BURIED}", {"today": today.toordinal()}
+            "SELECT c.id FROM cards c WHERE c.buried_until > :today", {"today": today.toordinal()}
         ).fetchall()
         return {row[0] for row in rows}
+
+    # -- today's plan, kept (m010) -----------------------------------------------------------
+
+    def saved_day_plan(self, key: str) -> str | None:
+        """The plan kept under `key` (JSON), if any."""
+        row = self.conn.execute("SELECT plan FROM day_plans WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def save_day_plan(self, key: str, day: date, plan: str) -> None:
+        """Keep `plan` under `key`, dropping plans of other days."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM day_plans WHERE day != ?", (day.toordinal(),))
+            conn.execute(
+                "INSERT OR REPLACE INTO day_plans (key, day, plan) VALUES (?, ?, ?)",
+                (key, day.toordinal(), plan),
+            )

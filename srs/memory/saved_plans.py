@@ -1,0 +1,136 @@
+"""Today's exam-mode plan, kept in the collection (m010) so each command reads it.
+
+Planning looks at every card (100k cards: ~1 s in `srs.memory.planner` plus reading them), and
+every exam-mode command needs the plan: `srs next`, each card of `srs review`, `srs plan`. The
+plan is made as of the start of the scheduler day, so it stays the same all day unless the
+cards themselves change; the store drops kept plans when they do (the triggers of m010), and
+the key below covers the rest (day, deck filter, options, target exam, card count).
+
+A kept plan comes back without its cards; they are read again (as of the start of the day,
+which gives the same cards) only if something asks for them, such as `srs plan`'s summary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, fields
+from datetime import date, tzinfo
+from typing import Any, overload
+
+from srs.dates import Moment
+from srs.errors import CollectionError
+from srs.memory.exam_mode import ExamPlan, backfill_memory, exam_plan, plan_cards
+from srs.memory.model import FsrsModel, model_for
+from srs.memory.planner import DayPlan, PlanCard, StudyCosts
+from srs.options import Options
+from srs.progress import Progress, no_progress
+from srs.store import Store
+from srs.store.scope import QueueFilter
+
+__all__ = ["PLAN_FORMAT", "kept_plan", "plan_from_json", "plan_key", "plan_to_json"]
+
+PLAN_FORMAT = 1  # bump when the planner's rules or the JSON below change
+
+
+def plan_key(at: Moment, flt: QueueFilter, options: Options, exam: str | None, cards: int) -> str:
+    """What a kept plan was made from, digested."""
+    text = repr((PLAN_FORMAT, at.today.toordinal(), flt, options, exam, cards))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def plan_to_json(plan: ExamPlan) -> str:
+    """The plan without its cards (they are read again on demand)."""
+    return json.dumps(
+        {
+            "day": asdict(plan.day),
+            "exam_day": plan.exam_day.isoformat(),
+            "costs": asdict(plan.costs),
+        }
+    )
+
+
+def plan_from_json(
+    text: str, cards: Sequence[PlanCard], model: FsrsModel | None = None
+) -> ExamPlan:
+    data = json.loads(text)
+    day: dict[str, Any] = data["day"]
+    names = {f.name for f in fields(DayPlan)}
+    values: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in day.items() if k in names
+    }
+    day_plan = DayPlan(**values)
+    return ExamPlan(
+        day_plan,
+        date.fromisoformat(data["exam_day"]),
+        StudyCosts(**data["costs"]),
+        cards,
+        frozenset(),
+        0.0,
+        model=model,
+    )
+
+
+class LazyCards(Sequence[PlanCard]):
+    """The plan's cards, read from the store the first time they are needed."""
+
+    def __init__(self, load: Callable[[], Sequence[PlanCard]]) -> None:
+        self._load = load
+        self._cards: tuple[PlanCard, ...] | None = None
+
+    def _all(self) -> tuple[PlanCard, ...]:
+        if self._cards is None:
+            self._cards = tuple(self._load())
+        return self._cards
+
+    @overload
+    def __getitem__(self, index: int) -> PlanCard: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PlanCard]: ...
+    def __getitem__(self, index: int | slice) -> PlanCard | Sequence[PlanCard]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[PlanCard]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyCards):
+            other = other._all()
+        return self._all() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def kept_plan(
+    store: Store,
+    at: Moment,
+    options: Options,
+    flt: QueueFilter,
+    exam: str | None,
+    *,
+    card_count: int,
+    zone: tzinfo,
+    day_starts_at: int,
+    progress: Progress = no_progress,
+) -> ExamPlan:
+    """Today's plan: the kept one if it still applies, else made now and kept
+    (`card_count`: every card of the collection, `store.card_count()`)."""
+    key = plan_key(at, flt, options, exam, card_count)
+    model = model_for(options.fsrs_parameters)  # in the key too: options hold the parameters
+    text = store.saved_day_plan(key)
+    if text is not None:
+        cards = LazyCards(lambda: plan_cards(store, flt, at, exam, as_of=at.day_began))
+        try:
+            return plan_from_json(text, cards, model)
+        except (KeyError, TypeError, ValueError):  # kept by another srs version: plan again
+            pass
+    backfill_memory(store, zone, day_starts_at, model, progress)
+    plan = exam_plan(store, at, options, flt, exam)
+    with contextlib.suppress(CollectionError):  # a read-only collection plans every time
+        store.save_day_plan(key, at.today, plan_to_json(plan))
+    return plan
