@@ -60,6 +60,7 @@ HELP = (
     ("!", "suspend the card"),
     ("e", "edit the card's file in $EDITOR, re-import, go on"),
     ("o", "open the card's images in the system viewer"),
+    ("x", "after the answer: your language model explains the card (srs explain, cached)"),
     ("j k ↓ ↑ PgDn PgUp", "a tall answer: scroll a line, a page"),
     ("?", "this help"),
     ("q", "quit (every answer is already saved)"),
@@ -291,6 +292,11 @@ class Reviewer:
             if key == "o":
                 state.message = open_images(card)
                 return ""
+            if key == "x":
+                if not state.revealed:
+                    state.message = "Show the answer first (Space or Enter); then x explains it."
+                    return ""
+                return "" if self._explain(card.id) else "quit"
             if key == "?":
                 return "" if self._help() else "quit"
         except DeckError as e:
@@ -394,6 +400,26 @@ class Reviewer:
         self._clear()
         self.console.print(Text("Keys", style="bold"))
         self.console.print(table)
+        self.console.print(Text("Press any key to go back to the card.", style="dim"))
+        assert self.keys is not None
+        return self.keys.read() != ""
+
+    def _explain(self, card_id: str) -> bool:
+        """Show the model's explanation of the card (asked once, then cached) until a key is
+        pressed; False at end of input. An SrsError (no llm, no model, a timeout) reaches the
+        key handler, which shows it as the card's message."""
+        from rich.text import Text
+
+        from srs.cli.screen import markdown
+        from srs.drafting.explain import explain
+
+        self._clear()
+        self.console.print(Text("Asking your model to explain this card...", style="dim"))
+        result = explain(self.session.col, card_id)
+        self._clear()
+        origin = "cached" if result.cached else "asked just now"
+        self.console.print(Text(f"Explained by {result.model} ({origin})", style="bold"))
+        self.console.print(markdown(result.text))
         self.console.print(Text("Press any key to go back to the card.", style="dim"))
         assert self.keys is not None
         return self.keys.read() != ""
