@@ -46,7 +46,7 @@ def test_bars_in_a_terminal(db_path: Path, decks: Path, tmp_path: Path, cols: in
     )
     screen.expect("reading deck files")
     screen.expect("saving notes")
-    screen.expect("Imported 3 file(s)")
+    screen.expect("Imported 3 files")
     assert screen.finish() == 0
 
     screen = spawn(db_path, command="stats", cols=cols, env={"SRS_PROGRESS_AFTER": "0"})
@@ -65,7 +65,7 @@ def test_bars_in_a_terminal(db_path: Path, decks: Path, tmp_path: Path, cols: in
 
 def test_quick_work_shows_no_bar(db_path: Path, decks: Path) -> None:
     screen = spawn(db_path, str(decks), command="import", env={"SRS_PROGRESS_AFTER": "5"})
-    screen.expect("Imported 3 file(s)")
+    screen.expect("Imported 3 files")
     assert screen.finish() == 0
     assert "reading deck files" not in screen.text and "━" not in screen.text
 
