@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from srs.exam.lifecycle import ExamStatus
     from srs.memory.exam_mode import ExamPlan, Readiness
     from srs.memory.optimize import Optimized
+    from srs.memory.planner import PlanCard
     from srs.memory.replay import Rederived
     from srs.stats import Stats
 
@@ -414,33 +415,55 @@ class Collection:
         return with_progress(self.store, at, cached, flt, self.target_exam(now), budget)
 
     def readiness(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> Readiness:
-        """Expected exam-day recall, overall and per domain of the target exam."""
+        """Expected exam-day recall, overall and per domain of the target exam.
+
+        Before anything is answered today it is a function of today's plan: computed as of
+        the start of the day, like the plan, and kept with it (`saved_plans.kept_readiness`).
+        After an answer it is computed from the memory as it is now, so today's work counts.
+        """
         from srs.dates import day_start
         from srs.memory.exam_mode import plan_cards, readiness
         from srs.memory.planner import project
+        from srs.memory.saved_plans import kept_readiness
 
         plan = self.plan(now, flt)
         exam = self.target_exam(now)
         names = self.domain_names(exam)
         exam_at = day_start(plan.exam_day, self.zone, self.day_starts_at)
-        # Memory as it is now (the plan holds the start of today's), so today's work counts;
-        # with nothing answered today the two are the same cards, read once.
         at = self.moment(now)
-        cards = plan.cards if not plan.answered_today else plan_cards(self.store, flt, at, exam)
-        budget = self.options(flt.deck).daily_minutes * 60.0
-        projected = project(
-            cards,
-            at.now,
-            at.today,
-            plan.exam_day,
-            exam_at,
-            budget,
-            plan.costs,
-            today_budget=max(budget - plan.seconds_today, 0.0),
-            studied_since=at.day_began,
-            model=plan.model,
-        )
-        return readiness(cards, exam_at, exam, names, projected, plan.model)
+        opts = self.options(flt.deck)
+        budget = opts.daily_minutes * 60.0
+
+        def compute(cards: Sequence[PlanCard], since: datetime, today_budget: float) -> Readiness:
+            projected = project(
+                cards,
+                since,
+                at.today,
+                plan.exam_day,
+                exam_at,
+                budget,
+                plan.costs,
+                today_budget=today_budget,
+                studied_since=at.day_began,
+                model=plan.model,
+            )
+            return readiness(cards, exam_at, exam, names, projected, plan.model)
+
+        if not plan.answered_today:  # the plan's cards as the day began: same all day
+            return kept_readiness(
+                self.store,
+                at,
+                opts,
+                flt,
+                exam,
+                card_count=self.store.card_count(),
+                exam_at=exam_at,
+                names=names,
+                compute=lambda: compute(plan.cards, at.day_began, budget),
+            )
+        # Memory as it is now (the plan holds the start of today's), so today's work counts.
+        cards = plan_cards(self.store, flt, at, exam)
+        return compute(cards, at.now, max(budget - plan.seconds_today, 0.0))
 
     def next_card(self, now: datetime, flt: QueueFilter = ALL_CARDS) -> CardView | None:
         """The card to study now, or None when nothing is due."""

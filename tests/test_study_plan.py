@@ -245,3 +245,33 @@ def test_a_kept_plan_that_does_not_read_is_made_again(tmp_path: Path) -> None:
         col.store.execute('UPDATE day_plans SET plan = \'{"day": {"phase": "middle"}}\'')
     with Collection.open(db) as col:
         assert col.queue(START) == first
+
+
+def test_readiness_is_kept_with_the_plan_until_an_answer(tmp_path: Path, monkeypatch: Any) -> None:
+    """Issue 19: before anything is answered today, readiness is a function of today's plan
+    (projected as of the start of the day), computed once and kept with it; later commands
+    read it (no projection), whatever the time of day. After an answer it is computed again."""
+    import srs.memory.planner as planner
+
+    db = tmp_path / "c.db"
+    with Collection.open(db) as col:
+        col.import_paths([deck(tmp_path / "decks")], START)
+        col.set_option("exam_date", EXAM)
+        first = col.readiness(START)
+    projections: list[int] = []
+    real = planner.project
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        projections.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(planner, "project", counting)
+    with Collection.open(db) as col:
+        assert col.readiness(START + timedelta(hours=3)) == first
+    assert projections == []
+    with Collection.open(db) as col:
+        card_id = col.queue(START)[0][0]
+        col.answer(card_id, Grade.GOOD, START + timedelta(hours=3))
+        after = col.readiness(START + timedelta(hours=3))
+    assert projections == [1]
+    assert after.recall > first.recall

@@ -17,12 +17,19 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, fields
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any, overload
 
 from srs.dates import Moment
 from srs.errors import CollectionError
-from srs.memory.exam_mode import ExamPlan, backfill_memory, exam_plan, plan_cards
+from srs.memory.exam_mode import (
+    DomainReadiness,
+    ExamPlan,
+    Readiness,
+    backfill_memory,
+    exam_plan,
+    plan_cards,
+)
 from srs.memory.model import FsrsModel, model_for
 from srs.memory.planner import DayPlan, PlanCard, StudyCosts
 from srs.options import Options
@@ -30,7 +37,14 @@ from srs.progress import Progress, no_progress
 from srs.store import Store
 from srs.store.scope import QueueFilter
 
-__all__ = ["PLAN_FORMAT", "kept_plan", "plan_from_json", "plan_key", "plan_to_json"]
+__all__ = [
+    "PLAN_FORMAT",
+    "kept_plan",
+    "kept_readiness",
+    "plan_from_json",
+    "plan_key",
+    "plan_to_json",
+]
 
 PLAN_FORMAT = 1  # bump when the planner's rules or the JSON below change
 
@@ -134,3 +148,62 @@ def kept_plan(
     with contextlib.suppress(CollectionError):  # a read-only collection plans every time
         store.save_day_plan(key, at.today, plan_to_json(plan))
     return plan
+
+
+def readiness_to_json(ready: Readiness) -> str:
+    """A readiness without what the caller knows (exam, exam instant, domain names)."""
+    return json.dumps(
+        {
+            "cards": ready.cards,
+            "recall": ready.recall,
+            "projected": ready.projected,
+            "domains": [[d.domain, d.cards, d.recall, d.projected] for d in ready.domains],
+        }
+    )
+
+
+def readiness_from_json(
+    text: str, exam: str | None, exam_at: datetime, names: dict[str, str]
+) -> Readiness:
+    data = json.loads(text)
+    return Readiness(
+        exam=exam,
+        exam_at=exam_at,
+        cards=int(data["cards"]),
+        recall=float(data["recall"]),
+        domains=tuple(
+            DomainReadiness(str(domain), names.get(str(domain)), int(cards), recall, projected)
+            for domain, cards, recall, projected in data["domains"]
+        ),
+        projected=data["projected"],
+    )
+
+
+def kept_readiness(
+    store: Store,
+    at: Moment,
+    options: Options,
+    flt: QueueFilter,
+    exam: str | None,
+    *,
+    card_count: int,
+    exam_at: datetime,
+    names: dict[str, str],
+    compute: Callable[[], Readiness],
+) -> Readiness:
+    """The readiness of today's kept plan before anything is answered today: `compute()`
+    once a day (as of the start of the day, like the plan), then read back with the plan.
+
+    It is kept beside the plan under the plan's key, so the same triggers and day change
+    drop it."""
+    key = plan_key(at, flt, options, exam, card_count) + "-readiness"
+    text = store.saved_day_plan(key)
+    if text is not None:
+        try:
+            return readiness_from_json(text, exam, exam_at, names)
+        except (KeyError, TypeError, ValueError):  # kept by another srs version: compute again
+            pass
+    ready = compute()
+    with contextlib.suppress(CollectionError):  # a read-only collection computes every time
+        store.save_day_plan(key, at.today, readiness_to_json(ready))
+    return ready
