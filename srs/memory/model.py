@@ -149,12 +149,18 @@ class FsrsModel:
         )
 
 
+# The `fsrs` package's `fsrs.scheduler.DEFAULT_PARAMETERS` (tests/test_memory.py pins them
+# equal): copied, because importing the package costs exam mode's start-up ~7 ms.
+DEFAULT_PARAMETERS = (
+    0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796,
+    1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542,
+)  # fmt: skip
+
+
 @cache
 def default_model() -> FsrsModel:
-    """FSRS-6 with the `fsrs` package's default parameters (imported on first use only)."""
-    from fsrs.scheduler import DEFAULT_PARAMETERS
-
-    return FsrsModel(tuple(float(x) for x in DEFAULT_PARAMETERS))
+    """FSRS-6 with the `fsrs` package's default parameters."""
+    return FsrsModel(DEFAULT_PARAMETERS)
 
 
 @cache
