@@ -128,3 +128,29 @@ def test_only_highlight_classes_survive(hostile: str) -> None:
     out = html(hostile)
     assert "srs-mark" not in out and "srs-correct" not in out and "srs-option" not in out
     assert "style" not in out
+
+
+def test_plain_text_fast_path_gives_the_full_renderers_html() -> None:
+    """Issue 19: plain one-line texts (with bold/italic words) skip Python-Markdown and nh3;
+    on generated texts the fast path's HTML equals the full path's, byte for byte."""
+    import random
+
+    from srs.render import _plain_html, _render_full
+
+    rng = random.Random(19)
+    alphabet = "ab Z09 ,.?!'\"():;%/+=-*_&<>#|\\$[]`\n\t~"
+    words = ["a", "bc", "Hi", "x1", "**b**", "*i*", "**two words**", "*it's*", "(**p**)"]
+    words += ["**q**.", "*a-b*", "***x***", "** y**", "*x *", "a*b*", "1.", "-", ":", " ", '"q"']
+    texts = ["Q0: what does the catalog do for a model?", "It works, see **node**."]
+    for _ in range(3000):
+        size = rng.randint(0, 12)
+        texts.append(rng.choice("aQzI") + "".join(rng.choice(alphabet) for _ in range(size)))
+        size = rng.randint(0, 6)
+        texts.append(rng.choice("aQzI") + " ".join(rng.choice(words) for _ in range(size)))
+    fast = [t for t in texts if _plain_html(t) is not None]
+    assert len(fast) > 1000
+    assert [_plain_html(t) for t in fast] == [_render_full(t).html for t in fast]
+    assert (
+        render_markdown("It works, see **node**.").html
+        == "<p>It works, see <strong>node</strong>.</p>"
+    )
