@@ -42,6 +42,7 @@ from srs.store.history import PastReview, StartState
 
 if TYPE_CHECKING:
     from srs.decks.builder import CardHistory
+    from srs.decks.reader import WrittenDeck
     from srs.exam.blueprints import Blueprint
 
 
@@ -406,6 +407,7 @@ def import_paths(
     known: Sequence[Blueprint] = (),
     history: Mapping[str, CardHistory] | None = None,
     *,
+    written: Mapping[str, WrittenDeck] | None = None,
     progress: Progress = no_progress,
 ) -> ImportReport:
     """Import deck files and folders in one transaction (nothing written on any error).
@@ -414,16 +416,18 @@ def import_paths(
     read with the decks). `history` (card id -> `CardHistory`) is history a caller carries
     for cards of these files besides what their readers return (`srs convert` writes
     Markdown, which has none, and hands over the converted source's history here).
+    `written` (absolute path -> `srs.decks.reader.WrittenDeck`) are files the caller has just
+    written and parsed (`srs convert`): a file still exactly as written is not parsed again.
     """
     from srs.decks.reader import read_decks
     from srs.exam.blueprints import blueprint_to_json
 
-    parsed = read_decks(paths, store.file_cache(), known, progress=progress)
+    parsed = read_decks(paths, store.file_cache(), known, written=written, progress=progress)
     keep = store.live_note_ids(parsed.skipped)
     if keep & {note.id for deck in parsed.decks for note in deck.notes}:
         # A changed file claims a card of an unchanged one (moved, or duplicated): read
         # everything, so duplicates and moves are judged on the whole picture.
-        parsed = read_decks(paths, known_blueprints=known, progress=progress)
+        parsed = read_decks(paths, known_blueprints=known, written=written, progress=progress)
         keep = set()
     report = sync(
         store,
