@@ -49,6 +49,15 @@ def _snapshot(state: SchedulingState) -> str:
     )
 
 
+def start_columns(item: StartState) -> dict[str, object]:
+    """The `cards` columns of a starting state: what `set_start_states` writes, and what an
+    import puts straight into the row of a card it adds (`insert_cards`)."""
+    return state_to_columns(item.state) | {
+        "suspended": int(item.suspended),
+        "buried_until": item.buried_until.toordinal() if item.buried_until else None,
+    }
+
+
 class HistoryQueries(Connection):
     """History an import writes into `reviews` and `cards` (inside its transaction)."""
 
@@ -139,10 +148,7 @@ class HistoryQueries(Connection):
         statement = ""
         batch: list[dict[str, object]] = []
         for item in items:
-            columns = state_to_columns(item.state) | {
-                "suspended": int(item.suspended),
-                "buried_until": item.buried_until.toordinal() if item.buried_until else None,
-            }
+            columns = start_columns(item)
             if not statement:
                 assignments = ", ".join(f"{name} = :{name}" for name in columns)
                 statement = f"UPDATE cards SET {assignments} WHERE id = :card_id"
