@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -415,7 +416,7 @@ def _write_history(
     for card_id, card in history.items():
         if card_id not in imported:
             continue
-        answers.extend((card_id, review) for review in card.reviews)
+        answers.extend(zip(itertools.repeat(card_id), card.reviews))
     if answers:
         store.add_past_reviews_of(answers, new_cards=frozenset(added_cards))
 

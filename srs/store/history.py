@@ -82,8 +82,7 @@ class HistoryQueries(Connection):
         A large history of new cards only, going into an empty log (the first conversion of a
         package), is written with the log's indexes built afterwards: the same rows, about a
         third faster than keeping 100k rows indexed one by one."""
-        if not isinstance(items, list):
-            items = list(items)
+        items = list(items)
         if (
             self.conn.in_transaction
             and len(items) >= _BULK
@@ -112,42 +111,50 @@ class HistoryQueries(Connection):
             self.conn.execute(sql)
 
     def _add_past_reviews(
-        self, items: Iterable[tuple[str, PastReview]], new_cards: frozenset[str]
+        self, items: list[tuple[str, PastReview]], new_cards: frozenset[str]
     ) -> int:
         added = 0
         batch: list[tuple[object, ...]] = []
         fresh: list[tuple[object, ...]] = []
+        # The columns of a (before, after) pair, by the pair's identity (`items` keeps every
+        # state alive): 100k answers of a package share a few hundred snapshots.
+        pairs: dict[tuple[int, int], tuple[object, ...]] = {}
         for card_id, review in items:
-            at = to_ms(review.reviewed_at)
-            batch.append(
-                (
-                    card_id,
-                    at,
-                    review.review_day.toordinal(),
-                    int(review.grade),
-                    int(review.kind),
-                    review.scheduler,
-                    review.before.state.value,
-                    review.after.state.value,
-                    review.before.interval_days,
-                    review.after.interval_days,
-                    review.before.ease,
-                    review.after.ease,
-                    max(0, review.duration_ms),
-                    _snapshot(review.before),
-                    _snapshot(review.after),
-                    card_id,
-                    at,
+            before, after = review.before, review.after
+            key = (id(before), id(after))
+            states = pairs.get(key)
+            if states is None:
+                states = pairs[key] = (
+                    before.state.value,
+                    after.state.value,
+                    before.interval_days,
+                    after.interval_days,
+                    before.ease,
+                    after.ease,
+                    _snapshot(before),
+                    _snapshot(after),
                 )
+            at = to_ms(review.reviewed_at)
+            row = (
+                card_id,
+                at,
+                review.review_day.toordinal(),
+                int(review.grade),
+                int(review.kind),
+                review.scheduler,
+                max(0, review.duration_ms),
+                *states,
             )
             if card_id in new_cards:
-                fresh.append(batch.pop()[:-2])
-            if len(batch) >= _BATCH:
-                added += self._insert_reviews(batch)
-                batch = []
-            if len(fresh) >= _BATCH:
-                added += self._insert_reviews(fresh, check=False)
-                fresh = []
+                fresh.append(row)
+                if len(fresh) >= _BATCH:
+                    added += self._insert_reviews(fresh, check=False)
+                    fresh = []
+            else:
+                batch.append((*row, card_id, at))
+                if len(batch) >= _BATCH:
+                    added += self._insert_reviews(batch)
+                    batch = []
         if batch:
             added += self._insert_reviews(batch)
         if fresh:
@@ -157,8 +164,8 @@ class HistoryQueries(Connection):
     def _insert_reviews(self, rows: list[tuple[object, ...]], *, check: bool = True) -> int:
         cursor = self.conn.executemany(
             "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
-            " state_before, state_after, interval_before, interval_after, ease_before,"
-            " ease_after, duration_ms, before, after)"
+            " duration_ms, state_before, state_after, interval_before, interval_after,"
+            " ease_before, ease_after, before, after)"
             " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
             + (
                 " WHERE NOT EXISTS (SELECT 1 FROM reviews WHERE card_id = ? AND reviewed_at = ?)"
