@@ -166,11 +166,11 @@ class HistoryQueries(Connection):
             "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
             " duration_ms, state_before, state_after, interval_before, interval_after,"
             " ease_before, ease_after, before, after)"
-            " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
             + (
+                " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
                 " WHERE NOT EXISTS (SELECT 1 FROM reviews WHERE card_id = ? AND reviewed_at = ?)"
                 if check
-                else ""
+                else " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # a third faster
             ),
             rows,
         )
