@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from srs.anki import ExportNote, ExportReview, ExportSummary, FsrsPreset
     from srs.decks.builder import CardHistory
     from srs.decks.importer import ImportReport
+    from srs.decks.reader import WrittenDeck
     from srs.exam.blueprints import Blueprint
     from srs.exam.lifecycle import ExamStatus
     from srs.memory.exam_mode import ExamPlan, Readiness
@@ -206,13 +207,22 @@ class Collection:
         paths: Sequence[Path],
         now: datetime,
         history: Mapping[str, CardHistory] | None = None,
+        *,
+        written: Mapping[str, WrittenDeck] | None = None,
     ) -> ImportReport:
         """Import deck files and folders in one transaction (nothing written on any error);
-        `history` is review history carried for their cards (see `srs.decks.importer`)."""
+        `history` is review history carried for their cards, `written` files the caller has
+        just written and parsed (see `srs.decks.importer.import_paths`)."""
         from srs.decks.importer import import_paths
 
         report = import_paths(
-            self.store, paths, now, self.blueprints(), history, progress=self.progress
+            self.store,
+            paths,
+            now,
+            self.blueprints(),
+            history,
+            written=written,
+            progress=self.progress,
         )
         self._blueprints = None
         return report

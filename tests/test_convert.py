@@ -193,6 +193,48 @@ def test_an_anki_package_converts_with_media_history_and_kinds(
     assert sum(len(v) for v in cards_by_note(db).values()) == 8
 
 
+def test_the_import_reuses_the_written_parse_which_srs_import_reads_the_same(
+    tmp_path: Path, anki_col: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`srs convert` hands its parse of the written files to the import (`written=`), so the
+    import does not parse them again; a later `srs import` of the files reads exactly those
+    notes (same ids), and a file edited in between is parsed again, not taken as written."""
+    import srs.decks.formats as formats
+    from srs.collection import Collection as SrsCollection
+    from srs.convert.run import convert
+    from srs.decks.reader import read_decks
+
+    package = tmp_path / "deck.apkg"
+    build_package(anki_col, package, legacy=False)
+    out = tmp_path / "out"
+    conversion = convert(package, out)
+    assert len(conversion.written) == 3
+    fresh = read_decks([out])  # what `srs import out` parses, no cache
+    given = {deck.path: deck for deck in (w.deck for w in conversion.written.values())}
+    assert {deck.path: deck for deck in fresh.decks} == given
+    assert set(conversion.written) == set(fresh.abs_paths.values())
+    parsed: list[str] = []
+    real_reader_for = formats.reader_for
+
+    def counting(deck_file: Any) -> Any:
+        parsed.append(deck_file.display)
+        return real_reader_for(deck_file)
+
+    monkeypatch.setattr(formats, "reader_for", counting)
+    words = out / "Words.md"
+    words.write_text(words.read_text().replace("Hund", "Hündin"))
+    with SrsCollection.open(tmp_path / "srs.db") as col:
+        report = col.import_paths(
+            [out], datetime.now(UTC), history=conversion.history, written=conversion.written
+        )
+        assert report.added == 6
+        assert parsed == [f"{out.as_posix()}/Words.md"]  # only the edited file
+        ids = {card["id"] for card in srs_json("--db", str(tmp_path / "srs.db"), "cards")}
+    again = read_decks([out])
+    assert ids == {card.id for deck in again.decks for note in deck.notes for card in note.cards}
+    assert any("Hündin" in note.back for deck in again.decks for note in deck.notes)
+
+
 # The Anki side of the interval test runs in a fresh process: Anki's test mode (no fuzz) is
 # read when its backend starts, and other tests in this process have started it already.
 ANKI_SIDE = """

@@ -148,3 +148,43 @@ def test_a_registered_format_carries_history_through_an_import(
                 for card in item.cards
             ]
             assert sorted(cards, key=lambda c: c[0]) == [("no", state, 1), ("yes", State(), 0)]
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_large_history_into_an_empty_log_gives_the_same_rows_and_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    """A big history of new cards into an empty log is written with the log's indexes built
+    after the rows: the rows, the indexes and their use are those of the one-by-one path."""
+    import srs.store.history as history_module
+
+    monkeypatch.setattr(history_module, "_BULK", 50 if bulk else 10**9)
+    notes = [build_note(draft(NoteKind.BASIC, f"Q{i}", f"A{i}")) for i in range(10)]
+    card_ids = [note.cards[0].id for note in notes]
+    items = [
+        (card_id, review(hours, Grade.GOOD, State(state=CardState.REVIEW, interval_days=hours)))
+        for card_id in card_ids
+        for hours in (3, 1, 2, 1)  # the same instant twice for a new card: kept twice, as before
+    ]
+    deck = ParsedDeck("deck.csv", tuple(notes))
+    with Store.open(tmp_path / "collection.db") as store:
+        sync(store, [deck], {"deck.csv": "/decks/deck.csv"}, [], 1000)
+        with store.transaction():
+            added = store.add_past_reviews_of(items, new_cards=frozenset(card_ids))
+        assert added == 40
+        rows = store.conn.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+        assert [(r["card_id"], r["interval_after"]) for r in rows] == [
+            (card_id, r.after.interval_days) for card_id, r in items
+        ]
+        indexes = store.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'reviews' AND type = 'index'"
+        ).fetchall()
+        assert sorted(name for name, _ in indexes) == ["reviews_card", "reviews_stats"]
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        with pytest.raises(RuntimeError), store.transaction():
+            store.conn.execute("DELETE FROM reviews")
+            store.add_past_reviews_of(items, new_cards=frozenset(card_ids))
+            raise RuntimeError("rolled back")
+        again = store.conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'reviews'")
+        assert sorted(row[0] for row in again) == ["reviews", "reviews_card", "reviews_stats"]
+        assert len(store.conn.execute("SELECT id FROM reviews").fetchall()) == 40

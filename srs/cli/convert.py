@@ -53,7 +53,9 @@ def convert(
     report = conversion.report
     if not no_import:
         with opened(ctx) as col:
-            imported = col.import_paths([to], g.now(), history=conversion.history)
+            imported = col.import_paths(
+                [to], g.now(), history=conversion.history, written=conversion.written
+            )
         report.imported = imported.to_dict()
     if json:
         emit_json(report.to_dict())

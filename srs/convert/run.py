@@ -21,6 +21,9 @@ from srs.convert.html import MEDIA_DIR
 from srs.convert.model import ConvertReport, Source
 from srs.convert.writer import plan_decks, written_history
 from srs.decks.builder import CardHistory
+from srs.decks.discover import absolute
+from srs.decks.formats import MAX_BYTES, bytes_digest
+from srs.decks.reader import WrittenDeck
 from srs.errors import ConvertError
 
 __all__ = ["FORMATS", "Conversion", "convert", "detect_format"]
@@ -32,10 +35,13 @@ _CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 @dataclass(slots=True)
 class Conversion:
-    """A finished conversion: its report, and the history to import (card id -> history)."""
+    """A finished conversion: its report, the history to import (card id -> history), and the
+    deck files as written and parsed (absolute path -> `WrittenDeck`), for the import to use
+    instead of parsing them again (`Collection.import_paths(..., written=)`)."""
 
     report: ConvertReport
     history: dict[str, CardHistory] = field(default_factory=dict)
+    written: dict[str, WrittenDeck] = field(default_factory=dict)
 
 
 def detect_format(source: Path) -> str:
@@ -108,7 +114,7 @@ def convert(
     fmt = fmt or detect_format(source)
     with tempfile.TemporaryDirectory(prefix="srs-convert-") as tmp:
         read = _read(fmt, source, csv_options or CsvOptions(), Path(tmp))
-        plans, warnings = plan_decks(read.notes)
+        plans, warnings = plan_decks(read.notes, dest)
         history, cards = written_history(plans)
         wanted: dict[str, bytes] = {str(plan.path): plan.text.encode() for plan in plans}
         media_sources: dict[str, Path] = {}
@@ -141,6 +147,12 @@ def convert(
             written.pop(relative, None)
         sources[key] = sorted(wanted)
         manifest.save(dest, written, sources)
+    parsed: dict[str, WrittenDeck] = {}
+    for plan in plans:
+        data = wanted[str(plan.path)]
+        if plan.parsed is not None and len(data) <= MAX_BYTES:  # a larger file is refused
+            digest = bytes_digest(data)
+            parsed[absolute(dest / plan.path)] = WrittenDeck(digest, plan.default_deck, plan.parsed)
     deck_files = {str(plan.path) for plan in plans}
     report = ConvertReport(
         format=fmt,
@@ -161,7 +173,7 @@ def convert(
         )
     for reason, count in sorted(read.skipped.items()):
         report.warnings.append(f"skipped {count} {reason}")
-    return Conversion(report, history)
+    return Conversion(report, history, parsed)
 
 
 def _media_used(text: str) -> list[str]:

@@ -7,9 +7,10 @@ reads back exactly: `Q:`/`A:` for basic notes, `front ::: back` for both-ways no
 `<!-- id: ...; tags: ... -->` comment. Text inside a card goes through
 `srs.decks.markdown.neutralise_markers`, so a converted answer holding a heading, a `---` rule
 or a line with ` :: ` cannot end its card or start another. The written text is parsed back
-with the real parser (`written_notes`): that is how the history is keyed by the ids the
-import will give the cards, and how a note the format cannot hold is caught as a warning
-instead of silently changing.
+with the real parser, under the name `discover` gives the file in DIR: that is how the history
+is keyed by the ids the import will give the cards, how a note the format cannot hold is
+caught as a warning instead of silently changing, and what the import reuses instead of
+parsing the files again (`srs.decks.reader.WrittenDeck`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from srs.anki.package import ANKI_NOTETYPES
 from srs.convert.model import ConvertedNote
 from srs.decks.builder import CardHistory, disambiguate
+from srs.decks.discover import deck_file_under
 from srs.decks.markdown import neutralise_markers, parse_text
 from srs.errors import ConvertError, DeckError
 from srs.model import Note, NoteKind, ParsedDeck
@@ -45,6 +47,8 @@ class DeckPlan:
     text: str = ""
     notetypes: dict[str, int] = field(default_factory=dict)  # srs kind -> Anki note type id
     parsed: ParsedDeck | None = None  # the text as the parser reads it
+    display: str = ""  # the file as `discover` names it in DIR (the parse's path)
+    default_deck: str = ""  # the deck `discover` gives it without front matter
 
 
 def deck_file(deck: str) -> PurePosixPath:
@@ -126,8 +130,11 @@ def _front_matter(plan: DeckPlan) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def plan_decks(notes: Sequence[ConvertedNote]) -> tuple[list[DeckPlan], list[str]]:
-    """Group notes into deck files and write their text; returns plans and warnings.
+def plan_decks(
+    notes: Sequence[ConvertedNote], dest: Path = Path(".")
+) -> tuple[list[DeckPlan], list[str]]:
+    """Group notes into deck files under `dest` and write their text; returns plans and
+    warnings. Each file's text is parsed as an import of `dest` will parse it (`parsed`).
 
     A note whose Markdown does not read back as the same kind of note (or at all) is left
     out with a warning naming where it came from, never written half-converted.
@@ -157,6 +164,8 @@ def plan_decks(notes: Sequence[ConvertedNote]) -> tuple[list[DeckPlan], list[str
         plan.notes.append(note)
     result = []
     for plan in sorted(plans.values(), key=lambda p: str(p.path)):
+        found = deck_file_under(dest, plan.path)
+        plan.display, plan.default_deck = found.display, found.default_deck
         blocks = [note_block(note) for note in plan.notes]
         plan.text = _front_matter(plan) + "\n" + "\n\n".join(blocks) + "\n"
         plan.parsed = _parsed_as_written(plan)
@@ -183,7 +192,7 @@ def plan_decks(notes: Sequence[ConvertedNote]) -> tuple[list[DeckPlan], list[str
 def _parsed_as_written(plan: DeckPlan) -> ParsedDeck | None:
     """The file text parsed as the import will parse it, if it gives exactly the notes."""
     try:
-        parsed = parse_text(plan.text, display=str(plan.path), default_deck=plan.deck)
+        parsed = parse_text(plan.text, display=plan.display, default_deck=plan.default_deck)
     except DeckError:
         return None
     kinds = [note.kind for note in parsed.notes]

@@ -20,7 +20,7 @@ from srs.decks.formats import deck_suffixes
 from srs.errors import DeckProblem
 from srs.model import DeckFile
 
-__all__ = ["DeckFile", "absolute", "discover"]
+__all__ = ["DeckFile", "absolute", "deck_file_under", "discover"]
 
 
 def absolute(path: Path) -> str:
@@ -37,6 +37,13 @@ def _display(path: Path) -> str:
 def _stem(name: str) -> str:
     stem = PurePosixPath(name).stem
     return stem or name or "Default"
+
+
+def deck_file_under(root: Path, rel: PurePosixPath) -> DeckFile:
+    """The deck file `discover([root])` lists for the file at `rel` below the folder `root`:
+    its display (the user's spelling of `root` joined with `rel`) and its default deck."""
+    deck = "/".join([*rel.parent.parts, _stem(rel.name)])
+    return DeckFile(root.joinpath(*rel.parts), _join(_display(root), rel), deck)
 
 
 def discover(paths: Sequence[Path]) -> tuple[list[DeckFile], list[DeckProblem]]:
@@ -150,8 +157,8 @@ def _walk(
         # Reverse so the stack pops folders in sorted order (depth-first, deterministic).
         stack.extend(reversed(subfolders))
     for rel, path in sorted(found, key=lambda item: item[0].parts):
-        deck = "/".join([*rel.parent.parts, _stem(rel.name)])
-        add(DeckFile(path, _join(root_display, rel), deck))
+        found_file = deck_file_under(root, rel)
+        add(DeckFile(path, found_file.display, found_file.default_deck))
 
 
 def _join(root_display: str, rel: PurePosixPath) -> str:

@@ -30,6 +30,7 @@ __all__ = [
     "READERS",
     "DeckRead",
     "Reader",
+    "bytes_digest",
     "deck_suffixes",
     "file_digest",
     "parser_fingerprint",
@@ -92,4 +93,9 @@ def file_digest(deck_file: DeckFile, max_bytes: int = MAX_BYTES) -> str | None:
             data = handle.read(max_bytes + 1)
     except OSError:
         return None
+    return bytes_digest(data)
+
+
+def bytes_digest(data: bytes) -> str:
+    """The digest `file_digest` gives a file holding exactly `data` (at most MAX_BYTES)."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,10 +39,11 @@ from srs.decks.identity import normalise, pick_relink
 from srs.model import CardSpec, Note, ParsedDeck, SchedulingState
 from srs.progress import Progress, no_progress
 from srs.store import NoteRow, Store
-from srs.store.history import PastReview, StartState
+from srs.store.history import PastReview, StartState, start_columns
 
 if TYPE_CHECKING:
     from srs.decks.builder import CardHistory
+    from srs.decks.reader import WrittenDeck
     from srs.exam.blueprints import Blueprint
 
 
@@ -207,7 +209,7 @@ def sync(
             and not row.orphaned
             and in_scope(row.path, files, folders)
         }
-        writer = _Writer(store, now_ms)
+        writer = _Writer(store, now_ms, _start_states(located, history or {}))
         writer.prepare(item.note.deck for item in located.values())
         total = len(located)
         for done, item in enumerate(located.values()):
@@ -275,9 +277,12 @@ BATCH = 1000
 class _Writer:
     """Batches the writes of one import run (inside the caller's transaction)."""
 
-    def __init__(self, store: Store, now_ms: int) -> None:
+    def __init__(
+        self, store: Store, now_ms: int, starts: Mapping[str, dict[str, object]] | None = None
+    ) -> None:
         self.store = store
         self.now_ms = now_ms
+        self.starts = starts or {}  # card id -> starting-state columns, if the run adds it
         self.deck_ids: dict[str, int] = {}
         self.position = store.next_position()
         self.note_inserts: list[dict[str, Any]] = []
@@ -307,6 +312,7 @@ class _Writer:
 
     def _insert_card(self, note: Note, spec: CardSpec, deck_id: int) -> None:
         self.added_cards.add(spec.id)
+        start = self.starts.get(spec.id)
         self.card_inserts.append(
             {
                 "id": spec.id,
@@ -320,6 +326,7 @@ class _Writer:
                 "created_at": self.now_ms,
                 "modified_at": self.now_ms,
             }
+            | (start or {})
         )
         self.position += 1
 
@@ -373,28 +380,43 @@ class _Writer:
             self.domain_inserts = []
 
 
+def _start_states(
+    located: Mapping[str, Located], history: Mapping[str, CardHistory]
+) -> dict[str, dict[str, object]]:
+    """The starting state of each imported card with one (or suspended or buried elsewhere),
+    as `cards` columns: written into the card's row if this import adds the card (a card
+    studied in srs since keeps its state)."""
+    starts: dict[str, dict[str, object]] = {}
+    if not history:
+        return starts
+    for item in located.values():
+        for spec in item.note.cards:
+            card = history.get(spec.id)
+            if card is None:
+                continue
+            flagged = card.suspended or card.buried_until is not None
+            if card.state is not None or flagged:
+                start = StartState(
+                    spec.id, card.state or SchedulingState(), card.suspended, card.buried_until
+                )
+                starts[spec.id] = start_columns(start)
+    return starts
+
+
 def _write_history(
     store: Store,
     located: Mapping[str, Located],
     history: Mapping[str, CardHistory],
     added_cards: set[str],
 ) -> None:
-    """Past answers (each once) and starting states (new cards only) of the imported cards."""
+    """Past answers of the imported cards, each once (their starting states went into the
+    rows of the cards this import added: `_start_states`)."""
     imported = {spec.id for item in located.values() for spec in item.note.cards}
     answers: list[tuple[str, PastReview]] = []
-    starts: list[StartState] = []
     for card_id, card in history.items():
         if card_id not in imported:
             continue
-        flagged = card.suspended or card.buried_until is not None
-        if (card.state is not None or flagged) and card_id in added_cards:
-            starts.append(
-                StartState(
-                    card_id, card.state or SchedulingState(), card.suspended, card.buried_until
-                )
-            )
-        answers.extend((card_id, review) for review in card.reviews)
-    store.set_start_states(starts)
+        answers.extend(zip(itertools.repeat(card_id), card.reviews))
     if answers:
         store.add_past_reviews_of(answers, new_cards=frozenset(added_cards))
 
@@ -406,6 +428,7 @@ def import_paths(
     known: Sequence[Blueprint] = (),
     history: Mapping[str, CardHistory] | None = None,
     *,
+    written: Mapping[str, WrittenDeck] | None = None,
     progress: Progress = no_progress,
 ) -> ImportReport:
     """Import deck files and folders in one transaction (nothing written on any error).
@@ -414,16 +437,18 @@ def import_paths(
     read with the decks). `history` (card id -> `CardHistory`) is history a caller carries
     for cards of these files besides what their readers return (`srs convert` writes
     Markdown, which has none, and hands over the converted source's history here).
+    `written` (absolute path -> `srs.decks.reader.WrittenDeck`) are files the caller has just
+    written and parsed (`srs convert`): a file still exactly as written is not parsed again.
     """
     from srs.decks.reader import read_decks
     from srs.exam.blueprints import blueprint_to_json
 
-    parsed = read_decks(paths, store.file_cache(), known, progress=progress)
+    parsed = read_decks(paths, store.file_cache(), known, written=written, progress=progress)
     keep = store.live_note_ids(parsed.skipped)
     if keep & {note.id for deck in parsed.decks for note in deck.notes}:
         # A changed file claims a card of an unchanged one (moved, or duplicated): read
         # everything, so duplicates and moves are judged on the whole picture.
-        parsed = read_decks(paths, known_blueprints=known, progress=progress)
+        parsed = read_decks(paths, known_blueprints=known, written=written, progress=progress)
         keep = set()
     report = sync(
         store,

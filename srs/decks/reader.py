@@ -42,17 +42,35 @@ class Parsed:
 FileCache = dict[str, tuple[str, str, str]]
 
 
+@dataclass(frozen=True, slots=True)
+class WrittenDeck:
+    """A deck file its writer has just parsed (`srs convert`), so an import need not parse it
+    again: the digest of the bytes written (`formats.bytes_digest`) and the `ParsedDeck` its
+    reader gives them (`deck.path` is the display `discover` gives the file).
+
+    The import uses it only for a file whose bytes on disk, display and default deck are
+    exactly those, so the notes are the ones a later `srs import` of the file reads.
+    """
+
+    digest: str
+    default_deck: str
+    deck: ParsedDeck
+
+
 def read_decks(
     paths: Sequence[Path],
     cache: FileCache | None = None,
     known_blueprints: Sequence[Blueprint] = (),
     *,
+    written: Mapping[str, WrittenDeck] | None = None,
     progress: Progress = no_progress,
 ) -> Parsed:
     """Discover and parse deck files and blueprints; every problem in one DeckError.
 
     With a `cache` (from the collection's `files` table), a file whose bytes, default deck
     and parser are the same as when it was last imported is skipped (listed in `skipped`).
+    `written` (absolute path -> `WrittenDeck`) holds files the caller has just written and
+    parsed: one still exactly as written is not parsed again.
     Cards are checked against the blueprints read here and `known_blueprints` (the
     collection's), those read here winning.
     """
@@ -79,7 +97,7 @@ def read_decks(
         if not any(absolute(f.path).startswith(folder.rstrip("/") + "/") for f in files):
             kinds = ", ".join(f"*{suffix}" for suffix in deck_suffixes())
             problems.append(DeckProblem(given.as_posix(), 0, f"no deck files ({kinds}) here"))
-    parsed = read_files(files, problems, folders, cache, progress=progress)
+    parsed = read_files(files, problems, folders, cache, written=written, progress=progress)
     parsed.blueprints.extend(blueprints.values())
     everything = {b.code: b for b in known_blueprints} | blueprints
     parsed.warnings.extend(domain_warnings(parsed.decks, list(everything.values())))
@@ -92,6 +110,7 @@ def read_files(
     folders: list[str],
     cache: FileCache | None = None,
     *,
+    written: Mapping[str, WrittenDeck] | None = None,
     progress: Progress = no_progress,
 ) -> Parsed:
     """Parse discovered deck files (see `read_decks`)."""
@@ -113,8 +132,18 @@ def read_files(
         if cache is not None and digest is not None and cache.get(path) == unchanged:
             skipped.append(path)
             continue
+        given = written.get(path) if written else None
+        read: ParsedDeck | DeckRead
         try:
-            read = reader_for(deck_file)(deck_file)
+            if (
+                given is not None
+                and given.digest == digest
+                and given.deck.path == deck_file.display
+                and given.default_deck == deck_file.default_deck
+            ):
+                read = given.deck  # just parsed by its writer, and unchanged since
+            else:
+                read = reader_for(deck_file)(deck_file)
             if isinstance(read, DeckRead):
                 if read.history:
                     carried[len(decks)] = read.history

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -29,6 +30,7 @@ class PastReview:
 
 
 _BATCH = 5000
+_BULK = 20_000  # past answers from which an empty log's indexes are built after the rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,15 @@ def _snapshot(state: SchedulingState) -> str:
     )
 
 
+def start_columns(item: StartState) -> dict[str, object]:
+    """The `cards` columns of a starting state: what `set_start_states` writes, and what an
+    import puts straight into the row of a card it adds (`insert_cards`)."""
+    return state_to_columns(item.state) | {
+        "suspended": int(item.suspended),
+        "buried_until": item.buried_until.toordinal() if item.buried_until else None,
+    }
+
+
 class HistoryQueries(Connection):
     """History an import writes into `reviews` and `cards` (inside its transaction)."""
 
@@ -66,41 +77,84 @@ class HistoryQueries(Connection):
         """`add_past_reviews` for many cards at once: (card id, answer) pairs, written with
         one statement per batch (an Anki package brings 100k answers). Cards in `new_cards`
         were added by this import, so they have no answers yet and the check for one logged
-        at the same instant is skipped. Returns how many were added."""
+        at the same instant is skipped. Returns how many were added.
+
+        A large history of new cards only, going into an empty log (the first conversion of a
+        package), is written with the log's indexes built afterwards: the same rows, about a
+        third faster than keeping 100k rows indexed one by one."""
+        items = list(items)
+        if (
+            self.conn.in_transaction
+            and len(items) >= _BULK
+            and all(card_id in new_cards for card_id, _ in items)
+        ):
+            with self._indexes_built_after():
+                return self._add_past_reviews(items, new_cards)
+        return self._add_past_reviews(items, new_cards)
+
+    @contextmanager
+    def _indexes_built_after(self) -> Iterator[None]:
+        """Inside the caller's transaction: drop the log's indexes while rows are added and
+        create them again, from their own stored definitions, at the end (only when the log
+        is empty: otherwise rebuilding would cost more than it saves). An error rolls the
+        transaction back, indexes included."""
+        indexes: list[tuple[str, str]] = []
+        if self.conn.execute("SELECT 1 FROM reviews LIMIT 1").fetchone() is None:
+            indexes = self.conn.execute(
+                "SELECT name, sql FROM sqlite_master"
+                " WHERE type = 'index' AND tbl_name = 'reviews' AND sql IS NOT NULL"
+            ).fetchall()
+        for name, _ in indexes:
+            self.conn.execute(f'DROP INDEX "{name}"')
+        yield
+        for _, sql in indexes:
+            self.conn.execute(sql)
+
+    def _add_past_reviews(
+        self, items: list[tuple[str, PastReview]], new_cards: frozenset[str]
+    ) -> int:
         added = 0
         batch: list[tuple[object, ...]] = []
         fresh: list[tuple[object, ...]] = []
+        # The columns of a (before, after) pair, by the pair's identity (`items` keeps every
+        # state alive): 100k answers of a package share a few hundred snapshots.
+        pairs: dict[tuple[int, int], tuple[object, ...]] = {}
         for card_id, review in items:
-            at = to_ms(review.reviewed_at)
-            batch.append(
-                (
-                    card_id,
-                    at,
-                    review.review_day.toordinal(),
-                    int(review.grade),
-                    int(review.kind),
-                    review.scheduler,
-                    review.before.state.value,
-                    review.after.state.value,
-                    review.before.interval_days,
-                    review.after.interval_days,
-                    review.before.ease,
-                    review.after.ease,
-                    max(0, review.duration_ms),
-                    _snapshot(review.before),
-                    _snapshot(review.after),
-                    card_id,
-                    at,
+            before, after = review.before, review.after
+            key = (id(before), id(after))
+            states = pairs.get(key)
+            if states is None:
+                states = pairs[key] = (
+                    before.state.value,
+                    after.state.value,
+                    before.interval_days,
+                    after.interval_days,
+                    before.ease,
+                    after.ease,
+                    _snapshot(before),
+                    _snapshot(after),
                 )
+            at = to_ms(review.reviewed_at)
+            row = (
+                card_id,
+                at,
+                review.review_day.toordinal(),
+                int(review.grade),
+                int(review.kind),
+                review.scheduler,
+                max(0, review.duration_ms),
+                *states,
             )
             if card_id in new_cards:
-                fresh.append(batch.pop()[:-2])
-            if len(batch) >= _BATCH:
-                added += self._insert_reviews(batch)
-                batch = []
-            if len(fresh) >= _BATCH:
-                added += self._insert_reviews(fresh, check=False)
-                fresh = []
+                fresh.append(row)
+                if len(fresh) >= _BATCH:
+                    added += self._insert_reviews(fresh, check=False)
+                    fresh = []
+            else:
+                batch.append((*row, card_id, at))
+                if len(batch) >= _BATCH:
+                    added += self._insert_reviews(batch)
+                    batch = []
         if batch:
             added += self._insert_reviews(batch)
         if fresh:
@@ -110,13 +164,13 @@ class HistoryQueries(Connection):
     def _insert_reviews(self, rows: list[tuple[object, ...]], *, check: bool = True) -> int:
         cursor = self.conn.executemany(
             "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
-            " state_before, state_after, interval_before, interval_after, ease_before,"
-            " ease_after, duration_ms, before, after)"
-            " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            " duration_ms, state_before, state_after, interval_before, interval_after,"
+            " ease_before, ease_after, before, after)"
             + (
+                " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
                 " WHERE NOT EXISTS (SELECT 1 FROM reviews WHERE card_id = ? AND reviewed_at = ?)"
                 if check
-                else ""
+                else " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # a third faster
             ),
             rows,
         )
@@ -139,10 +193,7 @@ class HistoryQueries(Connection):
         statement = ""
         batch: list[dict[str, object]] = []
         for item in items:
-            columns = state_to_columns(item.state) | {
-                "suspended": int(item.suspended),
-                "buried_until": item.buried_until.toordinal() if item.buried_until else None,
-            }
+            columns = start_columns(item)
             if not statement:
                 assignments = ", ".join(f"{name} = :{name}" for name in columns)
                 statement = f"UPDATE cards SET {assignments} WHERE id = :card_id"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -137,14 +138,16 @@ class NoteQueries(HistoryQueries):
         )
 
     def insert_cards(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Add cards: one dict of `cards` columns per card, all with the same keys."""
+        """Add cards, in order: one dict of `cards` columns per card (one statement per run of
+        rows with the same keys: cards an import gives a starting state carry its columns)."""
         if not rows:
             return
-        names = list(rows[0])
-        self.conn.executemany(
-            f"INSERT INTO cards ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})",
-            rows,
-        )
+        for names, group in itertools.groupby(rows, key=tuple):
+            self.conn.executemany(
+                f"INSERT INTO cards ({', '.join(names)})"
+                f" VALUES ({', '.join(':' + n for n in names)})",
+                list(group),
+            )
         self.drop_day_plans()
 
     def insert_domains(self, rows: Iterable[tuple[str, str, str]]) -> None:
