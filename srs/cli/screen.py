@@ -11,12 +11,30 @@ import os
 import select
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.segment import Segment
 
-__all__ = ["Keys", "clock_text", "markdown", "print_trimmed", "terminal_console"]
+__all__ = [
+    "NARROW",
+    "SCROLL",
+    "Keys",
+    "Pager",
+    "clock_text",
+    "markdown",
+    "print_lines",
+    "print_trimmed",
+    "render_lines",
+    "terminal_console",
+]
+
+NARROW = 50  # columns below which a screen shortens its hints (and review's buttons take 2 lines)
+# Keys that move a paged text: a line, or (±2) a page.
+SCROLL = {"j": 1, "down": 1, "k": -1, "up": -1, "pgdn": 2, "pgup": -2}
+PAGE_MIN = 3  # fewest lines worth paging; on a smaller screen the text just scrolls
 
 
 def terminal_console() -> Console:
@@ -63,6 +81,77 @@ def clock_text(seconds: float | None) -> str:
     secs = int(seconds)
     hours, rest = divmod(secs, 3600)
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+# -- paging ----------------------------------------------------------------------------------
+
+
+def render_lines(console: Console, parts: list[RenderableType]) -> list[list[Segment]]:
+    """Renderables as the terminal lines they take at the console's width."""
+    from rich.console import Group
+
+    return console.render_lines(Group(*parts), console.options, pad=False) if parts else []
+
+
+def print_lines(console: Console, lines: list[list[Segment]]) -> None:
+    from rich.segment import Segment, Segments
+
+    console.print(Segments([segment for line in lines for segment in (*line, Segment.line())]))
+
+
+@dataclass
+class Pager:
+    """A window over the middle of a screen too tall for the terminal: a revealed answer in
+    `srs review`, practice feedback in `srs exam`, a model's explanation.
+
+    The top (header, question) and the bottom (buttons, keys) stay; the middle shows `page`
+    lines from `scroll`, moved with j/k, the arrows and PgUp/PgDn (`SCROLL`), with a hint line.
+    """
+
+    what: str = "answer"  # named in the hint: "answer lines 1-20 of 60"
+    scroll: int = 0
+    page: int = 0  # middle lines a page shows (0: the screen fits, no paging)
+
+    def move(self, key: str) -> bool:
+        """Scroll for a paging key while paged; False for any other key (or when not paged)."""
+        if not self.page or key not in SCROLL:
+            return False
+        step = SCROLL[key]
+        moved = step if abs(step) == 1 else step // 2 * self.page
+        self.scroll = max(0, self.scroll + moved)
+        return True
+
+    def fit(
+        self,
+        console: Console,
+        head: list[list[Segment]],
+        body: list[list[Segment]],
+        foot: list[list[Segment]],
+        height: int | None = None,
+    ) -> list[list[Segment]]:
+        """The lines to draw in `height` rows (the console's), the last row left free: all of
+        them when they fit, else `body` paged between `head` and `foot` (and `head` paged with
+        it when it alone fills the screen)."""
+        from rich.text import Text
+
+        height = console.height if height is None else height
+        room = height - 1 - len(head) - len(foot)
+        if len(body) > room and room < PAGE_MIN + 1:
+            head, body = [], head + body
+            room = height - 1 - len(foot)
+        if len(body) <= room or room < PAGE_MIN + 1:
+            self.page = 0
+            return head + body + foot
+        self.page = room - 1  # one row for the hint
+        self.scroll = max(0, min(self.scroll, len(body) - self.page))
+        shown = body[self.scroll : self.scroll + self.page]
+        first, last, total = self.scroll + 1, self.scroll + len(shown), len(body)
+        hint = (
+            f"{self.what} lines {first}-{last} of {total} · j/k ↓/↑ line · PgDn/PgUp page"
+            if console.width >= NARROW
+            else f"lines {first}-{last}/{total} · j/k ↓/↑ · PgDn/PgUp"
+        )
+        return head + shown + render_lines(console, [Text(hint, style="dim")])[:1] + foot
 
 
 # -- keys ---------------------------------------------------------------------------------------
