@@ -403,24 +403,33 @@ class Reviewer:
         return self.keys.read() != ""
 
     def _explain(self, card_id: str) -> bool:
-        """Show the model's explanation of the card (asked once, then cached) until a key is
-        pressed; False at end of input. An SrsError (no llm, no model, a timeout) reaches the
-        key handler, which shows it as the card's message."""
+        """Show the model's explanation of the card (asked once, then cached) until a key other
+        than a paging one is pressed; False at end of input. A long explanation is paged under
+        its title like a tall answer (`Pager`). An SrsError (no llm, no model, a timeout)
+        reaches the key handler, which shows it as the card's message."""
         from rich.text import Text
 
-        from srs.cli.screen import markdown
         from srs.drafting.explain import explain
 
         self._clear()
         self.console.print(Text("Asking your model to explain this card...", style="dim"))
         result = explain(self.session.col, card_id)
-        self._clear()
         origin = "cached" if result.cached else "asked just now"
-        self.console.print(Text(f"Explained by {result.model} ({origin})", style="bold"))
-        self.console.print(markdown(result.text))
-        self.console.print(Text("Press any key to go back to the card.", style="dim"))
+        said = f"Explained by {result.model} ({origin})"
+        title: list[RenderableType] = [Text(said, style="bold")]
+        text: list[RenderableType] = [markdown(result.text)]
+        back: list[RenderableType] = [Text("Press any key to go back to the card.", style="dim")]
+        pager = Pager("explanation")
         assert self.keys is not None
-        return self.keys.read() != ""
+        while True:  # drawn again after a paging key or a resize
+            console = self.console
+            head, body, foot = (render_lines(console, p) for p in (title, text, back))
+            self._clear()
+            print_lines(console, pager.fit(console, head, body, foot))
+            sys.stdout.flush()
+            key = self.keys.read()
+            if key != "resize" and not pager.move(key):
+                return key != ""
 
     # -- drawing -----------------------------------------------------------------------------
 
