@@ -579,3 +579,36 @@ def test_a_question_taller_than_the_screen_is_paged_with_its_answer(
     screen.press("\x1b[6~" * 6)
     screen.expect("The end.")
     quit_(screen)
+
+
+TABLE_BACK = """Compare them:
+
+| Option | Traffic pattern | Payload limit |
+|---|---|---|
+| Real-time endpoints | Steady low-latency traffic | 25 MB |
+| Serverless inference | Intermittent or unpredictable | 4 MB |
+"""
+
+
+@pytest.mark.parametrize("cols", [100, 40])
+def test_a_table_in_an_answer_keeps_its_words_at_any_width(
+    col: Collection, db_path: Path, decks: Path, cols: int
+) -> None:
+    """Issue 18 (daily use at 40 columns): a table too wide for the terminal showed its cells
+    cut to "Real-…"; on a narrow screen each row reads as a list item instead."""
+    (decks / "basic.md").write_text(f"# Basics\n\nQ: Which option?\nA: {TABLE_BACK}\n", "utf-8")
+    col.import_paths([decks], NOW_DT)
+    screen = spawn(db_path, "--deck", "basic", cols=cols)
+    screen.expect("Space show answer")
+    screen.press(" ")
+    screen.expect("4 Easy")
+    text = "\n".join(last_screen(screen))
+    assert "…" not in text, text
+    words = " ".join(text.split())
+    for cell in (
+        "Real-time endpoints",
+        "Steady low-latency traffic",
+        "Intermittent or unpredictable",
+    ):
+        assert cell in words, text
+    quit_(screen)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import select
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ __all__ = [
     "print_lines",
     "print_trimmed",
     "render_lines",
+    "tables_as_lists",
     "terminal_console",
 ]
 
@@ -64,14 +66,88 @@ def print_trimmed(console: Console, parts: Iterable[RenderableType]) -> None:
 
 def markdown(text: str, style: str = "none") -> RenderableType:
     """Deck text (escaped) rendered as Markdown, links shown as text, math as Unicode text
-    (`style`: e.g. "dim")."""
-    from rich.markdown import Markdown
-
+    (`style`: e.g. "dim"); a table too wide for the screen reads as a list (`_DeckMarkdown`)."""
     from srs.math_text import math_to_text
     from srs.render import wiki_embeds
     from srs.terminal import escape_text
 
-    return Markdown(escape_text(math_to_text(wiki_embeds(text))), style=style, hyperlinks=False)
+    return _DeckMarkdown(escape_text(math_to_text(wiki_embeds(text))), style)
+
+
+class _DeckMarkdown:
+    """Markdown drawn at the width it is given: rich cuts the cells of a table wider than
+    that to "Real-…", so there each row becomes a list item ("Option: Real-time endpoints;
+    Traffic pattern: ...") that wraps at whole words."""
+
+    def __init__(self, source: str, style: str) -> None:
+        self.source = source
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: Any) -> Iterator[RenderableType]:
+        from rich.markdown import Markdown
+
+        drawn = Markdown(self.source, style=self.style, hyperlinks=False)
+        if "|" in self.source and _cuts_words(console, options, drawn, self.source):
+            drawn = Markdown(tables_as_lists(self.source), style=self.style, hyperlinks=False)
+        yield drawn
+
+
+def _cuts_words(console: Console, options: Any, drawn: RenderableType, source: str) -> bool:
+    """Whether rich, drawing `drawn` at this width, cuts text with an ellipsis (a table's
+    cells narrower than their words)."""
+    lines = console.render_lines(drawn, options, pad=False)
+    shown = sum("".join(segment.text for segment in line).count("…") for line in lines)
+    return shown > source.count("…")
+
+
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip().removeprefix("|").removesuffix("|")
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", inner)]
+
+
+def tables_as_lists(source: str) -> str:
+    """`source` with each Markdown table written as a list, a row an item: "**Option:
+    Real-time endpoints**; Traffic pattern: steady"."""
+    lines = source.split("\n")
+    out: list[str] = []
+    fenced = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _FENCE.match(line):
+            fenced = not fenced
+        is_table = (
+            not fenced
+            and "|" in line
+            and i + 1 < len(lines)
+            and "-" in lines[i + 1]
+            and _TABLE_RULE.match(lines[i + 1]) is not None
+        )
+        if not is_table:
+            out.append(line)
+            i += 1
+            continue
+        end = i + 2
+        while end < len(lines) and "|" in lines[end] and lines[end].strip():
+            end += 1
+        header = _cells(line)
+        out.append("")
+        for row in (_cells(row) for row in lines[i + 2 : end]):
+            said = [
+                f"{head}: {cell}" if head else cell
+                for head, cell in zip(header, row, strict=False)
+                if cell
+            ]
+            if said:
+                said[0] = f"**{said[0]}**"
+            out.append("- " + "; ".join(said))
+        out.append("")
+        i = end
+    return "\n".join(out)
 
 
 def clock_text(seconds: float | None) -> str:
