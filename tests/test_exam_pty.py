@@ -371,3 +371,46 @@ def test_tall_practice_feedback_is_paged_under_the_question(
     screen.press("s")
     screen.expect("Score: 0 / 1")
     assert screen.finish() == 0
+
+
+@pytest.mark.parametrize("cols", [100, 40])
+def test_a_tall_question_is_paged_with_the_clock_and_answer_line_kept(
+    db_path: Path, tmp_path: Path, cols: int
+) -> None:
+    """Daily use at 40 columns: a long scenario with long options scrolled the clock and the
+    question number off the screen; the options are paged, the answer line kept."""
+    from test_exam import BLUEPRINT
+    from test_review_daily_pty import last_screen
+
+    root = tmp_path / "tall"
+    (root / "exams").mkdir(parents=True)
+    (root / "exams" / "test-01.yaml").write_text(BLUEPRINT, encoding="utf-8")
+    stem = " ".join(f"Clause {i:02d} of a scenario." for i in range(1, 9))
+    option = " ".join(f"Step {i:02d} of this option." for i in range(1, 21))
+    (root / "d1.md").write_text(
+        f"---\nexam_domains: {{TEST-01: 1}}\n---\n# Tall\n\nQ: {stem}\n"
+        f"- [ ] First. {option}\n- [x] Second. {option}\n- [ ] Third. {option}\n"
+        f"- [ ] Fourth. {option}\nExplanation: Short.\n",
+        encoding="utf-8",
+    )
+    with Collection.open(db_path, user_timezone()) as c:
+        c.import_paths([root], NOW_DT)
+        (q,) = questions(c, 1, 1)
+    screen = spawn_srs(
+        db_path, "--seed", "1", "--questions", "1", "--practice",
+        cols=cols, rows=24, command="exam", now=NOW,
+    )  # fmt: skip
+    screen.expect("PgDn")
+    first = last_screen(screen)
+    text = "\n".join(first)
+    assert len(first) <= 24, first
+    assert "Time 0:0" in text and "Question 1 of 1" in text and "Your answer: _" in text
+    screen.press("\x1b[6~")  # PgDn: the options move, the answer line stays
+    screen.expect("PgDn")
+    assert "Your answer: _" in "\n".join(last_screen(screen))
+    screen.press(right(q) + "\r")
+    screen.expect("Enter or n: next question.")  # the feedback, paged in its turn
+    assert "feedback lines 1-" in "\n".join(last_screen(screen)) or cols < 50
+    screen.press("s")
+    screen.expect("Score: 1 / 1")
+    assert screen.finish() == 0

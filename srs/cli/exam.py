@@ -369,9 +369,10 @@ class ExamScreen:
         self.view = _View()
         self.fits = False
         # Practice feedback taller than the screen is paged (as `srs review` pages an answer);
-        # a question's window starts at the top again when the screen moves to another one.
+        # a window starts at the top again on another question, and when the feedback replaces
+        # the options.
         self.pager = Pager("feedback")
-        self._paged_position = -1
+        self._paged: tuple[int, bool] = (-1, False)
         unanswered = session.unanswered()
         if unanswered and session.answers:  # a resumed attempt: go on where it stopped
             self.view.position = unanswered[0]
@@ -447,6 +448,8 @@ class ExamScreen:
                 view.message = "Already answered; n goes on."
                 return ""
             self._toggle(question, question.order[OPTION_LETTERS.index(key)])
+            return ""
+        if self.pager.move(key):  # tall options (j and k are letters only past 9 options)
             return ""
         if key in ("backspace", "esc"):
             view.pending[view.position] = set()
@@ -611,17 +614,18 @@ class ExamScreen:
         sys.stdout.flush()
 
     def _draw(self) -> None:
-        """Draw the screen; practice feedback taller than the terminal is paged under the
-        clock and the question, the keys kept at the bottom (`self.pager`)."""
+        """Draw the screen; options or practice feedback taller than the terminal are paged
+        under the clock and the question, the answer line and keys kept (`self.pager`)."""
         from rich.text import Text
 
         console, view = self.console, self.view
-        if view.position != self._paged_position:
+        if (view.position, self._locked()) != self._paged:
             self.pager = Pager("feedback")
-            self._paged_position = view.position
+            self._paged = (view.position, self._locked())
         status = render_lines(console, [Text(self._status(), style="bold")])
         head, body, foot = (render_lines(console, part) for part in self._compose())
-        if view.mode != "list" and self._locked():
+        if view.mode != "list":
+            self.pager.what = "feedback" if self._locked() else "option"
             lines = self.pager.fit(console, head, body, foot, height=console.height - len(status))
         else:
             self.pager.page, lines = 0, head + body + foot
@@ -673,7 +677,7 @@ class ExamScreen:
                 saved = self.session.answers.get(view.position)
                 if saved is not None and not self.session.attempt.practice:
                     line.append(f"   (saved: {','.join(question.letters(saved))})", style="dim")
-                body.append(line)
+                foot.append(line)  # kept on screen when the options are paged
         if view.mode == "confirm-submit":
             missing, flagged = len(self.session.unanswered()), len(self.session.flagged)
             foot.append(
