@@ -53,6 +53,9 @@ def test_plan_wraps_at_words_and_keeps_the_indent(tmp_path: Path, db_path: Path,
         "* weakest domain: work on it first",
     ):
         assert said in text, (said, lines)
+    # A figure stays with its unit, as in `srs stats` ("98.2%").
+    assert not any(line.strip().startswith("%") for line in lines), lines
+    assert "99.9%" in text or "99.8%" in text, lines
     # A domain's row wraps under its own name, past the weakest-domain mark.
     first = next(i for i, line in enumerate(lines) if line.startswith(("  1 ", "* 1 ")))
     rest = lines[first + 1 : next(i for i, line in enumerate(lines) if "2 Operating" in line)]

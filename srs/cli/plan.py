@@ -73,7 +73,7 @@ def _wrapped(line: str) -> RenderableType:
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.1f} %"
+    return f"{100 * value:.1f}%"  # as `srs stats` writes it: no break between figure and unit
 
 
 def _projected(figures: dict[str, Any]) -> str:
