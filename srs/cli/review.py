@@ -325,10 +325,12 @@ class Reviewer:
             state.revealed = True
             return
         previews = self.session.preview(state.current.card.id)
-        exam_mode = self.session.col.options(self.session.flt.deck).exam_date is not None
+        session = self.session
+        exam_mode = session.col.exam_date_in_force(session.now(), session.flt.deck) is not None
         state.previews = {
-            # Exam mode keeps learning steps, but the plan, not the interval, picks the day.
-            grade: PLAN_LABEL if exam_mode and after.due_at is None else label
+            # Exam mode shows each card once a day (no same-day learning steps): the plan, not
+            # an interval or a step, picks the day the card comes back.
+            grade: PLAN_LABEL if exam_mode else label
             for grade, (after, label) in previews.items()
         }
         state.note = _same_interval_note(previews, state.previews)
