@@ -331,7 +331,7 @@ class Reviewer:
             # Exam mode shows each card once a day (no same-day learning steps): the plan, not
             # an interval or a step, picks the day the card comes back.
             grade: PLAN_LABEL if exam_mode else label
-            for grade, (after, label) in previews.items()
+            for grade, (_, label) in previews.items()
         }
         state.note = _same_interval_note(previews, state.previews)
         if exam_mode and PLAN_LABEL in state.previews.values():
