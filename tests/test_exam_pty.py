@@ -318,3 +318,99 @@ def test_options_render_markdown_on_the_screen(db_path: Path, tmp_path: Path, co
     screen.expect("(y/n)")
     screen.press("y")
     assert screen.finish() == 0
+
+
+TALL = " ".join(f"Clause {i:02d} of a long explanation." for i in range(1, 81))
+
+
+@pytest.mark.parametrize("cols", [100, 40])
+def test_tall_practice_feedback_is_paged_under_the_question(
+    db_path: Path, tmp_path: Path, cols: int
+) -> None:
+    """Issue 18: practice feedback taller than the terminal is paged like a tall answer in
+    `srs review`: the clock, the question and the keys stay, the feedback scrolls."""
+    from test_exam import BLUEPRINT
+    from test_review_daily_pty import last_screen
+
+    root = tmp_path / "tall"
+    (root / "exams").mkdir(parents=True)
+    (root / "exams" / "test-01.yaml").write_text(BLUEPRINT, encoding="utf-8")
+    (root / "d1.md").write_text(
+        "---\nexam_domains: {TEST-01: 1}\n---\n# Tall\n\nQ: Which one is tall?\n"
+        f"- [ ] Short\n  - Why not: too short.\n- [x] Tall\n  - Why: it is.\nExplanation: {TALL}\n",
+        encoding="utf-8",
+    )
+    with Collection.open(db_path, user_timezone()) as c:
+        c.import_paths([root], NOW_DT)
+        (q,) = questions(c, 1, 1)
+    screen = spawn_srs(
+        db_path, "--seed", "1", "--questions", "1", "--practice",
+        cols=cols, rows=24, command="exam", now=NOW,
+    )  # fmt: skip
+    screen.expect("Your answer: _")
+    screen.press(wrong(q) + "\r")
+    screen.expect("PgDn")
+    first = last_screen(screen)
+    text = "\n".join(first)
+    assert len(first) <= 24, first
+    assert "Time 0:0" in text and "Question 1 of 1" in text and "Which one is tall?" in text
+    assert "Clause 80" not in text and "Enter/n next" in text
+    screen.press("\x1b[6~")  # PgDn
+    screen.expect("PgDn")
+    text = "\n".join(last_screen(screen))
+    assert "Which one is tall?" in text and "Not quite." not in text
+    start = int(re.findall(r"lines (\d+)-", text)[-1])
+    screen.press("j")
+    screen.expect(f"lines {start + 1}-")
+    for _ in range(20):  # to the end and past it: the window stops at the last line
+        screen.press("\x1b[6~")
+        screen.expect("PgDn")
+    text = "\n".join(last_screen(screen))
+    assert "Clause 80 of a long explanation." in " ".join(text.split())
+    assert "Question 1 of 1" in text and "Enter/n next" in text
+    screen.press("s")
+    screen.expect("Score: 0 / 1")
+    assert screen.finish() == 0
+
+
+@pytest.mark.parametrize("cols", [100, 40])
+def test_a_tall_question_is_paged_with_the_clock_and_answer_line_kept(
+    db_path: Path, tmp_path: Path, cols: int
+) -> None:
+    """Daily use at 40 columns: a long scenario with long options scrolled the clock and the
+    question number off the screen; the options are paged, the answer line kept."""
+    from test_exam import BLUEPRINT
+    from test_review_daily_pty import last_screen
+
+    root = tmp_path / "tall"
+    (root / "exams").mkdir(parents=True)
+    (root / "exams" / "test-01.yaml").write_text(BLUEPRINT, encoding="utf-8")
+    stem = " ".join(f"Clause {i:02d} of a scenario." for i in range(1, 9))
+    option = " ".join(f"Step {i:02d} of this option." for i in range(1, 21))
+    (root / "d1.md").write_text(
+        f"---\nexam_domains: {{TEST-01: 1}}\n---\n# Tall\n\nQ: {stem}\n"
+        f"- [ ] First. {option}\n- [x] Second. {option}\n- [ ] Third. {option}\n"
+        f"- [ ] Fourth. {option}\nExplanation: Short.\n",
+        encoding="utf-8",
+    )
+    with Collection.open(db_path, user_timezone()) as c:
+        c.import_paths([root], NOW_DT)
+        (q,) = questions(c, 1, 1)
+    screen = spawn_srs(
+        db_path, "--seed", "1", "--questions", "1", "--practice",
+        cols=cols, rows=24, command="exam", now=NOW,
+    )  # fmt: skip
+    screen.expect("PgDn")
+    first = last_screen(screen)
+    text = "\n".join(first)
+    assert len(first) <= 24, first
+    assert "Time 0:0" in text and "Question 1 of 1" in text and "Your answer: _" in text
+    screen.press("\x1b[6~")  # PgDn: the options move, the answer line stays
+    screen.expect("PgDn")
+    assert "Your answer: _" in "\n".join(last_screen(screen))
+    screen.press(right(q) + "\r")
+    screen.expect("Enter or n: next question.")  # the feedback, paged in its turn
+    assert "feedback lines 1-" in "\n".join(last_screen(screen)) or cols < 50
+    screen.press("s")
+    screen.expect("Score: 1 / 1")
+    assert screen.finish() == 0

@@ -268,6 +268,9 @@ def test_fsrs_buttons_with_one_interval_say_why(
 def test_exam_mode_buttons_show_what_exam_mode_does(
     col: Collection, db_path: Path, decks: Path
 ) -> None:
+    """Exam mode shows each card once a day (`plan_queue`: no same-day learning steps), so no
+    button promises `<10m` (daily use: cards answered Good <10m never came back, and the status
+    line counted them under "learn")."""
     one_card_deck(col, decks)
     col.set_option("exam_date", "2026-04-01")
     screen = spawn(db_path, "--deck", "basic")
@@ -276,9 +279,12 @@ def test_exam_mode_buttons_show_what_exam_mode_does(
     screen.press(" ")
     shown = " ".join(screen.expect("4 Easy").split())
     shown += " " + " ".join(screen.expect("Space/Enter").split())
-    assert re.search(r"1 Again <\S+ +2 Hard <\S+ +3 Good <\S+ +4 Easy plan", shown), shown
+    assert re.search(r"1 Again plan +2 Hard plan +3 Good plan +4 Easy plan", shown), shown
     assert "the exam plan picks the day" in shown
-    quit_(screen)
+    screen.press("3")
+    screen.expect("Today's exam plan is done")  # the card does not come back in 10 minutes
+    screen.expect("Studied 1 card")
+    assert screen.finish() == 0
 
 
 # -- resize and tall answers ---------------------------------------------------------------------
@@ -578,4 +584,55 @@ def test_a_question_taller_than_the_screen_is_paged_with_its_answer(
     assert len(first) <= 24 and "4 Easy" in "\n".join(first)
     screen.press("\x1b[6~" * 6)
     screen.expect("The end.")
+    quit_(screen)
+
+
+TABLE_BACK = """Compare them:
+
+| Option | Traffic pattern | Payload limit |
+|---|---|---|
+| Real-time endpoints | Steady low-latency traffic | 25 MB |
+| Serverless inference | Intermittent or unpredictable | 4 MB |
+"""
+
+
+@pytest.mark.parametrize("cols", [100, 40])
+def test_a_table_in_an_answer_keeps_its_words_at_any_width(
+    col: Collection, db_path: Path, decks: Path, cols: int
+) -> None:
+    """Issue 18 (daily use at 40 columns): a table too wide for the terminal showed its cells
+    cut to "Real-…"; on a narrow screen each row reads as a list item instead."""
+    (decks / "basic.md").write_text(f"# Basics\n\nQ: Which option?\nA: {TABLE_BACK}\n", "utf-8")
+    col.import_paths([decks], NOW_DT)
+    screen = spawn(db_path, "--deck", "basic", cols=cols)
+    screen.expect("Space show answer")
+    screen.press(" ")
+    screen.expect("4 Easy")
+    text = "\n".join(last_screen(screen))
+    assert "…" not in text, text
+    words = " ".join(text.split())
+    for cell in (
+        "Real-time endpoints",
+        "Steady low-latency traffic",
+        "Intermittent or unpredictable",
+    ):
+        assert cell in words, text
+    quit_(screen)
+
+
+def test_exam_mode_counts_no_learning_step_that_will_not_come(
+    col: Collection, db_path: Path, decks: Path
+) -> None:
+    """The status line in exam mode counts what the plan shows: a card answered Good is done
+    for the day, not "learn 1" (the learn-ahead count of the normal schedule)."""
+    (decks / "basic.md").write_text("# Basics\n\nOne :: 1\n\nTwo :: 2\n\nThree :: 3\n", "utf-8")
+    col.import_paths([decks], NOW_DT)
+    col.set_option("exam_date", "2026-04-01")
+    screen = spawn(db_path, "--deck", "basic")
+    screen.expect("new 3 · learn 0 · due 0  1/3")
+    screen.press(" ")
+    screen.expect("4 Easy")
+    screen.press("3")
+    screen.expect("Saved: Good")
+    screen.expect("new 2 · learn 0 · due 0  2/3")
     quit_(screen)

@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from srs.cli.app import app, echo, emit_json, fail, globals_of, opened
-from srs.cli.screen import Keys, clock_text, markdown, print_trimmed, terminal_console
+from srs.cli.screen import (
+    Keys,
+    Pager,
+    clock_text,
+    markdown,
+    print_lines,
+    print_trimmed,
+    render_lines,
+    terminal_console,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -359,6 +368,11 @@ class ExamScreen:
         self.console = console
         self.view = _View()
         self.fits = False
+        # Practice feedback taller than the screen is paged (as `srs review` pages an answer);
+        # a window starts at the top again on another question, and when the feedback replaces
+        # the options.
+        self.pager = Pager("feedback")
+        self._paged: tuple[int, bool] = (-1, False)
         unanswered = session.unanswered()
         if unanswered and session.answers:  # a resumed attempt: go on where it stopped
             self.view.position = unanswered[0]
@@ -427,11 +441,15 @@ class ExamScreen:
 
         view, question = self.view, self._question()
         count = len(question.order)
+        if self._locked() and self.pager.move(key):
+            return ""
         if len(key) == 1 and key in OPTION_LETTERS[:count]:
             if self._locked():
                 view.message = "Already answered; n goes on."
                 return ""
             self._toggle(question, question.order[OPTION_LETTERS.index(key)])
+            return ""
+        if self.pager.move(key):  # tall options (j and k are letters only past 9 options)
             return ""
         if key in ("backspace", "esc"):
             view.pending[view.position] = set()
@@ -596,78 +614,95 @@ class ExamScreen:
         sys.stdout.flush()
 
     def _draw(self) -> None:
-        console = self.console
-        with console.capture() as captured:
-            self._compose()
-        screen = captured.get()
+        """Draw the screen; options or practice feedback taller than the terminal are paged
+        under the clock and the question, the answer line and keys kept (`self.pager`)."""
+        from rich.text import Text
+
+        console, view = self.console, self.view
+        if (view.position, self._locked()) != self._paged:
+            self.pager = Pager("feedback")
+            self._paged = (view.position, self._locked())
+        status = render_lines(console, [Text(self._status(), style="bold")])
+        head, body, foot = (render_lines(console, part) for part in self._compose())
+        if view.mode != "list":
+            self.pager.what = "feedback" if self._locked() else "option"
+            lines = self.pager.fit(console, head, body, foot, height=console.height - len(status))
+        else:
+            self.pager.page, lines = 0, head + body + foot
+        lines = status + lines
         # The clock is rewritten in place on row 1 only while the whole screen fits.
-        self.fits = screen.count("\n") < console.height
+        self.fits = len(lines) < console.height
+        with console.capture() as captured:
+            print_lines(console, lines)
         self.clear()
-        sys.stdout.write(screen)
+        sys.stdout.write(captured.get())
         sys.stdout.flush()
 
-    def _compose(self) -> None:
+    def _compose(
+        self,
+    ) -> tuple[list[RenderableType], list[RenderableType], list[RenderableType]]:
+        """The screen under the clock line: the top (question), the middle (options, or the
+        feedback that is paged), the bottom (prompts, message, keys)."""
         from rich.rule import Rule
         from rich.text import Text
 
         from srs.terminal import escape_text
 
-        view, console = self.view, self.console
-        console.print(Text(self._status(), style="bold"))
+        view = self.view
+        head: list[RenderableType] = []
+        body: list[RenderableType] = []
+        foot: list[RenderableType] = []
         if view.mode == "list":
-            self._draw_list()
+            head = self._draw_list()
         else:
             question = self._question()
             domain = self.session.blueprint.domain(question.domain)
             name = f"{question.domain} {domain.name}" if domain else question.domain
-            head = Text(
+            title = Text(
                 f"Question {view.position + 1} of {len(self.session.questions)} · Domain "
                 + escape_text(name),
                 style="bold cyan",
             )
             if view.position in self.session.flagged:
-                head.append("  [flagged]", style="bold yellow")
-            console.print(head)
-            console.print(Rule(style="dim"))
-            console.print(markdown(question.card.front))
+                title.append("  [flagged]", style="bold yellow")
+            head = [title, Rule(style="dim"), markdown(question.card.front)]
             if self._locked():
-                console.print(self._feedback(question))
+                body.append(self._feedback(question))
             else:
-                console.print(self._options(question))
+                body.append(self._options(question))
                 if question.select > 1:
-                    console.print(Text(f"Choose {question.select}.", style="bold"))
+                    body.append(Text(f"Choose {question.select}.", style="bold"))
                 chosen = question.letters(self._pending(question))
                 line = Text(f"Your answer: {','.join(chosen)}_", style="bold")
                 saved = self.session.answers.get(view.position)
                 if saved is not None and not self.session.attempt.practice:
                     line.append(f"   (saved: {','.join(question.letters(saved))})", style="dim")
-                console.print(line)
+                foot.append(line)  # kept on screen when the options are paged
         if view.mode == "confirm-submit":
             missing, flagged = len(self.session.unanswered()), len(self.session.flagged)
-            console.print(
+            foot.append(
                 Text(
                     f"{missing} unanswered, {flagged} flagged. Submit now? (y/n)",
                     style="bold yellow",
                 )
             )
         elif view.mode == "confirm-quit":
-            console.print(
+            foot.append(
                 Text(
                     "Leave the exam? Answers are kept; `srs exam --resume` continues it. (y/n)",
                     style="bold yellow",
                 )
             )
         if view.message:
-            console.print(Text(escape_text(view.message), style="yellow"))
+            foot.append(Text(escape_text(view.message), style="yellow"))
         if view.mode == "list":
             hint = "number + Enter goes there · u first unanswered · f first flagged · Esc back"
-            console.print(Text(f"{hint} · s submit · q quit", style="dim"))
+            foot.append(Text(f"{hint} · s submit · q quit", style="dim"))
         elif self._locked():
-            console.print(
-                Text("Enter/n next · p previous · g list · s submit · q quit", style="dim")
-            )
+            foot.append(Text("Enter/n next · p previous · g list · s submit · q quit", style="dim"))
         else:
-            console.print(Text(KEYS_HINT, style="dim"))
+            foot.append(Text(KEYS_HINT, style="dim"))
+        return head, body, foot
 
     def _options(self, question: Question) -> RenderableType:
         from rich.table import Table
@@ -729,7 +764,7 @@ class ExamScreen:
             parts += [Rule("explanation", style="dim"), markdown(question.card.back)]
         return Group(*parts)
 
-    def _draw_list(self) -> None:
+    def _draw_list(self) -> list[RenderableType]:
         from rich.text import Text
 
         from srs.terminal import escape_text
@@ -751,9 +786,11 @@ class ExamScreen:
                 f" {flag:<7} {escape_text(q.domain):<3} {stem}"
             )
             lines.append(line if len(line) <= width else line[: width - 1] + "…")
-        self.console.print(Text("Questions (* = the one you were on)", style="bold cyan"))
-        self.console.print(Text(lines[0], style="bold"))
-        for line in lines[1:]:
-            self.console.print(Text(line), no_wrap=True, overflow="ignore")
+        parts: list[RenderableType] = [
+            Text("Questions (* = the one you were on)", style="bold cyan"),
+            Text(lines[0], style="bold"),
+        ]
+        parts += [Text(line, no_wrap=True, overflow="ignore") for line in lines[1:]]
         if view.goto:
-            self.console.print(Text(f"Go to question: {view.goto}_", style="bold"))
+            parts.append(Text(f"Go to question: {view.goto}_", style="bold"))
+        return parts

@@ -2,18 +2,17 @@
 
 The figures come from `Collection.plan` and `Collection.readiness`, summed up by
 `srs.memory.exam_mode.plan_summary`; this module only prints them (escaping deck-supplied
-domain names) or emits them as JSON.
+domain names), wrapped at whole words to the terminal, or emits them as JSON.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from srs.cli.app import (
     app,
-    echo,
     emit_json,
     exam_over_line,
     globals_of,
@@ -21,6 +20,10 @@ from srs.cli.app import (
     plural,
     user_errors,
 )
+from srs.cli.screen import print_trimmed, terminal_console
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 
 @app.command()
@@ -48,12 +51,29 @@ def plan(
     if json:
         emit_json(data | {"exam_status": status.to_dict() if status else None})
         return
-    for line in (status.notice() if status else []) + describe(data):
-        echo(line)
+    from srs.terminal import escape_text
+
+    lines = [escape_text(line) for line in (status.notice() if status else [])] + describe(data)
+    print_trimmed(terminal_console(), [_wrapped(line) for line in lines])
+
+
+def _wrapped(line: str) -> RenderableType:
+    """A line as rich wraps it at whole words; a marked row ("* " or "  ", the domains) wraps
+    under its own text, past the mark."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if line[:2] not in ("* ", "  "):
+        return Text(line)
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text(line[:2]), Text(line[2:]))
+    return grid
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.1f} %"
+    return f"{100 * value:.1f}%"  # as `srs stats` writes it: no break between figure and unit
 
 
 def _projected(figures: dict[str, Any]) -> str:

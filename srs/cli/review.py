@@ -21,11 +21,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from srs.cli.app import app, fail, globals_of, opened, say_if_exam_over
-from srs.cli.screen import Keys, markdown, terminal_console
+from srs.cli.screen import (
+    NARROW,
+    Keys,
+    Pager,
+    markdown,
+    print_lines,
+    render_lines,
+    terminal_console,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
-    from rich.segment import Segment
     from rich.text import Text
 
     from srs.model import Grade, SchedulingState
@@ -39,11 +46,6 @@ NOT_A_TTY = (
     "srs review needs a terminal (standard input is not one); "
     "scripts can study with `srs next` and `srs answer`"
 )
-
-NARROW = 50  # columns below which the answer buttons take two lines
-# Keys that move a paged answer: a line, or (±2) a page.
-SCROLL = {"j": 1, "down": 1, "k": -1, "up": -1, "pgdn": 2, "pgup": -2}
-PAGE_MIN = 3  # fewest answer lines worth paging; on a smaller screen the card just scrolls
 
 # Exam mode: a day-based interval does not apply (the plan picks the day); steps still do.
 PLAN_LABEL = "plan"
@@ -150,8 +152,7 @@ class _CardState:
     message: str = ""
     previews: dict[Grade, str] = field(default_factory=dict)
     note: str = ""  # under the buttons: why two show one interval, what exam mode does
-    scroll: int = 0  # first answer line shown when the answer is paged
-    page: int = 0  # answer lines a page shows (0: the card fits, no paging)
+    pager: Pager = field(default_factory=Pager)  # a revealed card taller than the screen
 
 
 class Reviewer:
@@ -247,10 +248,7 @@ class Reviewer:
             return ""
         if key == "resize":
             return ""  # drawn again at the new size
-        if state.revealed and state.page and key in SCROLL:
-            step = SCROLL[key]
-            moved = step if abs(step) == 1 else step // 2 * state.page
-            state.scroll = max(0, state.scroll + moved)
+        if state.revealed and state.pager.move(key):
             return ""
         if key == "backspace":
             state.typed = state.typed[:-1]
@@ -327,11 +325,13 @@ class Reviewer:
             state.revealed = True
             return
         previews = self.session.preview(state.current.card.id)
-        exam_mode = self.session.col.options(self.session.flt.deck).exam_date is not None
+        session = self.session
+        exam_mode = session.col.exam_date_in_force(session.now(), session.flt.deck) is not None
         state.previews = {
-            # Exam mode keeps learning steps, but the plan, not the interval, picks the day.
-            grade: PLAN_LABEL if exam_mode and after.due_at is None else label
-            for grade, (after, label) in previews.items()
+            # Exam mode shows each card once a day (no same-day learning steps): the plan, not
+            # an interval or a step, picks the day the card comes back.
+            grade: PLAN_LABEL if exam_mode else label
+            for grade, (_, label) in previews.items()
         }
         state.note = _same_interval_note(previews, state.previews)
         if exam_mode and PLAN_LABEL in state.previews.values():
@@ -405,24 +405,33 @@ class Reviewer:
         return self.keys.read() != ""
 
     def _explain(self, card_id: str) -> bool:
-        """Show the model's explanation of the card (asked once, then cached) until a key is
-        pressed; False at end of input. An SrsError (no llm, no model, a timeout) reaches the
-        key handler, which shows it as the card's message."""
+        """Show the model's explanation of the card (asked once, then cached) until a key other
+        than a paging one is pressed; False at end of input. A long explanation is paged under
+        its title like a tall answer (`Pager`). An SrsError (no llm, no model, a timeout)
+        reaches the key handler, which shows it as the card's message."""
         from rich.text import Text
 
-        from srs.cli.screen import markdown
         from srs.drafting.explain import explain
 
         self._clear()
         self.console.print(Text("Asking your model to explain this card...", style="dim"))
         result = explain(self.session.col, card_id)
-        self._clear()
         origin = "cached" if result.cached else "asked just now"
-        self.console.print(Text(f"Explained by {result.model} ({origin})", style="bold"))
-        self.console.print(markdown(result.text))
-        self.console.print(Text("Press any key to go back to the card.", style="dim"))
+        said = f"Explained by {result.model} ({origin})"
+        title: list[RenderableType] = [Text(said, style="bold")]
+        text: list[RenderableType] = [markdown(result.text)]
+        back: list[RenderableType] = [Text("Press any key to go back to the card.", style="dim")]
+        pager = Pager("explanation")
         assert self.keys is not None
-        return self.keys.read() != ""
+        while True:  # drawn again after a paging key or a resize
+            console = self.console
+            head, body, foot = (render_lines(console, p) for p in (title, text, back))
+            self._clear()
+            print_lines(console, pager.fit(console, head, body, foot))
+            sys.stdout.flush()
+            key = self.keys.read()
+            if key != "resize" and not pager.move(key):
+                return key != ""
 
     # -- drawing -----------------------------------------------------------------------------
 
@@ -435,7 +444,7 @@ class Reviewer:
 
         The question (and the header) stays at the top and the buttons at the bottom; the
         part between (options with their rationales, the answer) shows one window of lines,
-        moved with j/k, the arrows and PgUp/PgDn (`state.scroll`).
+        moved with j/k, the arrows and PgUp/PgDn (`state.pager`, shared with `srs exam`).
         """
         from rich.rule import Rule
         from rich.text import Text
@@ -477,35 +486,13 @@ class Reviewer:
                 bottom.append(Text(keys_hint, style="dim"))
             else:
                 bottom.append(Text("Space show answer · ? help · q quit", style="dim"))
-        head, body, foot = (_lines(console, part) for part in (top, middle, bottom))
-        room = console.height - 1 - len(head) - len(foot)  # the last row stays free
-        if state.revealed and len(body) > room and room < PAGE_MIN + 1:
-            # The question alone fills the screen: page it with the answer, buttons kept.
-            head, body = [], head + body
-            room = console.height - 1 - len(foot)
-        if state.revealed and len(body) > room and room >= PAGE_MIN + 1:
-            page = room - 1  # one row for the paging hint
-            state.page = page
-            state.scroll = max(0, min(state.scroll, len(body) - page))
-            shown = body[state.scroll : state.scroll + page]
-            last = state.scroll + len(shown)
-            hint = _lines(
-                console,
-                [
-                    Text(
-                        f"answer lines {state.scroll + 1}-{last} of {len(body)}"
-                        " · j/k ↓/↑ line · PgDn/PgUp page"
-                        if console.width >= NARROW
-                        else f"lines {state.scroll + 1}-{last}/{len(body)} · j/k ↓/↑ · PgDn/PgUp",
-                        style="dim",
-                    )
-                ],
-            )
-            body = shown + hint[:1]
+        head, body, foot = (render_lines(console, part) for part in (top, middle, bottom))
+        if state.revealed:
+            lines = state.pager.fit(console, head, body, foot)
         else:
-            state.page = 0
+            state.pager.page, lines = 0, head + body + foot
         self._clear()
-        _print_lines(console, head + body + foot)
+        print_lines(console, lines)
         sys.stdout.flush()
 
     def _cramming(self) -> bool:
@@ -556,19 +543,6 @@ class Reviewer:
         self._clear()
         self.console.print(render_summary(summary, why, session, self.console.width))
         sys.stdout.flush()
-
-
-def _lines(console: Console, parts: list[RenderableType]) -> list[list[Segment]]:
-    """Renderables as the terminal lines they take at the console's width."""
-    from rich.console import Group
-
-    return console.render_lines(Group(*parts), console.options, pad=False) if parts else []
-
-
-def _print_lines(console: Console, lines: list[list[Segment]]) -> None:
-    from rich.segment import Segment, Segments
-
-    console.print(Segments([segment for line in lines for segment in (*line, Segment.line())]))
 
 
 def _options(state: _CardState) -> RenderableType:

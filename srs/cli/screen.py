@@ -8,15 +8,35 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import select
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.segment import Segment
 
-__all__ = ["Keys", "clock_text", "markdown", "print_trimmed", "terminal_console"]
+__all__ = [
+    "NARROW",
+    "SCROLL",
+    "Keys",
+    "Pager",
+    "clock_text",
+    "markdown",
+    "print_lines",
+    "print_trimmed",
+    "render_lines",
+    "tables_as_lists",
+    "terminal_console",
+]
+
+NARROW = 50  # columns below which a screen shortens its hints (and review's buttons take 2 lines)
+# Keys that move a paged text: a line, or (±2) a page.
+SCROLL = {"j": 1, "down": 1, "k": -1, "up": -1, "pgdn": 2, "pgup": -2}
+PAGE_MIN = 3  # fewest lines worth paging; on a smaller screen the text just scrolls
 
 
 def terminal_console() -> Console:
@@ -46,14 +66,88 @@ def print_trimmed(console: Console, parts: Iterable[RenderableType]) -> None:
 
 def markdown(text: str, style: str = "none") -> RenderableType:
     """Deck text (escaped) rendered as Markdown, links shown as text, math as Unicode text
-    (`style`: e.g. "dim")."""
-    from rich.markdown import Markdown
-
+    (`style`: e.g. "dim"); a table too wide for the screen reads as a list (`_DeckMarkdown`)."""
     from srs.math_text import math_to_text
     from srs.render import wiki_embeds
     from srs.terminal import escape_text
 
-    return Markdown(escape_text(math_to_text(wiki_embeds(text))), style=style, hyperlinks=False)
+    return _DeckMarkdown(escape_text(math_to_text(wiki_embeds(text))), style)
+
+
+class _DeckMarkdown:
+    """Markdown drawn at the width it is given: rich cuts the cells of a table wider than
+    that to "Real-…", so there each row becomes a list item ("Option: Real-time endpoints;
+    Traffic pattern: ...") that wraps at whole words."""
+
+    def __init__(self, source: str, style: str) -> None:
+        self.source = source
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: Any) -> Iterator[RenderableType]:
+        from rich.markdown import Markdown
+
+        drawn = Markdown(self.source, style=self.style, hyperlinks=False)
+        if "|" in self.source and _cuts_words(console, options, drawn, self.source):
+            drawn = Markdown(tables_as_lists(self.source), style=self.style, hyperlinks=False)
+        yield drawn
+
+
+def _cuts_words(console: Console, options: Any, drawn: RenderableType, source: str) -> bool:
+    """Whether rich, drawing `drawn` at this width, cuts text with an ellipsis (a table's
+    cells narrower than their words)."""
+    lines = console.render_lines(drawn, options, pad=False)
+    shown = sum("".join(segment.text for segment in line).count("…") for line in lines)
+    return shown > source.count("…")
+
+
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip().removeprefix("|").removesuffix("|")
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", inner)]
+
+
+def tables_as_lists(source: str) -> str:
+    """`source` with each Markdown table written as a list, a row an item: "**Option:
+    Real-time endpoints**; Traffic pattern: steady"."""
+    lines = source.split("\n")
+    out: list[str] = []
+    fenced = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _FENCE.match(line):
+            fenced = not fenced
+        is_table = (
+            not fenced
+            and "|" in line
+            and i + 1 < len(lines)
+            and "-" in lines[i + 1]
+            and _TABLE_RULE.match(lines[i + 1]) is not None
+        )
+        if not is_table:
+            out.append(line)
+            i += 1
+            continue
+        end = i + 2
+        while end < len(lines) and "|" in lines[end] and lines[end].strip():
+            end += 1
+        header = _cells(line)
+        out.append("")
+        for row in (_cells(row) for row in lines[i + 2 : end]):
+            said = [
+                f"{head}: {cell}" if head else cell
+                for head, cell in zip(header, row, strict=False)
+                if cell
+            ]
+            if said:
+                said[0] = f"**{said[0]}**"
+            out.append("- " + "; ".join(said))
+        out.append("")
+        i = end
+    return "\n".join(out)
 
 
 def clock_text(seconds: float | None) -> str:
@@ -63,6 +157,77 @@ def clock_text(seconds: float | None) -> str:
     secs = int(seconds)
     hours, rest = divmod(secs, 3600)
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+# -- paging ----------------------------------------------------------------------------------
+
+
+def render_lines(console: Console, parts: list[RenderableType]) -> list[list[Segment]]:
+    """Renderables as the terminal lines they take at the console's width."""
+    from rich.console import Group
+
+    return console.render_lines(Group(*parts), console.options, pad=False) if parts else []
+
+
+def print_lines(console: Console, lines: list[list[Segment]]) -> None:
+    from rich.segment import Segment, Segments
+
+    console.print(Segments([segment for line in lines for segment in (*line, Segment.line())]))
+
+
+@dataclass
+class Pager:
+    """A window over the middle of a screen too tall for the terminal: a revealed answer in
+    `srs review`, practice feedback in `srs exam`, a model's explanation.
+
+    The top (header, question) and the bottom (buttons, keys) stay; the middle shows `page`
+    lines from `scroll`, moved with j/k, the arrows and PgUp/PgDn (`SCROLL`), with a hint line.
+    """
+
+    what: str = "answer"  # named in the hint: "answer lines 1-20 of 60"
+    scroll: int = 0
+    page: int = 0  # middle lines a page shows (0: the screen fits, no paging)
+
+    def move(self, key: str) -> bool:
+        """Scroll for a paging key while paged; False for any other key (or when not paged)."""
+        if not self.page or key not in SCROLL:
+            return False
+        step = SCROLL[key]
+        moved = step if abs(step) == 1 else step // 2 * self.page
+        self.scroll = max(0, self.scroll + moved)
+        return True
+
+    def fit(
+        self,
+        console: Console,
+        head: list[list[Segment]],
+        body: list[list[Segment]],
+        foot: list[list[Segment]],
+        height: int | None = None,
+    ) -> list[list[Segment]]:
+        """The lines to draw in `height` rows (the console's), the last row left free: all of
+        them when they fit, else `body` paged between `head` and `foot` (and `head` paged with
+        it when it alone fills the screen)."""
+        from rich.text import Text
+
+        height = console.height if height is None else height
+        room = height - 1 - len(head) - len(foot)
+        if len(body) > room and room < PAGE_MIN + 1:
+            head, body = [], head + body
+            room = height - 1 - len(foot)
+        if len(body) <= room or room < PAGE_MIN + 1:
+            self.page = 0
+            return head + body + foot
+        self.page = room - 1  # one row for the hint
+        self.scroll = max(0, min(self.scroll, len(body) - self.page))
+        shown = body[self.scroll : self.scroll + self.page]
+        first, last, total = self.scroll + 1, self.scroll + len(shown), len(body)
+        hint = (
+            f"{self.what} lines {first}-{last} of {total} · j/k ↓/↑ line · PgDn/PgUp page"
+            if console.width >= NARROW
+            else f"lines {first}-{last}/{total} · j/k ↓/↑ · PgDn/PgUp"
+        )
+        return head + shown + render_lines(console, [Text(hint, style="dim")])[:1] + foot
 
 
 # -- keys ---------------------------------------------------------------------------------------

@@ -166,7 +166,8 @@ class Session:
         counts = self.col.counts(now, self.flt)
         # Anki counts a re-queued learning card as soon as it is within the learn-ahead limit.
         soon = self._learning_ahead_count(now)
-        if soon:
+        # Exam mode shows each card once a day: a learning step due soon will not come back.
+        if soon and self.col.exam_date_in_force(now, self.flt.deck) is None:
             counts = QueueCounts(counts.new, counts.learning + soon, counts.review)
         new_left = self._new_left()
         if new_left is not None and counts.new > new_left:
