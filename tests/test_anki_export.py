@@ -3,19 +3,21 @@ collection with the official `anki` package (pinned in pyproject) and checked th
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from helpers import engine_zone
 
 from srs.anki import ExportCard, ExportNote, ExportReview, export_apkg, note_guid, stable_id
 from srs.dates import scheduler_date
@@ -33,7 +35,6 @@ from srs.model import (
 )
 
 ZONE_NAME = "Europe/Berlin"  # not UTC, so `creationOffset` and day numbers are exercised
-ZONE = ZoneInfo(ZONE_NAME)
 ROLLOVER = 4
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -49,6 +50,22 @@ def _pin_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@functools.cache
+def engine_zone_now() -> tzinfo:
+    """The zone the export must use to agree with the Anki engine in this process.
+
+    Anki's backend fixes its time zone the first time it needs one, so after another test file
+    (the differential test pins a fixed offset) `_pin_zone` comes too late; the suite run at
+    01:58 Berlin, when the two zones were on different days, failed for that reason.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Collection(str(Path(folder) / "probe.anki2"))
+        try:
+            return engine_zone(probe, ROLLOVER)
+        finally:
+            probe.close()
 
 
 @pytest.fixture
@@ -122,7 +139,12 @@ def as_export(note: Note, root: Path, modified_at: datetime | None = None) -> Ex
 def export(out: Path, notes: list[ExportNote], *, with_scheduling: bool = False, **kw: Any) -> Any:
     now = kw.pop("now", datetime.now(UTC))
     return export_apkg(
-        out, notes, with_scheduling=with_scheduling, now=now, zone=ZONE, day_starts_at=ROLLOVER
+        out,
+        notes,
+        with_scheduling=with_scheduling,
+        now=now,
+        zone=engine_zone_now(),
+        day_starts_at=ROLLOVER,
     )
 
 
@@ -433,7 +455,7 @@ def test_reexport_after_edit_updates_in_place(tmp_path: Path, anki: Collection) 
 
 def test_scheduling_and_review_log_survive(tmp_path: Path, anki: Collection) -> None:
     now = datetime.now(UTC)
-    today = scheduler_date(now, ZONE, ROLLOVER)
+    today = scheduler_date(now, engine_zone_now(), ROLLOVER)
     ago = now - timedelta(days=30)
 
     def review(days: float, grade: Grade, kind: ReviewKind, before: int, after: int, ease: int):
