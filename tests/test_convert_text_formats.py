@@ -187,3 +187,31 @@ def test_obsidian_embeds_work_in_srs_decks_for_review_and_export(tmp_path: Path)
     console.print(markdown("![[dot.png]] a dot"))
     shown = console.export_text()
     assert "![[" not in shown and "dot.png" in shown
+
+
+def test_a_note_not_in_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
+    """Obsidian and hashcards files go through one reader: a bad byte names file and line."""
+    bad = "Q: caf\u00e9?\nA: ok\nQ: na\u00efve?\nA: x\n".encode("latin-1")
+    root = vault(tmp_path)
+    (root / "latin.md").write_bytes(b"#flashcards\n" + bad)
+    hashcards = tmp_path / "hashcards"
+    hashcards.mkdir()
+    (hashcards / "latin.md").write_bytes(bad)
+    for source, line in ((root, 2), (hashcards, 1)):
+        out = tmp_path / f"out-{source.name}"
+        result = runner.invoke(
+            app,
+            [
+                "--db",
+                str(tmp_path / "srs.db"),
+                "--now",
+                NOW,
+                "convert",
+                str(source),
+                "--to",
+                str(out),
+            ],
+        )
+        assert result.exit_code == 1, result.output
+        assert f"{source / 'latin.md'}:{line}: not UTF-8 text" in result.output
+        assert not out.exists() and not (tmp_path / "srs.db").exists()

@@ -25,6 +25,7 @@ from srs.anki.package import id_for_guid
 from srs.convert.html import html_to_markdown, plain_to_markdown
 from srs.convert.model import ConvertedNote, Source
 from srs.convert.notetypes import map_fields
+from srs.convert.text_file import read_bytes
 from srs.errors import ConvertError
 
 __all__ = ["CsvOptions", "read_csv"]
@@ -154,12 +155,7 @@ def _is_heading_row(row: list[str]) -> bool:
 
 def read_csv(path: Path, options: CsvOptions) -> Source:
     """Notes of a CSV/TSV file (see the module docstring); ConvertError names a bad line."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ConvertError(f"{path}: cannot read ({e.strerror or e})") from None
-    if len(data) > _MAX_BYTES:
-        raise ConvertError(f"{path}: file is too large (over {_MAX_BYTES} bytes)")
+    data = read_bytes(path, _MAX_BYTES)
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ConvertError(f"{path}: binary file (NUL byte), not CSV text")
     text = _decode(data, path).replace("\r\n", "\n").replace("\r", "\n")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from srs.convert.html import media_link
 from srs.convert.model import ConvertedNote, MediaItem, Source
+from srs.convert.text_file import read_lines
 from srs.errors import ConvertError
 from srs.model import NoteKind
 
@@ -46,23 +47,8 @@ def read_hashcards(source: Path) -> Source:
     return result
 
 
-def _decode(path: Path) -> list[str]:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ConvertError(f"{path}: cannot read ({e.strerror or e})") from None
-    if len(data) > _MAX_BYTES:
-        raise ConvertError(f"{path}: file is too large (over {_MAX_BYTES} bytes)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise ConvertError(f"{path}:{line}: not UTF-8 text; save the deck as UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
 def _read_file(result: Source, root: Path, path: Path) -> None:
-    lines = _decode(path)
+    lines = read_lines(path, _MAX_BYTES, what="deck")
     deck = path.relative_to(root).with_suffix("").as_posix()
     start = 0
     if lines and lines[0].strip() == "---":

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from srs.convert.html import media_link
 from srs.convert.model import ConvertedNote, MediaItem, Source
+from srs.convert.text_file import read_lines
 from srs.decks.builder import CardHistory
 from srs.errors import ConvertError
 from srs.model import CardState, NoteKind, SchedulingState
@@ -151,18 +152,8 @@ def read_vault(source: Path) -> Source:
 
 
 def _read_note(vault: _Vault, path: Path) -> None:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ConvertError(f"{path}: cannot read ({e.strerror or e})") from None
-    if len(data) > _MAX_BYTES:
-        raise ConvertError(f"{path}: file is too large (over {_MAX_BYTES} bytes)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise ConvertError(f"{path}:{line}: not UTF-8 text; save the note as UTF-8") from None
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = read_lines(path, _MAX_BYTES, what="note")
+    text = "\n".join(lines)
     start, front_tags = _front_matter(lines)
     tag_names = [t.lstrip("#") for t in vault.settings.tags]
     deck: str | None = None
