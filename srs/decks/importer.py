@@ -27,6 +27,7 @@ import hashlib
 import itertools
 import json
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -212,17 +213,22 @@ def sync(
         writer = _Writer(store, now_ms, _start_states(located, history or {}))
         writer.prepare(item.note.deck for item in located.values())
         total = len(located)
-        for done, item in enumerate(located.values()):
-            if done % 64 == 0:
-                progress("saving notes", done, total)
-            _apply(item, existing, vanished, report, writer)
-        progress("saving notes", total, total)
-        for row in vanished.values():
-            report.orphaned += 1
-            writer.orphan(row.id)
-            # Its file changed or went away: never skip that file on the next import.
-            store.forget_file(row.path)
-        writer.flush()
+        # A large first import writes into empty tables: their indexes are built afterwards.
+        bulk: AbstractContextManager[None] = nullcontext()
+        if not existing and total >= BULK:
+            bulk = store.notes_indexed_after()
+        with bulk:
+            for done, item in enumerate(located.values()):
+                if done % 64 == 0:
+                    progress("saving notes", done, total)
+                _apply(item, existing, vanished, report, writer)
+            progress("saving notes", total, total)
+            for row in vanished.values():
+                report.orphaned += 1
+                writer.orphan(row.id)
+                # Its file changed or went away: never skip that file on the next import.
+                store.forget_file(row.path)
+            writer.flush()
         if history:
             _write_history(store, located, history, writer.added_cards)
         store.save_files(file_rows, now_ms)
@@ -272,6 +278,7 @@ def _apply(
 
 
 BATCH = 1000
+BULK = 1000  # notes from which a first import builds the indexes after the rows
 
 
 class _Writer:
