@@ -305,3 +305,22 @@ def test_the_narrowed_command_behaves_as_under_the_full_app(args: list[str], db_
         full.stdout,
         full.stderr,
     )
+
+
+def test_a_command_given_its_collection_does_not_look_for_the_default_one(
+    tmp_path: Path,
+) -> None:
+    """platformdirs (the default collection's folder) is imported only for help or when no
+    `--db` is given; the help still names the default."""
+    script = (
+        "import sys\n"
+        "from srs.cli import main\n"
+        f"sys.argv = ['srs', '--db', {str(tmp_path / 'c.db')!r}, '--now', {NOW!r}, 'decks']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "sys.stderr.write(str('platformdirs' in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stderr == "False"
+    assert "Collection file [default: " in srs("--help").stdout

@@ -59,6 +59,14 @@ class SrsGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer vendors click
         return super().parse_args(ctx, hoist_global_options(args))
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        # The default collection is named only when help is shown: finding it imports
+        # platformdirs, which a command given `--db` never needs.
+        for param in self.params:
+            if param.name == "db" and isinstance(param, typer.core.TyperOption):
+                param.help = db_help()
+        super().format_help(ctx, formatter)
+
     def list_commands(self, ctx: Any) -> list[str]:
         names = super().list_commands(ctx)
         first = [name for name in FIRST_COMMANDS if name in names]
@@ -99,6 +107,11 @@ def default_db() -> Path:
     return user_data_path("srs", appauthor=False) / "collection.db"
 
 
+def db_help() -> str:
+    """The help of `--db`, naming the default collection."""
+    return f"Collection file [default: {_shown(default_db())}]."
+
+
 def _shown(path: Path) -> str:
     """A path as the help shows it: the home folder as `~`."""
     home = Path.home()
@@ -121,7 +134,7 @@ def _globals(
         typer.Option(
             "--db",
             envvar="SRS_DB",
-            help=f"Collection file [default: {_shown(default_db())}].",
+            help="Collection file (see `srs --help` for the default).",
             show_default=False,
         ),
     ] = None,
