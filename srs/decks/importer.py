@@ -302,15 +302,9 @@ class _Writer:
 
     def add(self, note: Note, columns: dict[str, Any]) -> None:
         deck_id = self.deck_ids[note.deck]
-        self.note_inserts.append(
-            columns
-            | {
-                "id": note.id,
-                "deck_id": deck_id,
-                "created_at": self.now_ms,
-                "modified_at": self.now_ms,
-            }
-        )
+        # `columns` was computed for this note alone: completed in place, not copied.
+        columns.update(id=note.id, deck_id=deck_id, created_at=self.now_ms, modified_at=self.now_ms)
+        self.note_inserts.append(columns)
         for spec in note.cards:
             self._insert_card(note, spec, deck_id)
         self.domain_inserts.extend((note.id, exam, domain) for exam, domain in note.exam_domains)
@@ -319,22 +313,22 @@ class _Writer:
 
     def _insert_card(self, note: Note, spec: CardSpec, deck_id: int) -> None:
         self.added_cards.add(spec.id)
+        row: dict[str, object] = {
+            "id": spec.id,
+            "note_id": note.id,
+            "kind": spec.kind.value,
+            "ordinal": spec.ordinal,
+            "front": spec.front,
+            "back": spec.back,
+            "deck_id": deck_id,
+            "position": self.position,
+            "created_at": self.now_ms,
+            "modified_at": self.now_ms,
+        }
         start = self.starts.get(spec.id)
-        self.card_inserts.append(
-            {
-                "id": spec.id,
-                "note_id": note.id,
-                "kind": spec.kind.value,
-                "ordinal": spec.ordinal,
-                "front": spec.front,
-                "back": spec.back,
-                "deck_id": deck_id,
-                "position": self.position,
-                "created_at": self.now_ms,
-                "modified_at": self.now_ms,
-            }
-            | (start or {})
-        )
+        if start:
+            row.update(start)
+        self.card_inserts.append(row)
         self.position += 1
 
     def update(self, note: Note, columns: dict[str, Any], *, content_changed: bool) -> None:
