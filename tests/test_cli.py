@@ -249,3 +249,78 @@ def test_a_folder_without_deck_files_is_an_error(tmp_path: Path, db_path: Path) 
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == f"{empty.as_posix()}:0: no deck files (*.md) here"
     assert srs_rows(db_path) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "commands"),
+    [
+        (["next", "--json"], ["next"]),
+        (["--db", "x.db", "--now", NOW, "stats"], ["stats"]),
+        (["--db=x.db", "import", "deck.md"], ["import"]),
+        (["review", "--db", "x.db"], ["review"]),
+        (["config", "get", "exam_date"], ["config"]),
+        (["--help"], None),
+        (["--version"], None),
+        ([], None),
+        (["nxt"], None),
+        (["--db"], None),
+    ],
+)
+def test_a_command_line_builds_only_the_command_it_runs(
+    args: list[str], commands: list[str] | None
+) -> None:
+    import typer.main
+
+    from srs.cli.app import command_app
+
+    narrowed = command_app(args)
+    if commands is None:
+        assert narrowed is app
+        return
+    group = typer.main.get_command(narrowed)
+    assert isinstance(group, typer.main.TyperGroup)
+    assert list(group.commands) == commands
+    assert app.registered_callback is narrowed.registered_callback
+    assert len(typer.main.get_group(app).commands) > 20  # the full app is left whole
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["next", "--help"],
+        ["next", "--jsn"],
+        ["config", "--help"],
+        ["config", "nope"],
+        ["stats", "--db"],
+        ["--now", "garbage", "next"],
+    ],
+)
+def test_the_narrowed_command_behaves_as_under_the_full_app(args: list[str], db_path: Path) -> None:
+    from srs.cli.app import command_app
+
+    full = runner.invoke(app, args)
+    narrowed = runner.invoke(command_app(args), args)
+    assert (narrowed.exit_code, narrowed.stdout, narrowed.stderr) == (
+        full.exit_code,
+        full.stdout,
+        full.stderr,
+    )
+
+
+def test_a_command_given_its_collection_does_not_look_for_the_default_one(
+    tmp_path: Path,
+) -> None:
+    """platformdirs (the default collection's folder) is imported only for help or when no
+    `--db` is given; the help still names the default."""
+    script = (
+        "import sys\n"
+        "from srs.cli import main\n"
+        f"sys.argv = ['srs', '--db', {str(tmp_path / 'c.db')!r}, '--now', {NOW!r}, 'decks']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "sys.stderr.write(str('platformdirs' in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stderr == "False"
+    assert "Collection file [default: " in srs("--help").stdout

@@ -73,3 +73,12 @@ def test_relink_is_independent_of_mapping_order() -> None:
     reworded = "What is the default retention period of a Kinesis data stream? 24 hours"
     reversed_map = dict(reversed(list(VANISHED.items())))
     assert pick_relink(reworded, reversed_map) == pick_relink(reworded, VANISHED) == "old-1"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_normalise_of_ascii_text_is_the_general_fold(text: str) -> None:
+    """The ASCII fast path gives what NFC + casefold + deleting `*_`~` + single spaces give."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+    assert normalise(text) == " ".join(folded.translate(str.maketrans("", "", "*_`~")).split())

@@ -295,3 +295,24 @@ def test_opening_as_of_an_earlier_day_takes_no_backup(filled: Path) -> None:
     Store.open(filled, datetime(2026, 3, 1, 12, tzinfo=UTC)).close()
     Store.open(filled, datetime(2026, 3, 1, 13, tzinfo=UTC)).close()
     assert len(backups_of(filled)) == 1
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["20261128T180000", "20240229T235959", "19991231T000001", "20261301T000000", "20250229T120000"],
+)
+def test_a_backup_name_reads_as_strptime_reads_it(stamp: str) -> None:
+    """Backup names are read without strptime: the same instant, or the same error."""
+    from srs.store.backup import _STAMP, _taken_at
+
+    name = Path(f"/d/backups/collection-{stamp}123456Z.db")
+    try:
+        expected: object = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC, microsecond=123456)
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = _taken_at(Path("/d/collection.db"), name)
+    except ValueError:
+        got = ValueError
+    assert got == expected
+    assert _taken_at(Path("/d/collection.db"), Path("/d/backups/other-x.db")) is None

@@ -10,11 +10,14 @@ def main() -> None:
     completion variable `_SRS_COMPLETE` are the same however srs was started.
     """
     import os
+    import sys
 
-    from srs.cli.app import app
+    from srs.cli.app import app, command_app
 
     if "_SRS_COMPLETE" in os.environ:  # the shell asks for completions (`srs completion`)
         from srs.cli.completion import enable
 
         enable()
-    app(prog_name="srs")
+        app(prog_name="srs")
+        return
+    command_app(sys.argv[1:])(prog_name="srs")

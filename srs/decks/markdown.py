@@ -181,8 +181,13 @@ def _split_oneliner(line: str) -> _OneLiner | None:
     return None
 
 
-def _classify(lines: Sequence[str], start: int) -> tuple[list[K], int | None]:
-    """Kind of each line from `start` on, and the index of an unclosed code fence if any."""
+def _classify(
+    lines: Sequence[str], start: int, oneliners: dict[int, _OneLiner] | None = None
+) -> tuple[list[K], int | None]:
+    """Kind of each line from `start` on, and the index of an unclosed code fence if any.
+
+    `oneliners`, if given, receives the split of each one-liner line (by line index), so the
+    walk does not split it again."""
     kinds = [K.BLANK] * len(lines)
     fence = ""
     fence_line: int | None = None
@@ -228,8 +233,10 @@ def _classify(lines: Sequence[str], start: int) -> tuple[list[K], int | None]:
             kinds[i] = K.TASK
         elif body.startswith("<!--") and line.rstrip().endswith("-->"):
             kinds[i] = K.COMMENT
-        elif line[0] not in " \t|" and _split_oneliner(line) is not None:
+        elif line[0] not in " \t|" and (split := _split_oneliner(line)) is not None:
             kinds[i] = K.ONELINER
+            if oneliners is not None:
+                oneliners[i] = split
         else:
             kinds[i] = K.TEXT
     return kinds, fence_line
@@ -298,6 +305,7 @@ class _Parser:
         self.notes: list[Note] = []
         self.front = FrontMatter()
         self.kinds: list[K] = []
+        self.oneliners: dict[int, _OneLiner] = {}  # line index -> its split, from _classify
         self.cards = 0
         self.too_many = False
         self.seen_ids: dict[str, Note] = {}
@@ -332,7 +340,7 @@ class _Parser:
             body_start = close + 1
             if self.front.draft and not self.problems:
                 return  # a draft (`srs draft`) is not read until the learner un-drafts it
-        self.kinds, fence = _classify(lines, body_start)
+        self.kinds, fence = _classify(lines, body_start, self.oneliners)
         if fence is not None:
             self.warn(fence + 1, "code block is never closed; it runs to the end of the file")
         self.walk(body_start)
@@ -508,7 +516,7 @@ class _Parser:
         return j
 
     def oneliner(self, i: int) -> None:
-        split = _split_oneliner(self.lines[i])
+        split = self.oneliners.get(i)
         if split is None:  # pragma: no cover - the line was classified as a one-liner
             return
         meta = _Meta()

@@ -70,7 +70,18 @@ def _taken_at(collection: Path, backup: Path) -> datetime | None:
     match = _name_re(collection).fullmatch(backup.name)
     if not match:
         return None
-    stamp = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+    # The name's digits read as `_STAMP`, without strptime (its first call imports _strptime
+    # and builds locale tables: ~2 ms of every command's daily-backup check).
+    s = match.group(1)
+    stamp = datetime(
+        int(s[0:4]),
+        int(s[4:6]),
+        int(s[6:8]),
+        int(s[9:11]),
+        int(s[11:13]),
+        int(s[13:15]),
+        tzinfo=UTC,
+    )
     return stamp.replace(microsecond=int(match.group(2)))
 
 

@@ -1,0 +1,79 @@
+"""A large first import writes into empty tables and builds their indexes afterwards
+(`Store.notes_indexed_after`): the collection must be the one the row-by-row path makes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from helpers import dump
+
+import srs.decks.importer as importer
+from srs.collection import Collection
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+def _deck(folder: Path, n: int) -> Path:
+    parts = ["---\ntags: [t1]\nexam_domains: {AWS-01: 2}\n---\n# Deck\n"]
+    for i in range(n):
+        parts.append(
+            [
+                f"q{i} front :: back {i}",
+                f"q{i} both ::: ways {i}",
+                f"C: cloze {i} {{{{c1::one {i}}}}} and {{{{c2::two {i}}}}}",
+                f"Q: pick {i}?\n- [x] yes {i}\n- [ ] no {i}\nExplanation: because {i}",
+                f"Q: ask {i}?\nA: answer {i}\n<!-- tags: x{i % 3}; exam_domains: AWS-02=1 -->",
+            ][i % 5]
+        )
+    path = folder / "deck.md"
+    path.write_text("\n\n".join(parts) + "\n")
+    return path
+
+
+def _import(db: Path, deck: Path) -> None:
+    with Collection.open(db, UTC, now=NOW) as col:
+        col.import_paths([deck], NOW)
+
+
+def _sorted_dump(db: Path) -> list[str]:
+    return sorted(dump(db, migrations=False))
+
+
+@pytest.mark.parametrize("again", [False, True])
+def test_a_first_import_with_indexes_built_after_gives_the_same_collection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, again: bool
+) -> None:
+    deck = _deck(tmp_path, 60)
+    dumps = []
+    for bulk in (10**9, 10):  # row by row, then with the indexes built after the rows
+        monkeypatch.setattr(importer, "BULK", bulk)
+        db = tmp_path / f"c{bulk}.db"
+        _import(db, deck)
+        if again:  # a second import finds notes there and drops nothing
+            deck.write_text(deck.read_text().replace("back 1\n", "back one\n"))
+            _import(db, deck)
+            deck.write_text(deck.read_text().replace("back one\n", "back 1\n"))
+        dumps.append(_sorted_dump(db))
+    assert dumps[0] == dumps[1]
+    assert sum("CREATE INDEX" in line for line in dumps[1]) > 15
+
+
+def test_a_failed_first_import_keeps_the_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deck = _deck(tmp_path, 60)
+    db = tmp_path / "c.db"
+    with Collection.open(db, UTC, now=NOW):
+        pass
+    before = _sorted_dump(db)
+    monkeypatch.setattr(importer, "BULK", 10)
+
+    def fail(*args: object) -> None:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(importer.Store, "save_files", fail)
+    with pytest.raises(RuntimeError), Collection.open(db, UTC, now=NOW) as col:
+        col.import_paths([deck], NOW)
+    assert _sorted_dump(db) == before
