@@ -443,6 +443,7 @@ class Collection:
                 zone=self.zone,
                 day_starts_at=self.day_starts_at,
                 progress=self.progress,
+                calibrate=lambda: self.calibration(flt),
             )
             self._plans = {key: cached}
         budget = opts.daily_minutes * 60.0
@@ -481,7 +482,7 @@ class Collection:
                 studied_since=at.day_began,
                 model=plan.model,
             )
-            return readiness(cards, exam_at, exam, names, projected, plan.model)
+            return readiness(cards, exam_at, exam, names, projected, plan.model, plan.calibration)
 
         if not plan.answered_today:  # the plan's cards as the day began: same all day
             return kept_readiness(

@@ -39,6 +39,7 @@ __all__ = [
     "Calibration",
     "corrected_model",
     "fill_predictions",
+    "forecast_interval",
     "measure",
     "prediction",
     "rescaled",
@@ -113,6 +114,28 @@ class Calibration:
     def enough(self) -> bool:
         """Enough answers to correct the model by them."""
         return self.answers >= MIN_ANSWERS
+
+    def kept(self) -> dict[str, Any]:
+        """What a kept plan holds of it (`from_kept` reads it back; no bins)."""
+        return {
+            "answers": self.answers,
+            "predicted": self.predicted,
+            "recalled": self.recalled,
+            "log_loss": self.log_loss,
+            "rmse_bins": self.rmse_bins,
+            "stability_scale": self.stability_scale,
+        }
+
+    @classmethod
+    def from_kept(cls, data: dict[str, Any]) -> Calibration:
+        return cls(
+            int(data["answers"]),
+            data["predicted"],
+            data["recalled"],
+            data["log_loss"],
+            data["rmse_bins"],
+            float(data["stability_scale"]),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         def r(x: float | None) -> float | None:
@@ -207,6 +230,21 @@ class ScaledModel(FsrsModel):
 
     def interval(self, stability: float, desired_retention: float) -> float:
         return FsrsModel.interval(self, stability * self.scale, desired_retention)
+
+
+FORECAST_BASE = 0.03  # half-width of the forecast's interval with a well calibrated model
+FORECAST_GAP = 1.0  # ... plus the measured gap, x this
+FORECAST_UNKNOWN = 0.15  # ... or this, with too few answers to measure the gap
+
+
+def forecast_interval(share: float, calibration: Calibration | None) -> tuple[float, float]:
+    """The interval around a projected exam-day share of cards recalled: widened by the
+    calibration gap measured on the learner's answers (see docs/exam-mode.md)."""
+    if calibration is None or not calibration.enough or calibration.gap is None:
+        half = FORECAST_UNKNOWN
+    else:
+        half = FORECAST_BASE + FORECAST_GAP * abs(calibration.gap)
+    return max(share - half, 0.0), min(share + half, 1.0)
 
 
 def fill_predictions(
