@@ -82,7 +82,7 @@ SESSION_HOUR = 9
 ROLLOVER_HOUR = 4
 LEARN_AHEAD = 20 * 60
 DATE_BLIND = ("sm2", "fsrs", "fsrs-nosteps", "fsrs-nolimit")
-EXAM = ("exam", "exam-fixed", "exam-steps", "exam-fit")
+EXAM = ("exam", "exam-fixed", "exam-steps", "exam-relearn", "exam-fit")
 WITHOUT_STEPS = ("fsrs-nosteps", "fsrs-nolimit", "exam", "exam-fixed", "exam-fit")
 FIT_EVERY = 7  # exam-fit: the learner runs `srs fsrs optimize --apply` weekly
 POLICIES = DATE_BLIND + EXAM
@@ -133,8 +133,8 @@ def make_learner(seed: int, cards: int, world: str = "fsrs") -> Learner:
     elif world == "hlr":
         # half-life regression: theta_0 (bias), theta_right, theta_wrong
         params = (
-            rng.gauss(-0.5, 0.5),
-            2.5 * math.exp(rng.gauss(0.0, 0.2)),
+            rng.gauss(1.5, 0.4),
+            2.0 * math.exp(rng.gauss(0.0, 0.2)),
             rng.gauss(-0.3, 0.1),
         )
     else:
@@ -261,6 +261,8 @@ class Run:
             options = replace(options, **NO_STEPS)  # type: ignore[arg-type]
         if policy == "fsrs-nolimit":
             options = replace(options, new_per_day=9999)
+        if policy == "exam-relearn":
+            options = replace(options, learning_steps=(10.0,), relearning_steps=(10.0,))
         self.options = options
         self.scheduler = get_scheduler(scheduler)
         self.answers = 0

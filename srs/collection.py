@@ -663,6 +663,7 @@ class Collection:
             domain_names=names,
             progress=self.progress,
         )
+        figures = replace(figures, calibration=self.calibration(QueueFilter(deck=deck)).to_dict())
         if self.exam_date_in_force(now, deck) is None:
             return figures
         ready = self.readiness(now, QueueFilter(deck=deck))

@@ -174,3 +174,78 @@ def test_rmse_over_bins_and_the_correction_threshold() -> None:
     fitted = corrected_model(model, cal)
     assert fitted.retrievability(10.0, 10.0) < model.retrievability(10.0, 10.0)
     assert fitted.interval(10.0, 0.9) < model.interval(10.0, 0.9)
+
+
+def test_stats_and_plan_show_the_calibration(db_path: Path, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from srs.cli.app import app
+
+    with Collection.open(db_path) as col:
+        col.import_paths([write_deck(tmp_path / "decks")], START)
+        study(col, 20, forget=2.0)
+        col.set_option("exam_date", (START + timedelta(days=60)).date().isoformat())
+        expected = col.calibration()
+    runner = CliRunner()
+    now = (START + timedelta(days=20)).isoformat()
+    stats = json.loads(runner.invoke(app, ["--now", now, "stats", "--json"]).output)
+    assert stats["calibration"]["answers"] == expected.answers
+    assert stats["calibration"]["gap"] == pytest.approx(expected.gap, abs=1e-4)
+    plan = json.loads(runner.invoke(app, ["--now", now, "plan", "--json"]).output)
+    ready = plan["readiness"]
+    assert ready["calibration"]["answers"] == expected.answers
+    assert ready["low"] < ready["projected"] < ready["high"]
+    # widened by the measured gap: at least that far on each side (unless clipped at 0 or 1)
+    assert ready["projected"] - ready["low"] >= abs(expected.gap or 0)
+    text = runner.invoke(app, ["--now", now, "plan"], env={"COLUMNS": "100"}).output
+    assert f"On your {expected.answers} reviews" in text
+    assert "likely" in text and "floor" not in text
+    text = runner.invoke(app, ["--now", now, "stats"], env={"COLUMNS": "100"}).output
+    assert f"On your {expected.answers} reviews" in text
+
+
+def test_the_kept_plan_keeps_the_calibration_it_was_made_with(
+    col: Collection, db_path: Path
+) -> None:
+    study(col, 20, forget=2.5)
+    col.set_option("exam_date", (START + timedelta(days=60)).date().isoformat())
+    day = START + timedelta(days=20)
+    first = col.plan(day)
+    assert first.calibration is not None and first.calibration.enough
+    assert first.calibration.stability_scale < 1.0
+    ids = [c for c, _ in first.remaining()][:5]
+    for card_id in ids:
+        col.answer(card_id, Grade.AGAIN, day + timedelta(minutes=1))
+    with Collection.open(db_path) as again:
+        kept = again.plan(day + timedelta(hours=2))
+        assert kept.calibration == first.calibration
+        assert kept.model == first.model  # the same corrected model, read back
+        tomorrow = again.plan(day + timedelta(days=1))
+        assert tomorrow.calibration is not None
+        assert tomorrow.calibration.answers >= first.calibration.answers
+
+
+def test_a_corrected_model_plans_more_reviews_for_a_faster_forgetter() -> None:
+    from srs.memory.planner import PlanCard, plan_day
+    from srs.model import Memory
+
+    now = START
+    rng = random.Random(2)
+    cards = [
+        PlanCard(f"c{i}", Memory(rng.uniform(2, 40), 5.0, now - timedelta(days=rng.uniform(1, 20))))
+        for i in range(300)
+    ]
+    base = default_model()
+    fixed = plan_day(cards, now, now.date(), now.date() + timedelta(days=90), 3600.0, model=base)
+    cal = measure(groups([(0.9, 300, 200), (0.8, 300, 150)]), base)
+    fast = plan_day(
+        cards,
+        now,
+        now.date(),
+        now.date() + timedelta(days=90),
+        3600.0,
+        model=corrected_model(base, cal),
+    )
+    assert len(fast.reviews) > len(fixed.reviews)

@@ -38,6 +38,7 @@ __all__ = [
     "MIN_ANSWERS",
     "Calibration",
     "corrected_model",
+    "describe",
     "fill_predictions",
     "forecast_interval",
     "measure",
@@ -101,7 +102,7 @@ class Calibration:
     log_loss: float | None = None
     rmse_bins: float | None = None
     stability_scale: float = 1.0  # the correction that fits best (1.0: none)
-    bins: tuple[CalibrationBin, ...] = field(default=())
+    bins: tuple[CalibrationBin, ...] = field(default=(), compare=False)  # not kept with a plan
 
     @property
     def gap(self) -> float | None:
@@ -152,6 +153,27 @@ class Calibration:
             "correcting": self.enough and self.stability_scale != 1.0,
             "bins": [b.to_dict() for b in self.bins],
         }
+
+
+def describe(data: dict[str, Any]) -> list[str]:
+    """A calibration (`Calibration.to_dict()`) as plain sentences for `srs stats`/`srs plan`."""
+    answers = int(data.get("answers") or 0)
+    if not answers:
+        return [
+            "No reviews to measure yet: srs compares the recall it predicts with your answers"
+            " once you review cards on later days."
+        ]
+    gap = 100 * float(data["gap"])
+    lines = [
+        f"On your {answers} reviews the model predicted {100 * data['predicted']:.1f}% recall;"
+        f" you recalled {100 * data['recalled']:.1f}% ({gap:+.1f} points).",
+        f"Log loss {data['log_loss']:.3f}, RMSE(bins) {100 * data['rmse_bins']:.1f}%.",
+    ]
+    if answers < MIN_ANSWERS:
+        lines.append(f"Exam mode corrects the model from {MIN_ANSWERS} reviews on.")
+    elif data["correcting"]:
+        lines.append(f"Exam mode plans with every stability x{data['stability_scale']:.2f}.")
+    return lines
 
 
 def _log_loss(groups: Sequence[tuple[float, int, int]], scale: float, decay: float) -> float:
