@@ -509,7 +509,7 @@ def forecast_figures(run: Run, day: int, exam_day: int) -> dict[str, float]:
     )
     cal = run.calibration()
     share = sum(projected.values()) / max(len(projected), 1)
-    low, high = forecast_interval(share, cal)
+    low, high = forecast_interval(share, cal, exam_day - day)
     n = len(cards)
     return {
         "point": share * n,
@@ -518,6 +518,7 @@ def forecast_figures(run: Run, day: int, exam_day: int) -> dict[str, float]:
         "gap": cal.gap or 0.0,
         "rmse": cal.rmse_bins or 0.0,
         "answers": float(cal.answers),
+        "scale": cal.stability_scale,
     }
 
 

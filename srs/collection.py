@@ -482,7 +482,9 @@ class Collection:
                 studied_since=at.day_began,
                 model=plan.model,
             )
-            return readiness(cards, exam_at, exam, names, projected, plan.model, plan.calibration)
+            return readiness(
+                cards, exam_at, exam, names, projected, plan.model, plan.calibration, since
+            )
 
         if not plan.answered_today:  # the plan's cards as the day began: same all day
             return kept_readiness(

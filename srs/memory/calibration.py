@@ -50,7 +50,7 @@ BINS = 20
 MIN_ANSWERS = 100  # fewer answers with a prediction: no correction, the figures are shown only
 _DAY_MS = 86_400_000.0
 _EPS = 1e-4
-SCALE_RANGE = (0.05, 20.0)
+SCALE_RANGE = (0.2, 5.0)  # the correction never goes past these
 
 
 def prediction(
@@ -254,19 +254,28 @@ class ScaledModel(FsrsModel):
         return FsrsModel.interval(self, stability * self.scale, desired_retention)
 
 
-FORECAST_BASE = 0.03  # half-width of the forecast's interval with a well calibrated model
-FORECAST_GAP = 1.0  # ... plus the measured gap, x this
-FORECAST_UNKNOWN = 0.15  # ... or this, with too few answers to measure the gap
+FORECAST_BASE = 0.04  # each side of the forecast's interval, however well calibrated
+FORECAST_UNKNOWN = 0.15  # ... more, each side, with too few answers to measure the gap
+FORECAST_COMPOUND_DAYS = 10.0  # below: the gap once more for every this many days left
 
 
-def forecast_interval(share: float, calibration: Calibration | None) -> tuple[float, float]:
-    """The interval around a projected exam-day share of cards recalled: widened by the
-    calibration gap measured on the learner's answers (see docs/exam-mode.md)."""
+def forecast_interval(
+    share: float, calibration: Calibration | None, days_left: int
+) -> tuple[float, float]:
+    """The interval around a projected exam-day share of cards recalled.
+
+    Above: the projection + 4 points + the measured gap. Below: the projection - 4 points -
+    the gap x (1 + days left / 10): an error of the model compounds with every review it
+    plans, and the simulation (benchmarks/exam_sim.py, learners of other memory families)
+    measured the projection's miss at up to five times the gap seen halfway to the exam.
+    With fewer than `MIN_ANSWERS` answers the gap counts as 15 points."""
     if calibration is None or not calibration.enough or calibration.gap is None:
-        half = FORECAST_UNKNOWN
+        gap = FORECAST_UNKNOWN
     else:
-        half = FORECAST_BASE + FORECAST_GAP * abs(calibration.gap)
-    return max(share - half, 0.0), min(share + half, 1.0)
+        gap = abs(calibration.gap)
+    below = FORECAST_BASE + gap * (1 + max(days_left, 0) / FORECAST_COMPOUND_DAYS)
+    above = FORECAST_BASE + gap
+    return max(share - below, 0.0), min(share + above, 1.0)
 
 
 def fill_predictions(

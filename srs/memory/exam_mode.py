@@ -348,6 +348,7 @@ def readiness(
     projected: dict[str, float] | None = None,
     model: FsrsModel | None = None,
     calibration: Calibration | None = None,
+    now: datetime | None = None,
 ) -> Readiness:
     """Exam-day recall if nothing more is studied and, given `projected` (card id -> recall
     from `srs.memory.planner.project`), if the plan is kept; with the interval around the
@@ -366,7 +367,8 @@ def readiness(
             by_domain.setdefault(card.domain, []).append(card)
     recall = forecast(cards, exam_at, model)
     point = mean_projected(cards)
-    low, high = forecast_interval(recall if point is None else point, calibration)
+    days_left = max((exam_at - now).days, 0) if now is not None else 0
+    low, high = forecast_interval(recall if point is None else point, calibration, days_left)
     return Readiness(
         exam=exam,
         exam_at=exam_at,
