@@ -249,3 +249,18 @@ def test_a_corrected_model_plans_more_reviews_for_a_faster_forgetter() -> None:
         model=corrected_model(base, cal),
     )
     assert len(fast.reviews) > len(fixed.reviews)
+
+
+def test_the_kept_groups_grow_with_new_answers_and_equal_a_full_read(col: Collection) -> None:
+    study(col, 15, forget=1.5)
+    col.calibration()
+    kept = col.store.execute("SELECT max_id FROM calibration_cache").fetchone()[0]
+    study(col, 30, forget=1.5, seed=9)  # more answers, read incrementally
+    incremental = col.calibration()
+    top = col.store.execute("SELECT max_id FROM calibration_cache").fetchone()[0]
+    assert top > kept
+    col.store.execute("DELETE FROM calibration_cache")
+    full = col.calibration()
+    assert incremental.answers == full.answers
+    assert incremental.predicted == pytest.approx(full.predicted, rel=1e-12)
+    assert incremental.log_loss == pytest.approx(full.log_loss, rel=1e-12)

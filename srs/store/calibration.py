@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from srs.errors import CollectionError
 from srs.store.connection import Connection
 from srs.store.scope import QueueFilter
 
@@ -36,13 +39,57 @@ class CalibrationQueries(Connection):
     """`reviews.predicted`: grouped for the measurement, filled by `srs.memory.calibration`."""
 
     def prediction_groups(self, flt: QueueFilter) -> list[PredictionGroup]:
-        """Answers with a prediction, grouped by it (one pass over `reviews_calibration`)."""
+        """Answers with a prediction, grouped by it. A deck: one pass over
+        `reviews_calibration`. The whole collection: the kept groups (`calibration_cache`)
+        plus the log rows added since, kept again when there are any."""
         where, params = flt.sql(studying=False)
-        scope = "" if where == "1" else f" AND card_id IN (SELECT c.id FROM cards c WHERE {where})"
+        if where != "1":
+            scope = f" AND card_id IN (SELECT c.id FROM cards c WHERE {where})"
+            return self._groups(scope, params, indexed=True)
+        top = self.conn.execute("SELECT MAX(id) FROM reviews").fetchone()[0] or 0
+        row = self.conn.execute(
+            "SELECT max_id, groups FROM calibration_cache WHERE scope = ''"
+        ).fetchone()
+        if row is not None and row[0] <= top:
+            kept = [
+                PredictionGroup(int(m), int(n), float(p), int(y))
+                for m, n, p, y in json.loads(row[1])
+            ]
+            if row[0] == top:
+                return kept
+            merged = {g.milli: g for g in kept}
+            for g in self._groups(" AND id > :low AND id <= :top", {"low": row[0], "top": top}):
+                old = merged.get(g.milli)
+                merged[g.milli] = (
+                    g
+                    if old is None
+                    else PredictionGroup(
+                        g.milli,
+                        old.answers + g.answers,
+                        old.predicted + g.predicted,
+                        old.recalled + g.recalled,
+                    )
+                )
+            groups = list(merged.values())
+        else:
+            groups = self._groups(" AND id <= :top", {"top": top}, indexed=True)
+        with contextlib.suppress(CollectionError), self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO calibration_cache (scope, max_id, groups)"
+                " VALUES ('', ?, ?)",
+                (top, json.dumps([list(g) for g in groups])),
+            )  # a read-only collection reads it all each time
+        return groups
+
+    def _groups(
+        self, scope: str, params: dict[str, Any], *, indexed: bool = False
+    ) -> list[PredictionGroup]:
+        """`indexed`: read `reviews_calibration` whole (else the rows SQLite picks, a range of
+        ids for the rows added since the cache)."""
+        source = "reviews INDEXED BY reviews_calibration" if indexed else "reviews"
         rows = self.conn.execute(
             f"SELECT CAST(predicted * {BIN_SCALE} AS INTEGER) AS m, COUNT(*), SUM(predicted),"
-            " SUM(grade > 1) FROM reviews INDEXED BY reviews_calibration"
-            f" WHERE predicted >= 0{scope} GROUP BY m",
+            f" SUM(grade > 1) FROM {source} WHERE predicted >= 0{scope} GROUP BY m",
             params,
         )
         return [PredictionGroup(int(m), int(n), float(p), int(y)) for m, n, p, y in rows]
@@ -73,9 +120,11 @@ class CalibrationQueries(Connection):
     def set_predictions(self, rows: Iterable[tuple[float, int]]) -> None:
         """(prediction, review id) pairs (inside a transaction)."""
         self.conn.executemany("UPDATE reviews SET predicted = ? WHERE id = ?", rows)
+        self.conn.execute("DELETE FROM calibration_cache")
 
     def clear_predictions(self, flt: QueueFilter) -> None:
         """Mark the predictions of `flt`'s cards as not computed (the parameters changed)."""
         where, params = flt.sql(studying=False)
         scope = "" if where == "1" else f" AND card_id IN (SELECT c.id FROM cards c WHERE {where})"
         self.conn.execute(f"UPDATE reviews SET predicted = NULL WHERE 1{scope}", params)
+        self.conn.execute("DELETE FROM calibration_cache")

@@ -375,6 +375,13 @@ def m012_review_predictions(db: Database) -> None:
         CREATE INDEX reviews_calibration ON reviews(predicted, grade, card_id)
             WHERE predicted >= 0;
         CREATE INDEX reviews_unpredicted ON reviews(card_id) WHERE predicted IS NULL;
+        CREATE TABLE calibration_cache (
+            scope TEXT PRIMARY KEY,
+            max_id INTEGER NOT NULL,
+            groups TEXT NOT NULL
+        );
+        CREATE TRIGGER calibration_cache_review_removed AFTER DELETE ON reviews
+            BEGIN DELETE FROM calibration_cache; END;
         """
     )
     db.execute("PRAGMA user_version = 11")
