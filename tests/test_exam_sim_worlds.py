@@ -33,7 +33,7 @@ def test_hlr_learners_forget_faster_than_srs_predicts_and_the_plan_corrects_for_
     assert cal.gap is not None and cal.gap < -0.05
     assert cal.stability_scale < 1.0
     model = run.planning_model(39)
-    assert isinstance(model, ScaledModel) and model.scale == cal.stability_scale
+    assert isinstance(model, ScaledModel) and model.scale < 1.0
 
 
 def test_fsrs_learners_are_predicted_about_right() -> None:

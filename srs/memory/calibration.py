@@ -247,6 +247,15 @@ class ScaledModel(FsrsModel):
         FsrsModel.__init__(self, w)
         object.__setattr__(self, "scale", scale)
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ScaledModel) and self.w == other.w and self.scale == other.scale
+
+    def __hash__(self) -> int:
+        return hash((self.w, self.scale))
+
+    def __repr__(self) -> str:
+        return f"ScaledModel(w={self.w!r}, scale={self.scale!r})"
+
     def retrievability(self, elapsed_days: float, stability: float) -> float:
         return FsrsModel.retrievability(self, elapsed_days, stability * self.scale)
 
