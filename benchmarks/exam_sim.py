@@ -3,12 +3,25 @@
 `python -m benchmarks exam-sim [--learners N] [--workers N]` runs every policy for every learner
 and writes benchmarks/results/exam_sim.md (the table docs/exam-mode.md quotes).
 
-The learner (the "truth" the policies never see):
+The learner (the "truth" the policies never see), in three worlds (`--worlds`), each with
+per-learner variation:
 
-- Memory follows FSRS-6 with the `fsrs` package's default parameters, perturbed per learner:
-  initial stabilities w0..w3 x lognormal(0, 0.3) each, initial difficulty w4 + normal(0, 0.5),
-  decay w20 x lognormal(0, 0.2) (clamped to the package's bounds 0.1..0.8). Each card has its own
-  difficulty: its initial difficulty is shifted by normal(0, 1.0) (clamped to 1..10).
+- `fsrs`: memory follows FSRS-6 with the `fsrs` package's default parameters, perturbed per
+  learner: initial stabilities w0..w3 x lognormal(0, 0.3) each, initial difficulty w4 +
+  normal(0, 0.5), decay w20 x lognormal(0, 0.2) (clamped to the package's bounds 0.1..0.8).
+  Each card has its own difficulty: its initial difficulty is shifted by normal(0, 1.0)
+  (clamped to 1..10).
+- `spacing`: exponential forgetting with a spacing effect: recall 0.9^(t / S); a first look
+  gives S = 0.4 / 1.2 / 2.5 / 8 days by grade, x a learner level lognormal(0, 0.3); a pass
+  multiplies S by 1 + g x (1 - recall at that moment), g = 12 x lognormal(0, 0.25) (so a
+  review when recall is low gains most, a same-day repeat almost nothing); a lapse multiplies
+  it by f = 0.3 x lognormal(0, 0.3) (0.05..0.8).
+- `hlr`: half-life regression (Settles & Meeder 2016): recall 2^(-t / h), h = 2^(theta_0 +
+  theta_r (sqrt(1 + passes) - 1) + theta_w (sqrt(1 + lapses) - 1)), theta_0 normal(1.5, 0.4),
+  theta_r 2 x lognormal(0, 0.2), theta_w normal(-0.3, 0.1): every answer counts whenever it is
+  given, with no spacing effect.
+- In the two other worlds a card's difficulty offset normal(0, 1) multiplies its S or h by
+  exp(-0.3 x offset).
 - Grades: a first presentation draws Again/Hard/Good/Easy with FSRS's simulator shares
   (0.24/0.094/0.495/0.171). Later, the card is recalled with its true recall probability at
   that instant (continuous time); a recalled card is Hard/Good/Easy with 0.224/0.631/0.145,
@@ -37,6 +50,13 @@ Policies, each driven by srs's own code:
   left, up to three times a day), answers through `get_scheduler("fsrs")` with no learning or
   relearning steps: every card is shown at most once a day, as the plan lists it. Its memory
   still learns from every answer (FSRS-6 counts a same-day repeat too, but barely gains from it).
+  It plans with the model corrected by its calibration on the learner's answers so far, as the
+  day began (`srs.memory.calibration`: every stability x k, from 100 answers on). Halfway to
+  the exam, the forecast `srs plan` would show (projection and interval) is recorded and
+  compared with the true knowledge on exam day.
+- `exam-fixed`: exam mode before issue 22 (the model never corrected).
+- `exam-relearn`: `exam` with a same-day repeat 10 minutes after a failed answer (new or
+  review), to decide whether failed cards should be repeated the same day.
 - `exam-steps`: the same plan with the default steps (1m 10m, relearning 10m), so a new or
   failed card comes back during the session as its steps say, at its cost.
 
