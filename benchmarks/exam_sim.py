@@ -601,6 +601,14 @@ def _paired(results: list[dict[str, float]], a: str, b: str) -> tuple[float, flo
     return dm, dm - half, dm + half
 
 
+def _interval(r: dict[str, float], fkey: str, cards: int, horizon: int) -> tuple[float, float]:
+    """The forecast's interval (in cards) from the figures a run recorded halfway."""
+    gap = r[f"{fkey}/gap"]
+    cal = Calibration(int(r[f"{fkey}/answers"]), 0.5, 0.5 + gap, rmse_bins=r[f"{fkey}/rmse"])
+    low, high = forecast_interval(r[f"{fkey}/point"] / cards, cal, horizon - horizon // FORECAST_AT)
+    return low * cards, high * cards
+
+
 AHEAD_WORLDS = ("fsrs", "spacing")  # exam mode must be ahead there, at least level elsewhere
 LEVEL = -5.0  # "level": the paired CI's lower end not below -5 cards
 TODAY_180 = {10: 971.8, 20: 994.0}  # FSRS world, before issue 22: must not drop
@@ -672,6 +680,8 @@ def report(
                     passed &= ok
                 fkey = f"{exam_key}/forecast"
                 if f"{fkey}/point" in rows[0]:
+                    for r in rows:  # the interval by today's rule, from the figures recorded
+                        r[f"{fkey}/low"], r[f"{fkey}/high"] = _interval(r, fkey, cards, horizon)
                     inside = [
                         r[f"{fkey}/low"] - 1e-9 <= r[exam_key] <= r[f"{fkey}/high"] + 1e-9
                         for r in rows
@@ -716,6 +726,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--policies", default=",".join(DEFAULT_POLICIES))
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--out", type=Path, default=RESULTS / "exam_sim.md")
+    parser.add_argument(
+        "--from-results",
+        type=Path,
+        help="report a previous run's JSON again (e.g. after a change to the forecast's interval)",
+    )
     args = parser.parse_args(argv)
     horizons = tuple(int(x) for x in args.horizons.split(","))
     minutes_list = tuple(int(x) for x in args.minutes.split(","))
@@ -731,6 +746,9 @@ def main(argv: list[str]) -> int:
     ]
     started = time.perf_counter()
     results: dict[str, list[dict[str, float]]] = {world: [] for world in worlds}
+    if args.from_results is not None:
+        results = json.loads(args.from_results.read_text(encoding="utf-8"))
+        jobs = []
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         for k, (job, result) in enumerate(zip(jobs, pool.map(run_learner, jobs), strict=True), 1):
             results[job[0]].append(result)
@@ -740,6 +758,8 @@ def main(argv: list[str]) -> int:
                 flush=True,
             )
     elapsed = time.perf_counter() - started
+    if args.from_results is not None:
+        elapsed = float(json.loads(args.from_results.with_suffix(".time").read_text()))
     text, passed = report(results, horizons, minutes_list, policies, elapsed, args.cards)
     print(text)
     args.out.parent.mkdir(exist_ok=True)
@@ -748,5 +768,6 @@ def main(argv: list[str]) -> int:
     )
     raw = args.out.with_suffix(".json")
     raw.write_text(json.dumps(results), encoding="utf-8")
+    raw.with_suffix(".time").write_text(f"{elapsed:.1f}\n", encoding="utf-8")
     print(f"written {args.out} and {raw}", file=sys.stderr)
     return 0 if passed else 1

@@ -264,26 +264,29 @@ class ScaledModel(FsrsModel):
 
 
 FORECAST_BASE = 0.04  # each side of the forecast's interval, however well calibrated
-FORECAST_UNKNOWN = 0.15  # ... more, each side, with too few answers to measure the gap
-FORECAST_COMPOUND_DAYS = 10.0  # below: the gap once more for every this many days left
+FORECAST_UNKNOWN = 0.15  # the miss assumed with too few answers to measure it
+FORECAST_COMPOUND_DAYS = 15.0  # below: the miss once more for every this many days left
 
 
 def forecast_interval(
     share: float, calibration: Calibration | None, days_left: int
 ) -> tuple[float, float]:
-    """The interval around a projected exam-day share of cards recalled.
+    """The interval around a projected exam-day share of cards recalled, widened by how far
+    the model has missed the learner's answers: RMSE(bins), the binned gap (never less than
+    the mean gap; a model can be right on average and wrong in every bin).
 
-    Above: the projection + 4 points + the measured gap. Below: the projection - 4 points -
-    the gap x (1 + days left / 10): an error of the model compounds with every review it
-    plans, and the simulation (benchmarks/exam_sim.py, learners of other memory families)
-    measured the projection's miss at up to five times the gap seen halfway to the exam.
-    With fewer than `MIN_ANSWERS` answers the gap counts as 15 points."""
-    if calibration is None or not calibration.enough or calibration.gap is None:
-        gap = FORECAST_UNKNOWN
+    Above: the projection + 4 points + the miss. Below: the projection - 4 points - the miss
+    x (1 + days left / 15): an error of the model compounds with every review it plans, and
+    the simulation (benchmarks/exam_sim.py, learners of other memory families) measured the
+    projection made halfway to the exam missing the truth by several times the miss seen
+    then, always on the optimistic side. With fewer than `MIN_ANSWERS` answers the miss
+    counts as 15 points."""
+    if calibration is None or not calibration.enough or calibration.rmse_bins is None:
+        miss = FORECAST_UNKNOWN
     else:
-        gap = abs(calibration.gap)
-    below = FORECAST_BASE + gap * (1 + max(days_left, 0) / FORECAST_COMPOUND_DAYS)
-    above = FORECAST_BASE + gap
+        miss = max(calibration.rmse_bins, abs(calibration.gap or 0.0))
+    below = FORECAST_BASE + miss * (1 + max(days_left, 0) / FORECAST_COMPOUND_DAYS)
+    above = FORECAST_BASE + miss
     return max(share - below, 0.0), min(share + above, 1.0)
 
 
