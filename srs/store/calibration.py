@@ -84,9 +84,9 @@ class CalibrationQueries(Connection):
     def _groups(
         self, scope: str, params: dict[str, Any], *, indexed: bool = False
     ) -> list[PredictionGroup]:
-        """`indexed`: read `reviews_calibration` whole (else the rows SQLite picks, a range of
-        ids for the rows added since the cache)."""
-        source = "reviews INDEXED BY reviews_calibration" if indexed else "reviews"
+        """`indexed`: read `reviews_calibration` whole; else a range of row ids."""
+        # the rows added since: a range of ids (left to itself SQLite scans the whole index)
+        source = "reviews INDEXED BY reviews_calibration" if indexed else "reviews NOT INDEXED"
         rows = self.conn.execute(
             f"SELECT CAST(predicted * {BIN_SCALE} AS INTEGER) AS m, COUNT(*), SUM(predicted),"
             f" SUM(grade > 1) FROM {source} WHERE predicted >= 0{scope} GROUP BY m",
