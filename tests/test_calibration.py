@@ -200,7 +200,7 @@ def test_stats_and_plan_show_the_calibration(db_path: Path, tmp_path: Path) -> N
     # widened by the measured gap: at least that far on each side (unless clipped at 0 or 1)
     assert ready["projected"] - ready["low"] >= abs(expected.gap or 0)
     text = runner.invoke(app, ["--now", now, "plan"], env={"COLUMNS": "100"}).output
-    assert f"On your {expected.answers} reviews" in text
+    assert f"When today's plan was made, on your {expected.answers} reviews" in text
     assert "likely" in text and "floor" not in text
     text = runner.invoke(app, ["--now", now, "stats"], env={"COLUMNS": "100"}).output
     assert f"On your {expected.answers} reviews" in text

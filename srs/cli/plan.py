@@ -131,5 +131,5 @@ def describe(data: dict[str, Any]) -> list[str]:
         lines.append("* weakest domain: work on it first")
     from srs.memory.calibration import describe as calibration_lines
 
-    lines.append(" ".join(calibration_lines(ready["calibration"] or {})))
+    lines.append(" ".join(calibration_lines(ready["calibration"] or {}, as_planned=True)))
     return lines

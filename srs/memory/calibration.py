@@ -155,8 +155,9 @@ class Calibration:
         }
 
 
-def describe(data: dict[str, Any]) -> list[str]:
-    """A calibration (`Calibration.to_dict()`) as plain sentences for `srs stats`/`srs plan`."""
+def describe(data: dict[str, Any], *, as_planned: bool = False) -> list[str]:
+    """A calibration (`Calibration.to_dict()`) as plain sentences for `srs stats`/`srs plan`
+    (`as_planned`: the one today's plan was made with, as the day began)."""
     answers = int(data.get("answers") or 0)
     if not answers:
         return [
@@ -164,8 +165,9 @@ def describe(data: dict[str, Any]) -> list[str]:
             " once you review cards on later days."
         ]
     gap = 100 * float(data["gap"])
+    when = "When today's plan was made, on" if as_planned else "On"
     lines = [
-        f"On your {answers} reviews the model predicted {100 * data['predicted']:.1f}% recall;"
+        f"{when} your {answers} reviews the model predicted {100 * data['predicted']:.1f}% recall;"
         f" you recalled {100 * data['recalled']:.1f}% ({gap:+.1f} points).",
         f"Log loss {data['log_loss']:.3f}, RMSE(bins) {100 * data['rmse_bins']:.1f}%.",
     ]
