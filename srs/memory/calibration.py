@@ -18,7 +18,11 @@ The measurement (`measure`) is one grouped read of the log:
 - **stability scale** k: the one number that, multiplied into every stability, makes the model
   fit these answers best (least log loss; 1.0 = no correction). The forgetting curve depends on
   t / S only, so k follows from the predictions alone: R' = (1 + (R^(-1/w20) - 1) / k)^(-w20).
-  Exam mode plans with it (`corrected_model`) until the gap is small.
+  Exam mode plans with it (`corrected_model`) from `MIN_ANSWERS` answers on; it is kept
+  within `SCALE_RANGE`. After `srs fsrs optimize --apply` the gap is usually small and k near 1.
+
+The forecast's interval (`forecast_interval`) is widened by RMSE(bins), more below the
+projection the more days are left (docs/exam-mode.md has the rule and the simulation behind it).
 """
 
 from __future__ import annotations
