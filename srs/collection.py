@@ -20,6 +20,7 @@ from srs.dates import Moment, from_ms, moment, to_ms, user_timezone
 from srs.errors import CardNotFound, ConfigError, DeckNotFound, NothingToExport
 from srs.model import (
     Answer,
+    CardState,
     Grade,
     Note,
     ReviewKind,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from srs.decks.reader import WrittenDeck
     from srs.exam.blueprints import Blueprint
     from srs.exam.lifecycle import ExamStatus
+    from srs.memory.calibration import Calibration
     from srs.memory.exam_mode import ExamPlan, Readiness
     from srs.memory.optimize import Optimized
     from srs.memory.planner import PlanCard
@@ -193,7 +195,29 @@ class Collection:
 
         self._require_deck(deck)
         self._plans.clear()
-        return rederive_memory(self.store, self.options, QueueFilter(deck=deck), progress)
+        flt = QueueFilter(deck=deck)
+        done = rederive_memory(self.store, self.options, flt, progress)
+        with self.store.transaction():  # predictions were made with the old parameters
+            self.store.clear_predictions(flt)
+        return done
+
+    def calibration(self, flt: QueueFilter = ALL_CARDS) -> Calibration:
+        """How well the memory model predicted the learner's answers (`srs.memory.calibration`),
+        over the answers to the cards of `flt`, with the parameters of its deck.
+
+        Predictions not computed yet (a log from before m012, an import) are computed first,
+        once, by replaying those cards' logs."""
+        from srs.memory.calibration import fill_predictions, measure
+        from srs.memory.model import model_for
+
+        if flt.deck:
+            self._require_deck(flt.deck)
+        progress = self.progress
+        fill_predictions(
+            self.store, self.options, lambda done, total: progress("predicting recall", done, total)
+        )
+        model = model_for(self.options(flt.deck).fsrs_parameters)
+        return measure(self.store.prediction_groups(QueueFilter(deck=flt.deck)), model)
 
     def option_rows(self, deck: str | None = None) -> list[tuple[str, str]]:
         """(name, formatted value) of every option in force for a deck."""
@@ -419,6 +443,7 @@ class Collection:
                 zone=self.zone,
                 day_starts_at=self.day_starts_at,
                 progress=self.progress,
+                calibrate=lambda: self.calibration(flt),
             )
             self._plans = {key: cached}
         budget = opts.daily_minutes * 60.0
@@ -457,7 +482,9 @@ class Collection:
                 studied_since=at.day_began,
                 model=plan.model,
             )
-            return readiness(cards, exam_at, exam, names, projected, plan.model)
+            return readiness(
+                cards, exam_at, exam, names, projected, plan.model, plan.calibration, since
+            )
 
         if not plan.answered_today:  # the plan's cards as the day began: same all day
             return kept_readiness(
@@ -526,6 +553,7 @@ class Collection:
 
                 memory = memory_after(card.scheduling, grade, at, opts.fsrs_parameters)
                 result = replace(result, state=replace(result.state, memory=memory))
+            predicted = _predicted(card.scheduling, at, opts.fsrs_parameters)
             flags: dict[str, Any] = {"buried_until": None}
             if result.leech:
                 flags["leech"] = 1
@@ -547,6 +575,7 @@ class Collection:
                     duration_ms=max(0, min(duration_ms, MAX_ANSWER_MS)),
                     before=before,
                     after=after,
+                    predicted=predicted,
                 )
             )
         answered = replace(
@@ -636,6 +665,7 @@ class Collection:
             domain_names=names,
             progress=self.progress,
         )
+        figures = replace(figures, calibration=self.calibration(QueueFilter(deck=deck)).to_dict())
         if self.exam_date_in_force(now, deck) is None:
             return figures
         ready = self.readiness(now, QueueFilter(deck=deck))
@@ -781,3 +811,20 @@ def export_reviews(reviews: Sequence[ReviewRecord]) -> tuple[ExportReview, ...]:
 
 
 MAX_ANSWER_MS = 60_000  # Anki's default cap on the time recorded for one answer
+
+
+def _predicted(state: SchedulingState, at: Moment, parameters: tuple[float, ...]) -> float | None:
+    """The recall the memory model predicts for an answer now (`srs.memory.calibration`):
+    -1 for none; None when the card's memory is not derived yet (a replay fills it in)."""
+    from srs.memory.calibration import prediction
+    from srs.memory.model import model_for
+    from srs.scheduler.fsrs import elapsed_scheduler_days
+
+    if state.state == CardState.NEW:
+        return -1.0
+    memory = state.memory
+    if memory is None:
+        return None
+    days = elapsed_scheduler_days(memory, at)
+    last = to_ms(memory.last_review)
+    return prediction(model_for(parameters), memory.stability, last, 0, to_ms(at.now), days, False)

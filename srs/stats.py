@@ -353,6 +353,8 @@ class Stats:
     hardest: tuple[HardCard, ...]
     mock_exams: list[dict[str, Any]] = field(default_factory=list)
     readiness: dict[str, Any] | None = None  # exam mode: `srs plan`'s readiness object
+    # the memory model's predictions against the answers (`srs.memory.calibration`)
+    calibration: dict[str, Any] | None = None
 
     @property
     def heatmap_start(self) -> date:
@@ -384,6 +386,7 @@ class Stats:
             "domains": [d.to_dict() for d in self.domains],
             "mock_exams": self.mock_exams,
             "readiness": self.readiness,
+            "calibration": self.calibration,
             "hardest": [h.to_dict() for h in self.hardest],
         }
 

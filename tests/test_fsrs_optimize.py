@@ -414,9 +414,11 @@ def test_export_carries_the_parameters_to_ankis_preset(
 def test_exam_mode_plans_and_forecasts_with_the_learners_model(
     studied: tuple[Path, datetime], tmp_path: Path
 ) -> None:
-    """`srs plan` and readiness in `srs stats` use the deck's parameters: the forecast equals
-    the planner's forecast under the learner's model and differs from the defaults'."""
+    """`srs plan` and readiness in `srs stats` use the deck's parameters (corrected by their
+    calibration on the learner's answers, issue 22): the forecast equals the planner's
+    forecast under that model and differs from the defaults'."""
     from srs.dates import day_start
+    from srs.memory.calibration import corrected_model
     from srs.memory.exam_mode import plan_cards
     from srs.memory.model import model_for
     from srs.memory.planner import forecast
@@ -433,7 +435,9 @@ def test_exam_mode_plans_and_forecasts_with_the_learners_model(
         assert result.applied
         plan = col.plan(now)
         after = col.readiness(now)
-        model = model_for(result.parameters)
+        assert plan.calibration is not None
+        assert plan.calibration == col.calibration()  # measured with the fitted parameters
+        model = corrected_model(model_for(result.parameters), plan.calibration)
         assert plan.model == model
         cards = plan_cards(col.store, QueueFilter(), col.moment(now), col.target_exam(now))
         exam_at = day_start(exam_day, UTC, col.day_starts_at)

@@ -160,3 +160,53 @@ def test_m010_day_plans_are_dropped_when_the_cards_change(db_path: Path) -> None
         keep()
         store.execute("DELETE FROM cards")
         assert kept() == 0
+
+
+def test_m012_predictions_of_an_older_log_are_computed_on_first_measurement(
+    db_path: Path,
+) -> None:
+    """A log written before m012 has no predictions (NULL); the first calibration replays it."""
+    from sqlite_utils import Database
+
+    from srs.collection import Collection
+    from srs.memory.model import default_model
+    from srs.store.migrations import migrations
+
+    conn = sqlite3.connect(db_path)
+    conn.isolation_level = None
+    migrations.apply(Database(conn), stop_before="m012_review_predictions")
+    day, ms = 739000, 739000 * 86_400_000 - 62_135_596_800_000 + 9 * 3_600_000
+    conn.executescript(
+        f"""
+        INSERT INTO decks (id, name) VALUES (1, 'old');
+        INSERT INTO notes (id, kind, deck_id, front, back, path, line, content_hash,
+            fingerprint, signature, created_at, modified_at)
+            VALUES ('n1', 'basic', 1, 'Q?', 'A.', '/decks/old.md', 3, 'h', 'q? a.', 's', 0, 0);
+        INSERT INTO cards (id, note_id, kind, ordinal, front, back, deck_id, position, state,
+            due_day, interval_days, ease, reps, created_at, modified_at)
+            VALUES ('n1', 'n1', 'basic', 0, 'Q?', 'A.', 1, 0, 'review', {day + 9}, 6, 2500, 2,
+            0, 0);
+        INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,
+            state_before, state_after, interval_before, interval_after, ease_before, ease_after,
+            duration_ms, before, after)
+            VALUES ('n1', {ms}, {day}, 3, 0, 'sm2', 'new', 'review', 0, 3, 2500, 2500, 4000,
+            '{{}}', '{{}}'),
+            ('n1', {ms + 3 * 86_400_000}, {day + 3}, 3, 1, 'sm2', 'review', 'review', 3, 6,
+            2500, 2500, 4000, '{{}}', '{{}}');
+        """
+    )
+    conn.close()
+    with Collection.open(db_path) as upgraded:
+        assert (
+            upgraded.store.execute(
+                "SELECT COUNT(*) FROM reviews WHERE predicted IS NULL"
+            ).fetchone()[0]
+            == 2
+        )
+        cal = upgraded.calibration()
+        model = default_model()
+        assert cal.answers == 1
+        assert cal.predicted == pytest.approx(model.retrievability(3.0, model.w[2]))
+        assert cal.recalled == 1.0
+        rows = upgraded.store.execute("SELECT predicted FROM reviews ORDER BY id").fetchall()
+        assert rows[0][0] == -1.0 and rows[1][0] > 0

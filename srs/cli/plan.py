@@ -116,8 +116,9 @@ def describe(data: dict[str, Any]) -> list[str]:
         + (f" (re-planned {today['replans']}x with the time left)" if today["replans"] else ""),
         f"Cards: {data['cards']}, {data['unseen']} never studied; fully introduced by the exam"
         f" at this pace: {'yes' if data['fully_introduced_by_exam'] else 'NO'}",
-        f"Exam-day recall of {ready['cards']} cards: {_projected(ready)} if you keep to the plan,"
-        f" {_pct(ready['recall'])} if you stopped now",
+        f"Exam-day recall of {ready['cards']} cards: {_projected(ready)} if you keep to the plan"
+        f" (likely {_pct(ready['low'])}–{_pct(ready['high'])}), {_pct(ready['recall'])} if you"
+        " stopped now",
     ]
     for domain in ready["domains"]:
         name = escape_text(f"{domain['domain']} {domain['name'] or ''}".strip())
@@ -128,4 +129,7 @@ def describe(data: dict[str, Any]) -> list[str]:
         )
     if ready["weakest_domain"] is not None:
         lines.append("* weakest domain: work on it first")
+    from srs.memory.calibration import describe as calibration_lines
+
+    lines.append(" ".join(calibration_lines(ready["calibration"] or {}, as_planned=True)))
     return lines

@@ -9,7 +9,7 @@ the heatmap and bars shrink to the terminal width.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -89,6 +89,8 @@ def render(figures: Stats, width: int, day_start: int = 4) -> list[RenderableTyp
         _histogram(figures.intervals, width, "days"),
         _section("Ease (review cards)"),
         _histogram(figures.ease, width, "%"),
+        _section("Memory model: predicted against actual recall"),
+        _calibration(figures),
         _section("Exam domains"),
         _readiness(figures),
         _domains(figures, width),
@@ -420,9 +422,22 @@ def _readiness(figures: Stats) -> RenderableType | None:
     weakest = next((d for d in ready["domains"] if d["domain"] == ready["weakest_domain"]), None)
     line = (
         f"Readiness on exam day ({ready['exam_at'][:10]}): {_pct(ready['projected'])} of"
-        f" {ready['cards']} cards if you keep to the plan, {_pct(ready['recall'])} if you"
-        " stopped now"
+        f" {ready['cards']} cards if you keep to the plan (likely {_range(ready)}),"
+        f" {_pct(ready['recall'])} if you stopped now"
     )
     if weakest is not None:
         line += f"; weakest domain {weakest['domain']} ({_pct(weakest['projected'])})"
     return Text(_escape(line))
+
+
+def _range(ready: dict[str, Any]) -> str:
+    return f"{_pct(ready['low'])}–{_pct(ready['high'])}"
+
+
+def _calibration(figures: Stats) -> RenderableType:
+    """The memory model's calibration on the learner's answers (`srs plan` shows it too)."""
+    from rich.text import Text
+
+    from srs.memory.calibration import describe
+
+    return Text(_escape(" ".join(describe(figures.calibration or {}))))

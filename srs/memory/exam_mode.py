@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from srs.dates import Moment, from_ms, iso, to_ms
+from srs.memory.calibration import Calibration, corrected_model, forecast_interval
 from srs.memory.model import FsrsModel, model_for
 from srs.memory.planner import DayPlan, PlanCard, StudyCosts, forecast, plan_day
 from srs.model import Memory
@@ -61,7 +62,9 @@ class ExamPlan:
     answered_today: frozenset[str]
     seconds_today: float  # time already spent answering today (in the filter)
     later: tuple[DayPlan, ...] = ()  # re-plans made with the time left once a plan was done
-    model: FsrsModel | None = None  # the learner's memory model (None: default parameters)
+    model: FsrsModel | None = None  # the model the plan is made with (None: default parameters)
+    # its calibration on the learner's answers as the plan was made (None: not measured)
+    calibration: Calibration | None = None
 
     @property
     def rounds(self) -> tuple[DayPlan, ...]:
@@ -178,18 +181,33 @@ def interleave_domains(cards: Sequence[PlanCard]) -> list[PlanCard]:
 
 
 def exam_plan(
-    store: Store, at: Moment, options: Options, flt: QueueFilter, exam: str | None
+    store: Store,
+    at: Moment,
+    options: Options,
+    flt: QueueFilter,
+    exam: str | None,
+    calibration: Calibration | None = None,
 ) -> ExamPlan:
-    """Today's exam-mode plan for the cards in `flt` (options must have an exam date)."""
+    """Today's exam-mode plan for the cards in `flt` (options must have an exam date), made
+    with the learner's parameters corrected by `calibration` (`corrected_model`)."""
     assert options.exam_date is not None
     start = at.day_began
     cards = plan_cards(store, flt, at, exam, as_of=start)
     costs = measured_costs(store, flt)
-    model = model_for(options.fsrs_parameters)
+    model = corrected_model(model_for(options.fsrs_parameters), calibration)
     day = plan_day(
         cards, start, at.today, options.exam_date, options.daily_minutes * 60.0, costs, model=model
     )
-    return ExamPlan(day, options.exam_date, costs, tuple(cards), frozenset(), 0.0, model=model)
+    return ExamPlan(
+        day,
+        options.exam_date,
+        costs,
+        tuple(cards),
+        frozenset(),
+        0.0,
+        model=model,
+        calibration=calibration,
+    )
 
 
 MAX_ROUNDS = 3  # plans a day: the first, then re-plans with the time left (as simulated)
@@ -280,6 +298,10 @@ class Readiness:
     projected: float | None = (
         None  # ... if the plan is kept every day (`srs.memory.planner.project`)
     )
+    # the interval around `projected` (else `recall`), widened by the calibration gap
+    low: float | None = None
+    high: float | None = None
+    calibration: Calibration | None = None
 
     @property
     def weakest(self) -> DomainReadiness | None:
@@ -301,6 +323,9 @@ class Readiness:
             "cards": self.cards,
             "recall": self.recall,
             "projected": self.projected,
+            "low": self.low,
+            "high": self.high,
+            "calibration": None if self.calibration is None else self.calibration.to_dict(),
             "domains": [
                 {
                     "domain": d.domain,
@@ -322,9 +347,13 @@ def readiness(
     names: dict[str, str],
     projected: dict[str, float] | None = None,
     model: FsrsModel | None = None,
+    calibration: Calibration | None = None,
+    now: datetime | None = None,
 ) -> Readiness:
-    """Exam-day recall if nothing more is studied (a floor the plan only raises) and, given
-    `projected` (card id -> recall from `srs.memory.planner.project`), if the plan is kept."""
+    """Exam-day recall if nothing more is studied and, given `projected` (card id -> recall
+    from `srs.memory.planner.project`), if the plan is kept; with the interval around the
+    latter widened by `calibration` (`srs.memory.calibration.forecast_interval`). Neither is a
+    floor: both trust the model, corrected by the calibration."""
 
     def mean_projected(group: Sequence[PlanCard]) -> float | None:
         if projected is None:
@@ -336,12 +365,19 @@ def readiness(
     for card in cards:
         if card.domain is not None:
             by_domain.setdefault(card.domain, []).append(card)
+    recall = forecast(cards, exam_at, model)
+    point = mean_projected(cards)
+    days_left = max((exam_at - now).days, 0) if now is not None else 0
+    low, high = forecast_interval(recall if point is None else point, calibration, days_left)
     return Readiness(
         exam=exam,
         exam_at=exam_at,
         cards=len(cards),
-        recall=forecast(cards, exam_at, model),
-        projected=mean_projected(cards),
+        recall=recall,
+        projected=point,
+        low=low,
+        high=high,
+        calibration=calibration,
         domains=tuple(
             DomainReadiness(
                 domain,

@@ -357,7 +357,8 @@ def forecast(cards: Sequence[PlanCard], exam_at: datetime, model: FsrsModel | No
     """Expected share of `cards` recalled at `exam_at` if nothing more is studied (0.0..1.0).
 
     Each card counts its FSRS recall probability at that instant; a card never studied counts
-    0. A lower bound for a learner who keeps to the plan.
+    0. Within the model, a lower bound for a learner who keeps to the plan; not for a learner
+    whose memory the model misses (see `srs.memory.calibration.forecast_interval`).
     """
     if not cards:
         return 0.0

@@ -22,6 +22,7 @@ from typing import Any, overload
 
 from srs.dates import Moment
 from srs.errors import CollectionError
+from srs.memory.calibration import Calibration, corrected_model
 from srs.memory.exam_mode import (
     DomainReadiness,
     ExamPlan,
@@ -46,7 +47,7 @@ __all__ = [
     "plan_to_json",
 ]
 
-PLAN_FORMAT = 1  # bump when the planner's rules or the JSON below change
+PLAN_FORMAT = 2  # bump when the planner's rules or the JSON below change (2: calibration)
 
 
 def plan_key(at: Moment, flt: QueueFilter, options: Options, exam: str | None, cards: int) -> str:
@@ -62,6 +63,7 @@ def plan_to_json(plan: ExamPlan) -> str:
             "day": asdict(plan.day),
             "exam_day": plan.exam_day.isoformat(),
             "costs": asdict(plan.costs),
+            "calibration": None if plan.calibration is None else plan.calibration.kept(),
         }
     )
 
@@ -76,6 +78,8 @@ def plan_from_json(
         k: tuple(v) if isinstance(v, list) else v for k, v in day.items() if k in names
     }
     day_plan = DayPlan(**values)
+    kept = data["calibration"]
+    calibration = None if kept is None else Calibration.from_kept(kept)
     return ExamPlan(
         day_plan,
         date.fromisoformat(data["exam_day"]),
@@ -83,7 +87,8 @@ def plan_from_json(
         cards,
         frozenset(),
         0.0,
-        model=model,
+        model=None if model is None else corrected_model(model, calibration),
+        calibration=calibration,
     )
 
 
@@ -131,9 +136,12 @@ def kept_plan(
     zone: tzinfo,
     day_starts_at: int,
     progress: Progress = no_progress,
+    calibrate: Callable[[], Calibration] | None = None,
 ) -> ExamPlan:
     """Today's plan: the kept one if it still applies, else made now and kept
-    (`card_count`: every card of the collection, `store.card_count()`)."""
+    (`card_count`: every card of the collection, `store.card_count()`). A plan made now is
+    made with the model corrected by `calibrate()` (the learner's calibration as it is now);
+    the kept plan keeps that calibration, so every command of the day plans with the same."""
     key = plan_key(at, flt, options, exam, card_count)
     model = model_for(options.fsrs_parameters)  # in the key too: options hold the parameters
     text = store.saved_day_plan(key)
@@ -144,7 +152,8 @@ def kept_plan(
         except (KeyError, TypeError, ValueError):  # kept by another srs version: plan again
             pass
     backfill_memory(store, zone, day_starts_at, model, progress)
-    plan = exam_plan(store, at, options, flt, exam)
+    calibration = None if calibrate is None else calibrate()
+    plan = exam_plan(store, at, options, flt, exam, calibration)
     with contextlib.suppress(CollectionError):  # a read-only collection plans every time
         store.save_day_plan(key, at.today, plan_to_json(plan))
     return plan
@@ -157,6 +166,9 @@ def readiness_to_json(ready: Readiness) -> str:
             "cards": ready.cards,
             "recall": ready.recall,
             "projected": ready.projected,
+            "low": ready.low,
+            "high": ready.high,
+            "calibration": None if ready.calibration is None else ready.calibration.kept(),
             "domains": [[d.domain, d.cards, d.recall, d.projected] for d in ready.domains],
         }
     )
@@ -176,6 +188,11 @@ def readiness_from_json(
             for domain, cards, recall, projected in data["domains"]
         ),
         projected=data["projected"],
+        low=data["low"],
+        high=data["high"],
+        calibration=None
+        if data["calibration"] is None
+        else Calibration.from_kept(data["calibration"]),
     )
 
 

@@ -12,6 +12,7 @@ row <-> model mapping (`rows`). Imports: the model, dates and errors; nothing ab
 from __future__ import annotations
 
 from srs.store.blueprints import BlueprintQueries
+from srs.store.calibration import CalibrationQueries
 from srs.store.cards import CardQueries
 from srs.store.config import ConfigQueries
 from srs.store.connection import SQLITE_HEADER, Connection
@@ -68,6 +69,7 @@ class Store(
     MemoryQueries,
     StatsQueries,
     BlueprintQueries,
+    CalibrationQueries,
     Connection,
 ):
     """An open collection file with every table group's typed methods."""

@@ -356,5 +356,36 @@ def m010_day_plans(db: Database) -> None:
     db.execute("PRAGMA user_version = 10")
 
 
+@migrations()
+def m012_review_predictions(db: Database) -> None:
+    """The recall srs's memory model predicted for each answer, to measure its calibration.
+
+    `predicted` is the FSRS-6 recall probability of the card at the instant of the answer,
+    from the memory it had before it, with the parameters in force (`srs.memory.calibration`);
+    -1 when the answer has no prediction (a first look, an answer given as a new card, a
+    repeat on the same scheduler day); NULL when it is not computed yet (rows logged before
+    this migration, or imported): the first measurement replays those cards' logs. Changing
+    `fsrs_parameters` sets them back to NULL. `reviews_calibration` holds what the measurement
+    reads, so it never touches the rows' JSON snapshots.
+    Numbered 12 (number 11 belongs to another branch); `user_version` counts migrations.
+    """
+    db.executescript(
+        """
+        ALTER TABLE reviews ADD COLUMN predicted REAL;
+        CREATE INDEX reviews_calibration ON reviews(predicted, grade, card_id)
+            WHERE predicted >= 0;
+        CREATE INDEX reviews_unpredicted ON reviews(card_id) WHERE predicted IS NULL;
+        CREATE TABLE calibration_cache (
+            scope TEXT PRIMARY KEY,
+            max_id INTEGER NOT NULL,
+            groups TEXT NOT NULL
+        );
+        CREATE TRIGGER calibration_cache_review_removed AFTER DELETE ON reviews
+            BEGIN DELETE FROM calibration_cache; END;
+        """
+    )
+    db.execute("PRAGMA user_version = 11")
+
+
 if len(migrations._migrations) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise RuntimeError("srs.store.schema.SCHEMA_VERSION must equal the number of migrations")

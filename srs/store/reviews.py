@@ -28,6 +28,9 @@ class NewReview:
     duration_ms: int
     before: dict[str, Any]
     after: dict[str, Any]
+    # FSRS recall predicted for this answer (m012): -1 none (first look, same day), None
+    # not computed (a replay fills it in)
+    predicted: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +66,8 @@ class ReviewQueries(Connection):
         cursor = self.conn.execute(
             "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
             " state_before, state_after, interval_before, interval_after, ease_before,"
-            " ease_after, duration_ms, before, after)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " ease_after, duration_ms, before, after, predicted)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 review.card_id,
                 review.reviewed_ms,
@@ -81,6 +84,7 @@ class ReviewQueries(Connection):
                 review.duration_ms,
                 json.dumps(review.before),
                 json.dumps(review.after),
+                review.predicted,
             ),
         )
         assert cursor.lastrowid is not None
