@@ -356,5 +356,44 @@ def m010_day_plans(db: Database) -> None:
     db.execute("PRAGMA user_version = 10")
 
 
+@migrations()
+def m011_anki_sync(db: Database) -> None:
+    """Two-way sync with Anki (`srs sync`): what srs and its mirror Anki collection share.
+
+    `sync_log`: every Anki review-log id either side carried (pulled into srs, or pushed from
+    srs), with the srs review it is; an answer is carried once because its id is here.
+    A review taken back in srs keeps its row (review_id NULL), so the answer is not pulled
+    back from Anki. `sync_cards`: srs card <-> Anki card. `sync_notes`: srs note <-> Anki note
+    with the fields last pushed (an edit made in Anki is what differs from them) and the
+    note's `modified_at` then (an edit made in Markdown is what is newer). `sync_inbox`: Anki
+    notes (by GUID) already written to the inbox deck file.
+    """
+    db.executescript(
+        """
+        CREATE TABLE sync_log (
+            revlog_id INTEGER PRIMARY KEY,
+            review_id INTEGER UNIQUE REFERENCES reviews(id) ON DELETE SET NULL
+        );
+        CREATE TABLE sync_cards (
+            card_id TEXT PRIMARY KEY
+                REFERENCES cards(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            anki_card_id INTEGER NOT NULL UNIQUE
+        );
+        CREATE TABLE sync_notes (
+            note_id TEXT PRIMARY KEY
+                REFERENCES notes(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            anki_note_id INTEGER NOT NULL,
+            fields TEXT NOT NULL,
+            pushed_ms INTEGER NOT NULL
+        );
+        CREATE TABLE sync_inbox (
+            guid TEXT PRIMARY KEY,
+            written_ms INTEGER NOT NULL
+        );
+        """
+    )
+    db.execute("PRAGMA user_version = 11")
+
+
 if len(migrations._migrations) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise RuntimeError("srs.store.schema.SCHEMA_VERSION must equal the number of migrations")

@@ -1,0 +1,172 @@
+"""What `srs sync` keeps about the mirror Anki collection (tables of m011)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from srs.model import ReviewRecord
+from srs.store.history import PastReview
+from srs.store.notes import NoteQueries, StoredNote
+from srs.store.rows import review_from_row
+from srs.store.sql import chunks
+
+
+@dataclass(frozen=True, slots=True)
+class NoteLink:
+    """An srs note's Anki note, the fields last pushed to it and the note's `modified_at` then."""
+
+    note_id: str
+    anki_note_id: int
+    fields: str
+    pushed_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewToPush:
+    """An answer given in srs that the mirror does not have yet."""
+
+    review_id: int
+    anki_card_id: int
+    record: ReviewRecord
+
+
+class SyncQueries(NoteQueries):
+    """`sync_log`, `sync_cards`, `sync_notes`, `sync_inbox`."""
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def carried_revlog_ids(self) -> set[int]:
+        """Every Anki review-log id already carried either way."""
+        return {row[0] for row in self.conn.execute("SELECT revlog_id FROM sync_log")}
+
+    def record_carried(self, pairs: Iterable[tuple[int, int | None]]) -> None:
+        """Remember (Anki review-log id, srs review id) pairs as carried."""
+        self.conn.executemany(
+            "INSERT INTO sync_log (revlog_id, review_id) VALUES (?, ?)"
+            " ON CONFLICT (revlog_id) DO UPDATE SET review_id = excluded.review_id",
+            list(pairs),
+        )
+
+    def forget_carried(self, revlog_ids: Iterable[int]) -> None:
+        """Forget answers the mirror no longer has (after it was replaced), so they are
+        pushed again."""
+        self.conn.executemany(
+            "DELETE FROM sync_log WHERE revlog_id = ?", [(rid,) for rid in revlog_ids]
+        )
+
+    def reviews_to_push(self) -> list[ReviewToPush]:
+        """srs's answers not carried yet, of cards the mirror has, in log order."""
+        rows = self.conn.execute(
+            "SELECT r.*, s.anki_card_id FROM reviews r"
+            " JOIN sync_cards s ON s.card_id = r.card_id"
+            " WHERE NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.review_id = r.id)"
+            " ORDER BY r.id"
+        ).fetchall()
+        return [ReviewToPush(row["id"], row["anki_card_id"], review_from_row(row)) for row in rows]
+
+    def add_pulled_review(self, card_id: str, review: PastReview) -> int:
+        """Log an answer given in Anki (once: an answer of the card at the same instant is
+        that answer) and return its review id."""
+        self.add_past_reviews(card_id, [review])
+        row = self.conn.execute(
+            "SELECT id FROM reviews WHERE card_id = ? AND reviewed_at = ? ORDER BY id LIMIT 1",
+            (card_id, int(review.reviewed_at.timestamp() * 1000)),
+        ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def review_id_at(self, card_id: str, reviewed_ms: int) -> int | None:
+        """The id of the card's answer logged at exactly that instant, if any."""
+        row = self.conn.execute(
+            "SELECT id FROM reviews WHERE card_id = ? AND reviewed_at = ? ORDER BY id LIMIT 1",
+            (card_id, reviewed_ms),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def card_reviews_since(self, card_id: str, since_ms: int) -> list[ReviewRecord]:
+        """A card's answers at or after `since_ms`, in time order."""
+        rows = self.conn.execute(
+            "SELECT * FROM reviews WHERE card_id = ? AND reviewed_at >= ? ORDER BY reviewed_at, id",
+            (card_id, since_ms),
+        )
+        return [review_from_row(row) for row in rows]
+
+    # -- cards and notes ------------------------------------------------------------------
+
+    def card_links(self) -> dict[str, int]:
+        """srs card id -> Anki card id."""
+        return dict(self.conn.execute("SELECT card_id, anki_card_id FROM sync_cards").fetchall())
+
+    def set_card_links(self, pairs: Iterable[tuple[str, int]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO sync_cards (card_id, anki_card_id) VALUES (?, ?)"
+            " ON CONFLICT (card_id) DO UPDATE SET anki_card_id = excluded.anki_card_id",
+            list(pairs),
+        )
+
+    def note_links(self) -> dict[str, NoteLink]:
+        rows = self.conn.execute(
+            "SELECT note_id, anki_note_id, fields, pushed_ms FROM sync_notes"
+        ).fetchall()
+        return {row[0]: NoteLink(*row) for row in rows}
+
+    def set_note_links(self, links: Iterable[NoteLink]) -> None:
+        self.conn.executemany(
+            "INSERT INTO sync_notes (note_id, anki_note_id, fields, pushed_ms) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (note_id) DO UPDATE SET anki_note_id = excluded.anki_note_id,"
+            " fields = excluded.fields, pushed_ms = excluded.pushed_ms",
+            [(link.note_id, link.anki_note_id, link.fields, link.pushed_ms) for link in links],
+        )
+
+    def forget_links(self) -> None:
+        """Forget which Anki cards and notes srs's are (the mirror was replaced)."""
+        self.conn.execute("DELETE FROM sync_cards")
+        self.conn.execute("DELETE FROM sync_notes")
+
+    def notes_to_push(self) -> list[str]:
+        """Live notes never pushed, or changed in Markdown since they were."""
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT n.id FROM notes n LEFT JOIN sync_notes s ON s.note_id = n.id"
+                " WHERE n.orphaned = 0 AND (s.note_id IS NULL OR n.modified_at > s.pushed_ms)"
+            )
+        ]
+
+    def stored_notes_by_id(self, note_ids: Sequence[str]) -> Iterator[StoredNote]:
+        """`stored_notes` of the given ids (without history)."""
+        for part, _ in chunks(list(note_ids)):
+            params = {f"n{i}": note_id for i, note_id in enumerate(part)}
+            marks = ",".join(f":n{i}" for i in range(len(part)))
+            yield from self.stored_notes(f"n.id IN ({marks})", params, with_reviews=False)
+
+    def note_places(self, note_ids: Iterable[str]) -> dict[str, tuple[str, int]]:
+        """note id -> (path, line)."""
+        places: dict[str, tuple[str, int]] = {}
+        for part, marks in chunks(list(note_ids)):
+            for row in self.conn.execute(
+                f"SELECT id, path, line FROM notes WHERE id IN ({marks})", part
+            ):
+                places[row[0]] = (row[1], row[2])
+        return places
+
+    def card_slots(self) -> dict[tuple[str, int], str]:
+        """(note id, ordinal) -> card id of every live card."""
+        return {
+            (row[0], row[1]): row[2]
+            for row in self.conn.execute(
+                "SELECT note_id, ordinal, id FROM cards WHERE orphaned = 0"
+            )
+        }
+
+    # -- inbox ----------------------------------------------------------------------------
+
+    def inbox_guids(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT guid FROM sync_inbox")}
+
+    def add_inbox_guids(self, guids: Iterable[str], at_ms: int) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO sync_inbox (guid, written_ms) VALUES (?, ?)",
+            [(guid, at_ms) for guid in guids],
+        )

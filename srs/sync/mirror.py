@@ -1,0 +1,269 @@
+"""The mirror Anki collection: the only module that imports `anki` for sync, and the only one
+that runs SQL on Anki's own tables (through `col.db`), which is why it is exempt from "SQL only
+in srs.store" (tests/test_architecture.py), like `srs/anki/package.py`.
+
+Writes go through `col.db.transact`, so each batch is one transaction of the mirror; rows
+written here carry `usn = -1`, which is how Anki's sync finds what to send.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from srs.errors import SyncError
+from srs.sync.auth import Login
+
+INSTALL = "pip install 'srs[anki]'"
+COLLECTION = "collection.anki2"
+
+
+def _anki() -> Any:
+    try:
+        import anki.collection
+    except ImportError:
+        raise SyncError(f"srs sync needs the anki package: {INSTALL}") from None
+    return anki.collection
+
+
+def one_line(error: BaseException) -> str:
+    """An Anki error as one line (Anki's messages can run to several)."""
+    text = str(error).strip()
+    first = text.splitlines()[0].strip() if text else type(error).__name__
+    return first[:300]
+
+
+def sync_failure(error: Exception, server: str) -> SyncError:
+    """The one-line error for a failed login or sync."""
+    import anki.errors as errors
+
+    if isinstance(error, errors.SyncError) and error.kind is errors.SyncErrorKind.AUTH:
+        return SyncError(
+            f"{server}: login refused (wrong user name or password, or the login expired);"
+            " run srs sync login"
+        )
+    if isinstance(error, errors.NetworkError):
+        return SyncError(f"{server}: cannot reach the sync server ({one_line(error)})")
+    return SyncError(f"{server}: sync failed ({one_line(error)})")
+
+
+def login(endpoint: str | None, username: str, password: str, folder: Path) -> Login:
+    """Ask the server for a host key (through a throw-away collection)."""
+    module = _anki()
+    server = endpoint or "AnkiWeb"
+    with tempfile.TemporaryDirectory(prefix="srs-login-") as tmp:
+        col = module.Collection(str(Path(tmp) / COLLECTION))
+        try:
+            auth = col.sync_login(username, password, endpoint)
+        except Exception as e:
+            raise sync_failure(e, server) from None
+        finally:
+            col.close()
+    del folder
+    return Login(endpoint, username, auth.hkey)
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiNote:
+    id: int
+    guid: str
+    mid: int
+    fields: str  # joined by \x1f, as Anki stores them
+    tags: str
+
+
+@dataclass(frozen=True, slots=True)
+class RevlogRow:
+    id: int
+    cid: int
+    ease: int
+    ivl: int
+    last_ivl: int
+    factor: int
+    time: int
+    type: int
+
+
+class Mirror:
+    """An open mirror collection."""
+
+    NO_CHANGES = 0
+    NORMAL_SYNC = 1
+    FULL_SYNC = 2
+    FULL_DOWNLOAD = 3
+    FULL_UPLOAD = 4
+
+    def __init__(self, folder: Path, login: Login) -> None:
+        module = _anki()
+        self.folder = folder
+        self.path = folder / COLLECTION
+        self.login = login
+        folder.mkdir(parents=True, exist_ok=True)
+        from anki.sync_pb2 import SyncAuth
+
+        self.auth = SyncAuth(hkey=login.hkey, endpoint=login.endpoint or None, io_timeout_secs=30)
+        try:
+            self.col = module.Collection(str(self.path))
+        except Exception as e:
+            raise SyncError(f"{self.path}: cannot open the mirror ({one_line(e)})") from None
+
+    def close(self) -> None:
+        if self.col.db is not None:
+            self.col.close()
+
+    @staticmethod
+    def remove(folder: Path) -> None:
+        """Delete the mirror collection and its media (the login stays)."""
+        for name in (COLLECTION, f"{COLLECTION}-wal", "collection.media.db2"):
+            (folder / name).unlink(missing_ok=True)
+        shutil.rmtree(folder / "collection.media", ignore_errors=True)
+
+    # -- the protocol ---------------------------------------------------------------------
+
+    def sync(self) -> int:
+        """One normal sync; Anki's answer (NO_CHANGES ... FULL_UPLOAD)."""
+        try:
+            out = self.col.sync_collection(self.auth, False)
+        except Exception as e:
+            raise sync_failure(e, self.login.server) from None
+        if out.new_endpoint:
+            self.auth.endpoint = out.new_endpoint
+        self.server_usn = out.server_media_usn
+        return int(out.required)
+
+    def full(self, *, upload: bool) -> None:
+        """A full upload or download, the collection reopened afterwards."""
+        col = self.col
+        col.close_for_full_sync()
+        try:
+            col.full_upload_or_download(
+                auth=self.auth, server_usn=getattr(self, "server_usn", None), upload=upload
+            )
+        except Exception as e:
+            raise sync_failure(e, self.login.server) from None
+        finally:
+            col.reopen(after_full_sync=True)
+
+    def sync_media(self) -> None:
+        """Send and fetch media files; waits until Anki's media sync is done."""
+        import time
+
+        try:
+            self.col.sync_media(self.auth)
+            while self.col.media_sync_status().active:
+                time.sleep(0.05)
+        except Exception as e:
+            raise sync_failure(e, self.login.server) from None
+
+    # -- reading --------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        return not self.col.db.scalar("SELECT EXISTS (SELECT 1 FROM notes)")
+
+    def today(self) -> int:
+        return int(self.col.sched.today)
+
+    def revlog_rows(self, known: set[int]) -> list[RevlogRow]:
+        """Review-log rows whose ids are not in `known`, in id order."""
+        rows = self.col.db.all(
+            "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id"
+        )
+        return [RevlogRow(*row) for row in rows if row[0] not in known]
+
+    def revlog_ids(self) -> set[int]:
+        return set(self.col.db.list("SELECT id FROM revlog"))
+
+    def notes(self) -> list[AnkiNote]:
+        rows = self.col.db.all("SELECT id, guid, mid, flds, tags FROM notes")
+        return [AnkiNote(*row) for row in rows]
+
+    def field_names(self, mid: int) -> list[str]:
+        model = self.col.models.get(mid)
+        return [str(field["name"]) for field in model["flds"]] if model else []
+
+    def model(self, mid: int) -> dict[str, Any] | None:
+        model = self.col.models.get(mid)
+        return dict(model) if model else None
+
+    def cards_of(self, guids: Iterable[str]) -> dict[tuple[str, int], int]:
+        """(note GUID, card ordinal) -> card id for the notes with these GUIDs."""
+        wanted = set(guids)
+        rows = self.col.db.all(
+            "SELECT n.guid, c.ord, c.id FROM cards c JOIN notes n ON n.id = c.nid"
+        )
+        return {(guid, ordinal): cid for guid, ordinal, cid in rows if guid in wanted}
+
+    def media_dir(self) -> Path:
+        return Path(self.col.media.dir())
+
+    # -- writing --------------------------------------------------------------------------
+
+    def import_package(self, package: Path) -> None:
+        """Add a package's new notes (with their note types, decks and media)."""
+        module = _anki()
+        try:
+            self.col.import_anki_package(
+                module.ImportAnkiPackageRequest(
+                    package_path=str(package),
+                    options=module.ImportAnkiPackageOptions(with_scheduling=False),
+                )
+            )
+        except Exception as e:
+            raise SyncError(f"the mirror refused srs's notes ({one_line(e)})") from None
+
+    def update_notes(self, notes: Sequence[tuple[int, str, str]]) -> None:
+        """Set (note id, fields joined by \\x1f, tags) of existing notes."""
+        col = self.col
+        changed = []
+        for nid, fields, tags in notes:
+            note = col.get_note(nid)
+            note.fields = fields.split("\x1f")[: len(note.fields)] + [""] * max(
+                0, len(note.fields) - len(fields.split("\x1f"))
+            )
+            note.tags = tags.split()
+            changed.append(note)
+        if changed:
+            col.update_notes(changed)
+
+    def write_answers(
+        self, revlog: Sequence[tuple[int, ...]], cards: Sequence[tuple[Any, ...]], mod: int
+    ) -> None:
+        """Add review-log rows `(id, cid, ease, ivl, lastIvl, factor, time, type)` and set
+        cards' `(type, queue, due, ivl, factor, reps, lapses, left, data, id)`, in one
+        transaction."""
+
+        def write() -> None:
+            db = self.col.db
+            if revlog:
+                db.executemany(
+                    "INSERT OR IGNORE INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor,"
+                    " time, type) VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
+                    revlog,
+                )
+            if cards:
+                db.executemany(
+                    "UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?,"
+                    f" lapses = ?, left = ?, data = ?, mod = {int(mod)}, usn = -1 WHERE id = ?",
+                    cards,
+                )
+
+        self.col.db.transact(write)
+
+
+def package_notes(package: Path) -> dict[str, tuple[str, str]]:
+    """GUID -> (fields, tags) of the notes in an `.apkg` srs wrote (its legacy collection)."""
+    with tempfile.TemporaryDirectory(prefix="srs-sync-") as tmp:
+        with zipfile.ZipFile(package) as archive:
+            archive.extract("collection.anki21", tmp)
+        conn = sqlite3.connect(Path(tmp) / "collection.anki21")
+        try:
+            rows = conn.execute("SELECT guid, flds, tags FROM notes").fetchall()
+        finally:
+            conn.close()
+    return {guid: (fields, tags.strip()) for guid, fields, tags in rows}

@@ -1,0 +1,380 @@
+"""One `srs sync`: pull from the server, carry changes both ways, push (see `srs.sync`)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from srs.dates import to_ms
+from srs.errors import NothingToExport, SyncError
+from srs.model import Grade, ReviewKind
+from srs.store.sync import NoteLink, ReviewToPush
+from srs.sync.auth import load_login, sync_folder
+from srs.sync.lock import sync_lock
+
+if TYPE_CHECKING:
+    from srs.collection import Collection
+    from srs.sync.mirror import AnkiNote, Mirror
+
+_GRADES = {int(grade): grade for grade in Grade}
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What a sync did (`srs sync --json`)."""
+
+    server: str = ""
+    reviews_pulled: int = 0
+    reviews_pushed: int = 0
+    notes_pushed: int = 0
+    cards_updated: int = 0
+    inbox_notes: int = 0
+    inbox: str | None = None
+    full: str | None = None  # "download" / "upload" when a full sync happened
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "server": self.server,
+            "reviews_pulled": self.reviews_pulled,
+            "reviews_pushed": self.reviews_pushed,
+            "notes_pushed": self.notes_pushed,
+            "cards_updated": self.cards_updated,
+            "inbox_notes": self.inbox_notes,
+            "inbox": self.inbox,
+            "full_sync": self.full,
+            "conflicts": list(self.conflicts),
+            "warnings": list(self.warnings),
+        }
+
+
+def default_inbox(db: Path) -> Path:
+    """Where notes added in Anki are written: `anki-inbox.md` beside the collection file."""
+    return db.parent / "anki-inbox.md"
+
+
+def sync(
+    col: Collection,
+    db: Path,
+    *,
+    now: datetime,
+    inbox: Path | None = None,
+    rebuild: bool = False,
+    force_upload: bool = False,
+) -> SyncReport:
+    """Sync the collection at `db` (open as `col`) with the server it is logged in to."""
+    from srs.sync.mirror import Mirror
+
+    folder = sync_folder(db)
+    login = load_login(folder)
+    if login is None:
+        raise SyncError("not logged in: run srs sync login --username NAME [--endpoint URL]")
+    report = SyncReport(server=login.server)
+    with sync_lock(folder):
+        if rebuild or force_upload:
+            Mirror.remove(folder)
+        mirror = Mirror(folder, login)
+        try:
+            _Run(col, mirror, report, now, inbox or default_inbox(db)).run(force_upload)
+        finally:
+            mirror.close()
+    return report
+
+
+class _Run:
+    def __init__(
+        self, col: Collection, mirror: Mirror, report: SyncReport, now: datetime, inbox: Path
+    ) -> None:
+        self.col = col
+        self.store = col.store
+        self.mirror = mirror
+        self.report = report
+        self.now = now
+        self.inbox = inbox
+        self.touched: set[str] = set()  # srs cards whose state the mirror must get
+
+    def run(self, force_upload: bool) -> None:
+        mirror = self.mirror
+        if force_upload:
+            # A fresh mirror from srs alone, replacing the server's collection.
+            with self.store.transaction():
+                self.store.forget_links()
+                self.store.forget_carried(self.store.carried_revlog_ids())
+            self.push()
+            mirror.sync()
+            mirror.full(upload=True)
+            self.report.full = "upload"
+            self.report.warnings.append(
+                "replaced the server's collection with srs's: answers and notes made in Anki"
+                " and not synced to srs before were dropped from the server"
+            )
+            mirror.sync_media()
+            return
+        self.first_sync()
+        self.pull_answers()
+        self.check_edits()
+        self.push()
+        self.write_inbox()
+        required = mirror.sync()
+        if required == mirror.FULL_UPLOAD:  # the server is empty: nothing there to lose
+            mirror.full(upload=True)
+            self.report.full = "upload"
+        elif required in (mirror.FULL_SYNC, mirror.FULL_DOWNLOAD):
+            raise SyncError(
+                "the server asks for a full sync after srs's changes; run srs sync --rebuild"
+            )
+        mirror.sync_media()
+
+    # -- step 1 ---------------------------------------------------------------------------
+
+    def first_sync(self) -> None:
+        mirror = self.mirror
+        required = mirror.sync()
+        if required == mirror.FULL_UPLOAD:
+            if mirror.is_empty():
+                return  # both empty: the final sync uploads what srs pushes
+            mirror.full(upload=True)
+            self.report.full = "upload"
+        elif required in (mirror.FULL_SYNC, mirror.FULL_DOWNLOAD):
+            # The mirror holds only what the server and srs already have: take the server's
+            # collection and push srs's side again.
+            mirror.full(upload=False)
+            self.report.full = "download"
+            self.reconcile()
+
+    def reconcile(self) -> None:
+        """After the mirror was replaced: forget links and answers it no longer has, so
+        they are pushed again."""
+        present = self.mirror.revlog_ids()
+        gone = [rid for rid in self.store.carried_revlog_ids() if rid not in present]
+        with self.store.transaction():
+            self.store.forget_links()
+            self.store.forget_carried(gone)
+
+    # -- pull -----------------------------------------------------------------------------
+
+    def pull_answers(self) -> None:
+        from srs.collection import OutsideAnswer
+
+        links = self.store.card_links()
+        if not links:
+            return
+        by_anki = {anki_id: card_id for card_id, anki_id in links.items()}
+        rows = self.mirror.revlog_rows(self.store.carried_revlog_ids())
+        per_card: dict[str, list[OutsideAnswer]] = defaultdict(list)
+        for row in rows:
+            card_id = by_anki.get(row.cid)
+            if card_id is None or row.ease not in _GRADES or row.type > 3:
+                continue  # a card srs does not have, a manual reschedule
+            per_card[card_id].append(
+                OutsideAnswer(
+                    datetime.fromtimestamp(row.id / 1000, UTC),
+                    _GRADES[row.ease],
+                    row.time,
+                    row.id,
+                )
+            )
+        if not per_card:
+            return
+        pulled = 0
+        with self.store.transaction():
+            for card_id, answers in per_card.items():
+                done = self.col.merge_answers(card_id, answers)
+                self.store.record_carried((item.key, review_id) for item, review_id in done)
+                pulled += len(done)
+                self.touched.add(card_id)
+        self.report.reviews_pulled = pulled
+
+    def check_edits(self) -> None:
+        """Notes whose fields in Anki differ from what srs pushed: reported, never written."""
+        links = self.store.note_links()
+        if not links:
+            return
+        by_anki = {link.anki_note_id: link for link in links.values()}
+        edited: list[tuple[NoteLink, AnkiNote]] = []
+        for note in self.mirror.notes():
+            link = by_anki.get(note.id)
+            if link is not None and note.fields != link.fields:
+                edited.append((link, note))
+        places = self.store.note_places(link.note_id for link, _ in edited)
+        from srs.terminal import escape_text as escape
+
+        for link, note in edited:
+            names = self.mirror.field_names(note.mid)
+            ours = link.fields.split("\x1f")
+            theirs = note.fields.split("\x1f")
+            changed = [
+                names[i] if i < len(names) else f"field {i + 1}"
+                for i in range(max(len(ours), len(theirs)))
+                if (ours[i] if i < len(ours) else "") != (theirs[i] if i < len(theirs) else "")
+            ]
+            path, line = places.get(link.note_id, ("?", 0))
+            self.report.conflicts.append(
+                {
+                    "note": link.note_id,
+                    "path": path,
+                    "line": line,
+                    "fields": changed,
+                    "anki": {
+                        name: escape(theirs[i]) if i < len(theirs) else ""
+                        for i, name in enumerate(names)
+                        if name in changed
+                    },
+                }
+            )
+        self.edited_in_anki = {link.note_id for link, _ in edited}
+
+    # -- push -----------------------------------------------------------------------------
+
+    def push(self) -> None:
+        self.push_notes()
+        self.push_answers()
+
+    def push_notes(self) -> None:
+        from srs.anki import export_apkg, note_guid
+        from srs.sync.mirror import package_notes
+
+        ids = self.store.notes_to_push()
+        if not ids:
+            return
+        col = self.col
+        fresh: list[tuple[str, str, str]] = []
+        stored = {item.note.id: item for item in self.store.stored_notes_by_id(ids)}
+        before = {note.guid: note for note in self.mirror.notes()}
+        with tempfile.TemporaryDirectory(prefix="srs-sync-") as tmp:
+            package = Path(tmp) / "push.apkg"
+            try:
+                export_apkg(
+                    package,
+                    col.export_notes(stored.values(), fresh),
+                    with_scheduling=False,
+                    now=self.now,
+                    zone=col.zone,
+                    day_starts_at=col.day_starts_at,
+                )
+            except NothingToExport:
+                return
+            rows = package_notes(package)
+            self.mirror.import_package(package)
+        if fresh:
+            self.store.save_rendered(fresh)
+        guids = {note_id: note_guid(note_id) for note_id in stored}
+        updates = []
+        for guid in guids.values():
+            existing = before.get(guid)
+            fields, tags = rows[guid]
+            if existing is not None and (existing.fields != fields or existing.tags != tags):
+                updates.append((existing.id, fields, tags))
+        self.mirror.update_notes(updates)
+        after = {note.guid: note for note in self.mirror.notes()}
+        cards = self.mirror.cards_of(guids.values())
+        links: list[tuple[str, int]] = []
+        note_links: list[NoteLink] = []
+        for note_id, item in stored.items():
+            guid = guids[note_id]
+            anki_note = after.get(guid)
+            if anki_note is None:
+                continue
+            note_links.append(NoteLink(note_id, anki_note.id, anki_note.fields, item.modified_ms))
+            for card in item.cards:
+                anki_card = cards.get((guid, card.spec.ordinal))
+                if anki_card is not None:
+                    links.append((card.spec.id, anki_card))
+                    self.touched.add(card.spec.id)
+        with self.store.transaction():
+            self.store.set_card_links(links)
+            self.store.set_note_links(note_links)
+        self.report.notes_pushed = len(note_links)
+
+    def push_answers(self) -> None:
+        from srs.anki import card_data, schedule_columns
+
+        pending = self.store.reviews_to_push()
+        taken = self.mirror.revlog_ids()
+        revlog: list[tuple[int, ...]] = []
+        carried: list[tuple[int, int]] = []
+        for item in pending:
+            rid = _revlog_id(item, taken)
+            taken.add(rid)
+            revlog.append(_revlog_row(rid, item))
+            carried.append((rid, item.review_id))
+            self.touched.add(item.record.card_id)
+        links = self.store.card_links()
+        at = self.col.moment(self.now)
+        anki_today = self.mirror.today()
+        cards: list[tuple[Any, ...]] = []
+        for card_id in sorted(self.touched):
+            anki_id = links.get(card_id)
+            if anki_id is None:
+                continue
+            view = self.col.card(card_id)
+            columns = schedule_columns(
+                view.scheduling,
+                position=view.position,
+                suspended=view.suspended,
+                now=self.now,
+                today=at.today,
+                zone=self.col.zone,
+                rollover=self.col.day_starts_at,
+                anki_today=anki_today,
+            )
+            cards.append((*columns, card_data(view.scheduling), anki_id))
+        if not revlog and not cards:
+            return
+        # The mirror first, then srs's record: a kill between the two leaves answers the
+        # mirror has and srs has not marked, which the next pull finds at the same instant.
+        self.mirror.write_answers(revlog, cards, int(self.now.timestamp()))
+        with self.store.transaction():
+            self.store.record_carried(carried)
+        self.report.reviews_pushed = len(revlog)
+        self.report.cards_updated = len(cards)
+
+    # -- inbox ----------------------------------------------------------------------------
+
+    def write_inbox(self) -> None:
+        from srs.anki import note_guid
+        from srs.sync.inbox import append_inbox
+
+        linked = {link.anki_note_id for link in self.store.note_links().values()}
+        known = self.store.inbox_guids() | {note_guid(i) for i in self.store.note_rows()}
+        new = [n for n in self.mirror.notes() if n.id not in linked and n.guid not in known]
+        if not new:
+            return
+        written = append_inbox(self.mirror, new, self.inbox)
+        with self.store.transaction():
+            self.store.add_inbox_guids((n.guid for n in new), to_ms(self.now))
+        self.report.inbox_notes = written
+        self.report.inbox = str(self.inbox)
+
+
+def _revlog_id(item: ReviewToPush, taken: set[int]) -> int:
+    rid = to_ms(item.record.reviewed_at)
+    while rid in taken:
+        rid += 1
+    return rid
+
+
+def _revlog_row(rid: int, item: ReviewToPush) -> tuple[int, ...]:
+    """An srs answer as Anki's revlog row (intervals: days, or negative seconds for steps)."""
+    record = item.record
+    after, before = record.after, record.before
+    if after.due_at is not None:
+        interval = -round((after.due_at - record.reviewed_at).total_seconds())
+    else:
+        interval = after.interval_days
+    ease = after.ease if record.kind is not ReviewKind.LEARN else 0
+    return (
+        rid,
+        item.anki_card_id,
+        int(record.grade),
+        interval,
+        before.interval_days,
+        ease,
+        max(0, record.duration_ms),
+        int(record.kind),
+    )

@@ -1,0 +1,265 @@
+"""`srs sync` against the real Anki sync server, with a second anki collection as the phone."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sync_helpers import PASSWORD, USER, Phone, Server, start_server
+from typer.testing import CliRunner
+
+from srs.cli.app import app
+
+pytest.importorskip("anki")
+
+runner = CliRunner()
+
+
+def srs(*args: str, ok: bool = True) -> Any:
+    result = runner.invoke(app, list(args))
+    if ok:
+        assert result.exit_code == 0, result.output + result.stderr
+    return result
+
+
+def sync_json(*args: str) -> dict[str, Any]:
+    out: dict[str, Any] = json.loads(srs("sync", "--json", *args).stdout)
+    return out
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    running = start_server(tmp_path / "server")
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def phone(tmp_path: Path, server: Server) -> Iterator[Phone]:
+    device = Phone(tmp_path / "phone", server)
+    yield device
+    device.close()
+
+
+@pytest.fixture
+def decks(tmp_path: Path) -> Path:
+    root = tmp_path / "decks"
+    root.mkdir()
+    (root / "geo.md").write_text(
+        "# Geography\n\nQ: Capital of France?\nA: Paris\n\nQ: Capital of Spain?\nA: Madrid\n\n"
+        "Q: Capital of Italy?\nA: Rome\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture
+def linked(server: Server, phone: Phone, decks: Path, monkeypatch: pytest.MonkeyPatch) -> Phone:
+    """srs logged in, its notes synced to the server, the phone synced."""
+    monkeypatch.setenv("SRS_SYNC_PASSWORD", PASSWORD)
+    srs("import", str(decks))
+    srs("sync", "login", "--endpoint", server.endpoint, "--username", USER)
+    sync_json()
+    phone.sync()
+    return phone
+
+
+def db_rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_login_keeps_host_key_only_readable_by_user(
+    server: Server, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SRS_SYNC_PASSWORD", PASSWORD)
+    out = srs("sync", "login", "--endpoint", server.endpoint, "--username", USER).stdout
+    assert "Logged in" in out
+    login = db_path.parent / "collection.db.anki" / "login.json"
+    assert stat.S_IMODE(login.stat().st_mode) == 0o600
+    text = login.read_text()
+    assert PASSWORD not in text
+    assert json.loads(text)["hkey"]
+    status = json.loads(srs("sync", "status", "--json").stdout)
+    assert status["logged_in"] and status["username"] == USER
+    assert "Logged out" in srs("sync", "logout").stdout
+    assert not login.exists()
+    assert json.loads(srs("sync", "status", "--json").stdout)["logged_in"] is False
+
+
+def test_wrong_password_is_one_line_and_writes_nothing(
+    server: Server, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SRS_SYNC_PASSWORD", "wrong")
+    result = srs("sync", "login", "--endpoint", server.endpoint, "--username", USER, ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "login refused" in result.stderr
+    assert not (db_path.parent / "collection.db.anki" / "login.json").exists()
+
+
+def test_sync_without_login_says_how(decks: Path) -> None:
+    srs("import", str(decks))
+    result = srs("sync", ok=False)
+    assert "srs sync login" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_srs_notes_reach_the_phone(linked: Phone) -> None:
+    notes = linked.notes()
+    assert {"<p>Capital of France?</p>", "<p>Capital of Spain?</p>"} <= set(notes)
+    assert notes["<p>Capital of France?</p>"][1] == "<p>Paris</p>"
+
+
+def test_phone_answers_come_into_srs_exactly_once(linked: Phone, db_path: Path) -> None:
+    answered = linked.answer(2)
+    assert len(answered) == 2
+    linked.sync()
+    report = sync_json()
+    assert report["reviews_pulled"] == 2
+    rows = db_rows(db_path, "SELECT card_id, grade, scheduler FROM reviews")
+    assert len(rows) == 2 and all(r[1] == 3 and r[2] == "anki" for r in rows)
+    # Again and again: nothing more.
+    for _ in range(2):
+        assert sync_json()["reviews_pulled"] == 0
+    assert len(db_rows(db_path, "SELECT id FROM reviews")) == 2
+    # The cards' states follow: learning after one Good on a new card.
+    states = db_rows(db_path, "SELECT state FROM cards WHERE reps > 0")
+    assert [s[0] for s in states] == ["learning", "learning"]
+    stats = json.loads(srs("stats", "--json").stdout)
+    assert stats["cards"]["learning"] == 2 and stats["today"]["new"] == 2
+
+
+def test_srs_answers_reach_the_phone(linked: Phone, db_path: Path) -> None:
+    now = datetime.now(UTC)
+    cards = [r[0] for r in db_rows(db_path, "SELECT id FROM cards ORDER BY position")]
+    at = now.isoformat()
+    srs("--now", at, "answer", cards[0], "easy")
+    report = sync_json()
+    assert report["reviews_pushed"] == 1
+    linked.sync()
+    revlog = linked.revlog()
+    assert len(revlog) == 1 and revlog[0][2] == 4  # Easy
+    interval = db_rows(db_path, f"SELECT interval_days FROM cards WHERE id = '{cards[0]}'")[0][0]
+    card = linked.col.get_card(revlog[0][1])
+    assert card.ivl == interval and card.type == 2 and card.queue == 2
+    assert card.due == linked.col.sched.today + interval
+    # Pushed once: a second sync neither pushes nor pulls it back.
+    again = sync_json()
+    assert again["reviews_pushed"] == 0 and again["reviews_pulled"] == 0
+    assert len(db_rows(db_path, "SELECT id FROM reviews")) == 1
+
+
+def test_both_sides_answer_the_same_card(linked: Phone, db_path: Path) -> None:
+    anki_card = linked.answer(1, "AGAIN")[0]
+    linked.sync()
+    card_id = db_rows(db_path, f"SELECT card_id FROM sync_cards WHERE anki_card_id = {anki_card}")[
+        0
+    ][0]
+    later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
+    srs("--now", later, "answer", card_id, "good")
+    report = sync_json()
+    assert report["reviews_pulled"] == 1 and report["reviews_pushed"] == 1
+    grades = db_rows(
+        db_path, f"SELECT grade FROM reviews WHERE card_id = '{card_id}' ORDER BY reviewed_at"
+    )
+    assert [g[0] for g in grades] == [1, 3]
+    linked.sync()
+    assert sorted(r[2] for r in linked.revlog() if r[1] == anki_card) == [1, 3]
+
+
+def test_markdown_edit_updates_the_phone(linked: Phone, decks: Path) -> None:
+    path = decks / "geo.md"
+    path.write_text(path.read_text().replace("A: Madrid", "A: Madrid (since 1561)"))
+    srs("import", str(decks))
+    report = sync_json()
+    assert report["notes_pushed"] == 1
+    linked.sync()
+    assert linked.notes()["<p>Capital of Spain?</p>"][1] == "<p>Madrid (since 1561)</p>"
+    assert len(linked.notes()) == 3
+
+
+def test_phone_edit_is_reported_not_written(linked: Phone, decks: Path) -> None:
+    before = (decks / "geo.md").read_text()
+    nid = linked.col.db.scalar("SELECT id FROM notes WHERE flds LIKE '%Italy%'")
+    note = linked.col.get_note(nid)
+    note["Back"] = "Roma"
+    linked.col.update_note(note)
+    linked.sync()
+    result = srs("sync")
+    assert "geo.md:9: edited in Anki (Back)" in result.stdout
+    assert (decks / "geo.md").read_text() == before
+    conflicts = sync_json()["conflicts"]
+    assert conflicts[0]["fields"] == ["Back"] and conflicts[0]["line"] == 9
+    # The phone keeps its edit.
+    linked.sync()
+    assert linked.notes()["<p>Capital of Italy?</p>"][1] == "Roma"
+
+
+def test_phone_note_lands_in_inbox(linked: Phone, tmp_path: Path) -> None:
+    model = linked.col.models.by_name("Basic")
+    note = linked.col.new_note(model)
+    note["Front"] = "Capital of <b>Portugal</b>?"
+    note["Back"] = "Lisbon<script>alert(1)</script>"
+    linked.col.add_note(note, 1)
+    linked.sync()
+    report = sync_json()
+    assert report["inbox_notes"] == 1
+    inbox = Path(report["inbox"])
+    text = inbox.read_text()
+    assert "Q: Capital of **Portugal**?" in text and "A: Lisbon" in text
+    assert "<script>" not in text
+    assert sync_json()["inbox_notes"] == 0  # written once
+    # Importing the inbox and syncing links it to the same Anki note: no copy on the phone.
+    srs("import", str(inbox))
+    sync_json()
+    linked.sync()
+    assert len(linked.notes()) == 4
+
+
+def test_two_syncs_at_once_are_refused(linked: Phone, db_path: Path) -> None:
+    from srs.sync.auth import sync_folder
+    from srs.sync.lock import sync_lock
+
+    with sync_lock(sync_folder(db_path)):
+        result = srs("sync", ok=False)
+    assert "another srs sync" in result.stderr
+
+
+def test_server_down_leaves_both_unchanged(linked: Phone, server: Server, db_path: Path) -> None:
+    linked.answer(1)
+    linked.sync()
+    server.stop()
+    before = db_rows(db_path, "SELECT count(*) FROM reviews")
+    result = srs("sync", ok=False)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "cannot reach" in result.stderr or "sync failed" in result.stderr
+    assert db_rows(db_path, "SELECT count(*) FROM reviews") == before
+    restarted = start_server(server.base, server.port)
+    try:
+        assert sync_json()["reviews_pulled"] == 1
+    finally:
+        restarted.stop()
+
+
+def test_base_install_never_imports_anki() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from srs.cli import main\n"
+        "sys.argv=['srs','--help']\n"
+        "try: main()\n"
+        "except SystemExit: pass\n"
+        "assert 'anki' not in sys.modules, 'anki imported'\n"
+    )
+    env = dict(os.environ)
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
