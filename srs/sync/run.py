@@ -97,6 +97,7 @@ class _Run:
         self.now = now
         self.inbox = inbox
         self.touched: set[str] = set()  # srs cards whose state the mirror must get
+        self.new_notes: list[AnkiNote] = []  # notes added in Anki, for the inbox
 
     def run(self, force_upload: bool) -> None:
         mirror = self.mirror
@@ -116,19 +117,27 @@ class _Run:
             mirror.sync_media()
             return
         self.first_sync()
-        self.pull_answers()
-        self.check_edits()
-        self.push()
-        self.write_inbox()
-        required = mirror.sync()
-        if required == mirror.FULL_UPLOAD:  # the server is empty: nothing there to lose
-            mirror.full(upload=True)
-            self.report.full = "upload"
-        elif required in (mirror.FULL_SYNC, mirror.FULL_DOWNLOAD):
-            raise SyncError(
-                "the server asks for a full sync after srs's changes; run srs sync --rebuild"
-            )
-        mirror.sync_media()
+        # srs's side is one transaction, committed only once the server has the mirror's
+        # changes: a failure or a kill before leaves srs as it was, and what the mirror got
+        # meanwhile is recognised by the next sync (answers by card and instant, notes by GUID).
+        with self.store.transaction():
+            self.pull_answers()
+            self.check_edits()
+            self.push()
+            self.find_inbox_notes()
+            required = mirror.sync()
+            if required == mirror.FULL_UPLOAD:  # the server is empty: nothing there to lose
+                mirror.full(upload=True)
+                self.report.full = "upload"
+            elif required in (mirror.FULL_SYNC, mirror.FULL_DOWNLOAD):
+                raise SyncError(
+                    "the server asks for a full sync after srs's changes; run srs sync --rebuild"
+                )
+            self.write_inbox()
+        try:
+            mirror.sync_media()
+        except SyncError as e:
+            self.report.warnings.append(f"media not synced: {e}")
 
     # -- step 1 ---------------------------------------------------------------------------
 
@@ -336,18 +345,26 @@ class _Run:
 
     # -- inbox ----------------------------------------------------------------------------
 
-    def write_inbox(self) -> None:
+    def find_inbox_notes(self) -> None:
+        """Notes of the mirror that are no srs note's and not written to the inbox yet."""
         from srs.anki import note_guid
-        from srs.sync.inbox import append_inbox
 
         linked = {link.anki_note_id for link in self.store.note_links().values()}
         known = self.store.inbox_guids() | {note_guid(i) for i in self.store.note_rows()}
-        new = [n for n in self.mirror.notes() if n.id not in linked and n.guid not in known]
-        if not new:
+        self.new_notes = [
+            n for n in self.mirror.notes() if n.id not in linked and n.guid not in known
+        ]
+
+    def write_inbox(self) -> None:
+        """Append the notes added in Anki to the inbox file, and remember them (the file is
+        written last, just before srs commits; a kill between the two could write a note
+        twice, never lose one)."""
+        from srs.sync.inbox import append_inbox
+
+        if not self.new_notes:
             return
-        written = append_inbox(self.mirror, new, self.inbox)
-        with self.store.transaction():
-            self.store.add_inbox_guids((n.guid for n in new), to_ms(self.now))
+        written = append_inbox(self.mirror, self.new_notes, self.inbox)
+        self.store.add_inbox_guids((n.guid for n in self.new_notes), to_ms(self.now))
         self.report.inbox_notes = written
         self.report.inbox = str(self.inbox)
 
