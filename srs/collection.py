@@ -625,7 +625,7 @@ class Collection:
                         max(0, min(outside.duration_ms, MAX_ANSWER_MS)),
                         scheduler_name,
                     )
-                    done.append((outside, self.store.add_pulled_review(card.id, review)))
+                    done.append((outside, self.store.add_past_review_unchecked(card.id, review)))
                 state = after
             self.store.update_card_state(card.id, state, flags={"buried_until": None})
         return done

@@ -105,6 +105,10 @@ class Phone:
         did = self.col.db.scalar("SELECT did FROM cards ORDER BY did DESC LIMIT 1")
         if did:
             self.col.decks.select(did)
+            conf = self.col.decks.config_dict_for_deck_id(did)
+            if conf["new"]["perDay"] < 9999:
+                conf["new"]["perDay"] = conf["rev"]["perDay"] = 9999
+                self.col.decks.save(conf)
         for _ in range(count):
             queued = self.col.sched.get_queued_cards(fetch_limit=1)
             if not queued.cards:

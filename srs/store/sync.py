@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from srs.model import ReviewRecord
-from srs.store.history import PastReview
+from srs.model import ReviewRecord, SchedulingState
 from srs.store.notes import NoteQueries, StoredNote
-from srs.store.rows import review_from_row
+from srs.store.rows import review_from_row, state_from_row
 from srs.store.sql import chunks
 
 
@@ -65,16 +64,15 @@ class SyncQueries(NoteQueries):
         ).fetchall()
         return [ReviewToPush(row["id"], row["anki_card_id"], review_from_row(row)) for row in rows]
 
-    def add_pulled_review(self, card_id: str, review: PastReview) -> int:
-        """Log an answer given in Anki (once: an answer of the card at the same instant is
-        that answer) and return its review id."""
-        self.add_past_reviews(card_id, [review])
-        row = self.conn.execute(
-            "SELECT id FROM reviews WHERE card_id = ? AND reviewed_at = ? ORDER BY id LIMIT 1",
-            (card_id, int(review.reviewed_at.timestamp() * 1000)),
-        ).fetchone()
-        assert row is not None
-        return int(row[0])
+    def card_schedules(
+        self, card_ids: Sequence[str]
+    ) -> dict[str, tuple[SchedulingState, int, bool]]:
+        """card id -> (scheduling state, new-card position, suspended)."""
+        out: dict[str, tuple[SchedulingState, int, bool]] = {}
+        for part, marks in chunks(list(card_ids)):
+            for row in self.conn.execute(f"SELECT * FROM cards WHERE id IN ({marks})", part):
+                out[row["id"]] = (state_from_row(row), row["position"], bool(row["suspended"]))
+        return out
 
     def review_id_at(self, card_id: str, reviewed_ms: int) -> int | None:
         """The id of the card's answer logged at exactly that instant, if any."""

@@ -157,7 +157,7 @@ class Mirror:
         try:
             self.col.sync_media(self.auth)
             while self.col.media_sync_status().active:
-                time.sleep(0.05)
+                time.sleep(0.01)
         except Exception as e:
             raise sync_failure(e, self.login.server) from None
 

@@ -245,12 +245,12 @@ class _Run:
         self.push_answers()
 
     def push_notes(self) -> None:
-        from srs.anki import export_apkg, note_guid
-        from srs.sync.mirror import package_notes
-
         ids = self.store.notes_to_push()
         if not ids:
             return
+        from srs.anki import export_apkg, note_guid
+        from srs.sync.mirror import package_notes
+
         col = self.col
         fresh: list[tuple[str, str, str]] = []
         stored = {item.note.id: item for item in self.store.stored_notes_by_id(ids)}
@@ -294,16 +294,19 @@ class _Run:
                 anki_card = cards.get((guid, card.spec.ordinal))
                 if anki_card is not None:
                     links.append((card.spec.id, anki_card))
-                    self.touched.add(card.spec.id)
+                    if card.state.reps or card.suspended:  # the package added it as new
+                        self.touched.add(card.spec.id)
         with self.store.transaction():
             self.store.set_card_links(links)
             self.store.set_note_links(note_links)
         self.report.notes_pushed = len(note_links)
 
     def push_answers(self) -> None:
+        pending = self.store.reviews_to_push()
+        if not pending and not self.touched:
+            return
         from srs.anki import card_data, schedule_columns
 
-        pending = self.store.reviews_to_push()
         taken = self.mirror.revlog_ids()
         revlog: list[tuple[int, ...]] = []
         carried: list[tuple[int, int]] = []
@@ -317,22 +320,22 @@ class _Run:
         at = self.col.moment(self.now)
         anki_today = self.mirror.today()
         cards: list[tuple[Any, ...]] = []
-        for card_id in sorted(self.touched):
+        schedules = self.store.card_schedules(sorted(self.touched))
+        for card_id, (state, position, suspended) in schedules.items():
             anki_id = links.get(card_id)
             if anki_id is None:
                 continue
-            view = self.col.card(card_id)
             columns = schedule_columns(
-                view.scheduling,
-                position=view.position,
-                suspended=view.suspended,
+                state,
+                position=position,
+                suspended=suspended,
                 now=self.now,
                 today=at.today,
                 zone=self.col.zone,
                 rollover=self.col.day_starts_at,
                 anki_today=anki_today,
             )
-            cards.append((*columns, card_data(view.scheduling), anki_id))
+            cards.append((*columns, card_data(state), anki_id))
         if not revlog and not cards:
             return
         # The mirror first, then srs's record: a kill between the two leaves answers the
@@ -347,13 +350,14 @@ class _Run:
 
     def find_inbox_notes(self) -> None:
         """Notes of the mirror that are no srs note's and not written to the inbox yet."""
+        linked = {link.anki_note_id for link in self.store.note_links().values()}
+        unlinked = [n for n in self.mirror.notes() if n.id not in linked]
+        if not unlinked:
+            return
         from srs.anki import note_guid
 
-        linked = {link.anki_note_id for link in self.store.note_links().values()}
         known = self.store.inbox_guids() | {note_guid(i) for i in self.store.note_rows()}
-        self.new_notes = [
-            n for n in self.mirror.notes() if n.id not in linked and n.guid not in known
-        ]
+        self.new_notes = [n for n in unlinked if n.guid not in known]
 
     def write_inbox(self) -> None:
         """Append the notes added in Anki to the inbox file, and remember them (the file is
