@@ -16,6 +16,7 @@ from sync_helpers import PASSWORD, USER, Phone, Server, start_server
 from typer.testing import CliRunner
 
 from srs.cli.app import app
+from srs.errors import SyncError
 
 pytest.importorskip("anki")
 
@@ -263,3 +264,208 @@ def test_base_install_never_imports_anki() -> None:
     )
     env = dict(os.environ)
     subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
+
+
+def test_a_thousand_answers_each_way_in_one_sync(
+    server: Server, phone: Phone, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from srs.collection import Collection
+    from srs.model import Grade
+
+    decks = tmp_path / "big"
+    decks.mkdir()
+    (decks / "big.md").write_text(
+        "# Big\n\n" + "\n\n".join(f"Q: q{i}?\nA: a{i}" for i in range(2000)) + "\n"
+    )
+    monkeypatch.setenv("SRS_SYNC_PASSWORD", PASSWORD)
+    srs("import", str(decks))
+    srs("sync", "login", "--endpoint", server.endpoint, "--username", USER)
+    sync_json()
+    phone.sync()
+    on_phone = set(phone.answer(1000))
+    assert len(on_phone) == 1000
+    phone.sync()
+    links = dict(db_rows(db_path, "SELECT anki_card_id, card_id FROM sync_cards"))
+    phone_cards = {links[cid] for cid in on_phone}
+    now = datetime.now(UTC)
+    with Collection.open(db_path, now=now) as col:
+        others = [cid for cid in links.values() if cid not in phone_cards][:1000]
+        for i, card_id in enumerate(others):
+            col.answer(card_id, Grade.GOOD, now + timedelta(milliseconds=i))
+    report = sync_json()
+    assert report["reviews_pulled"] == 1000 and report["reviews_pushed"] == 1000
+    phone.sync()
+    assert len(phone.revlog()) == 2000
+    assert db_rows(db_path, "SELECT count(*), count(DISTINCT card_id) FROM reviews") == [
+        (2000, 2000)
+    ]
+    again = sync_json()
+    assert again["reviews_pulled"] == 0 and again["reviews_pushed"] == 0
+
+
+def test_server_stopped_mid_sync_leaves_srs_as_it_was(
+    linked: Phone, server: Server, db_path: Path
+) -> None:
+    from srs.collection import Collection
+    from srs.sync import mirror as mirror_module
+    from srs.sync.run import sync
+
+    linked.answer(2)
+    linked.sync()
+    before = db_rows(db_path, "SELECT count(*) FROM reviews")
+    original = mirror_module.Mirror.sync
+    calls = []
+
+    def stop_before_second(self: Any) -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            server.stop()  # the server really goes away between pull and push
+        return original(self)
+
+    mirror_module.Mirror.sync = stop_before_second  # type: ignore[method-assign]
+    try:
+        with (
+            Collection.open(db_path) as col,
+            pytest.raises(SyncError, match=r"cannot reach|sync failed"),
+        ):
+            sync(col, db_path, now=datetime.now(UTC))
+    finally:
+        mirror_module.Mirror.sync = original  # type: ignore[method-assign]
+    assert db_rows(db_path, "SELECT count(*) FROM reviews") == before
+    assert db_rows(db_path, "SELECT count(*) FROM sync_log") == [(0,)]
+    restarted = start_server(server.base, server.port)
+    try:
+        assert sync_json()["reviews_pulled"] == 2
+        assert sync_json()["reviews_pulled"] == 0
+        linked.sync()
+        assert len(linked.revlog()) == 2
+    finally:
+        restarted.stop()
+    assert db_rows(db_path, "SELECT count(*) FROM reviews") == [(2,)]
+
+
+def test_rebuild_takes_the_servers_collection_and_doubles_nothing(
+    linked: Phone, db_path: Path
+) -> None:
+    linked.answer(2)
+    linked.sync()
+    assert sync_json()["reviews_pulled"] == 2
+    report = sync_json("--rebuild")
+    assert report["full_sync"] == "download"
+    assert report["reviews_pulled"] == 0 and report["reviews_pushed"] == 0
+    assert db_rows(db_path, "SELECT count(*) FROM reviews") == [(2,)]
+    linked.sync()
+    assert len(linked.revlog()) == 2 and len(linked.notes()) == 3
+
+
+def test_force_upload_replaces_the_server_and_says_so(linked: Phone, db_path: Path) -> None:
+    model = linked.col.models.by_name("Basic")
+    note = linked.col.new_note(model)
+    note["Front"], note["Back"] = "only on the phone", "x"
+    linked.col.add_note(note, 1)
+    linked.sync()
+    report = sync_json("--force-upload")
+    assert report["full_sync"] == "upload"
+    assert any("replaced the server's collection" in w for w in report["warnings"])
+    linked.sync()  # the phone is asked for a full sync and takes the server's
+    assert "only on the phone" not in linked.notes()
+    assert len(linked.notes()) == 3
+
+
+def test_media_of_a_note_reaches_the_phone(
+    server: Server, phone: Phone, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decks = tmp_path / "pics"
+    decks.mkdir()
+    (decks / "dot.png").write_bytes(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+        )
+    )
+    (decks / "pics.md").write_text("# Pics\n\nQ: What is this? ![dot](dot.png)\nA: A dot\n")
+    monkeypatch.setenv("SRS_SYNC_PASSWORD", PASSWORD)
+    srs("import", str(decks))
+    srs("sync", "login", "--endpoint", server.endpoint, "--username", USER)
+    sync_json()
+    phone.sync()
+    media = Path(phone.col.media.dir())
+    files = list(media.iterdir())
+    assert len(files) == 1 and files[0].read_bytes() == (decks / "dot.png").read_bytes()
+    front = next(iter(phone.notes()))
+    assert f'src="{files[0].name}"' in front
+
+
+def _kill_rounds(
+    rounds: int, server: Server, phone: Phone, tmp_path: Path, db_path: Path, seed: int
+) -> None:
+    import random
+    import subprocess
+    import sys
+    import time
+
+    from srs.collection import Collection
+    from srs.model import Grade
+
+    rng = random.Random(seed)
+    decks = tmp_path / "kill"
+    decks.mkdir()
+    (decks / "k.md").write_text(
+        "# K\n\n" + "\n\n".join(f"Q: k{i}?\nA: v{i}" for i in range(150)) + "\n"
+    )
+    srs("import", str(decks))
+    srs("sync", "login", "--endpoint", server.endpoint, "--username", USER)
+    sync_json()
+    phone.sync()
+    card_ids = [r[0] for r in db_rows(db_path, "SELECT id FROM cards")]
+    total = 0
+    killed = 0
+    for _ in range(rounds):
+        total += len(phone.answer(rng.randint(1, 3)))
+        phone.sync()
+        now = datetime.now(UTC)
+        with Collection.open(db_path, now=now) as col:
+            for i in range(rng.randint(0, 3)):
+                col.answer(rng.choice(card_ids), Grade.GOOD, now + timedelta(milliseconds=i))
+                total += 1
+        process = subprocess.Popen(
+            [sys.executable, "-m", "srs", "sync"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.05, 1.2))
+        if process.poll() is None:
+            process.kill()
+            killed += 1
+        process.wait()
+    sync_json()
+    sync_json()
+    phone.sync()
+    assert killed > 0
+    assert db_rows(db_path, "SELECT count(*) FROM reviews") == [(total,)]
+    assert db_rows(
+        db_path, "SELECT count(*) FROM (SELECT DISTINCT card_id, reviewed_at FROM reviews)"
+    ) == [(total,)]
+    assert len(phone.revlog()) == total
+    assert db_rows(db_path, "PRAGMA integrity_check") == [("ok",)]
+    conn = sqlite3.connect(db_path.parent / "collection.db.anki" / "collection.anki2")
+    conn.create_collation("unicase", lambda a, b: (a.lower() > b.lower()) - (a.lower() < b.lower()))
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        conn.close()
+
+
+def test_sigkill_during_syncs_loses_and_doubles_nothing(
+    server: Server, phone: Phone, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SRS_SYNC_PASSWORD", PASSWORD)
+    _kill_rounds(5, server, phone, tmp_path, db_path, seed=16)
+
+
+@pytest.mark.slow
+def test_sigkill_during_twenty_syncs(
+    server: Server, phone: Phone, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SRS_SYNC_PASSWORD", PASSWORD)
+    _kill_rounds(20, server, phone, tmp_path, db_path, seed=1616)
