@@ -469,3 +469,43 @@ def test_sigkill_during_twenty_syncs(
 ) -> None:
     monkeypatch.setenv("SRS_SYNC_PASSWORD", PASSWORD)
     _kill_rounds(20, server, phone, tmp_path, db_path, seed=1616)
+
+
+def test_edited_on_both_sides_reports_then_markdown_wins(linked: Phone, decks: Path) -> None:
+    nid = linked.col.db.scalar("SELECT id FROM notes WHERE flds LIKE '%Spain%'")
+    note = linked.col.get_note(nid)
+    note["Back"] = "Madrid, on the phone"
+    linked.col.update_note(note)
+    linked.sync()
+    path = decks / "geo.md"
+    path.write_text(path.read_text().replace("A: Madrid", "A: Madrid, in Markdown"))
+    srs("import", str(decks))
+    report = sync_json()
+    # Reported with Anki's text (nothing silently lost), then the file's text goes to Anki.
+    assert report["conflicts"][0]["anki"] == {"Back": "Madrid, on the phone"}
+    assert report["notes_pushed"] == 1
+    linked.sync()
+    assert linked.notes()["<p>Capital of Spain?</p>"][1] == "<p>Madrid, in Markdown</p>"
+    assert sync_json()["conflicts"] == []
+
+
+def test_without_the_anki_package_sync_says_how_to_install(
+    tmp_path: Path, decks: Path, server: Server
+) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['anki'] = None\n"
+        "from srs.cli import main\n"
+        "sys.argv = ['srs', 'sync', 'login', '--username', 'x', '--endpoint', sys.argv[1]]\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, server.endpoint],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, SRS_SYNC_PASSWORD="x"),
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: srs sync needs the anki package: pip install 'srs[anki]'"
