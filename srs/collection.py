@@ -570,31 +570,36 @@ class Collection:
         return AnswerOutcome(review_id, answered, result)
 
     def merge_answers(
-        self, card_id: str, answers: Sequence[OutsideAnswer], scheduler_name: str = "anki"
-    ) -> list[tuple[OutsideAnswer, int]]:
+        self,
+        card_id: str,
+        answers: Sequence[OutsideAnswer],
+        scheduler_name: str = "anki",
+        slack_ms: int = 0,
+    ) -> list[tuple[OutsideAnswer, int, bool]]:
         """Log answers given elsewhere (Anki, through `srs sync`) to a card, each once, and set
         the card's state to what replaying all its answers in time order gives.
 
         srs's own answers given after the earliest of them are replayed with them (from the
         state before the first such answer), so a card answered on both sides keeps both
-        answers. An answer already logged at the same instant is that answer: it is returned
-        with its review id and not replayed. Returns (answer, review id) pairs. Runs in the
-        caller's transaction (or its own).
+        answers. An answer already logged at the same instant (or up to `slack_ms` before, not
+        yet carried: srs's own answer that the other side stored a few ms later) is that
+        answer: it is returned with its review id and not replayed. Returns (answer, review
+        id, added to the log) triples. Runs in the caller's transaction (or its own).
         """
         from srs.scheduler import card_seed, get_scheduler
         from srs.scheduler.fsrs import memory_after
         from srs.store.history import PastReview
 
-        done: list[tuple[OutsideAnswer, int]] = []
+        done: list[tuple[OutsideAnswer, int, bool]] = []
         with self.store.transaction():
             card = self.card(card_id)
             fresh = []
             for item in answers:
-                existing = self.store.review_id_at(card.id, to_ms(item.reviewed_at))
+                existing = self.store.review_id_at(card.id, to_ms(item.reviewed_at), slack_ms)
                 if existing is None:
                     fresh.append(item)
                 else:
-                    done.append((item, existing))
+                    done.append((item, existing, False))
             if not fresh:
                 return done
             fresh.sort(key=lambda item: item.reviewed_at)
@@ -625,7 +630,8 @@ class Collection:
                         max(0, min(outside.duration_ms, MAX_ANSWER_MS)),
                         scheduler_name,
                     )
-                    done.append((outside, self.store.add_past_review_unchecked(card.id, review)))
+                    review_id = self.store.add_past_review_unchecked(card.id, review)
+                    done.append((outside, review_id, True))
                 state = after
             self.store.update_card_state(card.id, state, flags={"buried_until": None})
         return done

@@ -307,11 +307,20 @@ def test_server_stopped_mid_sync_leaves_srs_as_it_was(
     linked: Phone, server: Server, db_path: Path
 ) -> None:
     from srs.collection import Collection
+    from srs.model import Grade
     from srs.sync import mirror as mirror_module
     from srs.sync.run import sync
 
-    linked.answer(2)
+    phone_cards = linked.answer(2)
     linked.sync()
+    # srs answers its other card twice in the same millisecond... and the one card twice
+    # (two rows whose ids clash in Anki, moved on by 1 ms).
+    links = dict(db_rows(db_path, "SELECT anki_card_id, card_id FROM sync_cards"))
+    mine = next(card for anki, card in links.items() if anki not in phone_cards)
+    at = datetime.now(UTC)
+    with Collection.open(db_path, now=at) as col:
+        col.answer(mine, Grade.AGAIN, at)
+        col.answer(links[phone_cards[0]], Grade.GOOD, at)
     before = db_rows(db_path, "SELECT count(*) FROM reviews")
     original = mirror_module.Mirror.sync
     calls = []
@@ -335,13 +344,15 @@ def test_server_stopped_mid_sync_leaves_srs_as_it_was(
     assert db_rows(db_path, "SELECT count(*) FROM sync_log") == [(0,)]
     restarted = start_server(server.base, server.port)
     try:
-        assert sync_json()["reviews_pulled"] == 2
-        assert sync_json()["reviews_pulled"] == 0
+        first = sync_json()
+        assert first["reviews_pulled"] == 2 and first["reviews_pushed"] == 0
+        again = sync_json()
+        assert again["reviews_pulled"] == 0 and again["reviews_pushed"] == 0
         linked.sync()
-        assert len(linked.revlog()) == 2
+        assert len(linked.revlog()) == 4
     finally:
         restarted.stop()
-    assert db_rows(db_path, "SELECT count(*) FROM reviews") == [(2,)]
+    assert db_rows(db_path, "SELECT count(*) FROM reviews") == [(4,)]
 
 
 def test_rebuild_takes_the_servers_collection_and_doubles_nothing(

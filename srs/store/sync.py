@@ -74,11 +74,17 @@ class SyncQueries(NoteQueries):
                 out[row["id"]] = (state_from_row(row), row["position"], bool(row["suspended"]))
         return out
 
-    def review_id_at(self, card_id: str, reviewed_ms: int) -> int | None:
-        """The id of the card's answer logged at exactly that instant, if any."""
+    def review_id_at(self, card_id: str, reviewed_ms: int, slack_ms: int = 0) -> int | None:
+        """The id of the card's answer logged at that instant (or up to `slack_ms` before it,
+        when not carried to Anki under another id), if any."""
         row = self.conn.execute(
-            "SELECT id FROM reviews WHERE card_id = ? AND reviewed_at = ? ORDER BY id LIMIT 1",
-            (card_id, reviewed_ms),
+            "SELECT id FROM reviews r WHERE card_id = ? AND reviewed_at = ?"
+            " UNION ALL SELECT id FROM ("
+            "  SELECT id FROM reviews r WHERE card_id = ? AND reviewed_at BETWEEN ? AND ?"
+            "  AND NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.review_id = r.id)"
+            "  ORDER BY reviewed_at DESC)"
+            " LIMIT 1",
+            (card_id, reviewed_ms, card_id, reviewed_ms - slack_ms, reviewed_ms - 1),
         ).fetchone()
         return None if row is None else int(row[0])
 
@@ -116,6 +122,18 @@ class SyncQueries(NoteQueries):
             " fields = excluded.fields, pushed_ms = excluded.pushed_ms",
             [(link.note_id, link.anki_note_id, link.fields, link.pushed_ms) for link in links],
         )
+
+    def keep_links(self, anki_cards: set[int], anki_notes: set[int]) -> None:
+        """Forget the links to Anki cards and notes that are not in these sets."""
+        links = self.card_links().items()
+        gone_cards = [(card_id,) for card_id, anki_id in links if anki_id not in anki_cards]
+        self.conn.executemany("DELETE FROM sync_cards WHERE card_id = ?", gone_cards)
+        gone_notes = [
+            (link.note_id,)
+            for link in self.note_links().values()
+            if link.anki_note_id not in anki_notes
+        ]
+        self.conn.executemany("DELETE FROM sync_notes WHERE note_id = ?", gone_notes)
 
     def forget_links(self) -> None:
         """Forget which Anki cards and notes srs's are (the mirror was replaced)."""

@@ -176,8 +176,12 @@ class Mirror:
         )
         return [RevlogRow(*row) for row in rows if row[0] not in known]
 
-    def revlog_ids(self) -> set[int]:
-        return set(self.col.db.list("SELECT id FROM revlog"))
+    def revlog(self) -> dict[int, int]:
+        """Review-log id -> card id of every row."""
+        return dict(self.col.db.all("SELECT id, cid FROM revlog"))
+
+    def card_ids(self) -> set[int]:
+        return set(self.col.db.list("SELECT id FROM cards"))
 
     def notes(self) -> list[AnkiNote]:
         rows = self.col.db.all("SELECT id, guid, mid, flds, tags FROM notes")

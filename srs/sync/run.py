@@ -102,13 +102,14 @@ class _Run:
     def run(self, force_upload: bool) -> None:
         mirror = self.mirror
         if force_upload:
-            # A fresh mirror from srs alone, replacing the server's collection.
+            # A fresh mirror from srs alone, replacing the server's collection; srs forgets
+            # what it carried only once the upload is done.
             with self.store.transaction():
                 self.store.forget_links()
                 self.store.forget_carried(self.store.carried_revlog_ids())
-            self.push()
-            mirror.sync()
-            mirror.full(upload=True)
+                self.push()
+                mirror.sync()
+                mirror.full(upload=True)
             self.report.full = "upload"
             self.report.warnings.append(
                 "replaced the server's collection with srs's: answers and notes made in Anki"
@@ -157,12 +158,13 @@ class _Run:
             self.reconcile()
 
     def reconcile(self) -> None:
-        """After the mirror was replaced: forget links and answers it no longer has, so
-        they are pushed again."""
-        present = self.mirror.revlog_ids()
+        """After the mirror was replaced: forget the cards, notes and answers it no longer
+        has, so they are pushed again (the rest keep their links: Anki's ids are the
+        server's)."""
+        present = self.mirror.revlog()
         gone = [rid for rid in self.store.carried_revlog_ids() if rid not in present]
         with self.store.transaction():
-            self.store.forget_links()
+            self.store.keep_links(self.mirror.card_ids(), {n.id for n in self.mirror.notes()})
             self.store.forget_carried(gone)
 
     # -- pull -----------------------------------------------------------------------------
@@ -193,10 +195,12 @@ class _Run:
         pulled = 0
         with self.store.transaction():
             for card_id, answers in per_card.items():
-                done = self.col.merge_answers(card_id, answers)
-                self.store.record_carried((item.key, review_id) for item, review_id in done)
-                pulled += len(done)
-                self.touched.add(card_id)
+                done = self.col.merge_answers(card_id, answers, slack_ms=BUMP_LIMIT)
+                self.store.record_carried((item.key, review_id) for item, review_id, _ in done)
+                added = sum(1 for *_, new in done if new)
+                pulled += added
+                if added:
+                    self.touched.add(card_id)
         self.report.reviews_pulled = pulled
 
     def check_edits(self) -> None:
@@ -307,12 +311,16 @@ class _Run:
             return
         from srs.anki import card_data, schedule_columns
 
-        taken = self.mirror.revlog_ids()
+        taken = self.mirror.revlog()  # id -> card id
         revlog: list[tuple[int, ...]] = []
         carried: list[tuple[int, int]] = []
         for item in pending:
+            found = _pushed_before(item, taken)
+            if found is not None:  # pushed by a sync that did not finish on srs's side
+                carried.append((found, item.review_id))
+                continue
             rid = _revlog_id(item, taken)
-            taken.add(rid)
+            taken[rid] = item.anki_card_id
             revlog.append(_revlog_row(rid, item))
             carried.append((rid, item.review_id))
             self.touched.add(item.record.card_id)
@@ -373,11 +381,28 @@ class _Run:
         self.report.inbox = str(self.inbox)
 
 
-def _revlog_id(item: ReviewToPush, taken: set[int]) -> int:
+# An answer's review-log id is its instant in ms, moved on by 1 ms while taken.
+BUMP_LIMIT = 50
+
+
+def _revlog_id(item: ReviewToPush, taken: dict[int, int]) -> int:
     rid = to_ms(item.record.reviewed_at)
     while rid in taken:
         rid += 1
     return rid
+
+
+def _pushed_before(item: ReviewToPush, taken: dict[int, int]) -> int | None:
+    """The id of this answer's row if the mirror already has it (same card, same instant or
+    moved on by a clash)."""
+    start = to_ms(item.record.reviewed_at)
+    for rid in range(start, start + BUMP_LIMIT):
+        cid = taken.get(rid)
+        if cid is None:
+            return None
+        if cid == item.anki_card_id:
+            return rid
+    return None
 
 
 def _revlog_row(rid: int, item: ReviewToPush) -> tuple[int, ...]:
