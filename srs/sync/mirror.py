@@ -8,6 +8,7 @@ written here carry `usn = -1`, which is how Anki's sync finds what to send.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import tempfile
@@ -91,7 +92,13 @@ class RevlogRow:
 
 
 class Mirror:
-    """An open mirror collection."""
+    """An open mirror collection.
+
+    Opened on Anki's backend directly (`anki._backend`, `anki.dbproxy`): importing
+    `anki.collection` costs about 0.2 s more (it pulls in `requests`), which a sync with
+    nothing to do should not pay. The full `Collection` is made only for what needs it (the
+    inbox's note reader), on the same backend.
+    """
 
     NO_CHANGES = 0
     NORMAL_SYNC = 1
@@ -100,22 +107,51 @@ class Mirror:
     FULL_UPLOAD = 4
 
     def __init__(self, folder: Path, login: Login) -> None:
-        module = _anki()
+        try:
+            import weakref
+
+            from anki._backend import RustBackend
+            from anki.dbproxy import DBProxy
+            from anki.sync_pb2 import SyncAuth
+        except ImportError:
+            raise SyncError(f"srs sync needs the anki package: {INSTALL}") from None
         self.folder = folder
         self.path = folder / COLLECTION
         self.login = login
+        self.server_usn: int | None = None
         folder.mkdir(parents=True, exist_ok=True)
-        from anki.sync_pb2 import SyncAuth
-
         self.auth = SyncAuth(hkey=login.hkey, endpoint=login.endpoint or None, io_timeout_secs=30)
+        self.backend = RustBackend()
+        self._col: Any = None
         try:
-            self.col = module.Collection(str(self.path))
+            self.backend.open_collection(
+                collection_path=str(self.path),
+                media_folder_path=str(self.media_dir()),
+                media_db_path=str(folder / "collection.media.db2"),
+            )
         except Exception as e:
             raise SyncError(f"{self.path}: cannot open the mirror ({one_line(e)})") from None
+        self.open = True
+        self.db: Any = DBProxy(weakref.proxy(self.backend))
+
+    @property
+    def col(self) -> Any:
+        """The full `anki.collection.Collection` on the same backend (made on first use)."""
+        if self._col is None:
+            module = _anki()
+            self.backend.close_collection(downgrade_to_schema11=False)
+            self._col = module.Collection(str(self.path), backend=self.backend)
+            self.db = self._col.db
+        return self._col
 
     def close(self) -> None:
-        if self.col.db is not None:
-            self.col.close()
+        if not self.open:
+            return
+        self.open = False
+        if self._col is not None:
+            self._col.close()
+        else:
+            self.backend.close_collection(downgrade_to_schema11=False)
 
     @staticmethod
     def remove(folder: Path) -> None:
@@ -129,7 +165,7 @@ class Mirror:
     def sync(self) -> int:
         """One normal sync; Anki's answer (NO_CHANGES ... FULL_UPLOAD)."""
         try:
-            out = self.col.sync_collection(self.auth, False)
+            out = self.backend.sync_collection(auth=self.auth, sync_media=False)
         except Exception as e:
             raise sync_failure(e, self.login.server) from None
         if out.new_endpoint:
@@ -138,25 +174,31 @@ class Mirror:
         return int(out.required)
 
     def full(self, *, upload: bool) -> None:
-        """A full upload or download, the collection reopened afterwards."""
-        col = self.col
-        col.close_for_full_sync()
+        """A full upload or download (Anki's backend reopens the collection itself)."""
+        from anki.sync_pb2 import FullUploadOrDownloadRequest
+
+        if self._col is not None:
+            self._col.close_for_full_sync()
         try:
-            col.full_upload_or_download(
-                auth=self.auth, server_usn=getattr(self, "server_usn", None), upload=upload
+            self.backend.full_upload_or_download(
+                FullUploadOrDownloadRequest(
+                    auth=self.auth, server_usn=self.server_usn, upload=upload
+                )
             )
         except Exception as e:
             raise sync_failure(e, self.login.server) from None
         finally:
-            col.reopen(after_full_sync=True)
+            if self._col is not None:
+                self._col.reopen(after_full_sync=True)
+                self.db = self._col.db
 
     def sync_media(self) -> None:
         """Send and fetch media files; waits until Anki's media sync is done."""
         import time
 
         try:
-            self.col.sync_media(self.auth)
-            while self.col.media_sync_status().active:
+            self.backend.sync_media(self.auth)
+            while self.backend.media_sync_status().active:
                 time.sleep(0.01)
         except Exception as e:
             raise sync_failure(e, self.login.server) from None
@@ -164,76 +206,75 @@ class Mirror:
     # -- reading --------------------------------------------------------------------------
 
     def is_empty(self) -> bool:
-        return not self.col.db.scalar("SELECT EXISTS (SELECT 1 FROM notes)")
+        return not self.db.scalar("SELECT EXISTS (SELECT 1 FROM notes)")
 
     def today(self) -> int:
-        return int(self.col.sched.today)
+        return int(self.backend.sched_timing_today().days_elapsed)
 
     def revlog_rows(self, known: set[int]) -> list[RevlogRow]:
         """Review-log rows whose ids are not in `known`, in id order."""
-        rows = self.col.db.all(
+        rows = self.db.all(
             "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id"
         )
         return [RevlogRow(*row) for row in rows if row[0] not in known]
 
     def revlog(self) -> dict[int, int]:
         """Review-log id -> card id of every row."""
-        return dict(self.col.db.all("SELECT id, cid FROM revlog"))
+        return dict(self.db.all("SELECT id, cid FROM revlog"))
 
     def card_ids(self) -> set[int]:
-        return set(self.col.db.list("SELECT id FROM cards"))
+        return set(self.db.list("SELECT id FROM cards"))
 
     def notes(self) -> list[AnkiNote]:
-        rows = self.col.db.all("SELECT id, guid, mid, flds, tags FROM notes")
+        rows = self.db.all("SELECT id, guid, mid, flds, tags FROM notes")
         return [AnkiNote(*row) for row in rows]
 
     def field_names(self, mid: int) -> list[str]:
-        model = self.col.models.get(mid)
-        return [str(field["name"]) for field in model["flds"]] if model else []
-
-    def model(self, mid: int) -> dict[str, Any] | None:
-        model = self.col.models.get(mid)
-        return dict(model) if model else None
+        try:
+            model = json.loads(self.backend.get_notetype_legacy(ntid=mid))
+        except Exception:  # a note type deleted meanwhile
+            return []
+        return [str(field["name"]) for field in model.get("flds", [])]
 
     def cards_of(self, guids: Iterable[str]) -> dict[tuple[str, int], int]:
         """(note GUID, card ordinal) -> card id for the notes with these GUIDs."""
         wanted = set(guids)
-        rows = self.col.db.all(
-            "SELECT n.guid, c.ord, c.id FROM cards c JOIN notes n ON n.id = c.nid"
-        )
+        rows = self.db.all("SELECT n.guid, c.ord, c.id FROM cards c JOIN notes n ON n.id = c.nid")
         return {(guid, ordinal): cid for guid, ordinal, cid in rows if guid in wanted}
 
     def media_dir(self) -> Path:
-        return Path(self.col.media.dir())
+        return self.folder / "collection.media"
 
     # -- writing --------------------------------------------------------------------------
 
     def import_package(self, package: Path) -> None:
         """Add a package's new notes (with their note types, decks and media)."""
-        module = _anki()
+        from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+        request = ImportAnkiPackageRequest(
+            package_path=str(package),
+            options=ImportAnkiPackageOptions(with_scheduling=False),
+        )
         try:
-            self.col.import_anki_package(
-                module.ImportAnkiPackageRequest(
-                    package_path=str(package),
-                    options=module.ImportAnkiPackageOptions(with_scheduling=False),
-                )
-            )
+            self.backend.import_anki_package_raw(request.SerializeToString())
         except Exception as e:
             raise SyncError(f"the mirror refused srs's notes ({one_line(e)})") from None
 
     def update_notes(self, notes: Sequence[tuple[int, str, str]]) -> None:
-        """Set (note id, fields joined by \\x1f, tags) of existing notes."""
-        col = self.col
+        """Set (note id, fields joined by \x1f, tags) of existing notes."""
         changed = []
         for nid, fields, tags in notes:
-            note = col.get_note(nid)
-            note.fields = fields.split("\x1f")[: len(note.fields)] + [""] * max(
-                0, len(note.fields) - len(fields.split("\x1f"))
-            )
-            note.tags = tags.split()
+            note = self.backend.get_note(nid)
+            values = fields.split("\x1f")
+            count = len(note.fields)
+            values = (values + [""] * count)[:count]
+            del note.fields[:]
+            note.fields.extend(values)
+            del note.tags[:]
+            note.tags.extend(tags.split())
             changed.append(note)
         if changed:
-            col.update_notes(changed)
+            self.backend.update_notes(notes=changed, skip_undo_entry=True)
 
     def write_answers(
         self, revlog: Sequence[tuple[int, ...]], cards: Sequence[tuple[Any, ...]], mod: int
@@ -243,7 +284,7 @@ class Mirror:
         transaction."""
 
         def write() -> None:
-            db = self.col.db
+            db = self.db
             if revlog:
                 db.executemany(
                     "INSERT OR IGNORE INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor,"
@@ -257,7 +298,7 @@ class Mirror:
                     cards,
                 )
 
-        self.col.db.transact(write)
+        self.db.transact(write)
 
 
 def package_notes(package: Path) -> dict[str, tuple[str, str]]:
