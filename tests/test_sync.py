@@ -520,3 +520,20 @@ def test_without_the_anki_package_sync_says_how_to_install(
     )
     assert done.returncode == 1
     assert done.stderr.strip() == "Error: srs sync needs the anki package: pip install 'srs[anki]'"
+
+
+def test_phone_note_with_an_image_lands_in_inbox_with_its_file(
+    linked: Phone, tmp_path: Path
+) -> None:
+    picture = tmp_path / "map.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    name = linked.col.media.add_file(str(picture))
+    note = linked.col.new_note(linked.col.models.by_name("Basic"))
+    note["Front"] = f'Where is this? <img src="{name}">'
+    note["Back"] = "Lisbon"
+    linked.col.add_note(note, 1)
+    linked.sync()
+    report = sync_json()
+    inbox = Path(report["inbox"])
+    assert f"media/{name}" in inbox.read_text()
+    assert (inbox.parent / "media" / name).read_bytes() == picture.read_bytes()

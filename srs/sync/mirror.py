@@ -205,6 +205,12 @@ class Mirror:
 
     # -- reading --------------------------------------------------------------------------
 
+    def stamp(self) -> tuple[int, int]:
+        """The collection's modification time and update sequence number: a sync that moved
+        anything changes them."""
+        row = self.db.first("SELECT mod, usn FROM col")
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
     def is_empty(self) -> bool:
         return not self.db.scalar("SELECT EXISTS (SELECT 1 FROM notes)")
 
@@ -261,7 +267,7 @@ class Mirror:
             raise SyncError(f"the mirror refused srs's notes ({one_line(e)})") from None
 
     def update_notes(self, notes: Sequence[tuple[int, str, str]]) -> None:
-        """Set (note id, fields joined by \x1f, tags) of existing notes."""
+        """Set (note id, fields joined by U+001F, tags) of existing notes."""
         changed = []
         for nid, fields, tags in notes:
             note = self.backend.get_note(nid)

@@ -98,6 +98,7 @@ class _Run:
         self.inbox = inbox
         self.touched: set[str] = set()  # srs cards whose state the mirror must get
         self.new_notes: list[AnkiNote] = []  # notes added in Anki, for the inbox
+        self.server_changed = True  # the first sync brought something, or may have
 
     def run(self, force_upload: bool) -> None:
         mirror = self.mirror
@@ -126,25 +127,34 @@ class _Run:
             self.check_edits()
             self.push()
             self.find_inbox_notes()
-            required = mirror.sync()
-            if required == mirror.FULL_UPLOAD:  # the server is empty: nothing there to lose
-                mirror.full(upload=True)
-                self.report.full = "upload"
-            elif required in (mirror.FULL_SYNC, mirror.FULL_DOWNLOAD):
-                raise SyncError(
-                    "the server asks for a full sync after srs's changes; run srs sync --rebuild"
-                )
+            report = self.report
+            if self.server_changed or report.notes_pushed or report.cards_updated:
+                required = mirror.sync()
+                if required == mirror.FULL_UPLOAD:  # the server is empty: nothing to lose
+                    mirror.full(upload=True)
+                    report.full = "upload"
+                elif required in (mirror.FULL_SYNC, mirror.FULL_DOWNLOAD):
+                    raise SyncError(
+                        "the server asks for a full sync after srs's changes;"
+                        " run srs sync --rebuild"
+                    )
+            # Media only change with notes: without either, nothing new on either side.
+            if self.server_changed or report.notes_pushed:
+                try:
+                    mirror.sync_media()  # before the inbox, which copies the phone's files
+                except SyncError as e:
+                    report.warnings.append(f"media not synced: {e}")
             self.write_inbox()
-        try:
-            mirror.sync_media()
-        except SyncError as e:
-            self.report.warnings.append(f"media not synced: {e}")
 
     # -- step 1 ---------------------------------------------------------------------------
 
     def first_sync(self) -> None:
         mirror = self.mirror
+        stamp = mirror.stamp()
         required = mirror.sync()
+        # Anki answers NO_CHANGES after a normal sync too: the collection's own stamp tells
+        # whether the sync moved anything either way.
+        self.server_changed = required != mirror.NO_CHANGES or mirror.stamp() != stamp
         if required == mirror.FULL_UPLOAD:
             if mirror.is_empty():
                 return  # both empty: the final sync uploads what srs pushes
