@@ -537,3 +537,14 @@ def test_phone_note_with_an_image_lands_in_inbox_with_its_file(
     inbox = Path(report["inbox"])
     assert f"media/{name}" in inbox.read_text()
     assert (inbox.parent / "media" / name).read_bytes() == picture.read_bytes()
+
+
+def test_note_deleted_on_the_phone_comes_back_from_markdown(linked: Phone, db_path: Path) -> None:
+    nid = linked.col.db.scalar("SELECT id FROM notes WHERE flds LIKE '%Italy%'")
+    linked.col.remove_notes([nid])
+    linked.sync()
+    report = sync_json()
+    assert report["notes_pushed"] == 1
+    linked.sync()
+    assert "<p>Capital of Italy?</p>" in linked.notes() and len(linked.notes()) == 3
+    assert sync_json()["notes_pushed"] == 0

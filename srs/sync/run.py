@@ -123,6 +123,8 @@ class _Run:
         # changes: a failure or a kill before leaves srs as it was, and what the mirror got
         # meanwhile is recognised by the next sync (answers by card and instant, notes by GUID).
         with self.store.transaction():
+            if self.server_changed:  # notes deleted in Anki: unlinked, so pushed again
+                self.store.keep_links(mirror.card_ids(), {n.id for n in mirror.notes()})
             self.pull_answers()
             self.check_edits()
             self.push()
