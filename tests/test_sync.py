@@ -140,8 +140,13 @@ def test_phone_answers_come_into_srs_exactly_once(linked: Phone, db_path: Path) 
 
 
 def test_srs_answers_reach_the_phone(linked: Phone, db_path: Path) -> None:
+    from srs.collection import Collection
+    from srs.model import Grade
+
     now = datetime.now(UTC)
     cards = [r[0] for r in db_rows(db_path, "SELECT id FROM cards ORDER BY position")]
+    with Collection.open(db_path, now=now) as col:
+        previewed = col.preview(cards[0], now)[Grade.EASY][0].interval_days
     at = now.isoformat()
     srs("--now", at, "answer", cards[0], "easy")
     report = sync_json()
@@ -151,7 +156,7 @@ def test_srs_answers_reach_the_phone(linked: Phone, db_path: Path) -> None:
     assert len(revlog) == 1 and revlog[0][2] == 4  # Easy
     interval = db_rows(db_path, f"SELECT interval_days FROM cards WHERE id = '{cards[0]}'")[0][0]
     card = linked.col.get_card(revlog[0][1])
-    assert card.ivl == interval and card.type == 2 and card.queue == 2
+    assert card.ivl == interval == previewed and card.type == 2 and card.queue == 2
     assert card.due == linked.col.sched.today + interval
     # Pushed once: a second sync neither pushes nor pulls it back.
     again = sync_json()
@@ -175,6 +180,13 @@ def test_both_sides_answer_the_same_card(linked: Phone, db_path: Path) -> None:
     assert [g[0] for g in grades] == [1, 3]
     linked.sync()
     assert sorted(r[2] for r in linked.revlog() if r[1] == anki_card) == [1, 3]
+    # Both sides hold the replay's state: relearning... or learning, the same on each side.
+    state, steps = db_rows(
+        db_path, f"SELECT state, remaining_steps FROM cards WHERE id = '{card_id}'"
+    )[0]
+    card = linked.col.get_card(anki_card)
+    assert {"learning": 1, "relearning": 3, "review": 2}[state] == card.type
+    assert card.left % 1000 == steps
 
 
 def test_markdown_edit_updates_the_phone(linked: Phone, decks: Path) -> None:
