@@ -743,7 +743,7 @@ class Collection:
                 now=now,
                 zone=self.zone,
                 day_starts_at=self.day_starts_at,
-                fsrs_presets=self._fsrs_presets() if with_scheduling else None,
+                fsrs_presets=self.fsrs_presets() if with_scheduling else None,
             )
         except NothingToExport:
             filters = [f"--deck {d}" for d in decks] + ([f"--tag {tag}"] if tag else [])
@@ -757,7 +757,7 @@ class Collection:
             self.store.save_rendered(fresh)
         return summary
 
-    def _fsrs_presets(self) -> dict[str, FsrsPreset]:
+    def fsrs_presets(self) -> dict[str, FsrsPreset]:
         """srs deck name -> its fitted FSRS settings, for decks whose parameters are not the
         defaults (their Anki preset carries them)."""
         from srs.anki import FsrsPreset

@@ -560,3 +560,21 @@ def test_note_deleted_on_the_phone_comes_back_from_markdown(linked: Phone, db_pa
     linked.sync()
     assert "<p>Capital of Italy?</p>" in linked.notes() and len(linked.notes()) == 3
     assert sync_json()["notes_pushed"] == 0
+
+
+def test_fsrs_parameters_travel_to_the_decks_preset(
+    server: Server, phone: Phone, decks: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from srs.memory.model import DEFAULT_PARAMETERS
+    from srs.options import format_option
+
+    fitted = tuple(round(w * 1.05, 4) for w in DEFAULT_PARAMETERS)
+    monkeypatch.setenv("SRS_SYNC_PASSWORD", PASSWORD)
+    srs("import", str(decks))
+    srs("config", "set", "fsrs_parameters", format_option("fsrs_parameters", fitted))
+    srs("sync", "login", "--endpoint", server.endpoint, "--username", USER)
+    sync_json()
+    phone.sync()
+    did = phone.col.db.scalar("SELECT did FROM cards LIMIT 1")
+    conf = phone.col.decks.config_dict_for_deck_id(did)
+    assert conf["fsrsParams6"] == pytest.approx(list(fitted))

@@ -166,9 +166,10 @@ def export_apkg(
     """Write `notes` to the `.apkg` file `out` (replaced atomically) and count what went in.
 
     Without scheduling every card is new (in `position` order) and no review log is written.
-    With it, a deck named in `fsrs_presets` (srs deck name -> its fitted FSRS settings) gets
-    an Anki preset of its own carrying them (one per distinct settings, new to Anki, so the
-    importer adds it); other decks keep Anki's "Default" preset.
+    A deck named in `fsrs_presets` (srs deck name -> its fitted FSRS settings; the export
+    passes them with scheduling, `srs sync` always) gets an Anki preset of its own carrying
+    them (one per distinct settings, new to Anki, so the importer adds it); other decks keep
+    Anki's "Default" preset.
     Raises `ExportError` for a bad media reference (`path:line: message`), a card that does
     not fit its note type, or an unwritable output; `NothingToExport` when `notes` is empty
     (an empty package imports as nothing and hides a typo in a filter). `out` is then untouched.
@@ -183,7 +184,7 @@ def export_apkg(
             tmp_out = Path(tmp_name)
             with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
                 writer = _Writer(db_path, archive, now, zone, day_starts_at)
-                if with_scheduling and fsrs_presets:
+                if fsrs_presets:
                     writer.fsrs_presets = dict(fsrs_presets)
                 try:
                     for item in notes:

@@ -254,12 +254,16 @@ class Mirror:
     # -- writing --------------------------------------------------------------------------
 
     def import_package(self, package: Path) -> None:
-        """Add a package's new notes (with their note types, decks and media)."""
+        """Add a package's new notes (with their note types, decks, FSRS presets and media).
+
+        The package is written without scheduling (every card new, no review log: answers
+        and states are pushed as rows), but imported "with scheduling", without which Anki
+        drops the presets' FSRS parameters; it never changes cards the mirror already has."""
         from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
         request = ImportAnkiPackageRequest(
             package_path=str(package),
-            options=ImportAnkiPackageOptions(with_scheduling=False),
+            options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
         )
         try:
             self.backend.import_anki_package_raw(request.SerializeToString())

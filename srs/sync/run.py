@@ -281,6 +281,7 @@ class _Run:
                     now=self.now,
                     zone=col.zone,
                     day_starts_at=col.day_starts_at,
+                    fsrs_presets=col.fsrs_presets(),
                 )
             except NothingToExport:
                 return
