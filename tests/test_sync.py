@@ -578,3 +578,17 @@ def test_fsrs_parameters_travel_to_the_decks_preset(
     did = phone.col.db.scalar("SELECT did FROM cards LIMIT 1")
     conf = phone.col.decks.config_dict_for_deck_id(did)
     assert conf["fsrsParams6"] == pytest.approx(list(fitted))
+
+
+def test_a_refused_login_mid_use_is_one_line_and_changes_nothing(
+    linked: Phone, db_path: Path
+) -> None:
+    linked.answer(1)
+    linked.sync()
+    login = db_path.parent / "collection.db.anki" / "login.json"
+    data = json.loads(login.read_text())
+    login.write_text(json.dumps(data | {"hkey": "0" * 40}))
+    before = db_rows(db_path, "SELECT count(*) FROM reviews")
+    result = srs("sync", ok=False)
+    assert result.stderr.count("\n") == 1 and "login refused" in result.stderr
+    assert db_rows(db_path, "SELECT count(*) FROM reviews") == before
