@@ -87,7 +87,7 @@ def login(
         password = typer.prompt("Password", hide_input=True)
     folder = sync_folder(g.db)
     with user_errors():
-        found = ask_login(endpoint, username, password, folder)
+        found = ask_login(endpoint, username, password)
         save_login(folder, found)
     echo(f"Logged in to {found.server} as {username}.")
 

@@ -54,7 +54,7 @@ def sync_failure(error: Exception, server: str) -> SyncError:
     return SyncError(f"{server}: sync failed ({one_line(error)})")
 
 
-def login(endpoint: str | None, username: str, password: str, folder: Path) -> Login:
+def login(endpoint: str | None, username: str, password: str) -> Login:
     """Ask the server for a host key (through a throw-away collection)."""
     module = _anki()
     server = endpoint or "AnkiWeb"
@@ -66,7 +66,6 @@ def login(endpoint: str | None, username: str, password: str, folder: Path) -> L
             raise sync_failure(e, server) from None
         finally:
             col.close()
-    del folder
     return Login(endpoint, username, auth.hkey)
 
 
