@@ -592,3 +592,29 @@ def test_a_refused_login_mid_use_is_one_line_and_changes_nothing(
     result = srs("sync", ok=False)
     assert result.stderr.count("\n") == 1 and "login refused" in result.stderr
     assert db_rows(db_path, "SELECT count(*) FROM reviews") == before
+
+
+def test_first_sync_of_an_anki_profile_holding_srs_exported_notes(
+    server: Server, phone: Phone, decks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone exported srs's decks to Anki before sync existed and studied them there: the
+    first sync links those notes (no copies) and brings their answers in at once."""
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    srs("import", str(decks))
+    package = tmp_path / "geo.apkg"
+    srs("export", "anki", str(package))
+    phone.col.import_anki_package(
+        ImportAnkiPackageRequest(
+            package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)
+        )
+    )
+    phone.answer(2)
+    phone.sync()
+    monkeypatch.setenv("SRS_SYNC_PASSWORD", PASSWORD)
+    srs("sync", "login", "--endpoint", server.endpoint, "--username", USER)
+    report = sync_json()
+    assert report["full_sync"] == "download"
+    assert report["reviews_pulled"] == 2 and report["inbox_notes"] == 0
+    phone.sync()
+    assert len(phone.notes()) == 3 and len(phone.revlog()) == 2

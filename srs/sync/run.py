@@ -213,7 +213,7 @@ class _Run:
                 pulled += added
                 if added:
                     self.touched.add(card_id)
-        self.report.reviews_pulled = pulled
+        self.report.reviews_pulled += pulled
 
     def check_edits(self) -> None:
         """Notes whose fields in Anki differ from what srs pushed: reported, never written."""
@@ -257,13 +257,19 @@ class _Run:
     # -- push -----------------------------------------------------------------------------
 
     def push(self) -> None:
-        self.push_notes()
+        linked = self.push_notes()
+        if linked:
+            # Cards Anki already had (an earlier `srs export anki`, the inbox): their Anki
+            # answers come in now, before srs's state goes out.
+            self.pull_answers()
         self.push_answers()
 
-    def push_notes(self) -> None:
+    def push_notes(self) -> bool:
+        """Push notes new or changed in Markdown; True when cards Anki already had were
+        linked (they may hold answers to pull)."""
         ids = self.store.notes_to_push()
         if not ids:
-            return
+            return False
         from srs.anki import export_apkg, note_guid
         from srs.sync.mirror import package_notes
 
@@ -284,7 +290,7 @@ class _Run:
                     fsrs_presets=col.fsrs_presets(),
                 )
             except NothingToExport:
-                return
+                return False
             rows = package_notes(package)
             self.mirror.import_package(package)
         if fresh:
@@ -317,6 +323,7 @@ class _Run:
             self.store.set_card_links(links)
             self.store.set_note_links(note_links)
         self.report.notes_pushed = len(note_links)
+        return any(guids[note_id] in before for note_id in stored)
 
     def push_answers(self) -> None:
         pending = self.store.reviews_to_push()
