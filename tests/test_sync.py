@@ -217,7 +217,7 @@ def test_phone_edit_is_reported_not_written(linked: Phone, decks: Path) -> None:
     assert linked.notes()["<p>Capital of Italy?</p>"][1] == "Roma"
 
 
-def test_phone_note_lands_in_inbox(linked: Phone, tmp_path: Path) -> None:
+def test_phone_note_lands_in_inbox(linked: Phone, tmp_path: Path, db_path: Path) -> None:
     model = linked.col.models.by_name("Basic")
     note = linked.col.new_note(model)
     note["Front"] = "Capital of <b>Portugal</b>?"
@@ -231,6 +231,13 @@ def test_phone_note_lands_in_inbox(linked: Phone, tmp_path: Path) -> None:
     assert "Q: Capital of **Portugal**?" in text and "A: Lisbon" in text
     assert "<script>" not in text
     assert sync_json()["inbox_notes"] == 0  # written once
+    # A sync killed after writing the file but before srs recorded it: not written again.
+    conn = sqlite3.connect(db_path)
+    conn.execute("DELETE FROM sync_inbox")
+    conn.commit()
+    conn.close()
+    assert sync_json()["inbox_notes"] == 0
+    assert inbox.read_text().count("Portugal") == 1
     # Importing the inbox and syncing links it to the same Anki note: no copy on the phone.
     srs("import", str(inbox))
     sync_json()

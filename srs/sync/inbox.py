@@ -33,9 +33,17 @@ def append_inbox(mirror: Mirror, notes: Sequence[AnkiNote], inbox: Path) -> int:
     from srs.convert.writer import note_block
 
     source = read_collection_notes(mirror.col, inbox, {note.id for note in notes})
+    try:
+        present = inbox.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        present = ""
+    except (OSError, UnicodeDecodeError) as e:
+        raise SyncError(f"{inbox}: cannot read the inbox ({e})") from None
     blocks = []
     used: set[str] = set()
     for converted in source.notes:
+        if converted.id and f"id: {converted.id}" in present:
+            continue  # written by a sync that was cut off before srs recorded it
         block = note_block(converted)
         blocks.append(block)
         used.update(_media_used(block))

@@ -389,8 +389,8 @@ class _Run:
 
     def write_inbox(self) -> None:
         """Append the notes added in Anki to the inbox file, and remember them (the file is
-        written last, just before srs commits; a kill between the two could write a note
-        twice, never lose one)."""
+        written last, just before srs commits; after a kill between the two, the next sync
+        finds the notes' ids in the file and does not write them again)."""
         from srs.sync.inbox import append_inbox
 
         if not self.new_notes:
