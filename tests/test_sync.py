@@ -93,6 +93,7 @@ def test_login_keeps_host_key_only_readable_by_user(
     assert json.loads(text)["hkey"]
     status = json.loads(srs("sync", "status", "--json").stdout)
     assert status["logged_in"] and status["username"] == USER
+    assert f"Logged in to {server.endpoint} as {USER}." in srs("sync", "status").stdout
     assert "Logged out" in srs("sync", "logout").stdout
     assert not login.exists()
     assert json.loads(srs("sync", "status", "--json").stdout)["logged_in"] is False

@@ -299,8 +299,10 @@ class _Run:
         updates = []
         for guid in guids.values():
             existing = before.get(guid)
+            if existing is None or guid not in rows:
+                continue
             fields, tags = rows[guid]
-            if existing is not None and (existing.fields != fields or existing.tags != tags):
+            if existing.fields != fields or existing.tags.strip() != tags:
                 updates.append((existing.id, fields, tags))
         self.mirror.update_notes(updates)
         after = {note.guid: note for note in self.mirror.notes()}
