@@ -626,3 +626,31 @@ def test_first_sync_of_an_anki_profile_holding_srs_exported_notes(
     assert report["reviews_pulled"] == 2 and report["inbox_notes"] == 0
     phone.sync()
     assert len(phone.notes()) == 3 and len(phone.revlog()) == 2
+
+
+def test_answers_arriving_during_a_sync_come_in_with_the_next(
+    linked: Phone, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The phone answers while srs is between its two syncs with the server: the final sync
+    brings those rows into the mirror, and the next sync carries them (the mark is taken
+    after the first sync)."""
+    from srs.sync import mirror as mirror_module
+
+    card_id = db_rows(db_path, "SELECT id FROM cards ORDER BY position DESC LIMIT 1")[0][0]
+    srs("answer", card_id, "good")
+    original = mirror_module.Mirror.sync
+    calls: list[int] = []
+
+    def phone_answers_meanwhile(self: Any) -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            linked.answer(1)
+            linked.sync()
+        return original(self)
+
+    monkeypatch.setattr(mirror_module.Mirror, "sync", phone_answers_meanwhile)
+    first = sync_json()
+    assert first["reviews_pushed"] == 1 and len(calls) == 2
+    monkeypatch.setattr(mirror_module.Mirror, "sync", original)
+    assert sync_json()["reviews_pulled"] == 1
+    assert db_rows(db_path, "SELECT count(*) FROM reviews") == [(2,)]

@@ -366,7 +366,9 @@ def m011_anki_sync(db: Database) -> None:
     back from Anki. `sync_cards`: srs card <-> Anki card. `sync_notes`: srs note <-> Anki note
     with the fields last pushed (an edit made in Anki is what differs from them) and the
     note's `modified_at` then (an edit made in Markdown is what is newer). `sync_inbox`: Anki
-    notes (by GUID) already written to the inbox deck file.
+    notes (by GUID) already written to the inbox deck file. `sync_marks`: how far the last sync
+    read each side (the mirror's update sequence number, srs's last review id), so a sync reads
+    only what is newer.
     """
     db.executescript(
         """
@@ -389,6 +391,10 @@ def m011_anki_sync(db: Database) -> None:
         CREATE TABLE sync_inbox (
             guid TEXT PRIMARY KEY,
             written_ms INTEGER NOT NULL
+        );
+        CREATE TABLE sync_marks (
+            key TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
         );
         """
     )

@@ -54,15 +54,52 @@ class SyncQueries(NoteQueries):
             "DELETE FROM sync_log WHERE revlog_id = ?", [(rid,) for rid in revlog_ids]
         )
 
-    def reviews_to_push(self) -> list[ReviewToPush]:
-        """srs's answers not carried yet, of cards the mirror has, in log order."""
-        rows = self.conn.execute(
+    def reviews_to_push(self, after_id: int = 0, cards: Sequence[str] = ()) -> list[ReviewToPush]:
+        """srs's answers not carried yet, of cards the mirror has, in log order: those logged
+        after review `after_id`, and every one of `cards` (cards just linked)."""
+        select = (
             "SELECT r.*, s.anki_card_id FROM reviews r"
             " JOIN sync_cards s ON s.card_id = r.card_id"
             " WHERE NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.review_id = r.id)"
-            " ORDER BY r.id"
-        ).fetchall()
-        return [ReviewToPush(row["id"], row["anki_card_id"], review_from_row(row)) for row in rows]
+        )
+        found = {row["id"]: row for row in self.conn.execute(select + " AND r.id > ?", (after_id,))}
+        for part, marks in chunks(list(cards)):
+            for row in self.conn.execute(select + f" AND r.card_id IN ({marks})", part):
+                found[row["id"]] = row
+        return [
+            ReviewToPush(row["id"], row["anki_card_id"], review_from_row(row))
+            for _, row in sorted(found.items())
+        ]
+
+    def carried_among(self, revlog_ids: Sequence[int]) -> set[int]:
+        """Which of these Anki review-log ids were already carried."""
+        carried: set[int] = set()
+        for start in range(0, len(revlog_ids), 500):
+            part = list(revlog_ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            carried.update(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT revlog_id FROM sync_log WHERE revlog_id IN ({marks})", part
+                )
+            )
+        return carried
+
+    def last_review_id(self) -> int:
+        row = self.conn.execute("SELECT max(id) FROM reviews").fetchone()
+        return int(row[0] or 0)
+
+    def sync_mark(self, key: str) -> int:
+        """How far the last sync read (`anki_usn`, `review_id`); 0 before any."""
+        row = self.conn.execute("SELECT value FROM sync_marks WHERE key = ?", (key,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def set_sync_marks(self, marks: dict[str, int]) -> None:
+        self.conn.executemany(
+            "INSERT INTO sync_marks (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            list(marks.items()),
+        )
 
     def card_schedules(
         self, card_ids: Sequence[str]

@@ -216,16 +216,35 @@ class Mirror:
     def today(self) -> int:
         return int(self.backend.sched_timing_today().days_elapsed)
 
-    def revlog_rows(self, known: set[int]) -> list[RevlogRow]:
-        """Review-log rows whose ids are not in `known`, in id order."""
-        rows = self.db.all(
-            "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id"
-        )
-        return [RevlogRow(*row) for row in rows if row[0] not in known]
+    def revlog_rows(self, since_usn: int, cards: Iterable[int] = ()) -> list[RevlogRow]:
+        """Review-log rows the server stamped at `since_usn` or later, or not sent yet (all
+        rows when `since_usn` is 0), or of `cards` whatever their stamp; in id order."""
+        columns = "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog"
+        wanted = list(cards)
+        if wanted:
+            rows = []
+            for start in range(0, len(wanted), 500):
+                part = wanted[start : start + 500]
+                marks = ",".join("?" * len(part))
+                rows += self.db.all(f"{columns} WHERE cid IN ({marks})", *part)
+            rows.sort()
+        elif since_usn > 0:
+            rows = self.db.all(f"{columns} WHERE usn >= ? OR usn = -1 ORDER BY id", since_usn)
+        else:
+            rows = self.db.all(f"{columns} ORDER BY id")
+        return [RevlogRow(*row) for row in rows]
 
-    def revlog(self) -> dict[int, int]:
-        """Review-log id -> card id of every row."""
-        return dict(self.db.all("SELECT id, cid FROM revlog"))
+    def usn(self) -> int:
+        """The collection's update sequence number: rows the server sends later carry this
+        number or a higher one."""
+        return int(self.db.scalar("SELECT usn FROM col") or 0)
+
+    def revlog_ids(self) -> set[int]:
+        return set(self.db.list("SELECT id FROM revlog"))
+
+    def revlog_between(self, first: int, last: int) -> dict[int, int]:
+        """Review-log id -> card id of the rows with ids in [first, last]."""
+        return dict(self.db.all("SELECT id, cid FROM revlog WHERE id BETWEEN ? AND ?", first, last))
 
     def card_ids(self) -> set[int]:
         return set(self.db.list("SELECT id FROM cards"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -108,9 +109,13 @@ class _Run:
             with self.store.transaction():
                 self.store.forget_links()
                 self.store.forget_carried(self.store.carried_revlog_ids())
+                self.store.set_sync_marks({"anki_usn": 0, "review_id": 0})
                 self.push()
                 mirror.sync()
                 mirror.full(upload=True)
+                self.store.set_sync_marks(
+                    {"anki_usn": mirror.usn(), "review_id": self.store.last_review_id()}
+                )
             self.report.full = "upload"
             self.report.warnings.append(
                 "replaced the server's collection with srs's: answers and notes made in Anki"
@@ -119,6 +124,9 @@ class _Run:
             mirror.sync_media()
             return
         self.first_sync()
+        # Rows the server sends from now on (in the final sync, or later) carry this number
+        # or a higher one; everything below it is in the mirror now and read by this sync.
+        anki_mark = mirror.usn()
         # srs's side is one transaction, committed only once the server has the mirror's
         # changes: a failure or a kill before leaves srs as it was, and what the mirror got
         # meanwhile is recognised by the next sync (answers by card and instant, notes by GUID).
@@ -146,6 +154,9 @@ class _Run:
                     mirror.sync_media()  # before the inbox, which copies the phone's files
                 except SyncError as e:
                     report.warnings.append(f"media not synced: {e}")
+            self.store.set_sync_marks(
+                {"anki_usn": anki_mark, "review_id": self.store.last_review_id()}
+            )
             self.write_inbox()
 
     # -- step 1 ---------------------------------------------------------------------------
@@ -173,24 +184,33 @@ class _Run:
         """After the mirror was replaced: forget the cards, notes and answers it no longer
         has, so they are pushed again (the rest keep their links: Anki's ids are the
         server's)."""
-        present = self.mirror.revlog()
+        present = self.mirror.revlog_ids()
         gone = [rid for rid in self.store.carried_revlog_ids() if rid not in present]
         with self.store.transaction():
             self.store.keep_links(self.mirror.card_ids(), {n.id for n in self.mirror.notes()})
             self.store.forget_carried(gone)
+            self.store.set_sync_marks({"anki_usn": 0, "review_id": 0})  # read everything
 
     # -- pull -----------------------------------------------------------------------------
 
-    def pull_answers(self) -> None:
+    def pull_answers(self, cards: set[int] | None = None) -> None:
+        """Answers in the mirror's log not carried yet: those the server stamped since the
+        last sync (or every one of `cards`, just linked) go into srs's log."""
         from srs.collection import OutsideAnswer
 
         links = self.store.card_links()
         if not links:
             return
         by_anki = {anki_id: card_id for card_id, anki_id in links.items()}
-        rows = self.mirror.revlog_rows(self.store.carried_revlog_ids())
+        if cards is None:
+            rows = self.mirror.revlog_rows(self.store.sync_mark("anki_usn"))
+        else:
+            rows = self.mirror.revlog_rows(0, cards)
+        carried = self.store.carried_among([row.id for row in rows])
         per_card: dict[str, list[OutsideAnswer]] = defaultdict(list)
         for row in rows:
+            if row.id in carried:
+                continue
             card_id = by_anki.get(row.cid)
             if card_id is None or row.ease not in _GRADES or row.type > 3:
                 continue  # a card srs does not have, a manual reschedule
@@ -261,15 +281,15 @@ class _Run:
         if linked:
             # Cards Anki already had (an earlier `srs export anki`, the inbox): their Anki
             # answers come in now, before srs's state goes out.
-            self.pull_answers()
-        self.push_answers()
+            self.pull_answers(set(linked.values()))
+        self.push_answers(set(linked))
 
-    def push_notes(self) -> bool:
-        """Push notes new or changed in Markdown; True when cards Anki already had were
-        linked (they may hold answers to pull)."""
+    def push_notes(self) -> dict[str, int]:
+        """Push notes new or changed in Markdown; the cards linked by this push (srs card id
+        -> Anki card id)."""
         ids = self.store.notes_to_push()
         if not ids:
-            return False
+            return {}
         from srs.anki import export_apkg, note_guid
         from srs.sync.mirror import package_notes
 
@@ -290,7 +310,7 @@ class _Run:
                     fsrs_presets=col.fsrs_presets(),
                 )
             except NothingToExport:
-                return False
+                return {}
             rows = package_notes(package)
             self.mirror.import_package(package)
         if fresh:
@@ -307,6 +327,7 @@ class _Run:
         self.mirror.update_notes(updates)
         after = {note.guid: note for note in self.mirror.notes()}
         cards = self.mirror.cards_of(guids.values())
+        linked_before = self.store.card_links()
         links: list[tuple[str, int]] = []
         note_links: list[NoteLink] = []
         for note_id, item in stored.items():
@@ -325,15 +346,20 @@ class _Run:
             self.store.set_card_links(links)
             self.store.set_note_links(note_links)
         self.report.notes_pushed = len(note_links)
-        return any(guids[note_id] in before for note_id in stored)
+        return {card: anki for card, anki in links if linked_before.get(card) != anki}
 
-    def push_answers(self) -> None:
-        pending = self.store.reviews_to_push()
+    def push_answers(self, linked: Iterable[str] = ()) -> None:
+        """srs's answers logged since the last sync (and every answer of cards just linked)
+        as review-log rows, and the state of every card touched, into the mirror."""
+        pending = self.store.reviews_to_push(self.store.sync_mark("review_id"), sorted(linked))
         if not pending and not self.touched:
             return
         from srs.anki import card_data, schedule_columns
 
-        taken = self.mirror.revlog()  # id -> card id
+        taken: dict[int, int] = {}  # the mirror's review-log ids near these answers -> card
+        if pending:
+            instants = [to_ms(item.record.reviewed_at) for item in pending]
+            taken = self.mirror.revlog_between(min(instants), max(instants) + BUMP_LIMIT)
         revlog: list[tuple[int, ...]] = []
         carried: list[tuple[int, int]] = []
         for item in pending:
