@@ -152,6 +152,9 @@ class SyncQueries(NoteQueries):
         ).fetchall()
         return {row[0]: NoteLink(*row) for row in rows}
 
+    def linked_anki_note_ids(self) -> set[int]:
+        return {row[0] for row in self.conn.execute("SELECT anki_note_id FROM sync_notes")}
+
     def set_note_links(self, links: Iterable[NoteLink]) -> None:
         self.conn.executemany(
             "INSERT INTO sync_notes (note_id, anki_note_id, fields, pushed_ms) VALUES (?, ?, ?, ?)"

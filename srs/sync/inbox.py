@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -19,7 +18,7 @@ from srs.convert.html import MEDIA_DIR
 from srs.errors import SyncError
 
 if TYPE_CHECKING:
-    from srs.sync.mirror import AnkiNote, Mirror
+    from srs.sync.mirror import Mirror
 
 _HEADER = (
     "<!-- Notes added in Anki, written by srs sync. Move them to your decks, or keep them\n"
@@ -27,12 +26,13 @@ _HEADER = (
 )
 
 
-def append_inbox(mirror: Mirror, notes: Sequence[AnkiNote], inbox: Path) -> int:
-    """Append `notes` to the inbox file (created with a header); how many were written."""
+def append_inbox(mirror: Mirror, note_ids: set[int], inbox: Path) -> int:
+    """Append the mirror's notes `note_ids` to the inbox file (created with a header); how
+    many were written."""
     from srs.convert.anki import read_collection_notes
     from srs.convert.writer import note_block
 
-    source = read_collection_notes(mirror.col, inbox, {note.id for note in notes})
+    source = read_collection_notes(mirror.col, inbox, note_ids)
     try:
         present = inbox.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -253,6 +253,10 @@ class Mirror:
         rows = self.db.all("SELECT id, guid, mid, flds, tags FROM notes")
         return [AnkiNote(*row) for row in rows]
 
+    def note_keys(self) -> list[tuple[int, str]]:
+        """(id, GUID) of every note."""
+        return [(int(nid), str(guid)) for nid, guid in self.db.all("SELECT id, guid FROM notes")]
+
     def field_names(self, mid: int) -> list[str]:
         try:
             model = json.loads(self.backend.get_notetype_legacy(ntid=mid))

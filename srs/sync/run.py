@@ -98,7 +98,7 @@ class _Run:
         self.now = now
         self.inbox = inbox
         self.touched: set[str] = set()  # srs cards whose state the mirror must get
-        self.new_notes: list[AnkiNote] = []  # notes added in Anki, for the inbox
+        self.new_notes: list[tuple[int, str]] = []  # (id, GUID) of notes added in Anki
         self.server_changed = True  # the first sync brought something, or may have
 
     def run(self, force_upload: bool) -> None:
@@ -406,14 +406,14 @@ class _Run:
 
     def find_inbox_notes(self) -> None:
         """Notes of the mirror that are no srs note's and not written to the inbox yet."""
-        linked = {link.anki_note_id for link in self.store.note_links().values()}
-        unlinked = [n for n in self.mirror.notes() if n.id not in linked]
+        linked = self.store.linked_anki_note_ids()
+        unlinked = [(nid, guid) for nid, guid in self.mirror.note_keys() if nid not in linked]
         if not unlinked:
             return
         from srs.anki import note_guid
 
         known = self.store.inbox_guids() | {note_guid(i) for i in self.store.note_rows()}
-        self.new_notes = [n for n in unlinked if n.guid not in known]
+        self.new_notes = [(nid, guid) for nid, guid in unlinked if guid not in known]
 
     def write_inbox(self) -> None:
         """Append the notes added in Anki to the inbox file, and remember them (the file is
@@ -423,8 +423,8 @@ class _Run:
 
         if not self.new_notes:
             return
-        written = append_inbox(self.mirror, self.new_notes, self.inbox)
-        self.store.add_inbox_guids((n.guid for n in self.new_notes), to_ms(self.now))
+        written = append_inbox(self.mirror, {nid for nid, _ in self.new_notes}, self.inbox)
+        self.store.add_inbox_guids((guid for _, guid in self.new_notes), to_ms(self.now))
         self.report.inbox_notes = written
         self.report.inbox = str(self.inbox)
 
