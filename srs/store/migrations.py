@@ -364,8 +364,9 @@ def m011_anki_sync(db: Database) -> None:
     srs), with the srs review it is; an answer is carried once because its id is here.
     A review taken back in srs keeps its row (review_id NULL), so the answer is not pulled
     back from Anki. `sync_cards`: srs card <-> Anki card. `sync_notes`: srs note <-> Anki note
-    with the fields last pushed (an edit made in Anki is what differs from them) and the
-    note's `modified_at` then (an edit made in Markdown is what is newer). `sync_inbox`: Anki
+    with the fields last pushed (an edit made in Anki is what differs from them; `edited`
+    once found, so it is listed on every sync until settled) and the note's `modified_at` then
+    (an edit made in Markdown is what is newer). `sync_inbox`: Anki
     notes (by GUID) already written to the inbox deck file. `sync_marks`: how far the last sync
     read each side (the mirror's update sequence number, srs's last review id), so a sync reads
     only what is newer.
@@ -386,8 +387,11 @@ def m011_anki_sync(db: Database) -> None:
                 REFERENCES notes(id) ON DELETE CASCADE ON UPDATE CASCADE,
             anki_note_id INTEGER NOT NULL,
             fields TEXT NOT NULL,
-            pushed_ms INTEGER NOT NULL
+            pushed_ms INTEGER NOT NULL,
+            edited INTEGER NOT NULL DEFAULT 0
         );
+        CREATE INDEX sync_notes_anki ON sync_notes(anki_note_id);
+        CREATE INDEX sync_notes_edited ON sync_notes(anki_note_id) WHERE edited = 1;
         CREATE TABLE sync_inbox (
             guid TEXT PRIMARY KEY,
             written_ms INTEGER NOT NULL

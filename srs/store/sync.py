@@ -152,6 +152,33 @@ class SyncQueries(NoteQueries):
         ).fetchall()
         return {row[0]: NoteLink(*row) for row in rows}
 
+    def note_links_for(self, anki_note_ids: Sequence[int]) -> dict[int, NoteLink]:
+        """Anki note id -> its link, for these Anki notes (those srs pushed)."""
+        found: dict[int, NoteLink] = {}
+        for start in range(0, len(anki_note_ids), 500):
+            part = list(anki_note_ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            for row in self.conn.execute(
+                "SELECT note_id, anki_note_id, fields, pushed_ms FROM sync_notes"
+                f" WHERE anki_note_id IN ({marks})",
+                part,
+            ):
+                found[row[1]] = NoteLink(*row)
+        return found
+
+    def edited_anki_note_ids(self) -> set[int]:
+        """Anki notes found edited in Anki (differing from what srs pushed)."""
+        return {
+            row[0]
+            for row in self.conn.execute("SELECT anki_note_id FROM sync_notes WHERE edited = 1")
+        }
+
+    def set_edited(self, anki_note_ids: Iterable[int], edited: bool) -> None:
+        self.conn.executemany(
+            "UPDATE sync_notes SET edited = ? WHERE anki_note_id = ?",
+            [(int(edited), nid) for nid in anki_note_ids],
+        )
+
     def linked_anki_note_ids(self) -> set[int]:
         return {row[0] for row in self.conn.execute("SELECT anki_note_id FROM sync_notes")}
 
@@ -159,7 +186,7 @@ class SyncQueries(NoteQueries):
         self.conn.executemany(
             "INSERT INTO sync_notes (note_id, anki_note_id, fields, pushed_ms) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (note_id) DO UPDATE SET anki_note_id = excluded.anki_note_id,"
-            " fields = excluded.fields, pushed_ms = excluded.pushed_ms",
+            " fields = excluded.fields, pushed_ms = excluded.pushed_ms, edited = 0",
             [(link.note_id, link.anki_note_id, link.fields, link.pushed_ms) for link in links],
         )
 

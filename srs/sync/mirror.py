@@ -253,6 +253,22 @@ class Mirror:
         rows = self.db.all("SELECT id, guid, mid, flds, tags FROM notes")
         return [AnkiNote(*row) for row in rows]
 
+    def notes_changed(self, since_usn: int, also: Iterable[int] = ()) -> list[AnkiNote]:
+        """Notes the server stamped at `since_usn` or later or not sent yet (every note when
+        it is 0), and the notes with ids in `also`."""
+        columns = "SELECT id, guid, mid, flds, tags FROM notes"
+        if since_usn > 0:
+            rows = self.db.all(f"{columns} WHERE usn >= ? OR usn = -1", since_usn)
+        else:
+            rows = self.db.all(columns)
+        seen = {row[0] for row in rows}
+        wanted = [nid for nid in also if nid not in seen]
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            rows += self.db.all(f"{columns} WHERE id IN ({marks})", *part)
+        return [AnkiNote(*row) for row in rows]
+
     def note_keys(self) -> list[tuple[int, str]]:
         """(id, GUID) of every note."""
         return [(int(nid), str(guid)) for nid, guid in self.db.all("SELECT id, guid FROM notes")]

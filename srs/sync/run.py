@@ -236,16 +236,28 @@ class _Run:
         self.report.reviews_pulled += pulled
 
     def check_edits(self) -> None:
-        """Notes whose fields in Anki differ from what srs pushed: reported, never written."""
-        links = self.store.note_links()
+        """Notes whose fields in Anki differ from what srs pushed: reported, never written.
+
+        Read: the mirror's notes changed since the last sync, and those found edited before
+        (`sync_notes.edited`, so each sync lists them again until Markdown settles them)."""
+        mark = self.store.sync_mark("anki_usn")
+        flagged = self.store.edited_anki_note_ids()
+        notes = self.mirror.notes_changed(mark, also=flagged)
+        links = self.store.note_links_for([note.id for note in notes])
         if not links:
             return
-        by_anki = {link.anki_note_id: link for link in links.values()}
         edited: list[tuple[NoteLink, AnkiNote]] = []
-        for note in self.mirror.notes():
-            link = by_anki.get(note.id)
-            if link is not None and note.fields != link.fields:
+        settled: list[int] = []
+        for note in notes:
+            link = links.get(note.id)
+            if link is None:
+                continue
+            if note.fields != link.fields:
                 edited.append((link, note))
+            elif note.id in flagged:
+                settled.append(note.id)
+        self.store.set_edited([note.id for _, note in edited], True)
+        self.store.set_edited(settled + list(flagged - {n.id for n in notes}), False)
         places = self.store.note_places(link.note_id for link, _ in edited)
         from srs.terminal import escape_text as escape
 
@@ -272,7 +284,6 @@ class _Run:
                     },
                 }
             )
-        self.edited_in_anki = {link.note_id for link, _ in edited}
 
     # -- push -----------------------------------------------------------------------------
 
