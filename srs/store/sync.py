@@ -195,11 +195,8 @@ class SyncQueries(NoteQueries):
         links = self.card_links().items()
         gone_cards = [(card_id,) for card_id, anki_id in links if anki_id not in anki_cards]
         self.conn.executemany("DELETE FROM sync_cards WHERE card_id = ?", gone_cards)
-        gone_notes = [
-            (link.note_id,)
-            for link in self.note_links().values()
-            if link.anki_note_id not in anki_notes
-        ]
+        notes = self.conn.execute("SELECT note_id, anki_note_id FROM sync_notes").fetchall()
+        gone_notes = [(note_id,) for note_id, anki_id in notes if anki_id not in anki_notes]
         self.conn.executemany("DELETE FROM sync_notes WHERE note_id = ?", gone_notes)
 
     def forget_links(self) -> None:

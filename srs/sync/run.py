@@ -132,7 +132,7 @@ class _Run:
         # meanwhile is recognised by the next sync (answers by card and instant, notes by GUID).
         with self.store.transaction():
             if self.server_changed:  # notes deleted in Anki: unlinked, so pushed again
-                self.store.keep_links(mirror.card_ids(), {n.id for n in mirror.notes()})
+                self.store.keep_links(mirror.card_ids(), {nid for nid, _ in mirror.note_keys()})
             self.pull_answers()
             self.check_edits()
             self.push()
@@ -187,7 +187,8 @@ class _Run:
         present = self.mirror.revlog_ids()
         gone = [rid for rid in self.store.carried_revlog_ids() if rid not in present]
         with self.store.transaction():
-            self.store.keep_links(self.mirror.card_ids(), {n.id for n in self.mirror.notes()})
+            notes = {nid for nid, _ in self.mirror.note_keys()}
+            self.store.keep_links(self.mirror.card_ids(), notes)
             self.store.forget_carried(gone)
             self.store.set_sync_marks({"anki_usn": 0, "review_id": 0})  # read everything
 
@@ -198,14 +199,14 @@ class _Run:
         last sync (or every one of `cards`, just linked) go into srs's log."""
         from srs.collection import OutsideAnswer
 
-        links = self.store.card_links()
-        if not links:
-            return
-        by_anki = {anki_id: card_id for card_id, anki_id in links.items()}
         if cards is None:
             rows = self.mirror.revlog_rows(self.store.sync_mark("anki_usn"))
         else:
             rows = self.mirror.revlog_rows(0, cards)
+        if not rows:
+            return
+        links = self.store.card_links()
+        by_anki = {anki_id: card_id for card_id, anki_id in links.items()}
         carried = self.store.carried_among([row.id for row in rows])
         per_card: dict[str, list[OutsideAnswer]] = defaultdict(list)
         for row in rows:
