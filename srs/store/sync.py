@@ -146,12 +146,6 @@ class SyncQueries(NoteQueries):
             list(pairs),
         )
 
-    def note_links(self) -> dict[str, NoteLink]:
-        rows = self.conn.execute(
-            "SELECT note_id, anki_note_id, fields, pushed_ms FROM sync_notes"
-        ).fetchall()
-        return {row[0]: NoteLink(*row) for row in rows}
-
     def note_links_for(self, anki_note_ids: Sequence[int]) -> dict[int, NoteLink]:
         """Anki note id -> its link, for these Anki notes (those srs pushed)."""
         found: dict[int, NoteLink] = {}
@@ -230,15 +224,6 @@ class SyncQueries(NoteQueries):
             ):
                 places[row[0]] = (row[1], row[2])
         return places
-
-    def card_slots(self) -> dict[tuple[str, int], str]:
-        """(note id, ordinal) -> card id of every live card."""
-        return {
-            (row[0], row[1]): row[2]
-            for row in self.conn.execute(
-                "SELECT note_id, ordinal, id FROM cards WHERE orphaned = 0"
-            )
-        }
 
     # -- inbox ----------------------------------------------------------------------------
 
