@@ -115,6 +115,13 @@ def test_sync_without_login_says_how(decks: Path) -> None:
     assert "srs sync login" in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_status_after_a_sync(linked: Phone) -> None:
+    status = json.loads(srs("sync", "status", "--json").stdout)
+    assert status["cards_linked"] == 3 and status["reviews_to_push"] == 0
+    assert status["last_sync"] is not None
+    assert "Last sync: 20" in srs("sync", "status").stdout
+
+
 def test_srs_notes_reach_the_phone(linked: Phone) -> None:
     notes = linked.notes()
     assert {"<p>Capital of France?</p>", "<p>Capital of Spain?</p>"} <= set(notes)

@@ -117,8 +117,12 @@ def status(
         found = load_login(folder)
     with opened(ctx) as col:
         linked = len(col.store.card_links())
-        reviews = len(col.store.reviews_to_push())
+        reviews = len(col.store.reviews_to_push(col.store.sync_mark("review_id")))
         notes = len(col.store.notes_to_push())
+        synced_ms = col.store.sync_mark("synced_ms")
+    from srs.dates import from_ms, iso
+
+    last = iso(from_ms(synced_ms)) if synced_ms else None
     data = {
         "logged_in": found is not None,
         "server": found.server if found else None,
@@ -127,6 +131,7 @@ def status(
         "cards_linked": linked,
         "reviews_to_push": reviews,
         "notes_to_push": notes,
+        "last_sync": last,
     }
     if json:
         emit_json(data)
@@ -135,6 +140,7 @@ def status(
         echo("Not logged in: srs sync login --username NAME [--endpoint URL]")
     else:
         echo(f"Logged in to {found.server} as {found.username}.")
+    echo(f"Last sync: {last or 'never'}.")
     echo(
         f"{plural(linked, 'card')} in Anki; to push: {plural(reviews, 'review')},"
         f" {plural(notes, 'note')}"

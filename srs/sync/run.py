@@ -114,7 +114,11 @@ class _Run:
                 mirror.sync()
                 mirror.full(upload=True)
                 self.store.set_sync_marks(
-                    {"anki_usn": mirror.usn(), "review_id": self.store.last_review_id()}
+                    {
+                        "anki_usn": mirror.usn(),
+                        "review_id": self.store.last_review_id(),
+                        "synced_ms": to_ms(self.now),
+                    }
                 )
             self.report.full = "upload"
             self.report.warnings.append(
@@ -155,7 +159,11 @@ class _Run:
                 except SyncError as e:
                     report.warnings.append(f"media not synced: {e}")
             self.store.set_sync_marks(
-                {"anki_usn": anki_mark, "review_id": self.store.last_review_id()}
+                {
+                    "anki_usn": anki_mark,
+                    "review_id": self.store.last_review_id(),
+                    "synced_ms": to_ms(self.now),
+                }
             )
             self.write_inbox()
 
