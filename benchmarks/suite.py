@@ -567,6 +567,32 @@ def bench_convert(repeat: int) -> list[Row]:
     ]
 
 
+def bench_sync(repeat: int) -> list[Row]:
+    from benchmarks import sync_bench
+
+    figures = sync_bench.run(repeat)
+    return [
+        Row(
+            "sync_noop",
+            "`srs sync` with nothing to do, cold, real sync server on 127.0.0.1",
+            figures["noop"],
+            figures["noop_peer"],
+            "the phone's sync_collection (in process)",
+            target_s=1.0,
+            note="srs: a fresh process (Python, srs, anki, mirror open, two syncs, media)",
+        ),
+        Row(
+            "sync_pull",
+            "`srs sync` pulling 1,000 answers given on the phone, cold",
+            figures["pull"],
+            figures["pull_peer"],
+            "the phone sending them (sync_collection, in process)",
+            target_s=2.0,
+            note="srs: log, replay of each card, states pushed back",
+        ),
+    ]
+
+
 def _first_of_day(argv: list[str], db: Path, repeat: int) -> Timing:
     """A cold command with no plan kept yet: the day's first exam-mode command plans."""
     import sqlite3
@@ -677,4 +703,5 @@ BENCHMARKS: dict[str, tuple[str, Callable[[int], list[Row]], int]] = {
     "review": ("`srs review` to the first card (PTY)", bench_review, 7),
     "fsrs": ("FSRS fit and memory replay", bench_fsrs, 4),
     "convert": ("`srs convert` of an Anki package", bench_convert, 3),
+    "sync": ("`srs sync` with the Anki sync server", bench_sync, 3),
 }

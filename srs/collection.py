@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -30,7 +30,7 @@ from srs.model import (
 )
 from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
 from srs.progress import Progress, no_progress
-from srs.store import Store, state_to_columns
+from srs.store import Store, StoredNote, state_to_columns
 from srs.store.reviews import NewReview
 from srs.store.scope import QueueFilter
 from srs.study.queue import QueueCounts, build_queue, deck_counts, queue_counts
@@ -54,6 +54,16 @@ ALL_CARDS = QueueFilter()
 
 # Options that belong to the whole collection, never to one deck (as in Anki).
 COLLECTION_ONLY = ("day_starts_at", "exam")
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideAnswer:
+    """An answer given in another program (Anki), to merge into a card's history."""
+
+    reviewed_at: datetime
+    grade: Grade
+    duration_ms: int = 0
+    key: int = 0  # the other program's id for it (Anki's review-log id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -588,6 +598,73 @@ class Collection:
         )
         return AnswerOutcome(review_id, answered, result)
 
+    def merge_answers(
+        self,
+        card_id: str,
+        answers: Sequence[OutsideAnswer],
+        scheduler_name: str = "anki",
+        slack_ms: int = 0,
+    ) -> list[tuple[OutsideAnswer, int, bool]]:
+        """Log answers given elsewhere (Anki, through `srs sync`) to a card, each once, and set
+        the card's state to what replaying all its answers in time order gives.
+
+        srs's own answers given after the earliest of them are replayed with them (from the
+        state before the first such answer), so a card answered on both sides keeps both
+        answers. An answer already logged at the same instant (or up to `slack_ms` before, not
+        yet carried: srs's own answer that the other side stored a few ms later) is that
+        answer: it is returned with its review id and not replayed. Returns (answer, review
+        id, added to the log) triples. Runs in the caller's transaction (or its own).
+        """
+        from srs.scheduler import card_seed, get_scheduler
+        from srs.scheduler.fsrs import memory_after
+        from srs.store.history import PastReview
+
+        done: list[tuple[OutsideAnswer, int, bool]] = []
+        with self.store.transaction():
+            card = self.card(card_id)
+            fresh = []
+            for item in answers:
+                existing = self.store.review_id_at(card.id, to_ms(item.reviewed_at), slack_ms)
+                if existing is None:
+                    fresh.append(item)
+                else:
+                    done.append((item, existing, False))
+            if not fresh:
+                return done
+            fresh.sort(key=lambda item: item.reviewed_at)
+            own = self.store.card_reviews_since(card.id, to_ms(fresh[0].reviewed_at))
+            state = own[0].before if own else card.scheduling
+            opts = self.options(card.deck)
+            scheduler = get_scheduler(opts.scheduler)
+            seed = card_seed(card.id)
+            events: list[tuple[datetime, int, Grade, OutsideAnswer | None]] = [
+                (review.reviewed_at, 0, review.grade, None) for review in own
+            ] + [(item.reviewed_at, 1, item.grade, item) for item in fresh]
+            events.sort(key=lambda event: (event[0], event[1]))
+            for at_instant, _, grade, outside in events:
+                at = self.moment(at_instant)
+                result = scheduler.answer(state, grade, at, opts, seed)
+                after = result.state
+                if after.memory is None:
+                    memory = memory_after(state, grade, at, opts.fsrs_parameters)
+                    after = replace(after, memory=memory)
+                if outside is not None:
+                    review = PastReview(
+                        outside.reviewed_at,
+                        at.today,
+                        grade,
+                        result.review_kind,
+                        state,
+                        after,
+                        max(0, min(outside.duration_ms, MAX_ANSWER_MS)),
+                        scheduler_name,
+                    )
+                    review_id = self.store.add_past_review_unchecked(card.id, review)
+                    done.append((outside, review_id, True))
+                state = after
+            self.store.update_card_state(card.id, state, flags={"buried_until": None})
+        return done
+
     def undo(self, review_id: int | None = None) -> CardView:
         """Take back an answer (the latest, or a given one that is its card's latest)."""
         with self.store.transaction():
@@ -696,7 +773,7 @@ class Collection:
                 now=now,
                 zone=self.zone,
                 day_starts_at=self.day_starts_at,
-                fsrs_presets=self._fsrs_presets() if with_scheduling else None,
+                fsrs_presets=self.fsrs_presets() if with_scheduling else None,
             )
         except NothingToExport:
             filters = [f"--deck {d}" for d in decks] + ([f"--tag {tag}"] if tag else [])
@@ -710,7 +787,7 @@ class Collection:
             self.store.save_rendered(fresh)
         return summary
 
-    def _fsrs_presets(self) -> dict[str, FsrsPreset]:
+    def fsrs_presets(self) -> dict[str, FsrsPreset]:
         """srs deck name -> its fitted FSRS settings, for decks whose parameters are not the
         defaults (their Anki preset carries them)."""
         from srs.anki import FsrsPreset
@@ -726,11 +803,18 @@ class Collection:
         self, decks: Sequence[str], tag: str | None, fresh: list[tuple[str, str, str]]
     ) -> Iterator[ExportNote]:
         """Notes to export; HTML is taken from the collection or rendered and added to `fresh`."""
+        return self.export_notes(self.store.notes_to_export(decks, tag), fresh)
+
+    def export_notes(
+        self, notes: Iterable[StoredNote], fresh: list[tuple[str, str, str]]
+    ) -> Iterator[ExportNote]:
+        """Stored notes as the Anki export (and `srs sync`) write them; HTML is taken from the
+        collection or rendered and added to `fresh` (for `store.save_rendered`)."""
         from srs.anki import ExportCard, ExportNote
         from srs.render import decode_rendered, encode_rendered, render_markdown
 
         done = 0
-        for done, stored in enumerate(self.store.notes_to_export(decks, tag), start=1):
+        for done, stored in enumerate(notes, start=1):
             self.progress("exporting notes", done - 1, None)
             note, cards = stored.note, stored.cards
             key = rendered_key(note)

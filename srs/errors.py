@@ -60,3 +60,8 @@ class NothingToExport(ExportError):
 class ConvertError(SrsError):
     """A deck from another program cannot be converted (bad or hostile input, a file in the
     way); the message names the file, and nothing was written."""
+
+
+class SyncError(SrsError):
+    """`srs sync` could not finish (not logged in, wrong password, network, server, another
+    sync running); both collections are as they were before the step that failed."""

@@ -162,6 +162,34 @@ def test_m010_day_plans_are_dropped_when_the_cards_change(db_path: Path) -> None
         assert kept() == 0
 
 
+def test_m011_sync_tables_keep_an_undone_answer_carried(db_path: Path, tmp_path: Path) -> None:
+    """An answer taken back after it was synced keeps its Anki id as carried (review id NULL),
+    so it is not pulled back; a card renamed by a relink keeps its Anki card."""
+    from datetime import UTC, datetime
+
+    from srs.collection import Collection
+    from srs.model import Grade
+
+    deck = tmp_path / "d.md"
+    deck.write_text("# D\n\nQ: one?\nA: 1\n", encoding="utf-8")
+    now = datetime(2026, 11, 28, 9, tzinfo=UTC)
+    with Collection.open(db_path, now=now) as col:
+        assert {"sync_log", "sync_cards", "sync_notes", "sync_inbox"} <= set(
+            col.store.db.table_names()
+        )
+        col.import_paths([deck], now)
+        card_id = next(iter(col.store.card_ids()))
+        outcome = col.answer(card_id, Grade.GOOD, now)
+        with col.store.transaction():
+            col.store.set_card_links([(card_id, 42)])
+            col.store.record_carried([(1_700_000_000_000, outcome.review_id)])
+        col.undo()
+        rows = col.store.execute("SELECT revlog_id, review_id FROM sync_log").fetchall()
+        assert [tuple(r) for r in rows] == [(1_700_000_000_000, None)]
+        assert col.store.carried_revlog_ids() == {1_700_000_000_000}
+        assert col.store.card_links() == {card_id: 42}
+
+
 def test_m012_predictions_of_an_older_log_are_computed_on_first_measurement(
     db_path: Path,
 ) -> None:

@@ -14,8 +14,10 @@ from srs.anki.package import (
     FsrsPreset,
     anki_deck_name,
     anki_tags,
+    card_data,
     export_apkg,
     note_guid,
+    schedule_columns,
     stable_id,
 )
 
@@ -27,7 +29,9 @@ __all__ = [
     "FsrsPreset",
     "anki_deck_name",
     "anki_tags",
+    "card_data",
     "export_apkg",
     "note_guid",
+    "schedule_columns",
     "stable_id",
 ]

@@ -63,9 +63,11 @@ __all__ = [
     "FsrsPreset",
     "anki_deck_name",
     "anki_tags",
+    "card_data",
     "export_apkg",
     "id_for_guid",
     "note_guid",
+    "schedule_columns",
     "stable_id",
 ]
 
@@ -164,9 +166,10 @@ def export_apkg(
     """Write `notes` to the `.apkg` file `out` (replaced atomically) and count what went in.
 
     Without scheduling every card is new (in `position` order) and no review log is written.
-    With it, a deck named in `fsrs_presets` (srs deck name -> its fitted FSRS settings) gets
-    an Anki preset of its own carrying them (one per distinct settings, new to Anki, so the
-    importer adds it); other decks keep Anki's "Default" preset.
+    A deck named in `fsrs_presets` (srs deck name -> its fitted FSRS settings; the export
+    passes them with scheduling, `srs sync` always) gets an Anki preset of its own carrying
+    them (one per distinct settings, new to Anki, so the importer adds it); other decks keep
+    Anki's "Default" preset.
     Raises `ExportError` for a bad media reference (`path:line: message`), a card that does
     not fit its note type, or an unwritable output; `NothingToExport` when `notes` is empty
     (an empty package imports as nothing and hides a typo in a filter). `out` is then untouched.
@@ -181,7 +184,7 @@ def export_apkg(
             tmp_out = Path(tmp_name)
             with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
                 writer = _Writer(db_path, archive, now, zone, day_starts_at)
-                if with_scheduling and fsrs_presets:
+                if fsrs_presets:
                     writer.fsrs_presets = dict(fsrs_presets)
                 try:
                     for item in notes:
@@ -291,6 +294,55 @@ def _card_data(state: SchedulingState) -> str:
         },
         separators=(",", ":"),
     )
+
+
+def schedule_columns(
+    s: SchedulingState,
+    *,
+    position: int,
+    suspended: bool,
+    now: datetime,
+    today: date,
+    zone: tzinfo,
+    rollover: int,
+    anki_today: int = 0,
+) -> tuple[int, ...]:
+    """Anki's `type, queue, due, ivl, factor, reps, lapses, left` for a card's state.
+
+    Day numbers count from the collection's `crt`: `anki_today` is the number of `today` in
+    the collection written to (0 in a package, whose `crt` is the start of today; `srs sync`
+    gives the mirror's `col.sched.today`).
+    """
+
+    def day_index(day: date) -> int:
+        return anki_today + (day - today).days
+
+    if s.state is CardState.NEW:
+        ctype, queue, due = 0, 0, position
+    elif s.state in (CardState.LEARNING, CardState.RELEARNING):
+        ctype = 1 if s.state is CardState.LEARNING else 3
+        if s.due_at is not None:
+            due_day = scheduler_date(s.due_at, zone, rollover)
+            if due_day > today:
+                # Anki keeps a step that crosses the day boundary as a day number.
+                queue, due = 3, day_index(due_day)
+            else:
+                queue, due = 1, int(s.due_at.timestamp())
+        elif s.due_day is not None:
+            queue, due = 3, day_index(s.due_day)
+        else:
+            queue, due = 1, int(now.timestamp())
+    else:
+        ctype, queue = 2, 2
+        due = day_index(s.due_day or today)
+    if suspended:
+        queue = -1
+    return (ctype, queue, due, s.interval_days, s.ease, s.reps, s.lapses, s.remaining_steps)
+
+
+def card_data(state: SchedulingState) -> str:
+    """The card's `data` JSON (FSRS memory), as a package and the sync mirror write it."""
+    return _card_data(state)
 
 
 def _tag(text: str) -> str:
@@ -429,32 +481,15 @@ class _Writer:
 
     def _schedule(self, card: ExportCard) -> tuple[int, ...]:
         """`type, queue, due, ivl, factor, reps, lapses, left` for a card's state."""
-        s = card.state
-        if s.state is CardState.NEW:
-            ctype, queue, due = 0, 0, card.position
-        elif s.state in (CardState.LEARNING, CardState.RELEARNING):
-            ctype = 1 if s.state is CardState.LEARNING else 3
-            if s.due_at is not None:
-                due_day = scheduler_date(s.due_at, self.zone, self.rollover)
-                if due_day > self.today:
-                    # Anki keeps a step that crosses the day boundary as a day number.
-                    queue, due = 3, self._day_index(due_day)
-                else:
-                    queue, due = 1, int(s.due_at.timestamp())
-            elif s.due_day is not None:
-                queue, due = 3, self._day_index(s.due_day)
-            else:
-                queue, due = 1, int(self.now.timestamp())
-        else:
-            ctype, queue = 2, 2
-            due = self._day_index(s.due_day or self.today)
-        if card.suspended:
-            queue = -1
-        return (ctype, queue, due, s.interval_days, s.ease, s.reps, s.lapses, s.remaining_steps)
-
-    def _day_index(self, day: date) -> int:
-        # crt is the start of today's scheduler day, so today is day 0.
-        return (day - self.today).days
+        return schedule_columns(
+            card.state,
+            position=card.position,
+            suspended=card.suspended,
+            now=self.now,
+            today=self.today,
+            zone=self.zone,
+            rollover=self.rollover,
+        )
 
     def _add_reviews(self, cid: int, reviews: tuple[ExportReview, ...]) -> None:
         used = self.used_revlog_ids

@@ -46,7 +46,7 @@ from srs.errors import ConvertError
 from srs.model import CardState, Grade, McqOption, Memory, NoteKind, ReviewKind, SchedulingState
 from srs.store.history import PastReview
 
-__all__ = ["MAX_RATIO", "MAX_TOTAL", "check_archive", "read_package"]
+__all__ = ["MAX_RATIO", "MAX_TOTAL", "check_archive", "read_collection_notes", "read_package"]
 
 MAX_TOTAL = 4_000_000_000  # bytes unpacked, all members together
 MAX_RATIO = 200  # unpacked / packed, for a member over 1 MB
@@ -156,6 +156,12 @@ def read_package(path: Path, workdir: Path) -> Source:
         col.close()
 
 
+def read_collection_notes(col: Any, label: Path, note_ids: set[int]) -> Source:
+    """Some notes of an open Anki collection (`srs sync`'s mirror) as converted notes, with
+    the media files of the collection (names checked as a package's are)."""
+    return _Reader(col, label).read(note_ids)
+
+
 class _Reader:
     def __init__(self, col: Any, path: Path) -> None:
         self.col = col
@@ -188,7 +194,8 @@ class _Reader:
     def day(self, number: int) -> date:
         return self.day0 + timedelta(days=number)
 
-    def read(self) -> Source:
+    def read(self, only: set[int] | None = None) -> Source:
+        """Every note (or the notes whose ids are in `only`) with media and history."""
         col = self.col
         models = {m["id"]: m for m in col.models.all()}
         decks: dict[int, str] = {}
@@ -208,6 +215,8 @@ class _Reader:
         for nid, guid, mid, tags, flds in col.db.all(
             "select id, guid, mid, tags, flds from notes order by id"
         ):
+            if only is not None and nid not in only:
+                continue
             self.note(nid, guid, models.get(mid), tags, flds, cards[nid], reviews, decks)
         return self.source
 

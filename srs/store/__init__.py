@@ -36,6 +36,7 @@ from srs.store.rows import (
 )
 from srs.store.sql import BUSY_TIMEOUT_MS, like_escape
 from srs.store.stats import StatsQueries
+from srs.store.sync import SyncQueries
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -58,6 +59,7 @@ __all__ = [
 
 class Store(
     ExportQueries,
+    SyncQueries,
     CardQueries,
     NoteQueries,
     ReviewQueries,

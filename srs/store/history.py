@@ -110,6 +110,35 @@ class HistoryQueries(Connection):
         for _, sql in indexes:
             self.conn.execute(sql)
 
+    def add_past_review_unchecked(self, card_id: str, review: PastReview) -> int:
+        """Log one past answer the caller knows is not logged yet; its review id."""
+        before, after = review.before, review.after
+        cursor = self.conn.execute(
+            "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
+            " duration_ms, state_before, state_after, interval_before, interval_after,"
+            " ease_before, ease_after, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                card_id,
+                to_ms(review.reviewed_at),
+                review.review_day.toordinal(),
+                int(review.grade),
+                int(review.kind),
+                review.scheduler,
+                max(0, review.duration_ms),
+                before.state.value,
+                after.state.value,
+                before.interval_days,
+                after.interval_days,
+                before.ease,
+                after.ease,
+                _snapshot(before),
+                _snapshot(after),
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
     def _add_past_reviews(
         self, items: list[tuple[str, PastReview]], new_cards: frozenset[str]
     ) -> int:

@@ -357,6 +357,55 @@ def m010_day_plans(db: Database) -> None:
 
 
 @migrations()
+def m011_anki_sync(db: Database) -> None:
+    """Two-way sync with Anki (`srs sync`): what srs and its mirror Anki collection share.
+
+    `sync_log`: every Anki review-log id either side carried (pulled into srs, or pushed from
+    srs), with the srs review it is; an answer is carried once because its id is here.
+    A review taken back in srs keeps its row (review_id NULL), so the answer is not pulled
+    back from Anki. `sync_cards`: srs card <-> Anki card. `sync_notes`: srs note <-> Anki note
+    with the fields last pushed (an edit made in Anki is what differs from them; `edited`
+    once found, so it is listed on every sync until settled) and the note's `modified_at` then
+    (an edit made in Markdown is what is newer). `sync_inbox`: Anki
+    notes (by GUID) already written to the inbox deck file. `sync_marks`: how far the last sync
+    read each side (the mirror's update sequence number, srs's last review id), so a sync reads
+    only what is newer.
+    """
+    db.executescript(
+        """
+        CREATE TABLE sync_log (
+            revlog_id INTEGER PRIMARY KEY,
+            review_id INTEGER UNIQUE REFERENCES reviews(id) ON DELETE SET NULL
+        );
+        CREATE TABLE sync_cards (
+            card_id TEXT PRIMARY KEY
+                REFERENCES cards(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            anki_card_id INTEGER NOT NULL UNIQUE
+        );
+        CREATE TABLE sync_notes (
+            note_id TEXT PRIMARY KEY
+                REFERENCES notes(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            anki_note_id INTEGER NOT NULL,
+            fields TEXT NOT NULL,
+            pushed_ms INTEGER NOT NULL,
+            edited INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX sync_notes_anki ON sync_notes(anki_note_id);
+        CREATE INDEX sync_notes_edited ON sync_notes(anki_note_id) WHERE edited = 1;
+        CREATE TABLE sync_inbox (
+            guid TEXT PRIMARY KEY,
+            written_ms INTEGER NOT NULL
+        );
+        CREATE TABLE sync_marks (
+            key TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        );
+        """
+    )
+    db.execute("PRAGMA user_version = 11")
+
+
+@migrations()
 def m012_review_predictions(db: Database) -> None:
     """The recall srs's memory model predicted for each answer, to measure its calibration.
 
@@ -367,7 +416,6 @@ def m012_review_predictions(db: Database) -> None:
     this migration, or imported): the first measurement replays those cards' logs. Changing
     `fsrs_parameters` sets them back to NULL. `reviews_calibration` holds what the measurement
     reads, so it never touches the rows' JSON snapshots.
-    Numbered 12 (number 11 belongs to another branch); `user_version` counts migrations.
     """
     db.executescript(
         """
@@ -384,7 +432,7 @@ def m012_review_predictions(db: Database) -> None:
             BEGIN DELETE FROM calibration_cache; END;
         """
     )
-    db.execute("PRAGMA user_version = 11")
+    db.execute("PRAGMA user_version = 12")
 
 
 if len(migrations._migrations) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
