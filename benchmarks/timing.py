@@ -62,6 +62,19 @@ def srs_launcher() -> tuple[list[str], str]:
     return [sys.executable, "-m", "srs"], f"{sys.executable} -m srs"
 
 
+def cold_pair(
+    argv: Sequence[str], peer_argv: Sequence[str], repeat: int = 7
+) -> tuple[Timing, Timing]:
+    """`cold` for two commands, run by turns (one of each, `repeat` times): a ratio of two
+    cold starts of ~70 ms moves by 20 % when the machine's load changes between two blocks
+    of runs, much less when each run has its partner next to it."""
+    first, second = [], []
+    for _ in range(repeat):
+        first += cold(argv, 1, warmup=0).runs
+        second += cold(peer_argv, 1, warmup=0).runs
+    return Timing(first), Timing(second)
+
+
 def cold(
     argv: Sequence[str],
     repeat: int = 7,

@@ -274,10 +274,12 @@ def test_a_command_line_builds_only_the_command_it_runs(
     from srs.cli.app import command_app
 
     narrowed = command_app(args)
-    if commands is None:
-        assert narrowed is app
-        return
     group = typer.main.get_command(narrowed)
+    if commands is None:  # nothing runs: every command is listed, none is built
+        assert isinstance(group, typer.main.TyperGroup)
+        assert list(group.commands) == list(typer.main.get_group(app).commands)
+        assert all(not command.params for command in group.commands.values())
+        return
     assert isinstance(group, typer.main.TyperGroup)
     assert list(group.commands) == commands
     assert app.registered_callback is narrowed.registered_callback
@@ -293,6 +295,12 @@ def test_a_command_line_builds_only_the_command_it_runs(
         ["config", "nope"],
         ["stats", "--db"],
         ["--now", "garbage", "next"],
+        ["--help"],
+        [],
+        ["--version"],
+        ["nxt"],
+        ["--bogus"],
+        ["--db"],
     ],
 )
 def test_the_narrowed_command_behaves_as_under_the_full_app(args: list[str], db_path: Path) -> None:

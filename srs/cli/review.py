@@ -9,7 +9,6 @@ as rich markup, so neither terminal escapes nor `[bold]`-style markup from a dec
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import sys
 import time
@@ -369,6 +368,8 @@ class Reviewer:
         assert self.keys is not None
         with self.keys.cooked():
             try:
+                import shlex
+
                 subprocess.run([*shlex.split(editor), f"+{card.line}", card.abs_path], check=False)
             except OSError as e:
                 state.message = f"cannot run editor {editor!r}: {e.strerror or e}"
