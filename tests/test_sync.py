@@ -595,6 +595,36 @@ def test_fsrs_parameters_travel_to_the_decks_preset(
     assert conf["fsrsParams6"] == pytest.approx(list(fitted))
 
 
+def test_fsrs_parameters_fitted_after_the_first_push_reach_the_phone(
+    server: Server, phone: Phone, decks: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fitting comes after weeks of answers, long after a deck's notes first went out: the
+    next sync moves the deck to a preset with the new parameters, leaving Anki's Default
+    preset (which other decks on the phone use) as it was; a sync after it moves nothing."""
+    from srs.memory.model import DEFAULT_PARAMETERS
+    from srs.options import format_option
+
+    monkeypatch.setenv("SRS_SYNC_PASSWORD", PASSWORD)
+    srs("import", str(decks))
+    srs("sync", "login", "--endpoint", server.endpoint, "--username", USER)
+    sync_json()
+    phone.sync()
+    did = phone.col.db.scalar("SELECT did FROM cards LIMIT 1")
+    default_before = phone.col.decks.get_config(1)
+    for scale in (1.05, 1.1):
+        fitted = tuple(round(w * scale, 4) for w in DEFAULT_PARAMETERS)
+        srs("config", "set", "fsrs_parameters", format_option("fsrs_parameters", fitted))
+        srs("config", "set", "desired_retention", "0.85")
+        sync_json()
+        phone.sync()
+        conf = phone.col.decks.config_dict_for_deck_id(did)
+        assert conf["id"] != 1
+        assert conf["fsrsParams6"] == pytest.approx(list(fitted))
+        assert conf["desiredRetention"] == pytest.approx(0.85)
+    assert phone.col.decks.get_config(1)["fsrsParams6"] == default_before["fsrsParams6"]
+    assert sync_json()["presets_updated"] == 0
+
+
 def test_a_refused_login_mid_use_is_one_line_and_changes_nothing(
     linked: Phone, db_path: Path
 ) -> None:

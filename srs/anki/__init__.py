@@ -7,6 +7,7 @@ database. `export_apkg` is the entry point; see `srs.anki.package` for the forma
 from __future__ import annotations
 
 from srs.anki.package import (
+    PRESET_PREFIX,
     ExportCard,
     ExportNote,
     ExportReview,
@@ -22,6 +23,7 @@ from srs.anki.package import (
 )
 
 __all__ = [
+    "PRESET_PREFIX",
     "ExportCard",
     "ExportNote",
     "ExportReview",

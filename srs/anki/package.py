@@ -56,6 +56,7 @@ from srs.model import (
 from srs.render import Rendered, render_markdown, rewrite_image_sources
 
 __all__ = [
+    "PRESET_PREFIX",
     "ExportCard",
     "ExportNote",
     "ExportReview",
@@ -125,6 +126,9 @@ class ExportNote:
     media_root: Path
     # HTML already rendered for this note's texts (text -> Rendered); others are rendered here.
     rendered: Mapping[str, Rendered] = field(default_factory=dict)
+
+
+PRESET_PREFIX = "srs FSRS"  # the name of every Anki preset srs makes (export and sync)
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,7 +531,7 @@ class _Writer:
             self.dconf[str(conf_id)] = _DEFAULT_DCONF | {
                 "id": conf_id,
                 "mod": self.mod,
-                "name": f"srs FSRS {conf_id % 10_000:04d}",
+                "name": f"{PRESET_PREFIX} {conf_id % 10_000:04d}",
                 "fsrsParams6": list(preset.parameters),
                 "desiredRetention": preset.desired_retention,
             }

@@ -324,12 +324,12 @@ def listing_app() -> typer.Typer:
         stand_in.callback = _listed
         commands.append(stand_in)
     groups = []
-    for info in app.registered_groups:
-        stand_in = copy.copy(info)
-        stand_in.help = solve_typer_info_help(info)
-        stand_in.callback = None
-        stand_in.typer_instance = typer.Typer()
-        groups.append(stand_in)
+    for group in app.registered_groups:
+        listed = copy.copy(group)
+        listed.help = solve_typer_info_help(group)
+        listed.callback = None
+        listed.typer_instance = typer.Typer()
+        groups.append(listed)
     listing = copy.copy(app)
     listing.registered_commands = commands
     listing.registered_groups = groups

@@ -13,13 +13,16 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from srs.errors import SyncError
 from srs.sync.auth import Login
+
+if TYPE_CHECKING:
+    from srs.anki import FsrsPreset
 
 INSTALL = "pip install 'srs[anki]'"
 COLLECTION = "collection.anki2"
@@ -324,6 +327,47 @@ class Mirror:
         if changed:
             self.backend.update_notes(notes=changed, skip_undo_entry=True)
 
+    def set_fsrs_presets(self, presets: Mapping[str, FsrsPreset]) -> int:
+        """Point each Anki deck named in `presets` at a preset carrying those FSRS settings;
+        the number of decks moved.
+
+        A deck whose preset already carries them is left alone (Anki keeps parameters as
+        32-bit floats, hence the tolerance), so a sync with nothing new writes nothing. Presets
+        are never edited in place: a user's own (Default included) may hold other decks; srs's
+        are found again by their settings, or made as a copy of the deck's preset with the new
+        parameters, so its other settings (steps, limits) stay as the user set them."""
+        from anki.errors import NotFoundError
+
+        from srs.anki import PRESET_PREFIX
+
+        backend = self.backend
+        configs = json.loads(backend.all_deck_config_legacy())
+        ours = [c for c in configs if str(c.get("name", "")).startswith(PRESET_PREFIX)]
+        moved = 0
+        for name, preset in presets.items():
+            try:
+                did = backend.get_deck_id_by_name(name)
+            except NotFoundError:
+                continue  # not pushed yet: its notes bring the preset (the export's)
+            deck = json.loads(backend.get_deck_legacy(did))
+            current = json.loads(backend.get_deck_config_legacy(deck["conf"]))
+            if _carries(current, preset):
+                continue
+            target = next((c for c in ours if _carries(c, preset)), None)
+            if target is None:
+                target = current | {
+                    "id": 0,
+                    "name": f"{PRESET_PREFIX} {len(ours) + 1}",
+                    "fsrsParams6": list(preset.parameters),
+                    "desiredRetention": preset.desired_retention,
+                }
+                target["id"] = backend.add_or_update_deck_config_legacy(json.dumps(target).encode())
+                ours.append(target)
+            deck["conf"] = target["id"]
+            backend.update_deck_legacy(json.dumps(deck).encode())
+            moved += 1
+        return moved
+
     def write_answers(
         self, revlog: Sequence[tuple[int, ...]], cards: Sequence[tuple[Any, ...]], mod: int
     ) -> None:
@@ -360,3 +404,16 @@ def package_notes(package: Path) -> dict[str, tuple[str, str]]:
         finally:
             conn.close()
     return {guid: (fields, tags.strip()) for guid, fields, tags in rows}
+
+
+def _carries(conf: Mapping[str, Any], preset: FsrsPreset) -> bool:
+    """Whether an Anki preset holds these FSRS settings (to Anki's 32-bit precision)."""
+    params = conf.get("fsrsParams6") or []
+    return (
+        len(params) == len(preset.parameters)
+        and all(
+            abs(a - b) <= 1e-5 * max(1.0, abs(b))
+            for a, b in zip(params, preset.parameters, strict=True)
+        )
+        and abs(float(conf.get("desiredRetention", 0)) - preset.desired_retention) <= 1e-5
+    )

@@ -33,6 +33,7 @@ class SyncReport:
     reviews_pushed: int = 0
     notes_pushed: int = 0
     cards_updated: int = 0
+    presets_updated: int = 0  # decks moved to a preset with srs's fitted FSRS settings
     inbox_notes: int = 0
     inbox: str | None = None
     full: str | None = None  # "download" / "upload" when a full sync happened
@@ -46,6 +47,7 @@ class SyncReport:
             "reviews_pushed": self.reviews_pushed,
             "notes_pushed": self.notes_pushed,
             "cards_updated": self.cards_updated,
+            "presets_updated": self.presets_updated,
             "inbox_notes": self.inbox_notes,
             "inbox": self.inbox,
             "full_sync": self.full,
@@ -142,7 +144,12 @@ class _Run:
             self.push()
             self.find_inbox_notes()
             report = self.report
-            if self.server_changed or report.notes_pushed or report.cards_updated:
+            if (
+                self.server_changed
+                or report.notes_pushed
+                or report.cards_updated
+                or report.presets_updated
+            ):
                 required = mirror.sync()
                 if required == mirror.FULL_UPLOAD:  # the server is empty: nothing to lose
                     mirror.full(upload=True)
@@ -303,6 +310,18 @@ class _Run:
             # answers come in now, before srs's state goes out.
             self.pull_answers(set(linked.values()))
         self.push_answers(set(linked))
+        self.push_presets()
+
+    def push_presets(self) -> None:
+        """Decks' fitted FSRS settings, whenever their Anki preset holds others: fitting
+        comes weeks after a deck's notes first went out with the export's preset."""
+        presets = self.col.fsrs_presets()
+        if presets:
+            from srs.anki import anki_deck_name
+
+            self.report.presets_updated += self.mirror.set_fsrs_presets(
+                {anki_deck_name(deck): preset for deck, preset in presets.items()}
+            )
 
     def push_notes(self) -> dict[str, int]:
         """Push notes new or changed in Markdown; the cards linked by this push (srs card id
