@@ -444,3 +444,18 @@ def test_domain_queries_read_each_card_once(tmp_path: Path) -> None:
         # every step after the domain lookup is by key: nothing is scanned per domain row
         assert all(s.startswith("SEARCH") for s in steps[on_domains[0] :]), plan
     store.close()
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [(30, 32, 18), (62, 14, 4), (9, 11, 60), (77, 2, 1), (33, 33, 14), (1, 1, 78)],
+)
+def test_stacked_bars_of_the_same_total_have_the_same_length(counts: tuple[int, ...]) -> None:
+    """Days with 80 answers each drew bars of 19 to 21 columns when each part was rounded on
+    its own; the length is the total's, a part shown at least one column wide."""
+    from srs.cli.stats import _bar
+
+    scale = 20 / 80
+    bar = _bar([(c, g, "") for c, g in zip(counts, "█▓▒", strict=True)], scale)
+    assert len(bar.plain) == 20
+    assert [bar.plain.count(g) >= 1 for g in "█▓▒"] == [True] * 3

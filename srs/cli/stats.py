@@ -8,6 +8,7 @@ the heatmap and bars shrink to the terminal width.
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -193,11 +194,30 @@ def _bar(parts: list[tuple[int, str, str]], scale: float) -> Text:
     """A stacked bar: (count, glyph, colour) segments, `scale` columns per unit."""
     from rich.text import Text
 
+    shown = [part for part in parts if part[0]]
+    widths = _widths([count for count, _, _ in shown], scale)
     text = Text()
-    for count, glyph, colour in parts:
-        if count:
-            text.append(glyph * max(1, round(count * scale)), style=colour)
+    for (_, glyph, colour), width in zip(shown, widths, strict=True):
+        text.append(glyph * width, style=colour)
     return text
+
+
+def _widths(counts: list[int], scale: float) -> list[int]:
+    """Columns per part: rounded as running totals, so bars of equal totals are equally long
+    (parts rounded one by one made 80-answer days 19 to 21 columns wide), and every part at
+    least one column, taken from the widest."""
+    widths, done = [], 0
+    for running in itertools.accumulate(counts):
+        end = round(running * scale)
+        widths.append(end - done)
+        done = end
+    for i, width in enumerate(widths):
+        if width == 0:
+            widest = max(range(len(widths)), key=widths.__getitem__)
+            widths[i] = 1
+            if widths[widest] > 1:
+                widths[widest] -= 1
+    return widths
 
 
 def _legend(states: tuple[str, ...]) -> Text:
