@@ -64,6 +64,7 @@ class OutsideAnswer:
     grade: Grade
     duration_ms: int = 0
     key: int = 0  # the other program's id for it (Anki's review-log id)
+    ahead: bool = False  # studied ahead there (Anki's revlog type 3: a filtered deck)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,12 @@ class Collection:
         if exam_date is None or self.moment(now).today > exam_date:
             return None
         return exam_date
+
+    def studies_ahead(self, now: datetime, deck: str | None = None) -> bool:
+        """Whether answers are given ahead of the schedule: in exam mode, whose plan picks
+        cards by predicted recall, not due day, a review card shown before its due day is an
+        early review (Anki's filtered decks with rescheduling), not an on-time one."""
+        return self.exam_date_in_force(now, deck) is not None
 
     def exam_date_passed(self, now: datetime, deck: str | None = None) -> date | None:
         """The exam date if one is set and its day is over (exam mode ended), else None."""
@@ -526,10 +533,13 @@ class Collection:
 
         scheduler = get_scheduler(opts.scheduler)
         seed = card_seed(card.id)
-        states = scheduler.preview(card.scheduling, at, opts, seed)
+        ahead = self.studies_ahead(now, card.deck)
+        states = scheduler.preview(card.scheduling, at, opts, seed, ahead=ahead)
         # Anki labels a learning step by its length, before the learning fuzz moves its due
         # instant by up to 25 %; review intervals are labelled fuzzed (the fuzz is seeded).
-        unfuzzed = scheduler.preview(card.scheduling, at, replace(opts, fuzz=False), seed)
+        unfuzzed = scheduler.preview(
+            card.scheduling, at, replace(opts, fuzz=False), seed, ahead=ahead
+        )
         # Steps due within the learn-ahead limit read "<10m", as on Anki's buttons.
         collapse = timedelta(minutes=opts.learn_ahead_minutes)
         labels = {}
@@ -556,7 +566,14 @@ class Collection:
             card = self.card(card_id)
             opts = self.options(card.deck)
             scheduler = get_scheduler(opts.scheduler)
-            result = scheduler.answer(card.scheduling, grade, at, opts, card_seed(card.id))
+            result = scheduler.answer(
+                card.scheduling,
+                grade,
+                at,
+                opts,
+                card_seed(card.id),
+                ahead=self.studies_ahead(now, card.deck),
+            )
             if result.state.memory is None:
                 # A scheduler without a memory model: keep FSRS's beside it, for exam mode.
                 from srs.scheduler.fsrs import memory_after
@@ -637,13 +654,14 @@ class Collection:
             opts = self.options(card.deck)
             scheduler = get_scheduler(opts.scheduler)
             seed = card_seed(card.id)
-            events: list[tuple[datetime, int, Grade, OutsideAnswer | None]] = [
-                (review.reviewed_at, 0, review.grade, None) for review in own
-            ] + [(item.reviewed_at, 1, item.grade, item) for item in fresh]
+            events: list[tuple[datetime, int, Grade, bool, OutsideAnswer | None]] = [
+                (review.reviewed_at, 0, review.grade, review.kind == ReviewKind.EARLY, None)
+                for review in own
+            ] + [(item.reviewed_at, 1, item.grade, item.ahead, item) for item in fresh]
             events.sort(key=lambda event: (event[0], event[1]))
-            for at_instant, _, grade, outside in events:
+            for at_instant, _, grade, ahead, outside in events:
                 at = self.moment(at_instant)
-                result = scheduler.answer(state, grade, at, opts, seed)
+                result = scheduler.answer(state, grade, at, opts, seed, ahead=ahead)
                 after = result.state
                 if after.memory is None:
                     memory = memory_after(state, grade, at, opts.fsrs_parameters)

@@ -154,6 +154,7 @@ class ReviewKind(IntEnum):
     LEARN = 0
     REVIEW = 1
     RELEARN = 2
+    EARLY = 3  # a review card answered before its due day, studied ahead (Anki's "Filtered")
 
     @classmethod
     def of(cls, state: CardState) -> ReviewKind:

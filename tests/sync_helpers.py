@@ -137,6 +137,20 @@ class Phone:
             )
         )
 
+    def answer_in_filtered_deck(
+        self, card_id: int, rating: str = "GOOD", *, reschedule: bool = True
+    ) -> None:
+        """Answer one card from a filtered deck holding only it: with `reschedule`, Anki's
+        "review ahead" (an early review, revlog type 3); without, cramming (changes nothing)."""
+        filtered = self.col.sched.get_or_create_filtered_deck(deck_id=0)
+        filtered.name = f"ahead {card_id}"
+        del filtered.config.search_terms[:]
+        filtered.config.search_terms.add(search=f"cid:{card_id}", limit=10, order=0)
+        filtered.config.reschedule = reschedule
+        did = self.col.sched.add_or_update_filtered_deck(filtered).id
+        self.answer_card(card_id, rating)
+        self.col.sched.empty_filtered_deck(did)
+
     def revlog(self) -> list[tuple[int, ...]]:
         rows = self.col.db.all("SELECT id, cid, ease, ivl, type FROM revlog")
         return [tuple(row) for row in rows]

@@ -168,7 +168,9 @@ def our_view(state: SchedulingState, now_secs: int, today: date) -> dict[str, An
     return view
 
 
-def answer_both(col: Any, tracked: Tracked, grade: Grade, zone: tzinfo) -> list[str]:
+def answer_both(
+    col: Any, tracked: Tracked, grade: Grade, zone: tzinfo, *, ahead: bool = False
+) -> list[str]:
     """Answer in both engines; return the differences (empty when they agree)."""
     card = tracked.card
     states = col._backend.get_scheduling_states(card.id)
@@ -192,7 +194,7 @@ def answer_both(col: Any, tracked: Tracked, grade: Grade, zone: tzinfo) -> list[
         now = datetime.fromtimestamp(now_secs, UTC)
         at = moment(now, zone, ROLLOVER)
         assert at.next_day_at == cutoff, f"day boundary differs: {at.next_day_at} vs {cutoff}"
-        result = sm2.answer(tracked.state, grade, at, tracked.options, seed=0)
+        result = sm2.answer(tracked.state, grade, at, tracked.options, seed=0, ahead=ahead)
         ours = our_view(result.state, now_secs, at.today)
         theirs = engine_view(col, card, now_secs)
         problems = [
@@ -295,3 +297,61 @@ def test_sm2_matches_anki_engine_long(tmp_path: Path) -> None:
             cards_per_preset=25,
             tmp_path=tmp_path / str(offset),
         )
+
+
+def test_sm2_review_ahead_matches_anki_filtered_deck(tmp_path: Path) -> None:
+    """Exam mode studies review cards before their due day, as Anki's filtered decks with
+    rescheduling do ("review ahead"): answered `ahead`, srs must give what the engine gives
+    there (Anki's early-review intervals, revlog type 3), not the on-time intervals that would
+    multiply a card's interval by its ease at every early look."""
+    rng = random.Random(_seed())
+    col = anki_collection.Collection(str(tmp_path / "ahead.anki2"))
+    zone = engine_zone(col, ROLLOVER)
+    basic = col.models.by_name("Basic")
+    grades = [g for g, _ in GRADE_WEIGHTS]
+    weights = [w for _, w in GRADE_WEIGHTS]
+    early = 0
+    try:
+        for case in range(150):
+            options = random_options(rng)
+            did = apply_preset(col, f"ahead{case}", options)
+            note = col.new_note(basic)
+            note["Front"] = f"ahead {case}"
+            col.add_note(note, did)
+            card = note.cards()[0]
+            ivl = rng.choice([1, 2, 3, 7, rng.randint(1, 60), rng.randint(1, 3000)])
+            ivl = min(ivl, options.maximum_interval)
+            ahead = rng.randint(0, ivl)  # 0: due today, on time
+            factor = rng.choice([1300, 1700, 2100, 2500, 2850])
+            card.type, card.queue, card.ivl, card.factor = 2, 2, ivl, factor
+            card.due, card.reps, card.lapses = col.sched.today + ahead, 5, 1
+            col.update_card(card, skip_undo_entry=True)
+            filtered = col.sched.get_or_create_filtered_deck(deck_id=0)
+            filtered.name = f"review ahead {case}"
+            del filtered.config.search_terms[:]
+            filtered.config.search_terms.add(search=f"cid:{card.id}", limit=10, order=0)
+            filtered.config.reschedule = True
+            col.sched.add_or_update_filtered_deck(filtered)
+            tracked = Tracked(card, note, options)
+            today = scheduler_date(datetime.now(UTC), zone, ROLLOVER)
+            tracked.state = SchedulingState(
+                state=CardState.REVIEW,
+                due_day=today + timedelta(days=ahead),
+                interval_days=ivl,
+                ease=factor,
+                reps=5,
+                lapses=1,
+            )
+            card.load()
+            grade = rng.choices(grades, weights)[0]
+            problems = answer_both(col, tracked, grade, zone, ahead=True)
+            if problems:
+                pytest.fail(
+                    f"review ahead disagrees (SRS_DIFF_SEED={_seed()}, case {case}): ivl {ivl},"
+                    f" {ahead} d ahead, ease {factor}, {grade.name}\noptions: {options}\n"
+                    + "\n".join(problems)
+                )
+            early += ahead > 0
+    finally:
+        col.close()
+    assert early >= 100

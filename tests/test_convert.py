@@ -173,8 +173,8 @@ def test_an_anki_package_converts_with_media_history_and_kinds(
     assert cards("typed")[0]["suspended"] is True
     from srs.dates import scheduler_date
 
-    today = str(scheduler_date(datetime.now(UTC), UTC, 4))
-    assert [c["buried_until"] for c in cards("cloze")] == [None, today]
+    tomorrow = scheduler_date(datetime.now(UTC), UTC, 4) + timedelta(days=1)
+    assert [c["buried_until"] for c in cards("cloze")] == [None, str(tomorrow)]  # buried today
     assert cards("custom")[0]["back"] == "tree\n\nein Baum"
     answered = [c for c in by_note.values() for c in c if c["state"] != "new"]
     assert len(answered) == 3
@@ -207,7 +207,7 @@ def test_the_import_reuses_the_written_parse_which_srs_import_reads_the_same(
     package = tmp_path / "deck.apkg"
     build_package(anki_col, package, legacy=False)
     out = tmp_path / "out"
-    conversion = convert(package, out)
+    conversion = convert(package, out, now=datetime.now(UTC))
     assert len(conversion.written) == 3
     fresh = read_decks([out])  # what `srs import out` parses, no cache
     given = {deck.path: deck for deck in (w.deck for w in conversion.written.values())}

@@ -625,6 +625,34 @@ def test_fsrs_parameters_fitted_after_the_first_push_reach_the_phone(
     assert sync_json()["presets_updated"] == 0
 
 
+def test_a_review_ahead_on_the_phone_is_replayed_as_the_early_review_it_was(
+    linked: Phone, db_path: Path
+) -> None:
+    """An Anki filtered deck with rescheduling answers a card before its due day with Anki's
+    early-review intervals (revlog type 3): srs replays it the same way, so both sides show the
+    same interval. Cramming (a filtered deck without rescheduling) changes nothing in Anki and
+    is not carried."""
+    first = json.loads(srs("next", "--json").stdout)["id"]
+    learnt = json.loads(srs("answer", first, "easy", "--json").stdout)  # due in 4-5 days
+    second = json.loads(srs("next", "--json").stdout)["id"]
+    srs("answer", second, "easy")
+    sync_json()
+    linked.sync()
+    links = dict(db_rows(db_path, "SELECT card_id, anki_card_id FROM sync_cards"))
+    linked.answer_in_filtered_deck(links[first], "GOOD")
+    linked.answer_in_filtered_deck(links[second], "AGAIN", reschedule=False)
+    linked.sync()
+    report = sync_json()
+    assert report["reviews_pulled"] == 1
+    phone_card = linked.col.get_card(links[first])
+    view = json.loads(srs("card", first, "--json").stdout)
+    # Good the same day: max(0 days x ease, interval) keeps the interval; on time, x ease.
+    assert view["interval_days"] == phone_card.ivl == learnt["interval_days"]
+    kinds = db_rows(db_path, f"SELECT kind FROM reviews WHERE card_id = '{first}' ORDER BY id")
+    assert kinds == [(0,), (3,)]
+    assert db_rows(db_path, f"SELECT count(*) FROM reviews WHERE card_id = '{second}'") == [(1,)]
+
+
 def test_a_refused_login_mid_use_is_one_line_and_changes_nothing(
     linked: Phone, db_path: Path
 ) -> None:

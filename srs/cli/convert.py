@@ -49,7 +49,7 @@ def convert(
         card_separator=unescape.get(card_separator, card_separator) if card_separator else None,
     )
     with user_errors():
-        conversion = run_convert(source, to, fmt=fmt, force=force, csv_options=options)
+        conversion = run_convert(source, to, now=g.now(), fmt=fmt, force=force, csv_options=options)
     report = conversion.report
     if not no_import:
         with opened(ctx) as col:

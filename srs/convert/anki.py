@@ -146,32 +146,36 @@ def _open_collection(path: Path, workdir: Path) -> Any:
     return col
 
 
-def read_package(path: Path, workdir: Path) -> Source:
+def read_package(path: Path, workdir: Path, now: datetime) -> Source:
     """Notes, media and history of an Anki package (see the module docstring)."""
     check_archive(path)
     col = _open_collection(path, workdir)
     try:
-        return _Reader(col, path).read()
+        return _Reader(col, path, now).read()
     finally:
         col.close()
 
 
-def read_collection_notes(col: Any, label: Path, note_ids: set[int]) -> Source:
+def read_collection_notes(col: Any, label: Path, note_ids: set[int], now: datetime) -> Source:
     """Some notes of an open Anki collection (`srs sync`'s mirror) as converted notes, with
     the media files of the collection (names checked as a package's are)."""
-    return _Reader(col, label).read(note_ids)
+    return _Reader(col, label, now).read(note_ids)
 
 
 class _Reader:
-    def __init__(self, col: Any, path: Path) -> None:
+    def __init__(self, col: Any, path: Path, now: datetime) -> None:
         self.col = col
         self.path = path
         self.source = Source()
         self.zone = _zone(col)
         self.rollover = int(col.get_config("rollover", 4) or 4)
-        crt = datetime.fromtimestamp(col.crt, UTC)
-        self.day0 = scheduler_date(crt, self.zone, self.rollover)
-        self.today = self.day0 + timedelta(days=col.sched.today)
+        # Anki numbers days from its creation day in the zone the package was made in, and
+        # counts today off the clock: mapped so that Anki's today is srs's today (at `now`), a
+        # card due in 3 days there is due in 3 days here, whatever zone made the package
+        # (counted from its creation date instead, a package made east of srs's zone came a
+        # day early).
+        self.today = scheduler_date(now, self.zone, self.rollover)
+        self.day0 = self.today - timedelta(days=col.sched.today)
         self.media_names = self._media()
         self.warned: set[str] = set()
         self.days: dict[int, date] = {}
@@ -309,7 +313,8 @@ class _Reader:
             state=state,
             reviews=tuple(self.review(r) for r in log if r[2] in (1, 2, 3, 4)),
             suspended=queue == -1,
-            buried_until=self.today if queue in (-2, -3) else None,
+            # buried for the rest of today, as in Anki (srs's `bury`: back tomorrow)
+            buried_until=self.today + timedelta(days=1) if queue in (-2, -3) else None,
         )
 
     def state(
@@ -392,8 +397,12 @@ def _shape(
 
 
 # Looked up per answer (100k in a big package): plain dicts, not enum calls.
-_KINDS = {0: ReviewKind.LEARN, 2: ReviewKind.RELEARN}
-_BEFORE = {ReviewKind.REVIEW: CardState.REVIEW, ReviewKind.RELEARN: CardState.RELEARNING}
+_KINDS = {0: ReviewKind.LEARN, 2: ReviewKind.RELEARN, 3: ReviewKind.EARLY}
+_BEFORE = {
+    ReviewKind.REVIEW: CardState.REVIEW,
+    ReviewKind.RELEARN: CardState.RELEARNING,
+    ReviewKind.EARLY: CardState.REVIEW,
+}
 _GRADES = {int(grade): grade for grade in Grade}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
@@ -62,10 +63,10 @@ def detect_format(source: Path) -> str:
     raise ConvertError(f"{source}: cannot tell its format; give --format ({', '.join(FORMATS)})")
 
 
-def _read(fmt: str, source: Path, options: CsvOptions, workdir: Path) -> Source:
+def _read(fmt: str, source: Path, options: CsvOptions, workdir: Path, now: datetime) -> Source:
     readers: dict[str, Callable[[], Source]] = {
         "csv": lambda: _csv(source, options),
-        "anki": lambda: _anki(source, workdir),
+        "anki": lambda: _anki(source, workdir, now),
         "obsidian": lambda: _obsidian(source),
         "hashcards": lambda: _hashcards(source),
     }
@@ -80,10 +81,10 @@ def _csv(source: Path, options: CsvOptions) -> Source:
     return read_csv(source, options)
 
 
-def _anki(source: Path, workdir: Path) -> Source:
+def _anki(source: Path, workdir: Path, now: datetime) -> Source:
     from srs.convert.anki import read_package
 
-    return read_package(source, workdir)
+    return read_package(source, workdir, now)
 
 
 def _obsidian(source: Path) -> Source:
@@ -102,18 +103,20 @@ def convert(
     source: Path,
     dest: Path,
     *,
+    now: datetime,
     fmt: str | None = None,
     force: bool = False,
     csv_options: CsvOptions | None = None,
 ) -> Conversion:
-    """Convert `source` into deck files and media under `dest` (see the module docstring)."""
+    """Convert `source` into deck files and media under `dest` (see the module docstring);
+    `now` places an Anki package's due days and buried cards on srs's calendar."""
     if not source.exists():
         raise ConvertError(f"{source}: no such file or folder")
     if dest.exists() and not dest.is_dir():
         raise ConvertError(f"{dest}: exists and is not a folder")
     fmt = fmt or detect_format(source)
     with tempfile.TemporaryDirectory(prefix="srs-convert-") as tmp:
-        read = _read(fmt, source, csv_options or CsvOptions(), Path(tmp))
+        read = _read(fmt, source, csv_options or CsvOptions(), Path(tmp), now)
         plans, warnings = plan_decks(read.notes, dest)
         history, cards = written_history(plans)
         wanted: dict[str, bytes] = {str(plan.path): plan.text.encode() for plan in plans}

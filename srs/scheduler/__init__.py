@@ -9,7 +9,6 @@ algorithm is a new module here plus one line in `_SCHEDULERS`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -31,19 +30,46 @@ class Scheduler(Protocol):
         ...
 
     def answer(
-        self, state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int
+        self,
+        state: SchedulingState,
+        grade: Grade,
+        at: Moment,
+        options: Options,
+        seed: int,
+        *,
+        ahead: bool = False,
     ) -> Answer:
-        """The state after answering `grade` at `at`, and the review-log facts."""
+        """The state after answering `grade` at `at`, and the review-log facts. `ahead`: the
+        card is studied ahead of its schedule (exam mode; Anki's filtered decks with
+        rescheduling), so a review before its due day is an early review."""
         ...
 
     def preview(
-        self, state: SchedulingState, at: Moment, options: Options, seed: int
+        self,
+        state: SchedulingState,
+        at: Moment,
+        options: Options,
+        seed: int,
+        *,
+        ahead: bool = False,
     ) -> dict[Grade, SchedulingState]:
         """The state each grade would give; equal to what `answer` applies for that grade."""
         ...
 
 
-AnswerFunction = Callable[[SchedulingState, Grade, Moment, Options, int], Answer]
+class AnswerFunction(Protocol):
+    """An algorithm module's pure `answer`."""
+
+    def __call__(
+        self,
+        state: SchedulingState,
+        grade: Grade,
+        at: Moment,
+        options: Options,
+        seed: int,
+        *,
+        ahead: bool = False,
+    ) -> Answer: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +80,31 @@ class PureScheduler:
     answer_function: AnswerFunction
 
     def answer(
-        self, state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int
+        self,
+        state: SchedulingState,
+        grade: Grade,
+        at: Moment,
+        options: Options,
+        seed: int,
+        *,
+        ahead: bool = False,
     ) -> Answer:
         """The algorithm's answer, as is."""
-        return self.answer_function(state, grade, at, options, seed)
+        return self.answer_function(state, grade, at, options, seed, ahead=ahead)
 
     def preview(
-        self, state: SchedulingState, at: Moment, options: Options, seed: int
+        self,
+        state: SchedulingState,
+        at: Moment,
+        options: Options,
+        seed: int,
+        *,
+        ahead: bool = False,
     ) -> dict[Grade, SchedulingState]:
         """Each grade answered from the same state: what the buttons show is what applies."""
-        return {g: self.answer_function(state, g, at, options, seed).state for g in Grade}
+        return {
+            g: self.answer_function(state, g, at, options, seed, ahead=ahead).state for g in Grade
+        }
 
 
 _SCHEDULERS: dict[str, Scheduler] = {

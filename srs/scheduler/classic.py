@@ -57,9 +57,16 @@ def _next_interval(previous: int, ef: int) -> int:
 
 
 def answer(
-    state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int = 0
+    state: SchedulingState,
+    grade: Grade,
+    at: Moment,
+    options: Options,
+    seed: int = 0,
+    *,
+    ahead: bool = False,
 ) -> Answer:
-    """Answer a card with classic SM-2. `seed` is unused (there is no fuzz)."""
+    """Answer a card with classic SM-2. `seed` is unused (there is no fuzz), and so is
+    `ahead`: the textbook algorithm has no rule for a card studied before its date."""
     q = GRADE_TO_QUALITY[Grade(grade)]
     ef = state.ease // 10 if state.ease > 0 else INITIAL_EF
     reps = state.reps + 1

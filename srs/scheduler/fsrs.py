@@ -118,8 +118,19 @@ def _next_step(steps: tuple[int, ...], index: int, grade: Grade) -> tuple[int, i
     return None  # Good after the last step, or Easy
 
 
-def answer(state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int) -> Answer:
-    """Answer a card with `grade` at moment `at`; `seed` (see `card_seed`) drives the fuzz."""
+def answer(
+    state: SchedulingState,
+    grade: Grade,
+    at: Moment,
+    options: Options,
+    seed: int,
+    *,
+    ahead: bool = False,
+) -> Answer:
+    """Answer a card with `grade` at moment `at`; `seed` (see `card_seed`) drives the fuzz.
+
+    `ahead` changes nothing: FSRS grows memory by the days actually elapsed, so a card
+    studied before its due day already gains only what that early look is worth."""
     grade = Grade(grade)
     reps = state.reps + 1
     lapses = state.lapses

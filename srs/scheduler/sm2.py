@@ -180,16 +180,43 @@ def _review_intervals(ctx: _Ctx, ivl: int, ease: float, days_late: int) -> tuple
     return hard, good, easy
 
 
+def _early_review_intervals(
+    ctx: _Ctx, ivl: int, ease: float, days_late: int
+) -> tuple[int, int, int]:
+    """Hard, Good, Easy for a review card studied ahead, `-days_late` days before it was due
+    (`passing_early_review_intervals`): they grow with the days actually elapsed since the
+    last review, never below the current interval for Good; no fuzz and no ordering minimums.
+    """
+    opts = ctx.options
+    scheduled = max(float(ivl), 1.0)
+    elapsed = float(ivl + days_late)
+    hard_mult = f32(opts.hard_interval)
+    hard_raw = max(mul(elapsed, hard_mult), mul(scheduled, mul(hard_mult, 0.5)))
+    good_raw = max(mul(elapsed, ease), scheduled)
+    easy_bonus = f32(opts.easy_bonus)
+    easy_raw = mul(good_raw, add(easy_bonus, -mul(add(easy_bonus, -1.0), 0.5)))
+    low, high = ctx.bounds(1)
+    hard, good, easy = (
+        with_review_fuzz(mul(raw, opts.interval_modifier), low, high, None)
+        for raw in (hard_raw, good_raw, easy_raw)
+    )
+    return hard, good, easy
+
+
 def _review(
     ctx: _Ctx, ivl: int, ease: float, days_late: int, grade: Grade
 ) -> tuple[_Step | _Review, _Review | None, bool]:
-    """A review card: (next state, carried review for relearning, lapse?)."""
+    """A review card: (next state, carried review for relearning, lapse?). `days_late` below
+    0 only for a card studied ahead (see `answer`)."""
     if grade == Grade.AGAIN:
         lapsed = _Review(_lapse_interval(ctx, ivl), max(add(ease, EASE_AGAIN), MINIMUM_EASE))
         if ctx.relearn_steps:
             return _Step(ctx.relearn_steps[0], len(ctx.relearn_steps)), lapsed, True
         return lapsed, None, True
-    hard, good, easy = _review_intervals(ctx, ivl, ease, days_late)
+    if days_late < 0:
+        hard, good, easy = _early_review_intervals(ctx, ivl, ease, days_late)
+    else:
+        hard, good, easy = _review_intervals(ctx, ivl, ease, days_late)
     if grade == Grade.HARD:
         return _Review(hard, max(add(ease, EASE_HARD), MINIMUM_EASE)), None, False
     if grade == Grade.GOOD:
@@ -267,8 +294,22 @@ def _place_review(review: _Review, base: SchedulingState, at: Moment) -> Schedul
     )
 
 
-def answer(state: SchedulingState, grade: Grade, at: Moment, options: Options, seed: int) -> Answer:
-    """Answer a card with `grade` at moment `at`; `seed` (see `card_seed`) drives the fuzz."""
+def answer(
+    state: SchedulingState,
+    grade: Grade,
+    at: Moment,
+    options: Options,
+    seed: int,
+    *,
+    ahead: bool = False,
+) -> Answer:
+    """Answer a card with `grade` at moment `at`; `seed` (see `card_seed`) drives the fuzz.
+
+    A review card answered before its due day counts as on time, as in an Anki deck; `ahead`
+    (exam mode, which studies cards by predicted recall, not due day) answers it as Anki's
+    filtered decks with rescheduling do: early-review intervals, logged as `EARLY`. On time,
+    every early look would multiply the interval by the ease (a card looked at daily for a
+    month ends years out)."""
     grade = Grade(grade)
     ctx = _Ctx(
         options=options,
@@ -294,7 +335,11 @@ def answer(state: SchedulingState, grade: Grade, at: Moment, options: Options, s
     ease = f32(state.ease / 1000.0) if state.ease > 0 else f32(options.starting_ease)
     if state.state == CardState.REVIEW:
         days_late = (at.today - state.due_day).days if state.due_day is not None else 0
-        result, carried, lapsed = _review(ctx, state.interval_days, ease, max(days_late, 0), grade)
+        if days_late < 0 and ahead:
+            kind = ReviewKind.EARLY
+        else:
+            days_late = max(days_late, 0)
+        result, carried, lapsed = _review(ctx, state.interval_days, ease, days_late, grade)
         if lapsed:
             lapses += 1
             leech = leech_threshold_met(lapses, options.leech_threshold)

@@ -17,7 +17,7 @@ class LoggedGrade(NamedTuple):
     reviewed_ms: int
     review_day: int  # ordinal of the scheduler day the answer counted for
     grade: int
-    kind: int  # ReviewKind: 0 learn, 1 review, 2 relearn
+    kind: int  # ReviewKind: 0 learn, 1 review, 2 relearn, 3 early
     state_before: str  # 'new' restarts the memory (a card reset to new)
 
 

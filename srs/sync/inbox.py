@@ -18,6 +18,8 @@ from srs.convert.html import MEDIA_DIR
 from srs.errors import SyncError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from srs.sync.mirror import Mirror
 
 _HEADER = (
@@ -26,13 +28,13 @@ _HEADER = (
 )
 
 
-def append_inbox(mirror: Mirror, note_ids: set[int], inbox: Path) -> int:
+def append_inbox(mirror: Mirror, note_ids: set[int], inbox: Path, now: datetime) -> int:
     """Append the mirror's notes `note_ids` to the inbox file (created with a header); how
     many were written."""
     from srs.convert.anki import read_collection_notes
     from srs.convert.writer import note_block
 
-    source = read_collection_notes(mirror.col, inbox, note_ids)
+    source = read_collection_notes(mirror.col, inbox, note_ids, now)
     try:
         present = inbox.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from srs.sync.mirror import AnkiNote, Mirror
 
 _GRADES = {int(grade): grade for grade in Grade}
+_FILTERED = int(ReviewKind.EARLY)  # Anki's revlog type 3: an early review, or cramming
 
 
 @dataclass(slots=True)
@@ -228,14 +229,17 @@ class _Run:
             if row.id in carried:
                 continue
             card_id = by_anki.get(row.cid)
-            if card_id is None or row.ease not in _GRADES or row.type > 3:
+            if card_id is None or row.ease not in _GRADES or row.type > _FILTERED:
                 continue  # a card srs does not have, a manual reschedule
+            if row.type == _FILTERED and row.factor == 0:
+                continue  # a filtered deck without rescheduling: Anki's cramming
             per_card[card_id].append(
                 OutsideAnswer(
                     datetime.fromtimestamp(row.id / 1000, UTC),
                     _GRADES[row.ease],
                     row.time,
                     row.id,
+                    ahead=row.type == _FILTERED,
                 )
             )
         if not per_card:
@@ -462,7 +466,9 @@ class _Run:
 
         if not self.new_notes:
             return
-        written = append_inbox(self.mirror, {nid for nid, _ in self.new_notes}, self.inbox)
+        written = append_inbox(
+            self.mirror, {nid for nid, _ in self.new_notes}, self.inbox, self.now
+        )
         self.store.add_inbox_guids((guid for _, guid in self.new_notes), to_ms(self.now))
         self.report.inbox_notes = written
         self.report.inbox = str(self.inbox)
