@@ -109,39 +109,22 @@ def status(
     json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Who srs syncs as, and what srs has to push."""
-    from srs.sync.auth import load_login, sync_folder
+    from srs.sync.status import sync_status
 
     g = globals_of(ctx)
-    folder = sync_folder(g.db)
-    with user_errors():
-        found = load_login(folder)
-    with opened(ctx) as col:
-        linked = len(col.store.card_links())
-        reviews = len(col.store.reviews_to_push(col.store.sync_mark("review_id")))
-        notes = len(col.store.notes_to_push())
-        synced_ms = col.store.sync_mark("synced_ms")
-    from srs.dates import from_ms, iso
-
-    last = iso(from_ms(synced_ms)) if synced_ms else None
-    data = {
-        "logged_in": found is not None,
-        "server": found.server if found else None,
-        "username": found.username if found else None,
-        "mirror": str(folder / "collection.anki2"),
-        "cards_linked": linked,
-        "reviews_to_push": reviews,
-        "notes_to_push": notes,
-        "last_sync": last,
-    }
+    with user_errors(), opened(ctx) as col:
+        found = sync_status(col, g.db)
+        zone = col.zone
     if json:
-        emit_json(data)
+        emit_json(found.to_dict())
         return
-    if found is None:
+    if found.server is None:
         echo("Not logged in: srs sync login --username NAME [--endpoint URL]")
     else:
         echo(f"Logged in to {found.server} as {found.username}.")
+    last = found.last_sync.astimezone(zone).strftime("%Y-%m-%d %H:%M") if found.last_sync else None
     echo(f"Last sync: {last or 'never'}.")
     echo(
-        f"{plural(linked, 'card')} in Anki; to push: {plural(reviews, 'review')},"
-        f" {plural(notes, 'note')}"
+        f"{plural(found.cards_linked, 'card')} in Anki; to push:"
+        f" {plural(found.reviews_to_push, 'review')}, {plural(found.notes_to_push, 'note')}"
     )
