@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from srs.render import rewrite_image_sources
 
@@ -106,3 +106,17 @@ def plain_to_markdown(text: str, replacements: Mapping[str, str] | None = None) 
     for old, new in (replacements or {}).items():
         text = text.replace(old, new)
     return _release(text, held).strip()
+
+
+def media_used(text: str) -> list[str]:
+    """Names of the media files a deck file's text links to (`media/NAME`)."""
+    names = []
+    marker = f"]({MEDIA_DIR}/"
+    start = text.find(marker)
+    while start != -1:
+        end = text.find(")", start)
+        if end == -1:
+            break
+        names.append(unquote(text[start + len(marker) : end]))
+        start = text.find(marker, end)
+    return names

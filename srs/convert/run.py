@@ -14,11 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote
 
 from srs.convert import manifest
 from srs.convert.csv import CsvOptions
-from srs.convert.html import MEDIA_DIR
+from srs.convert.html import MEDIA_DIR, media_used
 from srs.convert.model import ConvertReport, Source
 from srs.convert.writer import plan_decks, written_history
 from srs.decks.builder import CardHistory
@@ -123,7 +122,7 @@ def convert(
         media_sources: dict[str, Path] = {}
         for plan in plans:
             folder = plan.path.parent
-            for name in _media_used(plan.text):
+            for name in media_used(plan.text):
                 item = read.media.get(name)
                 if item is None:
                     continue
@@ -177,17 +176,3 @@ def convert(
     for reason, count in sorted(read.skipped.items()):
         report.warnings.append(f"skipped {count} {reason}")
     return Conversion(report, history, parsed)
-
-
-def _media_used(text: str) -> list[str]:
-    """Names of the media files a deck file's text links to (`media/NAME`)."""
-    names = []
-    marker = f"]({MEDIA_DIR}/"
-    start = text.find(marker)
-    while start != -1:
-        end = text.find(")", start)
-        if end == -1:
-            break
-        names.append(unquote(text[start + len(marker) : end]))
-        start = text.find(marker, end)
-    return names

@@ -13,6 +13,7 @@ from srs.dates import to_ms
 from srs.model import Grade, ReviewKind, SchedulingState
 from srs.store.connection import Connection
 from srs.store.rows import FLAG_COLUMNS, state_to_columns
+from srs.store.sql import indexes_built_after
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,17 +99,8 @@ class HistoryQueries(Connection):
         create them again, from their own stored definitions, at the end (only when the log
         is empty: otherwise rebuilding would cost more than it saves). An error rolls the
         transaction back, indexes included."""
-        indexes: list[tuple[str, str]] = []
-        if self.conn.execute("SELECT 1 FROM reviews LIMIT 1").fetchone() is None:
-            indexes = self.conn.execute(
-                "SELECT name, sql FROM sqlite_master"
-                " WHERE type = 'index' AND tbl_name = 'reviews' AND sql IS NOT NULL"
-            ).fetchall()
-        for name, _ in indexes:
-            self.conn.execute(f'DROP INDEX "{name}"')
-        yield
-        for _, sql in indexes:
-            self.conn.execute(sql)
+        with indexes_built_after(self.conn, ("reviews",), empty="reviews"):
+            yield
 
     def add_past_review_unchecked(self, card_id: str, review: PastReview) -> int:
         """Log one past answer the caller knows is not logged yet; its review id."""

@@ -12,9 +12,8 @@ import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
-from srs.convert.html import MEDIA_DIR
+from srs.convert.html import MEDIA_DIR, media_used
 from srs.errors import SyncError
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ def append_inbox(mirror: Mirror, note_ids: set[int], inbox: Path, now: datetime)
             continue  # written by a sync that was cut off before srs recorded it
         block = note_block(converted)
         blocks.append(block)
-        used.update(_media_used(block))
+        used.update(media_used(block))
     if not blocks:
         return 0
     try:
@@ -72,16 +71,3 @@ def append_inbox(mirror: Mirror, note_ids: set[int], inbox: Path, now: datetime)
     except OSError as e:
         raise SyncError(f"{inbox}: cannot write the inbox ({e.strerror or e})") from None
     return len(blocks)
-
-
-def _media_used(text: str) -> list[str]:
-    names = []
-    marker = f"]({MEDIA_DIR}/"
-    start = text.find(marker)
-    while start != -1:
-        end = text.find(")", start)
-        if end == -1:
-            break
-        names.append(unquote(text[start + len(marker) : end]))
-        start = text.find(marker, end)
-    return names
