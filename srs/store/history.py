@@ -106,10 +106,7 @@ class HistoryQueries(Connection):
         """Log one past answer the caller knows is not logged yet; its review id."""
         before, after = review.before, review.after
         cursor = self.conn.execute(
-            "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
-            " duration_ms, state_before, state_after, interval_before, interval_after,"
-            " ease_before, ease_after, before, after)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _INSERT_REVIEW + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 card_id,
                 to_ms(review.reviewed_at),
@@ -118,14 +115,7 @@ class HistoryQueries(Connection):
                 int(review.kind),
                 review.scheduler,
                 max(0, review.duration_ms),
-                before.state.value,
-                after.state.value,
-                before.interval_days,
-                after.interval_days,
-                before.ease,
-                after.ease,
-                _snapshot(before),
-                _snapshot(after),
+                *_state_columns(before, after),
             ),
         )
         assert cursor.lastrowid is not None
@@ -145,16 +135,7 @@ class HistoryQueries(Connection):
             key = (id(before), id(after))
             states = pairs.get(key)
             if states is None:
-                states = pairs[key] = (
-                    before.state.value,
-                    after.state.value,
-                    before.interval_days,
-                    after.interval_days,
-                    before.ease,
-                    after.ease,
-                    _snapshot(before),
-                    _snapshot(after),
-                )
+                states = pairs[key] = _state_columns(before, after)
             at = to_ms(review.reviewed_at)
             row = (
                 card_id,
@@ -184,9 +165,7 @@ class HistoryQueries(Connection):
 
     def _insert_reviews(self, rows: list[tuple[object, ...]], *, check: bool = True) -> int:
         cursor = self.conn.executemany(
-            "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
-            " duration_ms, state_before, state_after, interval_before, interval_after,"
-            " ease_before, ease_after, before, after)"
+            _INSERT_REVIEW
             + (
                 " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
                 " WHERE NOT EXISTS (SELECT 1 FROM reviews WHERE card_id = ? AND reviewed_at = ?)"
@@ -224,3 +203,24 @@ class HistoryQueries(Connection):
                 batch = []
         if batch:
             self.conn.executemany(statement, batch)
+
+
+_INSERT_REVIEW = (
+    "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
+    " duration_ms, state_before, state_after, interval_before, interval_after,"
+    " ease_before, ease_after, before, after)"
+)
+
+
+def _state_columns(before: SchedulingState, after: SchedulingState) -> tuple[object, ...]:
+    """The log columns a (before, after) pair of states fills, in `_INSERT_REVIEW`'s order."""
+    return (
+        before.state.value,
+        after.state.value,
+        before.interval_days,
+        after.interval_days,
+        before.ease,
+        after.ease,
+        _snapshot(before),
+        _snapshot(after),
+    )
