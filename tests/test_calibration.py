@@ -18,7 +18,8 @@ from srs.memory.calibration import (
     measure,
     rescaled,
 )
-from srs.memory.model import default_model, recall
+from srs.memory.model import FsrsModel, default_model, recall
+from srs.memory.planner import DayPlan
 from srs.model import Grade
 from srs.store.calibration import BIN_SCALE, PredictionGroup
 from srs.store.scope import QueueFilter
@@ -249,6 +250,40 @@ def test_a_corrected_model_plans_more_reviews_for_a_faster_forgetter() -> None:
         model=corrected_model(base, cal),
     )
     assert len(fast.reviews) > len(fixed.reviews)
+
+
+def test_a_busy_day_keeps_its_reviews_for_a_learner_who_forgets_twice_as_fast() -> None:
+    """A day whose new cards would need most of the time left lowers the due threshold to make
+    room for them, unless the calibration says the learner forgets at least twice as fast as
+    the model (k < 0.5): a card seen once keeps too little for that learner."""
+    from srs.memory.calibration import ScaledModel
+    from srs.memory.planner import (
+        FAST_FORGETTER,
+        RETENTION,
+        RETENTION_BUSY,
+        PlanCard,
+        plan_day,
+    )
+    from srs.model import Memory
+
+    now = START
+    rng = random.Random(3)
+    seen = [
+        PlanCard(f"s{i}", Memory(rng.uniform(2, 40), 5.0, now - timedelta(days=rng.uniform(1, 20))))
+        for i in range(200)
+    ]
+    cards = seen + [PlanCard(f"n{i}", None) for i in range(800)]
+    w = default_model().w
+
+    def day(model: FsrsModel) -> DayPlan:
+        return plan_day(cards, now, now.date(), now.date() + timedelta(days=60), 600.0, model=model)
+
+    fast = day(ScaledModel(w, FAST_FORGETTER - 0.1))
+    slower = day(ScaledModel(w, FAST_FORGETTER + 0.1))
+    assert day(default_model()).desired_retention == RETENTION_BUSY
+    assert slower.desired_retention == RETENTION_BUSY
+    assert fast.desired_retention == RETENTION
+    assert len(fast.reviews) > len(slower.reviews)
 
 
 def test_the_kept_groups_grow_with_new_answers_and_equal_a_full_read(col: Collection) -> None:

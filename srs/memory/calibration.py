@@ -262,6 +262,10 @@ class ScaledModel(FsrsModel):
     def __repr__(self) -> str:
         return f"ScaledModel(w={self.w!r}, scale={self.scale!r})"
 
+    @property
+    def stability_scale(self) -> float:
+        return self.scale
+
     def retrievability(self, elapsed_days: float, stability: float) -> float:
         return FsrsModel.retrievability(self, elapsed_days, stability * self.scale)
 

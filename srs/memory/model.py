@@ -71,6 +71,12 @@ class FsrsModel:
         object.__setattr__(self, "factor", 0.9 ** (1 / neg) - 1)
         object.__setattr__(self, "easy_target", self.initial_difficulty(4, clamp=False))
 
+    @property
+    def stability_scale(self) -> float:
+        """The calibration's correction k this model plans with (1.0: none; a
+        `srs.memory.calibration.ScaledModel` says otherwise)."""
+        return 1.0
+
     def retrievability(self, elapsed_days: float, stability: float) -> float:
         """Recall probability `elapsed_days` after the last answer: the forgetting curve
         R = (1 + factor * t / S) ** -w[20]."""

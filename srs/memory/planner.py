@@ -11,8 +11,9 @@ them in plain words; benchmarks/exam_sim.py measures them):
   stability) are reviewed first and the weak ones kept for the last days, when a review helps
   them most.
 - **Middle phase** (before it), each day: the cards due by FSRS at a desired retention of 0.85
-  (0.80 when first presentations alone would take more than a quarter of the time left, 0.90
-  when under a tenth); then new cards, at least 20 a day and enough to introduce every card
+  (0.80 when first presentations alone would take more than a quarter of the time left, unless
+  the learner forgets much faster than the model says, stability scale k < 0.5; 0.90 when
+  under a tenth); then new cards, at least 20 a day and enough to introduce every card
   within the first 40 % of the days left; then, while the day's time remains, the cards whose
   exam-day recall gains most per second of review ("fill").
 
@@ -50,6 +51,10 @@ RETENTION = 0.85
 RETENTION_BUSY = 0.80  # first presentations need more than a quarter of the time left
 RETENTION_IDLE = 0.90  # ... less than a tenth
 BUSY_SHARE = 0.25
+# Below this stability scale (the calibration's k: the learner forgets at least twice as fast
+# as the model says) a busy day keeps RETENTION: the reviews the lower threshold would skip
+# to make room for new cards are worth more than those cards (benchmarks/exam_sim.py).
+FAST_FORGETTER = 0.5
 IDLE_SHARE = 0.10
 _AGAIN, _GOOD = 1, 3
 
@@ -233,7 +238,7 @@ def _middle_phase(
     first_presentations = len(unseen) * costs.new
     retention = RETENTION
     if first_presentations > BUSY_SHARE * time_left:
-        retention = RETENTION_BUSY
+        retention = _busy_retention(model)
     elif first_presentations < IDLE_SHARE * time_left:
         retention = RETENTION_IDLE
 
@@ -282,6 +287,21 @@ def _middle_phase(
         fill_seconds=fill_seconds,
         end_phase_days=end_days,
     )
+
+
+def _busy_retention(model: FsrsModel) -> float:
+    """The due threshold of a day whose new cards alone would need most of the time left.
+
+    Lowering it to RETENTION_BUSY trades reviews for first looks at new cards. That pays when
+    a card seen once or twice keeps much of its memory, as the model assumes; a learner whose
+    calibration says every stability is less than half what the model thinks (k <
+    FAST_FORGETTER) may keep little of it. The exam simulation measured keeping RETENTION for
+    them as a gain for half-life-regression learners (memory grows with the count of answers)
+    and a smaller loss for spacing-effect learners, where exam mode is far ahead; the
+    calibration cannot tell the two apart (docs/exam-mode.md has the runs)."""
+    if model.stability_scale < FAST_FORGETTER:
+        return RETENTION
+    return RETENTION_BUSY
 
 
 def _by_gain_per_second(card: _Seen) -> float:
