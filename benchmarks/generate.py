@@ -506,7 +506,6 @@ def collection_rows(
                 f"decks/{stem}.md",
                 lines[shape.deck],
                 cid,
-                cid[::-1],
                 cid[:8],
                 int(shape.orphaned),
                 now_ms,
@@ -642,8 +641,8 @@ def build_srs(path: Path, n: int) -> None:
     notes, cards, domains = collection_rows(n, today, now_ms)
     conn.executemany(
         "INSERT INTO notes (id, kind, deck_id, front, back, options, tags, context, path, line,"
-        " content_hash, fingerprint, signature, orphaned, created_at, modified_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " content_hash, signature, orphaned, created_at, modified_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         notes,
     )
     conn.executemany(

@@ -39,12 +39,6 @@ from srs.store import Store  # noqa: E402
 NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
 HISTORY_DAYS = 3 * 365
 TARGET_SECONDS = 1.0
-DOMAINS = (
-    "1: Data Preparation",
-    "2: Model Development",
-    "3: Deployment and Orchestration",
-    "4: Monitoring and Security",
-)
 
 
 def generate(path: Path, n_cards: int, n_reviews: int, seed: int = 7) -> None:
@@ -66,13 +60,11 @@ def generate(path: Path, n_cards: int, n_reviews: int, seed: int = 7) -> None:
     for i in range(n_cards):
         note_id = f"n{i:07d}"
         deck_id = 1 + i % len(decks)
-        domain = DOMAINS[i % len(DOMAINS)] if deck_id <= 8 else None
         path_text = f"decks/{decks[deck_id - 1]}.md"
         front = f"Question {i}: which service does thing number {i}?"
         notes.append(
-            (note_id, "basic", deck_id, front, f"Answer {i}", domain,
-             "MLA-C01" if domain else None, path_text, 3 + (i // len(decks)) % 5000 * 4,
-             f"h{i}", f"f{i}", f"s{i}", now_ms, now_ms)
+            (note_id, "basic", deck_id, front, f"Answer {i}", path_text,
+             3 + (i // len(decks)) % 5000 * 4, f"h{i}", f"s{i}", now_ms, now_ms)
         )  # fmt: skip
         roll = rng.random()
         lapses = 0
@@ -100,9 +92,9 @@ def generate(path: Path, n_cards: int, n_reviews: int, seed: int = 7) -> None:
              now_ms, now_ms)
         )  # fmt: skip
     conn.executemany(
-        "INSERT INTO notes (id, kind, deck_id, front, back, domain, exam, path, line,"
-        " content_hash, fingerprint, signature, created_at, modified_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO notes (id, kind, deck_id, front, back, path, line,"
+        " content_hash, signature, created_at, modified_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         notes,
     )
     conn.executemany(

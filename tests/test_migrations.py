@@ -132,8 +132,8 @@ def test_m010_day_plans_are_dropped_when_the_cards_change(db_path: Path) -> None
         store.execute("INSERT INTO decks (id, name) VALUES (1, 'd')")
         store.execute(
             "INSERT INTO notes (id, kind, deck_id, front, back, path, line, content_hash,"
-            " fingerprint, signature, created_at, modified_at)"
-            " VALUES ('n', 'basic', 1, 'f', 'b', 'p.md', 1, 'h', 'f', 's', 0, 0)"
+            " signature, created_at, modified_at)"
+            " VALUES ('n', 'basic', 1, 'f', 'b', 'p.md', 1, 'h', 's', 0, 0)"
         )
         store.execute(
             "INSERT INTO cards (id, note_id, kind, ordinal, front, back, deck_id, position,"
@@ -238,3 +238,66 @@ def test_m012_predictions_of_an_older_log_are_computed_on_first_measurement(
         assert cal.recalled == 1.0
         rows = upgraded.store.execute("SELECT predicted FROM reviews ORDER BY id").fetchall()
         assert rows[0][0] == -1.0 and rows[1][0] > 0
+
+
+def test_m013_drops_the_unused_note_columns_and_keeps_every_row(db_path: Path) -> None:
+    """m013 rebuilds `notes` without `exam`, `domain` and `fingerprint`: the notes, the cards
+    that reference them, their domains and history stay, foreign keys stay on and enforced,
+    and a reworded card still relinks (its text is now read when needed)."""
+    from datetime import UTC, datetime
+
+    from sqlite_utils import Database
+
+    from srs.collection import Collection
+    from srs.store.migrations import migrations
+
+    deck = db_path.parent / "d.md"
+    deck.write_text("# D\n\nQ: which service stores objects?\nA: S3\n", encoding="utf-8")
+    now = datetime(2026, 11, 28, 9, tzinfo=UTC)
+    # A schema-12 collection as an srs of that schema wrote it, then upgraded.
+    conn = sqlite3.connect(db_path)
+    conn.isolation_level = None
+    migrations.apply(Database(conn), stop_before="m013_notes_without_unused_columns")
+    conn.executescript(
+        f"""
+        INSERT INTO decks (id, name) VALUES (1, 'd');
+        INSERT INTO notes (id, kind, deck_id, front, back, path, line, content_hash,
+            fingerprint, signature, exam, domain, created_at, modified_at)
+            VALUES ('n1', 'basic', 1, 'Which service stores objects?', 'S3',
+            '{deck.resolve().as_posix()}', 3, 'h', 'which service stores objects? s3', 's',
+            'MLA-C01', '1', 0, 0);
+        INSERT INTO cards (id, note_id, kind, ordinal, front, back, deck_id, position, state,
+            due_day, interval_days, ease, reps, created_at, modified_at)
+            VALUES ('n1', 'n1', 'basic', 0, 'Which service stores objects?', 'S3', 1, 0,
+            'review', 739000, 3, 2500, 2, 0, 0);
+        INSERT INTO note_domains (note_id, exam, domain) VALUES ('n1', 'MLA-C01', '1');
+        INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,
+            state_before, state_after, interval_before, interval_after, ease_before, ease_after,
+            duration_ms, before, after)
+            VALUES ('n1', 1700000000000, 738990, 3, 1, 'sm2', 'review', 'review', 1, 3, 2500,
+            2500, 4000, '{{}}', '{{}}');
+        """
+    )
+    conn.close()
+    with Collection.open(db_path, now=now) as col:
+        store = col.store
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        columns = {c.name for c in store.db["notes"].columns}
+        assert not columns & {"exam", "domain", "fingerprint"}
+        indexes = {r[0] for r in store.execute("SELECT name FROM sqlite_master")}
+        assert "notes_domain" not in indexes and "notes_path" in indexes
+        assert store.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert store.execute("SELECT COUNT(*) FROM note_domains").fetchone()[0] == 1
+        with pytest.raises(sqlite3.IntegrityError):  # still enforced after the rebuild
+            store.execute(
+                "INSERT INTO cards (id, note_id, kind, ordinal, front, back, deck_id, position,"
+                " created_at, modified_at) VALUES ('x', 'gone', 'basic', 0, 'f', 'b', 1, 1, 0, 0)"
+            )
+        deck.write_text("# D\n\nQ: Which AWS service stores objects?\nA: S3\n", encoding="utf-8")
+        report = col.import_paths([deck], now)
+        assert (report.relinked, report.added) == (1, 0)
+        (card_id,) = store.card_ids()
+        card = col.card(card_id)
+        assert (card.scheduling.reps, card.scheduling.interval_days) == (2, 3)
+        assert store.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 1

@@ -220,11 +220,14 @@ def corrupt(path: Path) -> None:
     conn.execute("CREATE INDEX filler_x ON filler(x)")
     conn.executemany("INSERT INTO filler VALUES (?)", [(f"value {i:05d}",) for i in range(3000)])
     conn.commit()
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'filler_x'").fetchone()[0]
+    # A leaf page of the index, wherever the file's layout put it (dbstat names each page).
+    leaf = conn.execute(
+        "SELECT pageno FROM dbstat WHERE name = 'filler_x' AND pagetype = 'leaf' LIMIT 1"
+    ).fetchone()[0]
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()
-    with path.open("r+b") as handle:  # scribble over the index's first leaf page
-        handle.seek((root + 1) * page_size + 200)
+    with path.open("r+b") as handle:  # scribble over it
+        handle.seek((leaf - 1) * page_size + 200)
         handle.write(b"\xff" * 400)
 
 

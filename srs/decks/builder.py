@@ -40,7 +40,16 @@ from typing import TYPE_CHECKING
 from srs.decks.cloze import Cloze, parse_cloze, render
 from srs.decks.identity import content_hash, fingerprint, normalise, short_hash
 from srs.errors import DeckProblem
-from srs.model import CardKind, CardSpec, McqOption, Note, NoteKind, ParsedDeck, SchedulingState
+from srs.model import (
+    CardKind,
+    CardSpec,
+    McqOption,
+    Note,
+    NoteKind,
+    ParsedDeck,
+    SchedulingState,
+    value_class,
+)
 
 if TYPE_CHECKING:
     from srs.store.history import PastReview
@@ -67,7 +76,7 @@ class CardHistory:
     buried_until: date | None = None  # buried there through this scheduler day
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class NoteDraft:
     """A note as a reader found it, before identity is decided (see the module docstring).
 

@@ -99,10 +99,25 @@ def text_digest(note: Note) -> str:
     return f"{note.content_hash}.{parser_fingerprint()}"
 
 
-def fingerprint(note: Note) -> str:
-    """The normalised text relinking compares."""
-    options = " ".join(o.text for o in note.options)
-    return normalise(f"{note.front}\n{note.back}\n{options}")
+def relink_text(front: str, back: str, options: Sequence[str]) -> str:
+    """The normalised text relinking compares: question, answer and option texts."""
+    return normalise(f"{front}\n{back}\n{' '.join(options)}")
+
+
+class _VanishedTexts:
+    """The relink texts of the notes that vanished in this run, read from the store the first
+    time a new note looks for a relink candidate (only then: most imports never do)."""
+
+    def __init__(self, store: Store, vanished: Mapping[str, NoteRow]) -> None:
+        self.store = store
+        self.vanished = vanished
+        self.texts: dict[str, str] | None = None
+
+    def of(self, ids: Sequence[str]) -> dict[str, str]:
+        if self.texts is None:
+            sides = self.store.note_sides(list(self.vanished))
+            self.texts = {note_id: relink_text(*side) for note_id, side in sides.items()}
+        return {note_id: self.texts[note_id] for note_id in ids}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -158,7 +173,6 @@ def _columns(note: Note, path: str) -> dict[str, Any]:
         "path": path,
         "line": note.line,
         "content_hash": text_digest(note),
-        "fingerprint": fingerprint(note),
         "signature": signature(note, path),
         "explicit_id": int(note.explicit_id),
     }
@@ -211,6 +225,7 @@ def sync(
             and in_scope(row.path, files, folders)
         }
         writer = _Writer(store, now_ms, _start_states(located, history or {}))
+        vanished_texts = _VanishedTexts(store, vanished)
         writer.prepare(item.note.deck for item in located.values())
         total = len(located)
         # A large first import writes into empty tables: their indexes are built afterwards.
@@ -221,7 +236,7 @@ def sync(
             for done, item in enumerate(located.values()):
                 if done % 64 == 0:
                     progress("saving notes", done, total)
-                _apply(item, existing, vanished, report, writer)
+                _apply(item, existing, vanished, vanished_texts, report, writer)
             progress("saving notes", total, total)
             for row in vanished.values():
                 report.orphaned += 1
@@ -241,6 +256,7 @@ def _apply(
     item: Located,
     existing: dict[str, NoteRow],
     vanished: dict[str, NoteRow],
+    vanished_texts: _VanishedTexts,
     report: ImportReport,
     writer: _Writer,
 ) -> None:
@@ -260,12 +276,15 @@ def _apply(
         return
     columns = _columns(note, item.path)
     if not note.explicit_id:
-        candidates = {
-            r.id: r.fingerprint
+        ids = [
+            r.id
             for r in vanished.values()
             if r.path == item.path and r.kind == note.kind.value and not r.explicit_id
-        }
-        old_id = pick_relink(columns["fingerprint"], candidates) if candidates else None
+        ]
+        old_id = None
+        if ids:
+            text = relink_text(note.front, note.back, [o.text for o in note.options])
+            old_id = pick_relink(text, vanished_texts.of(ids))
         if old_id is not None:
             del vanished[old_id]
             report.relinked += 1

@@ -435,5 +435,63 @@ def m012_review_predictions(db: Database) -> None:
     db.execute("PRAGMA user_version = 12")
 
 
+@migrations(transactional=False)
+def m013_notes_without_unused_columns(db: Database) -> None:
+    """Drop what every import wrote and nothing read: `notes.exam`/`notes.domain` (replaced by
+    `note_domains` in m008) with their index `notes_domain`, and `notes.fingerprint`.
+
+    `fingerprint` held each note's whole normalised text (as many bytes as the note itself) so
+    that relinking a reworded card could compare texts; the importer now normalises the few
+    notes that vanished from a file when it needs them. A 10,000-note import writes 1.6 MB
+    less. The table is rebuilt as SQLite documents for schema changes (ALTER TABLE ... DROP
+    COLUMN would need SQLite 3.35): foreign keys off, which SQLite cannot switch inside a
+    transaction (hence not `transactional`), then the copy, the swap and the version in one
+    transaction, so a crash leaves either the old table or the new one.
+    """
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with db.conn:
+            db.conn.executescript(
+                """
+                BEGIN;
+                CREATE TABLE notes_m013 (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    deck_id INTEGER NOT NULL REFERENCES decks(id),
+                    front TEXT NOT NULL,
+                    back TEXT NOT NULL,
+                    options TEXT NOT NULL DEFAULT '[]',
+                    tags TEXT NOT NULL DEFAULT '[]',
+                    context TEXT NOT NULL DEFAULT '[]',
+                    extra TEXT NOT NULL DEFAULT '{}',
+                    source TEXT,
+                    path TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    signature TEXT NOT NULL,
+                    explicit_id INTEGER NOT NULL DEFAULT 0,
+                    orphaned INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    modified_at INTEGER NOT NULL
+                );
+                INSERT INTO notes_m013
+                    SELECT id, kind, deck_id, front, back, options, tags, context, extra, source,
+                        path, line, content_hash, signature, explicit_id, orphaned, created_at,
+                        modified_at
+                    FROM notes ORDER BY rowid;
+                DROP TABLE notes;
+                ALTER TABLE notes_m013 RENAME TO notes;
+                CREATE INDEX notes_path ON notes(path);
+                PRAGMA user_version = 13;
+                COMMIT;
+                """
+            )
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
+    violations = db.execute("PRAGMA foreign_key_check").fetchall()
+    if violations:  # pragma: no cover - the copy keeps every id
+        raise RuntimeError(f"m013 left foreign keys unmatched: {violations[:3]}")
+
+
 if len(migrations._migrations) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise RuntimeError("srs.store.schema.SCHEMA_VERSION must equal the number of migrations")

@@ -31,7 +31,6 @@ class NoteRow:
     id: str
     path: str
     content_hash: str
-    fingerprint: str
     signature: str
     explicit_id: bool
     orphaned: bool
@@ -66,15 +65,13 @@ class NoteQueries(HistoryQueries):
     def note_rows(self) -> dict[str, NoteRow]:
         """Every stored note, keyed by id (what an import compares against)."""
         rows = self.conn.execute(
-            "SELECT id, path, content_hash, fingerprint, signature, explicit_id, orphaned, kind"
-            " FROM notes"
+            "SELECT id, path, content_hash, signature, explicit_id, orphaned, kind FROM notes"
         )
         return {
             row["id"]: NoteRow(
                 id=row["id"],
                 path=row["path"],
                 content_hash=row["content_hash"],
-                fingerprint=row["fingerprint"],
                 signature=row["signature"],
                 explicit_id=bool(row["explicit_id"]),
                 orphaned=bool(row["orphaned"]),
@@ -82,6 +79,18 @@ class NoteQueries(HistoryQueries):
             )
             for row in rows
         }
+
+    def note_sides(self, ids: Sequence[str]) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+        """Question, answer and option texts of the given notes (what relinking compares)."""
+        sides: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+        for chunk, marks in chunks(ids):
+            rows = self.conn.execute(
+                f"SELECT id, front, back, options FROM notes WHERE id IN ({marks})", chunk
+            )
+            for row in rows:
+                options = tuple(option["text"] for option in json.loads(row["options"]))
+                sides[row["id"]] = (row["front"], row["back"], options)
+        return sides
 
     def note_texts(self) -> list[NoteText]:
         """Every live note's kind, question and answers (what a drafted card must not repeat)."""
