@@ -301,3 +301,42 @@ def test_m013_drops_the_unused_note_columns_and_keeps_every_row(db_path: Path) -
         card = col.card(card_id)
         assert (card.scheduling.reps, card.scheduling.interval_days) == (2, 3)
         assert store.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 1
+
+
+def test_migration_scripts_run_statement_by_statement_inside_the_transaction(
+    db_path: Path,
+) -> None:
+    """`_script` splits at statement ends only: a trigger body and a string hold `;` too."""
+    from sqlite_utils import Database
+
+    from srs.store.migrations import _script
+
+    conn = sqlite3.connect(db_path)
+    conn.isolation_level = None
+    db = Database(conn)
+    conn.execute("BEGIN")
+    _script(
+        db,
+        """
+        CREATE TABLE t (x TEXT);
+        CREATE TABLE log (y TEXT);
+        CREATE TRIGGER t_added AFTER INSERT ON t
+            BEGIN INSERT INTO log VALUES ('a;b'); INSERT INTO log VALUES (NEW.x); END;
+        INSERT INTO t VALUES ('semi;colon');
+        INSERT INTO t VALUES ('last')
+        """,
+    )
+    assert conn.in_transaction  # nothing committed behind the migration's back
+    conn.execute("ROLLBACK")
+    assert conn.execute("SELECT name FROM sqlite_master").fetchall() == []
+    conn.execute("BEGIN")
+    _script(db, "CREATE TABLE t (x TEXT); CREATE TABLE log (y TEXT);")
+    _script(
+        db,
+        "CREATE TRIGGER t_added AFTER INSERT ON t BEGIN INSERT INTO log VALUES ('a;b');"
+        " INSERT INTO log VALUES (NEW.x); END; INSERT INTO t VALUES ('semi;colon');"
+        " INSERT INTO t VALUES ('last')",
+    )
+    conn.execute("COMMIT")
+    assert [r[0] for r in conn.execute("SELECT x FROM t")] == ["semi;colon", "last"]
+    assert [r[0] for r in conn.execute("SELECT y FROM log")] == ["a;b", "semi;colon", "a;b", "last"]

@@ -162,6 +162,21 @@ def test_one_liner_separator_is_the_first_outside_code() -> None:
     assert note.front == "bullet item"
 
 
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "b c", " ", "\t", ":", "::", ":::", "::::", "- ", "<!-- x -->", "|"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_one_liner_regex_path_splits_as_the_walk(line: str) -> None:
+    """A line without inline code, `{{` or `](` is split by one regex search; it must find
+    the separator (or none) where the walk over the line does."""
+    from srs.decks.markdown import _split_oneliner, _walk_oneliner
+
+    assert _split_oneliner(line) == _walk_oneliner(line)
+
+
 def test_one_liner_trailing_metadata_comment() -> None:
     note = one("front :: back <!-- id: my-card; tags: x y -->\n")
     assert (note.id, note.back, note.tags, note.explicit_id) == (

@@ -114,6 +114,11 @@ def _heading(line: str) -> tuple[int, str] | None:
     return level, title
 
 
+# The one-liner separator where nothing on the line can hide one (no inline code, cloze or
+# link target): a maximal run of exactly two or three colons with a space or tab each side.
+_SEPARATOR_RE = re.compile(r"[ \t](:{2,3})[ \t]")
+
+
 def _split_oneliner(line: str) -> _OneLiner | None:
     """Split `front :: back` / `front ::: back` at the first real separator.
 
@@ -122,6 +127,16 @@ def _split_oneliner(line: str) -> _OneLiner | None:
     """
     if "::" not in line:
         return None
+    if "`" not in line and "{{" not in line and "](" not in line:
+        # Nothing to skip over: one regex search finds what the walk below would.
+        match = _SEPARATOR_RE.search(line)
+        return None if match is None else _oneliner_at(line, match.start(1), match.end(1))
+    return _walk_oneliner(line)
+
+
+def _walk_oneliner(line: str) -> _OneLiner | None:
+    """`_split_oneliner` for any line: a walk that steps over inline code, `{{...}}` and
+    `](...)` (and the reference the regex path is tested against)."""
     n = len(line)
     i = 0
     braces = 0
@@ -162,23 +177,32 @@ def _split_oneliner(line: str) -> _OneLiner | None:
                 and run < n
                 and line[run] in " \t"
             ):
-                front = line[:i].strip()
-                back = line[run:].strip()
-                comment = ""
-                if back.endswith("-->"):
-                    start = back.rfind("<!--")
-                    if start != -1:
-                        comment = back[start:]
-                        back = back[:start].rstrip()
-                if front[:2] in ("- ", "* ", "+ "):
-                    front = front[2:].lstrip()
-                if front and back:
-                    return _OneLiner(front, back, width == 3, comment)
-                return None
+                return _oneliner_at(line, i, run)
             i = run
             continue
         i += 1
     return None
+
+
+def _oneliner_at(line: str, start: int, end: int) -> _OneLiner | None:
+    """The one-liner whose separator is line[start:end], if both sides have text."""
+    front = line[:start].strip()
+    back = line[end:].strip()
+    comment = ""
+    if back.endswith("-->"):
+        at = back.rfind("<!--")
+        if at != -1:
+            comment = back[at:]
+            back = back[:at].rstrip()
+    if front[:2] in ("- ", "* ", "+ "):
+        front = front[2:].lstrip()
+    if front and back:
+        return _OneLiner(front, back, end - start == 3, comment)
+    return None
+
+
+# First characters of every line kind but text and one-liners (with any whitespace).
+_MARKER_FIRST = frozenset(" \t#QACE-*+<`~|")
 
 
 def _classify(
@@ -193,15 +217,28 @@ def _classify(
     fence_line: int | None = None
     for i in range(start, len(lines)):
         line = lines[i]
-        body = line.lstrip(" ")
         if fence:
             kinds[i] = K.TEXT
+            body = line.lstrip(" ")
             if body.startswith(fence[0]) and len(line) - len(body) <= 3:
                 mark = body.rstrip()
                 if len(mark) >= len(fence) and mark == fence[0] * len(mark):
                     fence = ""
                     fence_line = None
             continue
+        if not line:
+            kinds[i] = K.BLANK
+            continue
+        if line[0] not in _MARKER_FIRST and not line[0].isspace():
+            # Most lines: nothing but a one-liner or plain text starts like this.
+            if "::" in line and (split := _split_oneliner(line)) is not None:
+                kinds[i] = K.ONELINER
+                if oneliners is not None:
+                    oneliners[i] = split
+            else:
+                kinds[i] = K.TEXT
+            continue
+        body = line.lstrip(" ")
         if len(line) - len(body) <= 3 and body[:3] in ("```", "~~~"):
             char = body[0]
             run = len(body) - len(body.lstrip(char))
@@ -279,11 +316,14 @@ def _parse_meta(comment: str) -> dict[str, str] | None:
     return fields or None
 
 
-def _join(lines: list[str], numbers: list[int]) -> tuple[str, list[int]]:
+def _join(lines: list[str], numbers: Sequence[int]) -> tuple[str, Sequence[int]]:
     """Join a block's lines, dropping blank lines at both ends and trailing spaces.
 
     Returns the text and the file line of each of its lines (for located errors).
     """
+    if len(lines) == 1:  # most sides of most cards
+        text = lines[0].rstrip()
+        return (text, numbers) if text.strip() else ("", numbers[:0])
     start, end = 0, len(lines)
     while start < end and not lines[start].strip():
         start += 1
@@ -304,6 +344,7 @@ class _Parser:
         self.warnings: list[str] = []
         self.notes: list[Note] = []
         self.front = FrontMatter()
+        self.file_tags: tuple[str, ...] = ()  # the front matter's tags, as a note carries them
         self.kinds: list[K] = []
         self.oneliners: dict[int, _OneLiner] = {}  # line index -> its split, from _classify
         self.cards = 0
@@ -312,6 +353,7 @@ class _Parser:
         self.title: str | None = None
         self.section: str | None = None
         self.subs: list[tuple[int, str]] = []
+        self.breadcrumb: tuple[str, ...] | None = None  # `context()`, until a heading moves it
 
     # -- reporting -----------------------------------------------------------------------
 
@@ -340,6 +382,7 @@ class _Parser:
             body_start = close + 1
             if self.front.draft and not self.problems:
                 return  # a draft (`srs draft`) is not read until the learner un-drafts it
+        self.file_tags = tuple(sorted(set(self.front.tags)))
         self.kinds, fence = _classify(lines, body_start, self.oneliners)
         if fence is not None:
             self.warn(fence + 1, "code block is never closed; it runs to the end of the file")
@@ -348,8 +391,10 @@ class _Parser:
             self.error(1, "no cards in this file (see docs/deck-format.md for the card forms)")
 
     def context(self) -> tuple[str, ...]:
-        parts = [self.title, self.section, *(title for _, title in self.subs)]
-        return tuple(p for p in parts if p)
+        if self.breadcrumb is None:
+            parts = [self.title, self.section, *(title for _, title in self.subs)]
+            self.breadcrumb = tuple(p for p in parts if p)
+        return self.breadcrumb
 
     def walk(self, i: int) -> None:
         kinds, lines, n = self.kinds, self.lines, len(self.lines)
@@ -358,7 +403,7 @@ class _Parser:
             if kind == K.H1:
                 heading = _heading(lines[i])
                 self.title = heading[1] if heading else None
-                self.section, self.subs = None, []
+                self.section, self.subs, self.breadcrumb = None, [], None
                 i += 1
             elif kind == K.H2:
                 i = self.heading_block(i)
@@ -368,6 +413,7 @@ class _Parser:
                     level, title = heading
                     self.subs = [(lv, t) for lv, t in self.subs if lv < level]
                     self.subs.append((level, title))
+                    self.breadcrumb = None
                 i += 1
             elif kind == K.Q:
                 i = self.qa_block(i)
@@ -389,12 +435,14 @@ class _Parser:
 
     # -- blocks --------------------------------------------------------------------------
 
-    def block(self, start: int, end: int, first: str | None = None) -> tuple[list[str], list[int]]:
+    def block(
+        self, start: int, end: int, first: str | None = None
+    ) -> tuple[list[str], Sequence[int]]:
         """Lines [start, end) with their file line numbers; `first` replaces the first line."""
         lines = self.lines[start:end]
         if first is not None and lines:
             lines[0] = first
-        return lines, list(range(start + 1, end + 1))
+        return lines, range(start + 1, end + 1)
 
     def heading_block(self, i: int) -> int:
         """A `##` heading: a card if its body has content and no card markers, else context."""
@@ -423,9 +471,9 @@ class _Parser:
             or not_a_card
             or (answer_marker and not is_mcq)
         ):
-            self.section, self.subs = title or None, []
+            self.section, self.subs, self.breadcrumb = title or None, [], None
             return i + 1
-        self.section, self.subs = None, []
+        self.section, self.subs, self.breadcrumb = None, [], None
         front = (title, [i + 1])
         if is_mcq:
             start = i + 1
@@ -481,7 +529,7 @@ class _Parser:
 
     def answer_block(
         self, start: int, j: int, first: str | None, meta: _Meta
-    ) -> tuple[int, _Meta, tuple[str, list[int]]]:
+    ) -> tuple[int, _Meta, tuple[str, Sequence[int]]]:
         """An answer body (an `A:` answer, an explanation, a back extra): from line `start`,
         whose marker's rest is `first`, with the body continuing at `j`, up to the next card or
         heading. Returns where it ends, `meta` with the body's metadata merged in, and the text
@@ -619,10 +667,15 @@ class _Parser:
         return meta
 
     def collect_meta(
-        self, lines: list[str], numbers: list[int]
-    ) -> tuple[_Meta, list[str], list[int]]:
+        self, lines: list[str], numbers: Sequence[int]
+    ) -> tuple[_Meta, list[str], Sequence[int]]:
         """Take metadata comment lines out of a block; (merged metadata, lines, numbers)."""
         meta = _Meta()
+        for line in lines:
+            if "<!--" in line:
+                break
+        else:
+            return meta, lines, numbers  # no comment at all: most blocks
         keep: list[str] = []
         keep_numbers: list[int] = []
         for line, number in zip(lines, numbers, strict=True):
@@ -635,6 +688,10 @@ class _Parser:
         return meta, keep, keep_numbers
 
     def merge_meta(self, a: _Meta, b: _Meta) -> _Meta:
+        if not (b.id or b.tags or b.exam_domains or b.line):
+            return a
+        if not (a.id or a.tags or a.exam_domains or a.line):
+            return b
         if a.id and b.id and a.id != b.id:
             self.error(b.line, f"card has two ids ('{a.id}' and '{b.id}')")
         return _Meta(
@@ -649,8 +706,8 @@ class _Parser:
     def add_qa(
         self,
         line: int,
-        question: tuple[str, list[int]],
-        answer: tuple[str, list[int]],
+        question: tuple[str, Sequence[int]],
+        answer: tuple[str, Sequence[int]],
         meta: _Meta,
     ) -> None:
         """A question/answer pair: basic, or cloze when either side has deletions."""
@@ -666,7 +723,9 @@ class _Parser:
     def add_basic(self, line: int, kind: NoteKind, front: str, back: str, meta: _Meta) -> None:
         self.add_note(line, kind, front, back, (), meta)
 
-    def add_cloze(self, line: int, text: tuple[str, list[int]], extra: str, meta: _Meta) -> None:
+    def add_cloze(
+        self, line: int, text: tuple[str, Sequence[int]], extra: str, meta: _Meta
+    ) -> None:
         """A cloze note: one card per group (the builder keys each by its deletion text)."""
         body, numbers = text
         cloze, problems = parse_cloze(body)
@@ -733,7 +792,7 @@ class _Parser:
             path=self.display,
             line=line,
             options=options,
-            tags=tuple(sorted({*fm.tags, *meta.tags})),
+            tags=tuple(sorted({*fm.tags, *meta.tags})) if meta.tags else self.file_tags,
             context=self.context(),
             exam_domains=(
                 tuple(sorted((dict(fm.exam_domains) | meta.exam_domains).items()))
@@ -742,7 +801,7 @@ class _Parser:
             ),
             source=fm.source,
             id=meta.id,
-            extra=dict(fm.extra),
+            extra=dict(fm.extra) if fm.extra else {},
             cloze=cloze,
         )
         note = build_note(draft)
