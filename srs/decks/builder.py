@@ -38,7 +38,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from srs.decks.cloze import Cloze, parse_cloze, render
-from srs.decks.identity import content_hash, fingerprint, normalise, short_hash
+from srs.decks.identity import content_hash, fingerprint, normalise, short_hash, tagged_hash
 from srs.errors import DeckProblem
 from srs.model import (
     CardKind,
@@ -102,9 +102,12 @@ class NoteDraft:
     history: tuple[CardHistory, ...] = ()
 
 
+_BASIC_KINDS = frozenset({NoteKind.BASIC, NoteKind.BOTH})
+
+
 def basic_id(front: str) -> str:
     """Identity of a basic or both-ways note without an explicit id: its question."""
-    return content_hash("basic", front)
+    return tagged_hash("basic", front)
 
 
 def _cloze_of(draft: NoteDraft) -> Cloze:
@@ -126,7 +129,7 @@ def build_note(draft: NoteDraft) -> Note:
     """
     kind, front, back = draft.kind, draft.front, draft.back
     cards: list[CardSpec]
-    if kind in (NoteKind.BASIC, NoteKind.BOTH):
+    if kind in _BASIC_KINDS:
         # The question alone is the identity, so correcting an answer keeps the card and its
         # history (`disambiguate` separates two cards that ask the same question). Both-ways
         # notes hash like basic ones and keep the note id for the forward card, so turning
@@ -138,7 +141,7 @@ def build_note(draft: NoteDraft) -> Note:
     elif kind == NoteKind.CLOZE:
         # One card per group, each keyed by its deletion text.
         cloze = _cloze_of(draft)
-        note_id = draft.id or content_hash("cloze", cloze.unnumbered())
+        note_id = draft.id or tagged_hash("cloze", cloze.unnumbered())
         cards = []
         used: dict[str, int] = {}
         for number in cloze.numbers:
@@ -156,13 +159,18 @@ def build_note(draft: NoteDraft) -> Note:
     else:
         texts = sorted(o.text for o in draft.options)
         correct = sorted(o.text for o in draft.options if o.correct)
-        note_id = draft.id or content_hash("mcq", front, "\x1e".join(texts), "\x1e".join(correct))
+        note_id = draft.id or tagged_hash("mcq", front, "\x1e".join(texts), "\x1e".join(correct))
         cards = [CardSpec(note_id, CardKind.MCQ, 0, front, back)]
-    stamp = fingerprint(
-        kind.value,
-        front,
-        back,
-        *(f"{o.correct}\x1e{o.text}\x1e{o.rationale}" for o in draft.options),
+    # `kind` is a StrEnum: joined as its value.
+    stamp = (
+        fingerprint(
+            kind,
+            front,
+            back,
+            *[f"{o.correct}\x1e{o.text}\x1e{o.rationale}" for o in draft.options],
+        )
+        if draft.options
+        else fingerprint(kind, front, back)
     )
     return Note(
         id=note_id,

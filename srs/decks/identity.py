@@ -27,6 +27,7 @@ __all__ = [
     "pick_relink",
     "short_hash",
     "similarity",
+    "tagged_hash",
 ]
 
 RELINK_THRESHOLD = 0.8
@@ -68,6 +69,12 @@ def _digest(payload: str, hex_chars: int) -> str:
 def content_hash(*parts: str) -> str:
     """16 hex characters identifying the normalised parts (order matters)."""
     return _digest(_SEPARATOR.join([normalise(p) for p in parts]), 16)
+
+
+def tagged_hash(tag: str, *parts: str) -> str:
+    """`content_hash(tag, *parts)` for a tag that is already normal (lower-case ASCII words,
+    such as a note kind): the same 16 hex characters without normalising the tag again."""
+    return _digest(_SEPARATOR.join([tag, *[normalise(p) for p in parts]]), 16)
 
 
 def short_hash(*parts: str) -> str:

@@ -120,10 +120,14 @@ class _VanishedTexts:
         return {note_id: self.texts[note_id] for note_id in ids}
 
 
+# `json.dumps(..., ensure_ascii=False)` makes this encoder anew on every call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 @functools.lru_cache(maxsize=4096)
 def _json_list(values: tuple[str, ...]) -> str:
     # Notes of one file share their tags and headings: encode each distinct list once.
-    return json.dumps(list(values), ensure_ascii=False) if values else "[]"
+    return _JSON.encode(list(values)) if values else "[]"
 
 
 def _extra_json(note: Note) -> str:
@@ -134,7 +138,10 @@ def _extra_json(note: Note) -> str:
 
 def signature(note: Note, path: str) -> str:
     """Digest of everything besides the text whose change counts as an update (deck, place...)."""
-    extra = _extra_json(note)
+    return _signature(note, path, _extra_json(note))
+
+
+def _signature(note: Note, path: str, extra: str) -> str:
     fields = (
         note.deck,
         path,
@@ -151,31 +158,55 @@ def signature(note: Note, path: str) -> str:
     ).hexdigest()
 
 
-def _columns(note: Note, path: str) -> dict[str, Any]:
-    """Every `notes` column of a parsed note (computed only for notes that are written)."""
-    return {
-        "kind": note.kind.value,
-        "front": note.front,
-        "back": note.back,
-        "options": json.dumps(
-            [
-                {"text": o.text, "correct": o.correct, "rationale": o.rationale}
-                for o in note.options
-            ],
-            ensure_ascii=False,
+NOTE_COLUMNS = (
+    "kind",
+    "front",
+    "back",
+    "options",
+    "tags",
+    "context",
+    "extra",
+    "source",
+    "path",
+    "line",
+    "content_hash",
+    "signature",
+    "explicit_id",
+)
+"""The `notes` columns a parsed note decides (`_note_values`), besides id, deck and times."""
+
+
+def _note_values(note: Note, path: str) -> tuple[Any, ...]:
+    """The `NOTE_COLUMNS` of a parsed note, in order (computed only for notes that are
+    written: as a tuple, since a first import binds 10,000 of them)."""
+    extra = _extra_json(note)
+    options = (
+        _JSON.encode(
+            [{"text": o.text, "correct": o.correct, "rationale": o.rationale} for o in note.options]
         )
         if note.options
-        else "[]",
-        "tags": _json_list(note.tags),
-        "context": _json_list(note.context),
-        "extra": _extra_json(note),
-        "source": note.source,
-        "path": path,
-        "line": note.line,
-        "content_hash": text_digest(note),
-        "signature": signature(note, path),
-        "explicit_id": int(note.explicit_id),
-    }
+        else "[]"
+    )
+    return (
+        note.kind.value,
+        note.front,
+        note.back,
+        options,
+        _json_list(note.tags),
+        _json_list(note.context),
+        extra,
+        note.source,
+        path,
+        note.line,
+        text_digest(note),
+        _signature(note, path, extra),
+        int(note.explicit_id),
+    )
+
+
+def _columns(note: Note, path: str) -> dict[str, Any]:
+    """Every `notes` column of a parsed note, by name (for an update)."""
+    return dict(zip(NOTE_COLUMNS, _note_values(note, path), strict=True))
 
 
 def in_scope(path: str, files: set[str], folders: Sequence[str]) -> bool:
@@ -274,7 +305,7 @@ def _apply(
             report.updated += 1
         writer.update(note, _columns(note, item.path), content_changed=content_changed)
         return
-    columns = _columns(note, item.path)
+    values = _note_values(note, item.path)
     if not note.explicit_id:
         ids = [
             r.id
@@ -290,14 +321,27 @@ def _apply(
             report.relinked += 1
             report.relinks.append((old_id, note.id))
             writer.relink(old_id, note)
-            writer.update(note, columns, content_changed=True)
+            writer.update(note, dict(zip(NOTE_COLUMNS, values, strict=True)), content_changed=True)
             return
     report.added += 1
-    writer.add(note, columns)
+    writer.add(note, values)
 
 
 BATCH = 1000
 BULK = 1000  # notes from which a first import builds the indexes after the rows
+_ADDED_NOTE = ("id", "deck_id", "created_at", "modified_at", *NOTE_COLUMNS)
+_ADDED_CARD = (
+    "id",
+    "note_id",
+    "kind",
+    "ordinal",
+    "front",
+    "back",
+    "deck_id",
+    "position",
+    "created_at",
+    "modified_at",
+)
 
 
 class _Writer:
@@ -311,43 +355,49 @@ class _Writer:
         self.starts = starts or {}  # card id -> starting-state columns, if the run adds it
         self.deck_ids: dict[str, int] = {}
         self.position = store.next_position()
-        self.note_inserts: list[dict[str, Any]] = []
-        self.card_inserts: list[dict[str, Any]] = []
+        self.note_inserts: list[tuple[Any, ...]] = []  # _ADDED_NOTE values
+        self.card_inserts: list[tuple[tuple[str, ...], list[tuple[Any, ...]]]] = []  # runs
         self.domain_inserts: list[tuple[str, str, str]] = []
         self.added_cards: set[str] = set()  # ids of the cards this run inserts
 
     def prepare(self, deck_names: Any) -> None:
         self.deck_ids = self.store.deck_ids(deck_names)
 
-    def add(self, note: Note, columns: dict[str, Any]) -> None:
+    def add(self, note: Note, values: tuple[Any, ...]) -> None:
+        """A new note, with its `NOTE_COLUMNS` values."""
         deck_id = self.deck_ids[note.deck]
-        # `columns` was computed for this note alone: completed in place, not copied.
-        columns.update(id=note.id, deck_id=deck_id, created_at=self.now_ms, modified_at=self.now_ms)
-        self.note_inserts.append(columns)
+        self.note_inserts.append((note.id, deck_id, self.now_ms, self.now_ms, *values))
         for spec in note.cards:
             self._insert_card(note, spec, deck_id)
-        self.domain_inserts.extend((note.id, exam, domain) for exam, domain in note.exam_domains)
+        for exam, domain in note.exam_domains:
+            self.domain_inserts.append((note.id, exam, domain))
         if len(self.note_inserts) >= BATCH:
             self.flush()  # rows go to SQLite in batches, not all kept until the end
 
     def _insert_card(self, note: Note, spec: CardSpec, deck_id: int) -> None:
         self.added_cards.add(spec.id)
-        row: dict[str, object] = {
-            "id": spec.id,
-            "note_id": note.id,
-            "kind": spec.kind.value,
-            "ordinal": spec.ordinal,
-            "front": spec.front,
-            "back": spec.back,
-            "deck_id": deck_id,
-            "position": self.position,
-            "created_at": self.now_ms,
-            "modified_at": self.now_ms,
-        }
+        names: tuple[str, ...] = _ADDED_CARD
+        row: tuple[Any, ...] = (
+            spec.id,
+            note.id,
+            spec.kind.value,
+            spec.ordinal,
+            spec.front,
+            spec.back,
+            deck_id,
+            self.position,
+            self.now_ms,
+            self.now_ms,
+        )
         start = self.starts.get(spec.id)
         if start:
-            row.update(start)
-        self.card_inserts.append(row)
+            names = (*names, *start)
+            row = (*row, *start.values())
+        runs = self.card_inserts
+        if runs and runs[-1][0] == names:
+            runs[-1][1].append(row)
+        else:
+            runs.append((names, [row]))
         self.position += 1
 
     def update(self, note: Note, columns: dict[str, Any], *, content_changed: bool) -> None:
@@ -390,7 +440,7 @@ class _Writer:
 
     def flush(self) -> None:
         if self.note_inserts:
-            self.store.insert_notes(self.note_inserts)
+            self.store.insert_notes(_ADDED_NOTE, self.note_inserts)
             self.note_inserts = []
         if self.card_inserts:
             self.store.insert_cards(self.card_inserts)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 import json
-import operator
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -15,13 +13,6 @@ from srs.model import CardKind, CardSpec, Note, ReviewRecord, StoredCard
 from srs.store.history import HistoryQueries
 from srs.store.rows import note_from_row, review_from_row, state_from_row
 from srs.store.sql import chunks, indexes_built_after
-
-
-def _getter(names: Sequence[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    """A row dict's values for `names`, in that order, as a tuple."""
-    if len(names) == 1:
-        return lambda row: (row[names[0]],)
-    return operator.itemgetter(*names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,25 +149,20 @@ class NoteQueries(HistoryQueries):
         with indexes_built_after(self.conn, ("notes", "cards", "note_domains"), empty="notes"):
             yield
 
-    def insert_notes(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Add notes: one dict of `notes` columns per note, all with the same keys."""
-        if not rows:
-            return
-        names = list(rows[0])
+    def insert_notes(self, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Add notes: the `notes` columns `names`, then one tuple of their values per note."""
         self.conn.executemany(
             f"INSERT INTO notes ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-            map(_getter(names), rows),  # positional: cheaper to bind than names
+            rows,
         )
 
-    def insert_cards(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Add cards, in order: one dict of `cards` columns per card (one statement per run of
-        rows with the same keys: cards an import gives a starting state carry its columns)."""
-        if not rows:
-            return
-        for names, group in itertools.groupby(rows, key=tuple):
+    def insert_cards(self, runs: Iterable[tuple[Sequence[str], Sequence[Sequence[Any]]]]) -> None:
+        """Add cards, in order: runs of (`cards` columns, one tuple of their values per card);
+        a run per shape (cards an import gives a starting state carry its columns too)."""
+        for names, rows in runs:
             self.conn.executemany(
                 f"INSERT INTO cards ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                map(_getter(names), group),
+                rows,
             )
         self.drop_day_plans()
 
