@@ -740,3 +740,65 @@ def test_docs_examples_parse() -> None:
         assert parsed.warnings == ()
         counts.append(sum(len(n.cards) for n in parsed.notes))
     assert counts[:7] == [7, 1, 1, 3, 3, 1, 2]
+
+
+def _kinds_by_the_rule_chain(lines: list[str]) -> list[int]:
+    """Each line's kind by the plain ordered rules of docs/deck-format.md (fences first, then
+    blank, heading, `Q:`, `A:`, `C:`, `Explanation:`, rule, option, comment, one-liner,
+    text): the reference `_classify`'s first-character dispatch must agree with."""
+    from srs.decks.markdown import _TASK_RE, K, _heading, _split_oneliner
+
+    kinds: list[int] = []
+    fence = ""
+    for line in lines:
+        body = line.lstrip(" ")
+        if fence:
+            kinds.append(K.TEXT)
+            if body.startswith(fence[0]) and len(line) - len(body) <= 3:
+                mark = body.rstrip()
+                if len(mark) >= len(fence) and mark == fence[0] * len(mark):
+                    fence = ""
+            continue
+        if len(line) - len(body) <= 3 and body[:3] in ("```", "~~~"):
+            char = body[0]
+            run = len(body) - len(body.lstrip(char))
+            if char == "~" or "`" not in body[run:]:
+                fence = char * run
+                kinds.append(K.TEXT)
+                continue
+        if not line.strip():
+            kinds.append(K.BLANK)
+        elif line.startswith("#"):
+            heading = _heading(line)
+            level = 0 if heading is None else heading[0]
+            kinds.append({0: K.TEXT, 1: K.H1, 2: K.H2}.get(level, K.HN))
+        elif line.startswith(("Q:", "A:", "C:", "Explanation:")):
+            kinds.append({"Q": K.Q, "A": K.A, "C": K.C, "E": K.EXPL}[line[0]])
+        elif line.startswith("---") and not line.rstrip().strip("-"):
+            kinds.append(K.RULE)
+        elif _TASK_RE.fullmatch(line.rstrip()):
+            kinds.append(K.TASK)
+        elif body.startswith("<!--") and line.rstrip().endswith("-->"):
+            kinds.append(K.COMMENT)
+        elif line[0] not in " \t|" and _split_oneliner(line) is not None:
+            kinds.append(K.ONELINER)
+        else:
+            kinds.append(K.TEXT)
+    return kinds
+
+
+_LINE_PIECES = [
+    "Q:", "A:", "C:", "E", "Explanation:", "#", "## ", "---", "-", "- [x] ", "* [ ] ", "+ ",
+    "```", "~~~", "<!-- id: x -->", "<!--", "-->", " ", "  ", "\t", "\u00a0", "|", "x",
+    "a :: b", " ::: ", "{{c1::y}}", "`", "Ex",
+]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_LINE_PIECES), max_size=5).map("".join), max_size=12))
+def test_line_kinds_follow_the_rule_chain(lines: list[str]) -> None:
+    """`_classify` dispatches on a line's first characters for speed; every line must get
+    the kind the ordered rules give it, fenced code included."""
+    from srs.decks.markdown import _classify
+
+    assert _classify(lines, 0)[0] == _kinds_by_the_rule_chain(lines)

@@ -203,6 +203,7 @@ def _oneliner_at(line: str, start: int, end: int) -> _OneLiner | None:
 
 # First characters of every line kind but text and one-liners (with any whitespace).
 _MARKER_FIRST = frozenset(" \t#QACE-*+<`~|")
+_LETTER_MARKERS = {"Q:": K.Q, "A:": K.A, "C:": K.C}
 
 
 def _classify(
@@ -237,6 +238,24 @@ def _classify(
                     oneliners[i] = split
             else:
                 kinds[i] = K.TEXT
+            continue
+        marker = _LETTER_MARKERS.get(line[:2])
+        if marker is not None:  # `Q:`, `A:`, `C:`: what the chain below would find first
+            kinds[i] = marker
+            continue
+        first = line[0]
+        if first in "-*+E":  # rules, options, `Explanation:`; else a one-liner or text
+            if first == "E":
+                marker = K.EXPL if line.startswith("Explanation:") else None
+            elif first == "-" and line.startswith("---") and not line.rstrip().strip("-"):
+                marker = K.RULE
+            else:
+                marker = K.TASK if _TASK_RE.fullmatch(line.rstrip()) else None
+            if marker is None and (split := _split_oneliner(line)) is not None:
+                marker = K.ONELINER
+                if oneliners is not None:
+                    oneliners[i] = split
+            kinds[i] = K.TEXT if marker is None else marker
             continue
         body = line.lstrip(" ")
         if len(line) - len(body) <= 3 and body[:3] in ("```", "~~~"):
