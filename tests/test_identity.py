@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from srs.decks.identity import content_hash, normalise, pick_relink, short_hash, similarity
+from srs.decks.identity import (
+    content_hash,
+    normalise,
+    pick_relink,
+    short_hash,
+    similarity,
+    tagged_hash,
+)
 
 
 def test_normalise_folds_case_whitespace_emphasis_and_unicode_form() -> None:
@@ -82,3 +89,10 @@ def test_normalise_of_ascii_text_is_the_general_fold(text: str) -> None:
 
     folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
     assert normalise(text) == " ".join(folded.translate(str.maketrans("", "", "*_`~")).split())
+
+
+@given(st.sampled_from(["basic", "cloze", "mcq"]), st.lists(st.text(max_size=40), max_size=4))
+def test_tagged_hash_is_the_content_hash_of_the_tag_and_parts(tag: str, parts: list[str]) -> None:
+    """Note ids must never change: the builder's shortcut for a kind tag hashes exactly what
+    `content_hash` does."""
+    assert tagged_hash(tag, *parts) == content_hash(tag, *parts)

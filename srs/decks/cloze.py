@@ -84,7 +84,7 @@ def _next_marker(text: str, start: int, stop: int) -> tuple[int, int, int] | Non
 
 def has_cloze(text: str) -> bool:
     """Whether the text contains at least one `{{cN::` opening."""
-    return _next_marker(text, 0, len(text)) is not None
+    return _OPEN in text and _next_marker(text, 0, len(text)) is not None
 
 
 def _unclosed(number: int) -> str:

@@ -74,6 +74,8 @@ def content_hash(*parts: str) -> str:
 def tagged_hash(tag: str, *parts: str) -> str:
     """`content_hash(tag, *parts)` for a tag that is already normal (lower-case ASCII words,
     such as a note kind): the same 16 hex characters without normalising the tag again."""
+    if len(parts) == 1:  # a basic note's question
+        return _digest(f"{tag}{_SEPARATOR}{normalise(parts[0])}", 16)
     return _digest(_SEPARATOR.join([tag, *[normalise(p) for p in parts]]), 16)
 
 

@@ -76,6 +76,7 @@ class K(IntEnum):
 _END_QUESTION = frozenset({K.H1, K.H2, K.HN, K.RULE, K.Q, K.C, K.ONELINER, K.A, K.EXPL, K.TASK})
 _END_ANSWER = frozenset({K.H1, K.H2, K.HN, K.RULE, K.Q, K.C, K.ONELINER, K.A, K.EXPL})
 _CARD_MARKERS = frozenset({K.Q, K.A, K.C, K.EXPL, K.ONELINER})
+_SKIPPED = frozenset({K.BLANK, K.RULE, K.COMMENT})  # lines the walk steps over between cards
 
 
 @dataclass(slots=True)
@@ -419,7 +420,9 @@ class _Parser:
         kinds, lines, n = self.kinds, self.lines, len(self.lines)
         while i < n:
             kind = kinds[i]
-            if kind == K.H1:
+            if kind in _SKIPPED:  # blank lines, rules and comments between cards: most lines
+                i += 1
+            elif kind == K.H1:
                 heading = _heading(lines[i])
                 self.title = heading[1] if heading else None
                 self.section, self.subs, self.breadcrumb = None, [], None
@@ -447,8 +450,6 @@ class _Parser:
                 i += 1
                 while i < n and kinds[i] not in _END_ANSWER:
                     i += 1
-            elif kind in (K.BLANK, K.RULE, K.COMMENT):
-                i += 1
             else:
                 i = self.stray(i)
 
@@ -803,25 +804,25 @@ class _Parser:
     ) -> None:
         """A draft of the note, built (ids, sibling suffixes, stamp) by `srs.decks.builder`."""
         fm = self.front
-        draft = NoteDraft(
-            kind=kind,
-            front=front,
-            back=back,
-            deck=fm.deck or self.default_deck,
-            path=self.display,
-            line=line,
-            options=options,
-            tags=tuple(sorted({*fm.tags, *meta.tags})) if meta.tags else self.file_tags,
-            context=self.context(),
-            exam_domains=(
+        draft = NoteDraft(  # positional, in field order (built once per note)
+            kind,
+            front,
+            back,
+            fm.deck or self.default_deck,
+            self.display,
+            line,
+            options,
+            tuple(sorted({*fm.tags, *meta.tags})) if meta.tags else self.file_tags,
+            self.context(),
+            (
                 tuple(sorted((dict(fm.exam_domains) | meta.exam_domains).items()))
                 if meta.exam_domains
                 else fm.exam_domains
             ),
-            source=fm.source,
-            id=meta.id,
-            extra=dict(fm.extra) if fm.extra else {},
-            cloze=cloze,
+            fm.source,
+            meta.id,
+            dict(fm.extra) if fm.extra else {},
+            cloze,
         )
         note = build_note(draft)
         previous = self.seen_ids.get(note.id)
