@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from srs.model import (
     ReviewKind,
     ReviewRecord,
     SchedulingState,
+    value_class,
     with_leech_tag,
 )
 from srs.options import OPTION_NAMES, Options, format_option, parse_option, with_values
@@ -56,7 +57,7 @@ ALL_CARDS = QueueFilter()
 COLLECTION_ONLY = ("day_starts_at", "exam")
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class OutsideAnswer:
     """An answer given in another program (Anki), to merge into a card's history."""
 
@@ -67,7 +68,7 @@ class OutsideAnswer:
     ahead: bool = False  # studied ahead there (Anki's revlog type 3: a filtered deck)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class AnswerOutcome:
     """What `answer` did: the review-log row it wrote and the card afterwards."""
 

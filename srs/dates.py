@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from srs.errors import SrsError
+from srs.model import value_class
 
 # Forms `datetime.fromisoformat` reads exactly as dateutil's `isoparse` does; others go to it.
 _PLAIN_ISO = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d{3}|\.\d{6})?)?(Z|[+-]\d\d:\d\d)?)?")
@@ -95,7 +95,7 @@ def day_start(day: date, zone: tzinfo, day_starts_at: int) -> datetime:
     return local.astimezone(UTC)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Moment:
     """'Now' as the scheduler needs it: the instant, its scheduler day, and the next rollover."""
 

@@ -5,14 +5,14 @@ Imports nothing from srs, so every layer can raise these.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from srs.model import value_class
 
 
 class SrsError(Exception):
     """Base class: a problem the user can fix, reported without a traceback."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DeckProblem:
     """One located problem in a deck file; `str()` is the `path:line: message` the user sees."""
 

@@ -11,10 +11,10 @@ import dataclasses
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 
 from srs.errors import ConfigError
+from srs.model import value_class
 
 __all__ = [
     "OPTION_NAMES",
@@ -28,7 +28,7 @@ MAX_DAYS = 36500
 _MINUTES_PER_DAY = 1440
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Options:
     """Every option the scheduler and the daily queue read (defaults = Anki's "Default" preset)."""
 

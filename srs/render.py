@@ -21,7 +21,6 @@ import html
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +28,8 @@ import markdown
 import nh3
 import pygments
 from pygments.token import STANDARD_TYPES
+
+from srs.model import value_class
 
 __all__ = [
     "Rendered",
@@ -81,7 +82,7 @@ _converter = markdown.Markdown(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Rendered:
     """Sanitised HTML of one Markdown text, with the `<img src>` values it references."""
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from srs.dates import Moment, to_ms
 from srs.errors import DeckNotFound
+from srs.model import value_class
 from srs.progress import Progress, no_progress
 from srs.store import Store
 from srs.store.scope import QueueFilter
@@ -77,7 +78,7 @@ def _rate(passed: int, total: int) -> float | None:
     return round(passed / total, 4) if total else None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class PassFail:
     """Review answers that were not Again (passed) and that were Again (failed)."""
 
@@ -105,7 +106,7 @@ class PassFail:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Retention:
     """True retention of one period, split by the interval the card had when answered."""
 
@@ -124,7 +125,7 @@ class Retention:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DailyReviews:
     """Answers given on one scheduler day, by the state the card was in before the answer."""
 
@@ -151,7 +152,7 @@ class DailyReviews:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Today:
     """What was studied on the current scheduler day."""
 
@@ -165,7 +166,7 @@ class Today:
         return data | {"cards": self.cards, "retention": self.retention.to_dict()}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Streak:
     """Consecutive scheduler days with at least one answer."""
 
@@ -183,7 +184,7 @@ class Streak:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ForecastDay:
     """Cards that fall due on a day (overdue ones count on today)."""
 
@@ -204,7 +205,7 @@ class ForecastDay:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class CardCounts:
     """Cards by state. new..mature are disjoint and exclude suspended and orphaned cards."""
 
@@ -232,7 +233,7 @@ class CardCounts:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Bucket:
     """One bar of a histogram: values from `low` to `high` inclusive (None = no upper end)."""
 
@@ -245,7 +246,7 @@ class Bucket:
         return {"label": self.label, "low": self.low, "high": self.high, "count": self.count}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Histogram:
     """Buckets plus the mean of the underlying values (None when there are none)."""
 
@@ -261,7 +262,7 @@ class Histogram:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DomainStats:
     """Exam readiness of one domain of the target exam (deck front matter `exam_domains`)."""
 
@@ -299,7 +300,7 @@ class DomainStats:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class HardCard:
     """A card with lapses, where to find it, and how its answers went."""
 
@@ -332,7 +333,7 @@ class HardCard:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Stats:
     """Every figure of `srs stats` for one day, deck filter and window."""
 

@@ -10,13 +10,12 @@ import functools
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
 from srs.dates import day_start, iso
-from srs.model import OPTION_LETTERS, CardKind, McqOption, SchedulingState
+from srs.model import OPTION_LETTERS, CardKind, McqOption, SchedulingState, value_class
 
 
 def display_path(path: str) -> str:
@@ -43,7 +42,7 @@ def due_iso(state: SchedulingState, zone: tzinfo, day_starts_at: int) -> str | N
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class CardView:
     """One card with its note, deck and scheduling state, ready to show or serialise."""
 

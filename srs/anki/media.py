@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from srs.errors import ExportError
-from srs.model import Note
+from srs.model import Note, value_class
 
 __all__ = ["SOUND_RE", "MediaFile", "MediaResolver", "is_remote"]
 
@@ -29,7 +28,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _REMOTE_SCHEMES = {"http", "https"}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class MediaFile:
     """One file to put into the package: its name in Anki and where its bytes are."""
 

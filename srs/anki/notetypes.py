@@ -14,10 +14,8 @@ The ids are fixed millisecond timestamps in the past (Anki rewrites ids in the f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from srs.anki.code_css import CODE_CSS
-from srs.model import NoteKind
+from srs.model import NoteKind, value_class
 
 __all__ = [
     "BASIC",
@@ -99,7 +97,7 @@ hr#answer { border: 0; border-top: 1px solid rgba(127, 127, 127, 0.45); margin: 
 """
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Template:
     """One card template: question and answer HTML with Anki's {{Field}} syntax."""
 
@@ -108,7 +106,7 @@ class Template:
     afmt: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class NoteType:
     """An Anki note type as srs writes it."""
 

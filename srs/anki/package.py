@@ -33,7 +33,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +52,7 @@ from srs.model import (
     NoteKind,
     ReviewKind,
     SchedulingState,
+    value_class,
 )
 from srs.render import Rendered, render_markdown, rewrite_image_sources
 
@@ -88,7 +89,7 @@ _LETTERS = OPTION_LETTERS.upper()
 ANKI_NOTETYPES = "anki_notetypes"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ExportReview:
     """One answer from srs's review log, as Anki's `revlog` row needs it.
 
@@ -105,7 +106,7 @@ class ExportReview:
     duration_ms: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ExportCard:
     """One card of a note with its scheduling state."""
 
@@ -116,7 +117,7 @@ class ExportCard:
     reviews: tuple[ExportReview, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ExportNote:
     """A note to export with its cards; `media_root` is the folder its images must live in."""
 
@@ -131,7 +132,7 @@ class ExportNote:
 PRESET_PREFIX = "srs FSRS"  # the name of every Anki preset srs makes (export and sync)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class FsrsPreset:
     """A deck's FSRS settings for its Anki preset: the learner's fitted parameters (21 FSRS-6
     weights, `fsrsParams6`) and the desired retention, so FSRS in Anki continues with srs's
@@ -141,7 +142,7 @@ class FsrsPreset:
     desired_retention: float
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ExportSummary:
     """What went into the package."""
 

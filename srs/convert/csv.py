@@ -27,6 +27,7 @@ from srs.convert.model import ConvertedNote, Source
 from srs.convert.notetypes import map_fields
 from srs.convert.text_file import read_bytes
 from srs.errors import ConvertError
+from srs.model import value_class
 
 __all__ = ["CsvOptions", "read_csv"]
 
@@ -41,7 +42,7 @@ _NAMED = {
 _MAX_BYTES = 50_000_000
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class CsvOptions:
     """Separators given on the command line (Quizlet-style files)."""
 

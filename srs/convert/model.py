@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from srs.decks.builder import CardHistory
-from srs.model import McqOption, NoteKind
+from srs.model import McqOption, NoteKind, value_class
 
 __all__ = ["ConvertReport", "ConvertedNote", "MediaItem", "Source"]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ConvertedNote:
     """One note as another program had it, already in srs's Markdown.
 
@@ -36,7 +36,7 @@ class ConvertedNote:
     anki_notetype: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class MediaItem:
     """A media file a note refers to: its safe file name and where its bytes are."""
 

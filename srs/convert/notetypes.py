@@ -16,9 +16,8 @@ an image occlusion type (its `kind`), whatever its name.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from srs.model import NoteKind
+from srs.model import NoteKind, value_class
 
 __all__ = ["IMAGE_OCCLUSION", "Mapped", "map_fields"]
 
@@ -29,7 +28,7 @@ _BOTH = {"basic (and reversed card)", "srs basic (and reversed card)"}
 _OPTIONAL = {"basic (optional reversed card)"}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Mapped:
     """A note's kind and sides, or why it is skipped; `warning` names a guessed mapping."""
 

@@ -34,7 +34,7 @@ from srs.convert.model import ConvertedNote, MediaItem, Source
 from srs.convert.text_file import read_lines
 from srs.decks.builder import CardHistory
 from srs.errors import ConvertError
-from srs.model import CardState, NoteKind, SchedulingState
+from srs.model import CardState, NoteKind, SchedulingState, value_class
 
 __all__ = ["Settings", "looks_like_obsidian", "read_vault"]
 
@@ -46,7 +46,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _MAX_BYTES = 5_000_000
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Settings:
     """The plugin settings that change what is a card."""
 

@@ -33,7 +33,7 @@ carries no history.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class CardHistory:
     """What one card of a note went through elsewhere: its state there and its past answers."""
 

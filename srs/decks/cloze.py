@@ -8,7 +8,7 @@ close an earlier one left open: that one is reported as unclosed, where it start
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from srs.model import value_class
 
 __all__ = ["Cloze", "ClozeProblem", "Deletion", "has_cloze", "parse_cloze", "render"]
 
@@ -16,7 +16,7 @@ _OPEN = "{{c"
 _MAX_DIGITS = 4  # c1 .. c9999; a longer number is not a cloze marker at all
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Deletion:
     """One `{{cN::text::hint}}` and where it sits in the text."""
 
@@ -27,7 +27,7 @@ class Deletion:
     end: int  # offset just after `}}`
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ClozeProblem:
     """A malformed deletion: the message and the offset in the text where it starts."""
 
@@ -35,7 +35,7 @@ class ClozeProblem:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Cloze:
     """A text with its deletions in order of appearance."""
 

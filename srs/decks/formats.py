@@ -15,11 +15,12 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from srs.decks.limits import MAX_BYTES
+from srs.model import value_class
 
 if TYPE_CHECKING:
     from srs.decks.builder import CardHistory
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DeckRead:
     """A deck read with the review history its format carried (card id -> history)."""
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import yaml
+
+from srs.model import value_class
 
 __all__ = ["FrontMatter", "parse_front_matter", "split_front_matter", "split_tags"]
 
@@ -26,7 +28,7 @@ MAX_FRONT_MATTER = 65_536
 MAX_DEPTH = 50
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class FrontMatter:
     """The typed front matter of one file (all optional)."""
 

@@ -37,7 +37,7 @@ from srs.dates import to_ms
 from srs.decks.discover import absolute
 from srs.decks.formats import parser_fingerprint
 from srs.decks.identity import normalise, pick_relink
-from srs.model import CardSpec, Note, ParsedDeck, SchedulingState
+from srs.model import CardSpec, Note, ParsedDeck, SchedulingState, value_class
 from srs.progress import Progress, no_progress
 from srs.store import NoteRow, Store
 from srs.store.history import PastReview, StartState, start_columns
@@ -82,7 +82,7 @@ class ImportReport:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Located:
     """A parsed note with the absolute path of its file (what the store keeps)."""
 

@@ -31,7 +31,7 @@ from srs.decks.frontmatter import (
 )
 from srs.decks.limits import MAX_BYTES
 from srs.errors import DeckError, DeckProblem
-from srs.model import DeckFile, McqOption, Note, NoteKind, ParsedDeck
+from srs.model import DeckFile, McqOption, Note, NoteKind, ParsedDeck, value_class
 
 __all__ = [
     "MAX_BYTES",
@@ -89,7 +89,7 @@ class _Meta:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class _OneLiner:
     front: str
     back: str

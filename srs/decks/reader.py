@@ -9,14 +9,14 @@ so `srs check` can use it without one.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from srs.decks.discover import DeckFile, absolute, discover
 from srs.decks.formats import deck_suffixes
 from srs.errors import DeckError, DeckProblem
-from srs.model import ParsedDeck
+from srs.model import ParsedDeck, value_class
 from srs.progress import Progress, no_progress
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from srs.exam.blueprints import Blueprint
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Parsed:
     """Decks read from paths, with their warnings (errors raise DeckError)."""
 
@@ -42,7 +42,7 @@ class Parsed:
 FileCache = dict[str, tuple[str, str, str]]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class WrittenDeck:
     """A deck file its writer has just parsed (`srs convert`), so an import need not parse it
     again: the digest of the bytes written (`formats.bytes_digest`) and the `ParsedDeck` its

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 from srs.errors import SrsError
+from srs.model import value_class
 
 __all__ = ["DEFAULT_TIMEOUT", "MAX_REPLY", "Asked", "LlmError", "ask", "model_name"]
 
@@ -31,7 +31,7 @@ class LlmError(SrsError):
     """The model could not be asked (one line, for the user)."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Asked:
     """What one question to the model sent and got back."""
 

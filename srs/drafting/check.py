@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from srs.decks.identity import RELINK_THRESHOLD, normalise, similarity
 from srs.decks.markdown import parse_text
 from srs.errors import DeckError
-from srs.model import Note, NoteKind
+from srs.model import Note, NoteKind, value_class
 from srs.terminal import escape_text
 
 __all__ = ["Checked", "Known", "check_cards", "known", "sanitise", "split_cards"]
@@ -78,7 +78,7 @@ def split_cards(reply: str) -> list[str]:
     return [card for card in cards if card]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Known:
     """A card the new ones must not repeat: its kind, question and correct answer(s)."""
 

@@ -33,6 +33,7 @@ from srs.drafting.prompts import (
 )
 from srs.drafting.write import draft_text, write_draft
 from srs.errors import ConfigError
+from srs.model import value_class
 
 if TYPE_CHECKING:
     from srs.collection import Collection
@@ -45,7 +46,7 @@ MAX_FAILED = 20  # failed cards sent at most
 MAX_NOTES_BYTES = 1_000_000
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DraftRequest:
     """What `srs draft` was asked for."""
 

@@ -17,13 +17,13 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srs.drafting.ask import DEFAULT_TIMEOUT, ask, model_name
 from srs.drafting.check import sanitise
 from srs.drafting.prompts import card_text, explain_prompt, explain_system
+from srs.model import value_class
 
 if TYPE_CHECKING:
     from srs.collection import Collection
@@ -34,7 +34,7 @@ __all__ = ["Explanation", "cache_folder", "explain"]
 CACHE_SUFFIX = ".explanations"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Explanation:
     """A card's explanation (Markdown, sanitised) and whether it came from the cache."""
 

@@ -11,7 +11,8 @@ Pure text building, so tests (and docs/llm.md) can show exactly what leaves the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from srs.model import value_class
 
 __all__ = [
     "KINDS",
@@ -68,7 +69,7 @@ Rules: `C:` then one sentence or short paragraph with one to three deletions
 }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Grounding:
     """What the cards are to be about; every field is sent as it is (see the module doc)."""
 

@@ -14,7 +14,7 @@ what `srs stats` and the history's scores count).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -27,7 +27,7 @@ from srs.exam.report import (
     shortfall_from_dict,
     shortfall_to_dict,
 )
-from srs.model import Grade
+from srs.model import Grade, value_class
 from srs.store.exams import NewQuestion
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class ExamCollection(Protocol):
     def answer(self, card_id: str, grade: Grade, now: datetime, duration_ms: int = 0) -> object: ...
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Attempt:
     """One row of `exam_attempts`."""
 

@@ -13,14 +13,14 @@ import json
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from srs.errors import DeckError, DeckProblem
 from srs.exam.lifecycle import PHASES, Phase, legacy_lifecycle, pick_current
-from srs.model import ParsedDeck
+from srs.model import ParsedDeck, value_class
 
 __all__ = [
     "Blueprint",
@@ -54,7 +54,7 @@ UNCONFIRMABLE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Domain:
     """One content domain of an exam and its share of the scored questions (percent)."""
 
@@ -64,7 +64,7 @@ class Domain:
     tasks: tuple[tuple[str, str], ...] = ()  # task statements: (id, name), as the guide lists them
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Blueprint:
     """One exam as its published guide describes it, with its dated lifecycle.
 

@@ -19,12 +19,11 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from srs.errors import SrsError
-from srs.model import OPTION_LETTERS, CardKind
+from srs.model import OPTION_LETTERS, CardKind, value_class
 
 if TYPE_CHECKING:
     from srs.exam.blueprints import Blueprint
@@ -45,7 +44,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Question:
     """One question of an attempt: its card, its domain and its options in the order shown."""
 
@@ -87,7 +86,7 @@ class Question:
         return frozenset(chosen)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Shortfall:
     """A domain with fewer questions available than its weight asks for."""
 
@@ -97,7 +96,7 @@ class Shortfall:
     available: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Draw:
     """The questions of a new attempt and how they were drawn."""
 

@@ -17,9 +17,11 @@ what differs in other languages is reported beside it. The rule for the default 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
+
+from srs.model import value_class
 
 if TYPE_CHECKING:
     from srs.exam.blueprints import Blueprint
@@ -53,7 +55,7 @@ LANGUAGE_NAMES = {
 _DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Phase:
     """One entry of a blueprint's lifecycle: a status from a first day on.
 
@@ -106,7 +108,7 @@ def legacy_lifecycle(status: str, retired_on: date | None) -> tuple[Phase, ...]:
     return (Phase(before), Phase("retired", retired_on + _DAY))
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Standing:
     """An exam's status in some languages on one day.
 
@@ -166,7 +168,7 @@ def standing(lifecycle: Sequence[Phase], day: date, language: str = STATUS_LANGU
     )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ExamStatus:
     """What an exam is on one day: its status in English, what differs in other languages,
     its successor and predecessor, and what its blueprint does not confirm."""

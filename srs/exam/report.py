@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from srs.exam.draw import Question, Shortfall, is_correct, iso_instant, scaled_note
-from srs.model import OPTION_LETTERS
+from srs.model import OPTION_LETTERS, value_class
 
 if TYPE_CHECKING:
     from srs.exam.blueprints import Blueprint
@@ -58,7 +58,7 @@ def shortfall_from_dict(data: Mapping[str, Any]) -> Shortfall:
     return Shortfall(data["domain"], data["name"], data["wanted"], data["available"])
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DomainScore:
     """Questions asked and answered right in one domain of the exam."""
 
@@ -96,7 +96,7 @@ class DomainScore:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ShownOption:
     """An option of a missed question as it was shown, with what was chosen."""
 
@@ -120,7 +120,7 @@ class ShownOption:
         return cls(data["letter"], data["text"], data["correct"], data["chosen"], data["rationale"])
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class MissedQuestion:
     """A question answered wrongly or not at all."""
 
@@ -162,7 +162,7 @@ class MissedQuestion:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ExamReport:
     """The report of a scored attempt (the `--json` output and the stored result)."""
 

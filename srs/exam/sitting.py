@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from srs.exam.attempts import (
 )
 from srs.exam.draw import draw, parse_answers
 from srs.exam.report import scaled_limit_s
+from srs.model import value_class
 
 if TYPE_CHECKING:
     from srs.exam.report import ExamReport
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ExamRequest:
     """What `srs exam` was asked: which exam, how many questions, how long, how answered."""
 
@@ -55,7 +55,7 @@ class ExamRequest:
     resume: bool = False  # continue the latest interrupted attempt instead
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Sitting:
     """An attempt under way; `report` is set when the request answered it by script."""
 

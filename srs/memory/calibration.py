@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from srs.memory.model import FsrsModel, model_for
+from srs.model import value_class
 from srs.options import Options
 from srs.store import Store
 from srs.store.calibration import BIN_SCALE, PredictionGroup
@@ -80,7 +81,7 @@ def rescaled(p: float, scale: float, decay: float) -> float:
     return float((1 + (p ** (-1 / decay) - 1) / scale) ** -decay)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class CalibrationBin:
     low: float
     answers: int
@@ -96,7 +97,7 @@ class CalibrationBin:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Calibration:
     """Predicted against actual recall over the answers with a prediction."""
 

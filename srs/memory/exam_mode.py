@@ -11,7 +11,7 @@ loss). Once a plan is done with time left, a re-plan made as of that moment foll
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -19,7 +19,7 @@ from srs.dates import Moment, from_ms, iso, to_ms
 from srs.memory.calibration import Calibration, corrected_model, forecast_interval
 from srs.memory.model import FsrsModel, model_for
 from srs.memory.planner import DayPlan, PlanCard, StudyCosts, forecast, plan_day
-from srs.model import Memory
+from srs.model import Memory, value_class
 from srs.options import Options
 from srs.progress import Progress, no_progress
 from srs.store import Store
@@ -51,7 +51,7 @@ _DEFAULT_COSTS = StudyCosts()
 MIN_COSTS = StudyCosts(new=5.0, passed=3.25, failed=8.0)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ExamPlan:
     """Today's plan, what it was made from, and what is already done."""
 
@@ -275,7 +275,7 @@ def plan_counts(queue: Sequence[tuple[str, str]]) -> QueueCounts:
     return QueueCounts(buckets.count("new"), buckets.count("learning"), buckets.count("review"))
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DomainReadiness:
     """Expected exam-day recall of one domain of the target exam."""
 
@@ -286,7 +286,7 @@ class DomainReadiness:
     projected: float | None = None  # if the plan is kept every day
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Readiness:
     """Expected share of cards recalled on exam day, overall and per domain."""
 

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 from functools import cache
 
-from srs.model import Grade, Memory
+from srs.model import Grade, Memory, value_class
 
 __all__ = [
     "FsrsModel",
@@ -49,7 +49,7 @@ MIN_DIFFICULTY = 1.0
 MAX_DIFFICULTY = 10.0
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class FsrsModel:
     """FSRS-6 with one parameter vector `w` (21 weights); pure math, no validation.
 

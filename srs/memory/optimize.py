@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from srs.errors import ConfigError
-from srs.model import ReviewKind
+from srs.model import ReviewKind, value_class
 from srs.options import Options
 from srs.store import Store
 from srs.store.memory import LoggedGrade
@@ -65,7 +64,7 @@ def _fsrs_rs() -> Any:
     return fsrs_rs_python
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class TrainingSet:
     """A review log as FSRS training items, in time order.
 
@@ -185,7 +184,7 @@ def fit(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Metrics:
     """How well parameters predict answers: log loss (lower is better; 0.69 is a coin toss)
     and RMSE(bins), the gap between predicted and actual recall over bins of similar answers."""
@@ -207,7 +206,7 @@ def evaluate(
     return Metrics(float(result.log_loss), float(result.rmse_bins))
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Optimized:
     """The outcome of `srs fsrs optimize`: the fit, its held-out scores and the verdict."""
 

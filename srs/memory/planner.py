@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from srs.memory.model import FsrsModel, default_model
-from srs.model import Memory
+from srs.model import Memory, value_class
 
 __all__ = [
     "DayPlan",
@@ -59,7 +59,7 @@ IDLE_SHARE = 0.10
 _AGAIN, _GOOD = 1, 3
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class PlanCard:
     """One card as the planner sees it."""
 
@@ -68,7 +68,7 @@ class PlanCard:
     domain: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class StudyCosts:
     """Seconds per first presentation, per passed review and per failed review."""
 
@@ -77,7 +77,10 @@ class StudyCosts:
     failed: float = 32.0
 
 
-@dataclass(frozen=True, slots=True)
+DEFAULT_COSTS = StudyCosts()
+
+
+@value_class
 class DayPlan:
     """What to study today; `queue` gives the showing order."""
 
@@ -149,7 +152,7 @@ def plan_day(
     today: date,
     exam_day: date,
     budget_seconds: float,
-    costs: StudyCosts = StudyCosts(),
+    costs: StudyCosts = DEFAULT_COSTS,
     *,
     studied_since: datetime | None = None,
     model: FsrsModel | None = None,
@@ -402,7 +405,7 @@ def project(
     exam_day: date,
     exam_at: datetime,
     daily_budget: float,
-    costs: StudyCosts = StudyCosts(),
+    costs: StudyCosts = DEFAULT_COSTS,
     *,
     today_budget: float | None = None,
     studied_since: datetime | None = None,

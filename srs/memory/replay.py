@@ -17,10 +17,10 @@ large collection shows it is moving (1M answers take a few seconds).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from srs.memory.model import FsrsModel, model_for
+from srs.model import value_class
 from srs.options import Options
 from srs.store import Store
 from srs.store.scope import QueueFilter
@@ -34,7 +34,7 @@ _PROGRESS_EVERY = 50_000
 _WRITE_EVERY = 10_000
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Rederived:
     """What a replay did."""
 

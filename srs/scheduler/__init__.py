@@ -9,12 +9,11 @@ algorithm is a new module here plus one line in `_SCHEDULERS`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import Protocol
 
 from srs.dates import Moment
 from srs.errors import ConfigError
-from srs.model import Answer, Grade, SchedulingState
+from srs.model import Answer, Grade, SchedulingState, value_class
 from srs.options import Options
 from srs.scheduler import classic, fsrs, sm2
 
@@ -72,7 +71,7 @@ class AnswerFunction(Protocol):
     ) -> Answer: ...
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class PureScheduler:
     """A `Scheduler` made from an algorithm module's pure `answer` function."""
 

@@ -12,11 +12,10 @@ Computation happens in two stages, as in Anki: first the abstract next state ("l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from srs.dates import Moment
-from srs.model import Answer, CardState, Grade, ReviewKind, SchedulingState
+from srs.model import Answer, CardState, Grade, ReviewKind, SchedulingState, value_class
 from srs.options import Options
 from srs.scheduler.f32 import add, f32, mul, round_half_away, to_u32
 from srs.scheduler.fuzz import fuzz_factor, learning_fuzz_secs, with_review_fuzz
@@ -40,7 +39,7 @@ EASE_EASY = f32(0.15)
 # --- abstract next states ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class _Step:
     """A (re)learning step: wait `secs`, with `remaining` steps left (including this one)."""
 
@@ -48,7 +47,7 @@ class _Step:
     remaining: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class _Review:
     """A review interval in days with the ease (f32) that goes with it."""
 
@@ -56,7 +55,7 @@ class _Review:
     ease: float
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class _Ctx:
     """Options converted once into the f32 values and step seconds Anki works with."""
 

@@ -22,11 +22,11 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from srs.errors import CollectionError
+from srs.model import value_class
 from srs.store.sql import BUSY_TIMEOUT_MS
 
 __all__ = [
@@ -49,7 +49,7 @@ _STAMP = "%Y%m%dT%H%M%S"
 _PARTIAL_MAX_AGE_S = 3600  # a temporary copy older than this was left by a killed process
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Restored:
     """What `restore` did: the file copied in, and the backup of the collection it replaced."""
 

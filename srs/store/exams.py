@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
 from srs.dates import from_ms, to_ms
+from srs.model import value_class
 from srs.store.connection import Connection
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class AttemptRow:
     """One row of `exam_attempts`; `result` is its JSON (extras while taken, then the report)."""
 
@@ -32,7 +33,7 @@ class AttemptRow:
     result: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class AnswerRow:
     """One row of `exam_answers`: a question of an attempt and what was answered."""
 
@@ -44,7 +45,7 @@ class AnswerRow:
     flagged: bool
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class NewQuestion:
     """A question to record with a new attempt."""
 

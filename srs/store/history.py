@@ -6,17 +6,16 @@ import functools
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from srs.dates import to_ms
-from srs.model import Grade, ReviewKind, SchedulingState
+from srs.model import Grade, ReviewKind, SchedulingState, value_class
 from srs.store.connection import Connection
 from srs.store.rows import FLAG_COLUMNS, state_to_columns
 from srs.store.sql import indexes_built_after
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class PastReview:
     """One answer given elsewhere (another tool, an older collection), to keep in the log."""
 
@@ -34,7 +33,7 @@ _BATCH = 5000
 _BULK = 20_000  # past answers from which an empty log's indexes are built after the rows
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class StartState:
     """The state a card had elsewhere, given to it when an import adds it."""
 

@@ -6,16 +6,15 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
-from srs.model import CardKind, CardSpec, Note, ReviewRecord, StoredCard
+from srs.model import CardKind, CardSpec, Note, ReviewRecord, StoredCard, value_class
 from srs.store.history import HistoryQueries
 from srs.store.rows import note_from_row, review_from_row, state_from_row
 from srs.store.sql import chunks, indexes_built_after
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class NoteRow:
     """What the importer needs to know about a stored note to classify a parsed one."""
 
@@ -28,7 +27,7 @@ class NoteRow:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class NoteText:
     """A stored note's texts: kind, question (stem), answer and correct options."""
 
@@ -39,7 +38,7 @@ class NoteText:
     correct: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class StoredNote:
     """A note as the collection keeps it, for exporters: cards, history, cached HTML."""
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from srs.model import value_class
 from srs.store.connection import Connection
 from srs.store.scope import (
     DAY_LEARNING,
@@ -34,7 +34,7 @@ BUCKETS: dict[str, tuple[str, str, str | None]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class QueueScope:
     """The WHERE additions and parameters every bucket query of one queue shares."""
 
@@ -42,7 +42,7 @@ class QueueScope:
     params: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DeckDue:
     """One deck's counts for the deck list."""
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from srs.model import Grade, ReviewKind, SchedulingState
+from srs.model import Grade, ReviewKind, SchedulingState, value_class
 from srs.store.connection import Connection
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class NewReview:
     """One answer as the log keeps it; `before`/`after` are `card_snapshot`s (undo puts
     `before` back exactly)."""
@@ -33,7 +32,7 @@ class NewReview:
     predicted: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class LoggedAnswer:
     """A review-log row as undo needs it."""
 
@@ -42,7 +41,7 @@ class LoggedAnswer:
     before: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class AnswerTotals:
     """What a set of answers (one session's) adds up to."""
 

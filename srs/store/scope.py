@@ -7,9 +7,9 @@ list, statistics and exam mode.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from srs.model import value_class
 from srs.store.sql import like_escape
 
 # A card can be studied: not suspended, and still in its deck file (not orphaned). Written as
@@ -37,7 +37,7 @@ def deck_params(deck: str) -> dict[str, Any]:
     return {"deck": deck, "deck_prefix": like_escape(deck) + "/%"}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class QueueFilter:
     """Which cards a command works on: a deck (with its sub-decks) and/or a tag."""
 

@@ -9,17 +9,17 @@ text as it is, down to the `+r.card_id` and the `INDEXED BY` hints.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from srs.model import value_class
 from srs.store.connection import Connection
 from srs.store.scope import IN_DECK, STUDYABLE, QueueFilter, deck_params
 
 DAY_MS = 86_400_000
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class StatsScope:
     """A deck filter (None: every deck) as SQL fragments over `cards c` and over `reviews r`."""
 
@@ -43,7 +43,7 @@ class StatsScope:
         return f"+r.card_id IN (SELECT id FROM cards WHERE {IN_DECK})"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class LogGroup:
     """Answers of one scheduler day with one state before and one grade."""
 
@@ -55,7 +55,7 @@ class LogGroup:
     duration_ms: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DayTally:
     """One scheduler day: distinct cards answered, review answers passed and failed."""
 
@@ -64,7 +64,7 @@ class DayTally:
     review_failed: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class StudyRuns:
     """Runs of consecutive study days up to a day (see `study_runs`)."""
 
@@ -74,7 +74,7 @@ class StudyRuns:
     last_day: int | None  # ordinal
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DueDay:
     """Cards falling due on one scheduler day."""
 
@@ -87,7 +87,7 @@ class DueDay:
         return self.review + self.learning
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ValueSummary:
     """A histogram's counts per bucket key, with the number and mean of the values."""
 
@@ -96,7 +96,7 @@ class ValueSummary:
     mean: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DomainCards:
     """Cards of one exam domain (orphaned ones left out)."""
 
@@ -106,7 +106,7 @@ class DomainCards:
     mature: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class HardRow:
     """A card with lapses, with its deck and source location."""
 

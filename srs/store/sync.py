@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
-from srs.model import ReviewRecord, SchedulingState
+from srs.model import ReviewRecord, SchedulingState, value_class
 from srs.store.notes import NoteQueries, StoredNote
 from srs.store.rows import review_from_row, state_from_row
 from srs.store.sql import chunks
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class NoteLink:
     """An srs note's Anki note, the fields last pushed to it and the note's `modified_at` then."""
 
@@ -21,7 +20,7 @@ class NoteLink:
     pushed_ms: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ReviewToPush:
     """An answer given in srs that the mirror does not have yet."""
 

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from srs.collection import Collection
 from srs.dates import to_ms
 from srs.errors import SrsError
-from srs.model import Grade
+from srs.model import Grade, value_class
 from srs.store.scope import QueueFilter
 from srs.study.mcq import Lettered, lettered
 from srs.study.queue import QueueCounts
@@ -31,7 +31,7 @@ __all__ = ["AGAIN_GAP", "CramFilter", "CramSession", "CramSummary", "cram_cards"
 AGAIN_GAP = 3  # a card answered Again comes back after this many other cards
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class CramFilter:
     """Which cards a cram session drills (all of them must hold)."""
 
@@ -71,7 +71,7 @@ def _in_domain(card: CardView, exam: str | None, domain: str) -> bool:
     return any(d == domain for _, d in card.exam_domains)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class CramSummary:
     """The end of a cram session: what was drilled (nothing of it was saved)."""
 
@@ -86,7 +86,7 @@ class CramSummary:
         return self.grades.get(grade, 0) / self.answers if self.answers else 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class _Step:
     """One undoable cram action: the queue before it, and the answer it added (if any)."""
 

@@ -15,9 +15,9 @@ that set a limit themselves, which the queue applies too (`srs.study.queue._Deck
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from srs.model import value_class
 from srs.options import Options
 from srs.store import Store
 from srs.study.queue import DeckCounts, limited_decks
@@ -27,7 +27,7 @@ from srs.study.queue import DeckCounts, limited_decks
 Caps = Callable[[str], tuple[int, int]]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DeckRow:
     """One line of `srs decks`: a deck with its sub-decks, a bare parent, or the collection."""
 

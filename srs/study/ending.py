@@ -8,16 +8,16 @@ the screen can say which one applies and what to do about it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from srs.dates import day_start, from_ms
+from srs.model import value_class
 from srs.study.session import Session, StopReason
 
 __all__ = ["Ending", "ending"]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Ending:
     """The facts behind a session's end."""
 

@@ -9,16 +9,16 @@ that folder. Remote (`http(s)`) images are listed, not opened; anything else is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from srs.model import value_class
 from srs.views import CardView
 
 __all__ = ["CardImages", "card_images"]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class CardImages:
     """A card's images: files that may be opened, remote URLs, and refused references."""
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from srs.errors import SrsError
-from srs.model import OPTION_LETTERS, Grade, McqOption
+from srs.model import OPTION_LETTERS, Grade, McqOption, value_class
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Lettered:
     """One option as shown: its letter on screen and its index in the authored order."""
 
@@ -29,7 +28,7 @@ class Lettered:
     option: McqOption
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class McqResult:
     """How a typed answer compares with the key."""
 

@@ -18,13 +18,14 @@ from datetime import timedelta
 from typing import Any
 
 from srs.dates import Moment, to_ms
+from srs.model import value_class
 from srs.options import Options
 from srs.store import Store
 from srs.store.queue import QueueScope
 from srs.store.scope import QueueFilter
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class QueueCounts:
     """New / learning / review cards left in today's queue (what the header shows)."""
 
@@ -37,7 +38,7 @@ class QueueCounts:
         return self.new + self.learning + self.review
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class StudiedToday:
     """What today's limits have already used up."""
 
@@ -190,7 +191,7 @@ def queue_counts(
     return counts
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DeckCounts:
     """One line of `srs decks`."""
 

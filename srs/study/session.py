@@ -19,7 +19,7 @@ from pathlib import Path
 from srs.collection import AnswerOutcome, Collection
 from srs.dates import day_start, from_ms, to_ms
 from srs.errors import CardNotFound, SrsError
-from srs.model import Grade, SchedulingState
+from srs.model import Grade, SchedulingState, value_class
 from srs.store.scope import QueueFilter
 from srs.study.mcq import Lettered, lettered
 from srs.study.queue import QueueCounts
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Limits:
     """Caps for one session (None = no cap beyond the deck's daily limits)."""
 
@@ -53,7 +53,7 @@ class StopReason(StrEnum):
     TIME = "time"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Current:
     """The card to show next and the queue bucket it came from ('new', 'learning', 'review')."""
 
@@ -61,7 +61,7 @@ class Current:
     bucket: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class _Action:
     """One undoable step: an answer (its review row) or a skip/suspend (the card's flags before)."""
 
@@ -71,7 +71,7 @@ class _Action:
     before: dict[str, object] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Edited:
     """A card after its file was edited and re-imported (None when it was deleted)."""
 
@@ -79,7 +79,7 @@ class Edited:
     kept_history: bool  # False: the edit made a new card (the old one is orphaned)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class AgainCard:
     """A card answered Again in the session, with where to rewrite it."""
 
@@ -88,7 +88,7 @@ class AgainCard:
     front: str  # first line of the prompt
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Summary:
     """The end-of-session figures (all counted in SQL from this session's review rows)."""
 

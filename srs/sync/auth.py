@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from srs.errors import SyncError
+from srs.model import value_class
 
 ANKIWEB = "AnkiWeb"
 _FILE = "login.json"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Login:
     """Who srs syncs as: the endpoint (None = AnkiWeb), the user name and the host key."""
 

@@ -14,11 +14,11 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srs.errors import SyncError
+from srs.model import value_class
 from srs.sync.auth import Login
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def login(endpoint: str | None, username: str, password: str) -> Login:
     return Login(endpoint, username, auth.hkey)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class AnkiNote:
     id: int
     guid: str
@@ -81,7 +81,7 @@ class AnkiNote:
     tags: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class RevlogRow:
     id: int
     cid: int

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srs.dates import from_ms, iso
+from srs.model import value_class
 from srs.sync.auth import load_login, sync_folder
 
 if TYPE_CHECKING:
     from srs.collection import Collection
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class SyncStatus:
     """The login (None when logged out), the mirror, and what the next sync would push."""
 
