@@ -365,7 +365,10 @@ def test_tall_practice_feedback_is_paged_under_the_question(
     for _ in range(20):  # to the end and past it: the window stops at the last line
         screen.press("\x1b[6~")
         screen.expect("PgDn")
-    text = "\n".join(last_screen(screen))
+    # A press past the end draws nothing and the clock redraws every second, so the newest
+    # frame may still be arriving: wait until it is whole (its key line is drawn last).
+    while "PgDn" not in (text := "\n".join(last_screen(screen))):
+        screen.expect("PgDn")
     assert "Clause 80 of a long explanation." in " ".join(text.split())
     assert "Question 1 of 1" in text and "Enter/n next" in text
     screen.press("s")
