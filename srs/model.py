@@ -51,9 +51,14 @@ def value_class(cls: type[_Value]) -> type[_Value]:
         inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
         return f"{self.__class__.__qualname__}({inner})"
 
-    for name, method in (("__eq__", __eq__), ("__hash__", __hash__), ("__repr__", __repr__)):
-        if name not in made.__dict__:
+    own = dict(made.__dict__)  # what the class wrote itself, before anything is installed
+    for name, method in (("__eq__", __eq__), ("__repr__", __repr__)):
+        if name not in own:
             setattr(made, name, method)
+    # A class that writes `__eq__` gets `__hash__ = None` from Python; like dataclass, that
+    # is not a hash of its own (a class that sets `__hash__ = None` alone stays unhashable).
+    if own.get("__hash__") is None and not ("__hash__" in own and "__eq__" not in own):
+        made.__hash__ = __hash__  # type: ignore[method-assign]
     return made
 
 
