@@ -208,12 +208,15 @@ _LETTER_MARKERS = {"Q:": K.Q, "A:": K.A, "C:": K.C}
 
 
 def _classify(
-    lines: Sequence[str], start: int, oneliners: dict[int, _OneLiner] | None = None
+    lines: Sequence[str],
+    start: int,
+    oneliners: dict[int, _OneLiner] | None = None,
+    tasks: dict[int, re.Match[str]] | None = None,
 ) -> tuple[list[K], int | None]:
     """Kind of each line from `start` on, and the index of an unclosed code fence if any.
 
-    `oneliners`, if given, receives the split of each one-liner line (by line index), so the
-    walk does not split it again."""
+    `oneliners` and `tasks`, if given, receive the split of each one-liner line and the match
+    of each option line (by line index), so the walk does not read them again."""
     kinds = [K.BLANK] * len(lines)
     fence = ""
     fence_line: int | None = None
@@ -250,8 +253,12 @@ def _classify(
                 marker = K.EXPL if line.startswith("Explanation:") else None
             elif first == "-" and line.startswith("---") and not line.rstrip().strip("-"):
                 marker = K.RULE
+            elif (task := _TASK_RE.fullmatch(line.rstrip())) is not None:
+                marker = K.TASK
+                if tasks is not None:
+                    tasks[i] = task
             else:
-                marker = K.TASK if _TASK_RE.fullmatch(line.rstrip()) else None
+                marker = None
             if marker is None and (split := _split_oneliner(line)) is not None:
                 marker = K.ONELINER
                 if oneliners is not None:
@@ -367,6 +374,7 @@ class _Parser:
         self.file_tags: tuple[str, ...] = ()  # the front matter's tags, as a note carries them
         self.kinds: list[K] = []
         self.oneliners: dict[int, _OneLiner] = {}  # line index -> its split, from _classify
+        self.tasks: dict[int, re.Match[str]] = {}  # line index -> its option match, likewise
         self.cards = 0
         self.too_many = False
         self.seen_ids: dict[str, Note] = {}
@@ -403,7 +411,7 @@ class _Parser:
             if self.front.draft and not self.problems:
                 return  # a draft (`srs draft`) is not read until the learner un-drafts it
         self.file_tags = tuple(sorted(set(self.front.tags)))
-        self.kinds, fence = _classify(lines, body_start, self.oneliners)
+        self.kinds, fence = _classify(lines, body_start, self.oneliners, self.tasks)
         if fence is not None:
             self.warn(fence + 1, "code block is never closed; it runs to the end of the file")
         self.walk(body_start)
@@ -634,7 +642,7 @@ class _Parser:
             kind = kinds[j]
             line = lines[j]
             if kind == K.TASK:
-                match = _TASK_RE.fullmatch(line.rstrip())
+                match = self.tasks.get(j) or _TASK_RE.fullmatch(line.rstrip())
                 if match is None:  # pragma: no cover - the line was classified as a task
                     break
                 options.append((j + 1, match.group(1) != " ", [match.group(2) or ""], []))
@@ -657,7 +665,12 @@ class _Parser:
                 break
             j += 1
         result = [
-            (line, correct, " ".join(t.strip() for t in text).strip(), "\n".join(why))
+            (
+                line,
+                correct,
+                text[0].strip() if len(text) == 1 else " ".join(t.strip() for t in text).strip(),
+                "\n".join(why),
+            )
             for line, correct, text, why in options
         ]
         return _drop_labels(result), j
