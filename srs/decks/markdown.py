@@ -202,9 +202,11 @@ def _oneliner_at(line: str, start: int, end: int) -> _OneLiner | None:
     return None
 
 
-# First characters of every line kind but text and one-liners (with any whitespace).
+# First characters of every line kind but text and one-liners (and any whitespace): `_classify`
+# reads a line starting otherwise as a one-liner or text without trying the other kinds.
 _MARKER_FIRST = frozenset(" \t#QACE-*+<`~|")
 _LETTER_MARKERS = {"Q:": K.Q, "A:": K.A, "C:": K.C}
+_HEADING_KINDS = {1: K.H1, 2: K.H2}  # by level; deeper headings are K.HN
 
 
 def _classify(
@@ -234,75 +236,47 @@ def _classify(
         if not line:
             kinds[i] = K.BLANK
             continue
-        if line[0] not in _MARKER_FIRST and not line[0].isspace():
-            # Most lines: nothing but a one-liner or plain text starts like this.
-            if "::" in line and (split := _split_oneliner(line)) is not None:
-                kinds[i] = K.ONELINER
-                if oneliners is not None:
-                    oneliners[i] = split
-            else:
-                kinds[i] = K.TEXT
-            continue
-        marker = _LETTER_MARKERS.get(line[:2])
-        if marker is not None:  # `Q:`, `A:`, `C:`: what the chain below would find first
-            kinds[i] = marker
-            continue
         first = line[0]
-        if first in "-*+E":  # rules, options, `Explanation:`; else a one-liner or text
-            if first == "E":
-                marker = K.EXPL if line.startswith("Explanation:") else None
-            elif first == "-" and line.startswith("---") and not line.rstrip().strip("-"):
-                marker = K.RULE
-            elif (task := _TASK_RE.fullmatch(line.rstrip())) is not None:
-                marker = K.TASK
+        kind: K | None = None  # None: a one-liner if it splits as one, else text
+        if first not in _MARKER_FIRST and not first.isspace():
+            pass  # most lines: nothing but a one-liner or text starts like this
+        elif (marker := _LETTER_MARKERS.get(line[:2])) is not None:  # `Q:`, `A:`, `C:`
+            kind = marker
+        elif first == "E":
+            kind = K.EXPL if line.startswith("Explanation:") else None
+        elif first == "-" and line.startswith("---") and not line.rstrip().strip("-"):
+            kind = K.RULE
+        elif first in "-*+":
+            if (task := _TASK_RE.fullmatch(line.rstrip())) is not None:
+                kind = K.TASK
                 if tasks is not None:
                     tasks[i] = task
-            else:
-                marker = None
-            if marker is None and (split := _split_oneliner(line)) is not None:
-                marker = K.ONELINER
-                if oneliners is not None:
-                    oneliners[i] = split
-            kinds[i] = K.TEXT if marker is None else marker
-            continue
-        body = line.lstrip(" ")
-        if len(line) - len(body) <= 3 and body[:3] in ("```", "~~~"):
-            char = body[0]
-            run = len(body) - len(body.lstrip(char))
-            # A backtick fence's info string may not contain backticks (CommonMark).
-            if char == "~" or "`" not in body[run:]:
-                fence = char * run
-                fence_line = i
-                kinds[i] = K.TEXT
-                continue
-        if not line.strip():
-            kinds[i] = K.BLANK
-        elif line.startswith("#"):
-            heading = _heading(line)
-            if heading is None:
-                kinds[i] = K.TEXT
-            else:
-                kinds[i] = K.H1 if heading[0] == 1 else K.H2 if heading[0] == 2 else K.HN
-        elif line.startswith("Q:"):
-            kinds[i] = K.Q
-        elif line.startswith("A:"):
-            kinds[i] = K.A
-        elif line.startswith("C:"):
-            kinds[i] = K.C
-        elif line.startswith("Explanation:"):
-            kinds[i] = K.EXPL
-        elif line.startswith("---") and not line.rstrip().strip("-"):
-            kinds[i] = K.RULE
-        elif _TASK_RE.fullmatch(line.rstrip()):
-            kinds[i] = K.TASK
-        elif body.startswith("<!--") and line.rstrip().endswith("-->"):
-            kinds[i] = K.COMMENT
-        elif line[0] not in " \t|" and (split := _split_oneliner(line)) is not None:
-            kinds[i] = K.ONELINER
-            if oneliners is not None:
+        else:  # indented, `#`, `<`, a fence character, `|`, or `Q`/`A`/`C` without `:`
+            body = line.lstrip(" ")
+            if len(line) - len(body) <= 3 and body[:3] in ("```", "~~~"):
+                char = body[0]
+                run = len(body) - len(body.lstrip(char))
+                # A backtick fence's info string may not contain backticks (CommonMark).
+                if char == "~" or "`" not in body[run:]:
+                    fence = char * run
+                    fence_line = i
+                    kinds[i] = K.TEXT
+                    continue
+            if not line.strip():
+                kind = K.BLANK
+            elif first == "#":
+                heading = _heading(line)
+                kind = K.TEXT if heading is None else _HEADING_KINDS.get(heading[0], K.HN)
+            elif body.startswith("<!--") and line.rstrip().endswith("-->"):
+                kind = K.COMMENT
+            elif first in " \t|":  # indented text and table rows are never one-liners
+                kind = K.TEXT
+        if kind is None:
+            split = _split_oneliner(line) if "::" in line else None
+            if split is not None and oneliners is not None:
                 oneliners[i] = split
-        else:
-            kinds[i] = K.TEXT
+            kind = K.TEXT if split is None else K.ONELINER
+        kinds[i] = kind
     return kinds, fence_line
 
 
