@@ -204,9 +204,9 @@ def _note_values(note: Note, path: str) -> tuple[Any, ...]:
     )
 
 
-def _columns(note: Note, path: str) -> dict[str, Any]:
-    """Every `notes` column of a parsed note, by name (for an update)."""
-    return dict(zip(NOTE_COLUMNS, _note_values(note, path), strict=True))
+def _by_name(values: tuple[Any, ...]) -> dict[str, Any]:
+    """`_note_values` by column name (what an update writes)."""
+    return dict(zip(NOTE_COLUMNS, values, strict=True))
 
 
 def in_scope(path: str, files: set[str], folders: Sequence[str]) -> bool:
@@ -303,7 +303,9 @@ def _apply(
             report.revived += 1
         else:
             report.updated += 1
-        writer.update(note, _columns(note, item.path), content_changed=content_changed)
+        writer.update(
+            note, _by_name(_note_values(note, item.path)), content_changed=content_changed
+        )
         return
     values = _note_values(note, item.path)
     if not note.explicit_id:
@@ -321,7 +323,7 @@ def _apply(
             report.relinked += 1
             report.relinks.append((old_id, note.id))
             writer.relink(old_id, note)
-            writer.update(note, dict(zip(NOTE_COLUMNS, values, strict=True)), content_changed=True)
+            writer.update(note, _by_name(values), content_changed=True)
             return
     report.added += 1
     writer.add(note, values)

@@ -616,7 +616,7 @@ class _Parser:
             kind = kinds[j]
             line = lines[j]
             if kind == K.TASK:
-                match = self.tasks.get(j) or _TASK_RE.fullmatch(line.rstrip())
+                match = self.tasks.get(j)  # kept by `_classify` for every option line
                 if match is None:  # pragma: no cover - the line was classified as a task
                     break
                 options.append((j + 1, match.group(1) != " ", [match.group(2) or ""], []))
