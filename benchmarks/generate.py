@@ -714,6 +714,12 @@ def build_srs(path: Path, n: int) -> None:
     # here and took minutes for users). benchmarks/shape.py checks the schema objects match.
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
+    # Answers given in srs carry the memory model's prediction (m012, a table since m014).
+    from srs.collection import Collection
+    from srs.memory.calibration import fill_predictions
+
+    with Collection.open(path, ZONE) as col:
+        fill_predictions(col.store, col.options)
 
 
 EXAM_DATE = "2027-01-27"  # 60 days after NOW: exam mode's middle phase

@@ -207,17 +207,15 @@ class Collection:
     def rederive_memory(
         self, deck: str | None = None, progress: Callable[[int, int], None] | None = None
     ) -> Rederived:
-        """Replay the log of every card in a deck (default: all) into its FSRS memory, with the
-        parameters each card's deck now has (`srs.memory.replay`)."""
+        """Replay the log of every card in a deck (default: all) into its FSRS memory and the
+        predictions calibration measures, with the parameters each card's deck now has
+        (`srs.memory.replay`)."""
         from srs.memory.replay import rederive_memory
 
         self._require_deck(deck)
         self._plans.clear()
         flt = QueueFilter(deck=deck)
-        done = rederive_memory(self.store, self.options, flt, progress)
-        with self.store.transaction():  # predictions were made with the old parameters
-            self.store.clear_predictions(flt)
-        return done
+        return rederive_memory(self.store, self.options, flt, progress)
 
     def calibration(self, flt: QueueFilter = ALL_CARDS) -> Calibration:
         """How well the memory model predicted the learner's answers (`srs.memory.calibration`),

@@ -114,10 +114,19 @@ def test_new_parameters_predict_again(col: Collection) -> None:
     w = list(default_model().w)
     w[20] = 0.5  # a steeper curve: lower predictions at the same elapsed time and stability
     col.set_option("fsrs_parameters", ",".join(str(x) for x in w))
+    # The replay that re-derived memory predicted every answer again on the way: the next
+    # measurement has nothing left to replay (on a 1M-answer log that replay took ~20 s).
+    assert not col.store.unpredicted_cards()
     after = col.calibration()
     assert after.answers == before.answers
     assert after.predicted is not None and before.predicted is not None
     assert after.predicted != pytest.approx(before.predicted, abs=1e-3)
+    with col.store.transaction():
+        col.store.clear_predictions(QueueFilter())
+    again = col.calibration()  # every answer predicted from scratch with the new curve
+    assert again.answers == after.answers
+    assert again.predicted == pytest.approx(after.predicted, rel=1e-12)
+    assert again.log_loss == pytest.approx(after.log_loss, rel=1e-12)
 
 
 def test_undo_takes_the_answer_out_of_the_measurement(col: Collection) -> None:

@@ -236,7 +236,9 @@ def test_m012_predictions_of_an_older_log_are_computed_on_first_measurement(
         assert cal.answers == 1
         assert cal.predicted == pytest.approx(model.retrievability(3.0, model.w[2]))
         assert cal.recalled == 1.0
-        rows = upgraded.store.execute("SELECT predicted FROM reviews ORDER BY id").fetchall()
+        rows = upgraded.store.execute(
+            "SELECT predicted FROM predictions ORDER BY review_id"
+        ).fetchall()
         assert rows[0][0] == -1.0 and rows[1][0] > 0
 
 
@@ -301,6 +303,65 @@ def test_m013_drops_the_unused_note_columns_and_keeps_every_row(db_path: Path) -
         card = col.card(card_id)
         assert (card.scheduling.reps, card.scheduling.interval_days) == (2, 3)
         assert store.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 1
+
+
+def test_m014_moves_the_predictions_out_of_the_log_and_computes_the_missing_ones(
+    db_path: Path,
+) -> None:
+    """m014: the predictions a schema-13 log holds move to `predictions` as they were, an answer
+    without one is predicted at the first measurement, and undo takes an answer's prediction
+    with it."""
+    from datetime import UTC, datetime
+
+    from sqlite_utils import Database
+
+    from srs.collection import Collection
+    from srs.model import Grade
+    from srs.store.migrations import migrations
+
+    conn = sqlite3.connect(db_path)
+    conn.isolation_level = None
+    migrations.apply(Database(conn), stop_before="m014_predictions_table")
+    day, ms = 739000, 739000 * 86_400_000 - 62_135_596_800_000 + 9 * 3_600_000
+    rows = ", ".join(
+        f"('n1', {ms + k * 3 * 86_400_000}, {day + 3 * k}, {grade}, 1, 'sm2', '{before}',"
+        f" 'review', 0, 3, 2500, 2500, 4000, '{{}}', '{{}}', {predicted})"
+        for k, (grade, before, predicted) in enumerate(
+            [(3, "new", "-1"), (1, "review", "0.875"), (3, "review", "NULL")]
+        )
+    )
+    conn.executescript(
+        f"""
+        INSERT INTO decks (id, name) VALUES (1, 'old');
+        INSERT INTO notes (id, kind, deck_id, front, back, path, line, content_hash,
+            signature, created_at, modified_at)
+            VALUES ('n1', 'basic', 1, 'Q?', 'A.', '/decks/old.md', 3, 'h', 's', 0, 0);
+        INSERT INTO cards (id, note_id, kind, ordinal, front, back, deck_id, position, state,
+            due_day, interval_days, ease, reps, created_at, modified_at)
+            VALUES ('n1', 'n1', 'basic', 0, 'Q?', 'A.', 1, 0, 'review', {day + 9}, 6, 2500, 3,
+            0, 0);
+        INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,
+            state_before, state_after, interval_before, interval_after, ease_before, ease_after,
+            duration_ms, before, after, predicted) VALUES {rows};
+        """
+    )
+    conn.close()
+    with Collection.open(db_path) as upgraded:
+        store = upgraded.store
+        moved = store.execute("SELECT review_id, predicted, recalled FROM predictions").fetchall()
+        assert [tuple(row) for row in moved] == [(1, -1.0, 1), (2, 0.875, 0)]
+        assert store.unpredicted_cards() == ["n1"]
+        cal = upgraded.calibration()
+        assert cal.answers == 2  # the kept 0.875 and the third answer's, computed now
+        assert not store.unpredicted_cards()
+        third = store.execute("SELECT predicted FROM predictions WHERE review_id = 3").fetchone()
+        assert 0 < third[0] < 1
+        later = datetime(2026, 12, 1, 9, tzinfo=UTC)
+        outcome = upgraded.answer("n1", Grade.GOOD, later)
+        assert upgraded.calibration().answers == 3
+        upgraded.undo(outcome.review_id)
+        assert store.execute("SELECT COUNT(*) FROM predictions").fetchone()[0] == 3
+        assert upgraded.calibration().answers == 2
 
 
 def test_migration_scripts_run_statement_by_statement_inside_the_transaction(

@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import field
 from typing import Any
 
-from srs.memory.model import FsrsModel, model_for
+from srs.memory.model import FsrsModel
 from srs.model import value_class
 from srs.options import Options
 from srs.store import Store
@@ -308,38 +308,17 @@ def fill_predictions(
 ) -> int:
     """Compute the predictions not computed yet (replaying those cards' whole logs, in one
     transaction); the number of answers replayed."""
+    from srs.memory.replay import replay_log
     from srs.store.scope import QueueFilter
 
     cards = store.unpredicted_cards()
     if not cards:
+        store.predictions_filled()  # the answers since the last look all had theirs
         return 0
     decks = store.card_deck_names(QueueFilter())
-    models: dict[str, FsrsModel] = {}
-    # card id -> [stability, difficulty, last day, last ms, model]
-    states: dict[str, list[Any]] = {}
-    out: list[tuple[float, int]] = []
+    tick = None if progress is None else lambda done: progress(done, None)
     with store.transaction():
-        for row in store.graded_rows(cards):
-            state = states.get(row.card_id)
-            if state is None:
-                deck = decks.get(row.card_id)
-                model = models.get(deck or "")
-                if model is None:
-                    params = options_of(deck).fsrs_parameters if deck else ()
-                    model = models[deck or ""] = model_for(params)
-                state = states[row.card_id] = [None, 0.0, 0, 0, model]
-            model = state[4]
-            new_before = state[0] is None or row.state_before == "new"
-            p = prediction(
-                model, state[0], state[3], state[2], row.reviewed_ms, row.review_day, new_before
-            )
-            out.append((p, row.id))
-            if new_before:
-                s, d = model.step(None, 0.0, 0, row.grade)
-            else:
-                s, d = model.step(state[0], state[1], max(row.review_day - state[2], 0), row.grade)
-            state[0], state[1], state[2], state[3] = s, d, row.review_day, row.reviewed_ms
-            if progress is not None and len(out) % 50_000 == 0:
-                progress(len(out), None)
-        store.set_predictions(out)
-    return len(out)
+        _, predictions = replay_log(store.graded_rows(cards), decks, options_of, tick)
+        store.set_predictions(predictions)
+        store.predictions_filled()
+    return len(predictions)

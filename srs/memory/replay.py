@@ -16,22 +16,24 @@ large collection shows it is moving (1M answers take a few seconds).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from srs.memory.model import FsrsModel, model_for
 from srs.model import value_class
 from srs.options import Options
 from srs.store import Store
+from srs.store.calibration import GradedRow
 from srs.store.scope import QueueFilter
 
-__all__ = ["Progress", "Rederived", "rederive_memory"]
+__all__ = ["Progress", "Rederived", "rederive_memory", "replay_log"]
 
 Progress = Callable[[int, int], None]  # (answers replayed, answers in total)
 
 _ALL = QueueFilter()
 _PROGRESS_EVERY = 50_000
 _WRITE_EVERY = 10_000
+_DAY_MS = 86_400_000.0
 
 
 @value_class
@@ -48,50 +50,84 @@ def rederive_memory(
     flt: QueueFilter = _ALL,
     progress: Progress | None = None,
 ) -> Rederived:
-    """Replay the log of every card in `flt` into its memory state, in one transaction.
+    """Replay the log of every card in `flt` into its memory state and each answer's
+    prediction (`srs.memory.calibration`), in one transaction.
 
     `options_of(deck)` gives the options in force for a deck (`Collection.options`); a card's
     deck decides its parameters.
     """
     total = store.logged_grade_count(flt)
     decks = store.card_deck_names(flt)
-    models: dict[str, FsrsModel] = {}
-    # card id -> [stability, difficulty, last answer's day, last answer's ms, model.step]
-    states: dict[str, list[Any]] = {}
-    done = 0
     if progress is not None:
         progress(0, total)
     with store.transaction():
-        get = states.get
-        countdown = _PROGRESS_EVERY
-        for card_id, reviewed_ms, day, grade, _kind, state_before in store.raw_grades(flt):
-            state = get(card_id)
-            if state is None:
-                deck = decks[card_id]
-                model = models.get(deck)
-                if model is None:
-                    model = models[deck] = model_for(options_of(deck).fsrs_parameters)
-                step = model.step
-                s, d = step(None, 0.0, 0, grade)
-                states[card_id] = [s, d, day, reviewed_ms, step]
-            else:
-                step = state[4]
-                if state_before == "new":  # reset to new: memory starts over
-                    s, d = step(None, 0.0, 0, grade)
-                else:
-                    elapsed = day - state[2]
-                    s, d = step(state[0], state[1], elapsed if elapsed > 0 else 0, grade)
-                state[0], state[1], state[2], state[3] = s, d, day, reviewed_ms
-            countdown -= 1
-            if not countdown:
-                done += _PROGRESS_EVERY
-                countdown = _PROGRESS_EVERY
-                if progress is not None:
-                    progress(done, total)
-        done += _PROGRESS_EVERY - countdown
+        states, predictions = replay_log(
+            store.graded_rows(flt=flt),
+            decks,
+            options_of,
+            None if progress is None else lambda done: progress(done, total),
+        )
         rows = [(st[0], st[1], st[3], card_id) for card_id, st in states.items()]
         for start in range(0, len(rows), _WRITE_EVERY):
             store.set_memories(rows[start : start + _WRITE_EVERY])
+        if flt == _ALL:
+            store.clear_predictions(flt)  # one truncation; every answer gets a new one below
+        store.set_predictions(predictions)  # (a deck's replace theirs)
+        if flt == _ALL:
+            store.predictions_filled()
     if progress is not None:
-        progress(done, total)
-    return Rederived(len(states), done)
+        progress(len(predictions), total)
+    return Rederived(len(states), len(predictions))
+
+
+def replay_log(
+    rows: Iterable[GradedRow],
+    decks: Mapping[str, str],
+    options_of: Callable[[str], Options],
+    tick: Callable[[int], None] | None = None,
+) -> tuple[dict[str, list[Any]], list[tuple[int, float, int]]]:
+    """Step each card's memory through its answers (`rows` in log order), predicting each
+    answer from the memory before it.
+
+    Returns the memory of each card (card id -> [stability, difficulty, last answer's day,
+    last answer's ms, model]) and a (review id, prediction, recalled) row per answer: the
+    recall the model gave the card at that instant, or -1 for an answer with none (a first
+    look, an answer given as a new card, a repeat on the same scheduler day), as
+    `srs.memory.calibration.prediction` defines it. `tick(done)` is called every 50k answers.
+    """
+    models: dict[str, FsrsModel] = {}
+    states: dict[str, list[Any]] = {}
+    predictions: list[tuple[int, float, int]] = []
+    add = predictions.append
+    get = states.get
+    countdown = _PROGRESS_EVERY
+    for review_id, card_id, reviewed_ms, day, grade, state_before in rows:
+        state = get(card_id)
+        if state is None:
+            deck = decks.get(card_id, "")
+            model = models.get(deck)
+            if model is None:
+                model = models[deck] = model_for(options_of(deck).fsrs_parameters if deck else ())
+            s, d = model.step(None, 0.0, 0, grade)
+            states[card_id] = [s, d, day, reviewed_ms, model]
+            add((review_id, -1.0, grade > 1))
+        else:
+            model = state[4]
+            elapsed = day - state[2]
+            if state_before == "new":  # reset to new: memory starts over
+                add((review_id, -1.0, grade > 1))
+                s, d = model.step(None, 0.0, 0, grade)
+            else:
+                if elapsed >= 1:
+                    recall = model.retrievability((reviewed_ms - state[3]) / _DAY_MS, state[0])
+                    add((review_id, recall, grade > 1))
+                else:
+                    add((review_id, -1.0, grade > 1))
+                s, d = model.step(state[0], state[1], elapsed if elapsed > 0 else 0, grade)
+            state[0], state[1], state[2], state[3] = s, d, day, reviewed_ms
+        countdown -= 1
+        if not countdown:
+            countdown = _PROGRESS_EVERY
+            if tick is not None:
+                tick(len(predictions))
+    return states, predictions

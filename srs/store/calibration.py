@@ -1,4 +1,5 @@
-"""The predictions kept on the review log (m012), read for calibration and written by replays."""
+"""The predictions of the memory model for each answer (m012, in their own table since m014),
+read for calibration and written by replays."""
 
 from __future__ import annotations
 
@@ -24,28 +25,26 @@ class PredictionGroup(NamedTuple):
     recalled: int
 
 
-class GradedRow(NamedTuple):
-    """One answer as a prediction replay needs it (log order)."""
-
-    id: int
-    card_id: str
-    reviewed_ms: int
-    review_day: int
-    grade: int
-    state_before: str
+GradedRow = tuple[int, str, int, int, int, str]
+"""One answer as a prediction replay needs it, in log order: review id, card id, answered at
+(ms), scheduler day, grade, state before. Plain tuples: a replay unpacks a million of them."""
 
 
 class CalibrationQueries(Connection):
-    """`reviews.predicted`: grouped for the measurement, filled by `srs.memory.calibration`."""
+    """`predictions` (m014): grouped for the measurement, filled by `srs.memory.calibration` and
+    by memory replays (`srs.memory.replay`)."""
 
     def prediction_groups(self, flt: QueueFilter) -> list[PredictionGroup]:
-        """Answers with a prediction, grouped by it. A deck: one pass over
-        `reviews_calibration`. The whole collection: the kept groups (`calibration_cache`)
-        plus the log rows added since, kept again when there are any."""
+        """Answers with a prediction, grouped by it. A deck: its cards' answers joined to
+        their predictions. The whole collection: the kept groups (`calibration_cache`) plus
+        the predictions of answers logged since, kept again when there are any."""
         where, params = flt.sql(studying=False)
         if where != "1":
-            scope = f" AND card_id IN (SELECT c.id FROM cards c WHERE {where})"
-            return self._groups(scope, params, indexed=True)
+            return self._groups(
+                " JOIN reviews r ON r.id = p.review_id"
+                f" WHERE r.card_id IN (SELECT c.id FROM cards c WHERE {where}) AND",
+                params,
+            )
         top = self.conn.execute("SELECT MAX(id) FROM reviews").fetchone()[0] or 0
         row = self.conn.execute(
             "SELECT max_id, groups FROM calibration_cache WHERE scope = ''"
@@ -58,7 +57,8 @@ class CalibrationQueries(Connection):
             if row[0] == top:
                 return kept
             merged = {g.milli: g for g in kept}
-            for g in self._groups(" AND id > :low AND id <= :top", {"low": row[0], "top": top}):
+            since = {"low": row[0], "top": top}
+            for g in self._groups(" WHERE p.review_id > :low AND p.review_id <= :top AND", since):
                 old = merged.get(g.milli)
                 merged[g.milli] = (
                     g
@@ -72,7 +72,7 @@ class CalibrationQueries(Connection):
                 )
             groups = list(merged.values())
         else:
-            groups = self._groups(" AND id <= :top", {"top": top}, indexed=True)
+            groups = self._groups(" WHERE p.review_id <= :top AND", {"top": top})
         with contextlib.suppress(CollectionError), self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO calibration_cache (scope, max_id, groups)"
@@ -81,50 +81,80 @@ class CalibrationQueries(Connection):
             )  # a read-only collection reads it all each time
         return groups
 
-    def _groups(
-        self, scope: str, params: dict[str, Any], *, indexed: bool = False
-    ) -> list[PredictionGroup]:
-        """`indexed`: read `reviews_calibration` whole; else a range of row ids."""
-        # the rows added since: a range of ids (left to itself SQLite scans the whole index)
-        source = "reviews INDEXED BY reviews_calibration" if indexed else "reviews NOT INDEXED"
+    def _groups(self, where: str, params: dict[str, Any]) -> list[PredictionGroup]:
+        """`where`: a join and conditions on `predictions p`, ending in AND."""
         rows = self.conn.execute(
-            f"SELECT CAST(predicted * {BIN_SCALE} AS INTEGER) AS m, COUNT(*), SUM(predicted),"
-            f" SUM(grade > 1) FROM {source} WHERE predicted >= 0{scope} GROUP BY m",
+            f"SELECT CAST(p.predicted * {BIN_SCALE} AS INTEGER) AS m, COUNT(*),"
+            f" SUM(p.predicted), SUM(p.recalled) FROM predictions p{where} p.predicted >= 0"
+            " GROUP BY m",
             params,
         )
         return [PredictionGroup(int(m), int(n), float(p), int(y)) for m, n, p, y in rows]
 
     def unpredicted_cards(self) -> list[str]:
-        """Cards with an answer whose prediction is not computed yet (NULL)."""
+        """Cards with an answer whose prediction is not computed yet (logged before m012,
+        imported, or pulled by a sync): only answers past `predictions_filled` are looked at."""
         rows = self.conn.execute(
-            "SELECT DISTINCT card_id FROM reviews INDEXED BY reviews_unpredicted"
-            " WHERE predicted IS NULL"
+            "SELECT DISTINCT r.card_id FROM reviews r"
+            " WHERE r.id > (SELECT COALESCE(MAX(through_id), 0) FROM predictions_filled)"
+            " AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.review_id = r.id)"
         )
         return [row[0] for row in rows]
 
-    def graded_rows(self, card_ids: list[str] | None = None) -> Iterator[GradedRow]:
-        """Every answer (of `card_ids`, or all), in log order."""
+    def graded_rows(
+        self, card_ids: list[str] | None = None, flt: QueueFilter | None = None
+    ) -> Iterator[GradedRow]:
+        """Every answer (of `card_ids`, or of the cards of `flt`, or all), in log order."""
         sql = "SELECT id, card_id, reviewed_at, review_day, grade, state_before FROM reviews"
         if card_ids is None:
-            return (GradedRow(*row) for row in self.conn.execute(sql + " ORDER BY id"))
+            where, params = flt.sql(studying=False) if flt is not None else ("1", {})
+            if where != "1":
+                sql += f" WHERE card_id IN (SELECT c.id FROM cards c WHERE {where})"
+            rows: Iterator[GradedRow] = self.conn.execute(sql + " ORDER BY id", params)
+            return rows
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _predict_cards (id TEXT PRIMARY KEY)")
         self.conn.execute("DELETE FROM _predict_cards")
         self.conn.executemany(
             "INSERT OR IGNORE INTO _predict_cards VALUES (?)", ((c,) for c in card_ids)
         )
-        rows = self.conn.execute(
+        chosen: list[GradedRow] = self.conn.execute(
             sql + " WHERE card_id IN (SELECT id FROM _predict_cards) ORDER BY id"
         ).fetchall()
-        return (GradedRow(*row) for row in rows)
+        return iter(chosen)
 
-    def set_predictions(self, rows: Iterable[tuple[float, int]]) -> None:
-        """(prediction, review id) pairs (inside a transaction)."""
-        self.conn.executemany("UPDATE reviews SET predicted = ? WHERE id = ?", rows)
+    def set_predictions(self, rows: Iterable[tuple[int, float, int]]) -> None:
+        """(review id, prediction, recalled) rows, replacing any the answers had (inside a
+        transaction)."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO predictions (review_id, predicted, recalled) VALUES (?, ?, ?)",
+            rows,
+        )
         self.conn.execute("DELETE FROM calibration_cache")
 
+    def predictions_filled(self) -> None:
+        """Every answer logged so far has its prediction: later looks for answers still to
+        predict start after them. Written only when the mark moves, and skipped on a
+        collection that cannot be written (the next look reads the tail again)."""
+        mark, top = self.conn.execute(
+            "SELECT (SELECT COALESCE(MAX(through_id), 0) FROM predictions_filled),"
+            " (SELECT COALESCE(MAX(id), 0) FROM reviews)"
+        ).fetchone()
+        if mark < top:
+            with contextlib.suppress(CollectionError), self.transaction() as conn:
+                conn.execute("DELETE FROM predictions_filled")
+                conn.execute("INSERT INTO predictions_filled (through_id) VALUES (?)", (top,))
+
     def clear_predictions(self, flt: QueueFilter) -> None:
-        """Mark the predictions of `flt`'s cards as not computed (the parameters changed)."""
+        """Forget the predictions of `flt`'s cards (the parameters they were made with changed).
+        The whole collection: one truncation of `predictions`."""
         where, params = flt.sql(studying=False)
-        scope = "" if where == "1" else f" AND card_id IN (SELECT c.id FROM cards c WHERE {where})"
-        self.conn.execute(f"UPDATE reviews SET predicted = NULL WHERE 1{scope}", params)
+        if where == "1":
+            self.conn.execute("DELETE FROM predictions")
+        else:
+            self.conn.execute(
+                "DELETE FROM predictions WHERE review_id IN (SELECT r.id FROM reviews r"
+                f" WHERE r.card_id IN (SELECT c.id FROM cards c WHERE {where}))",
+                params,
+            )
+        self.conn.execute("DELETE FROM predictions_filled")
         self.conn.execute("DELETE FROM calibration_cache")

@@ -65,8 +65,8 @@ class ReviewQueries(Connection):
         cursor = self.conn.execute(
             "INSERT INTO reviews (card_id, reviewed_at, review_day, grade, kind, scheduler,"
             " state_before, state_after, interval_before, interval_after, ease_before,"
-            " ease_after, duration_ms, before, after, predicted)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " ease_after, duration_ms, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 review.card_id,
                 review.reviewed_ms,
@@ -83,11 +83,16 @@ class ReviewQueries(Connection):
                 review.duration_ms,
                 json.dumps(review.before),
                 json.dumps(review.after),
-                review.predicted,
             ),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        review_id = cursor.lastrowid
+        assert review_id is not None
+        if review.predicted is not None:
+            self.conn.execute(
+                "INSERT INTO predictions (review_id, predicted, recalled) VALUES (?, ?, ?)",
+                (review_id, review.predicted, int(review.grade > Grade.AGAIN)),
+            )
+        return review_id
 
     def logged_answer(self, review_id: int | None = None) -> LoggedAnswer | None:
         """A review-log row by id (None: the latest answer of all)."""

@@ -5,4 +5,4 @@ in heavy modules and costs a cold command ~100 ms); `srs.store.migrations` check
 that this number equals its count of migrations, so the two cannot drift apart.
 """
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
