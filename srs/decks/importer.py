@@ -142,19 +142,18 @@ def signature(note: Note, path: str) -> str:
 
 
 def _signature(note: Note, path: str, extra: str) -> str:
-    fields = (
-        note.deck,
-        path,
-        note.line,
-        note.tags,
-        note.context,
-        note.exam_domains,
-        note.source,
-        extra,
+    # The notes of a file share all but their line: digest the rest once per distinct value.
+    place = _place_digest(
+        note.deck, path, note.tags, note.context, note.exam_domains, note.source, extra
     )
+    return f"{place}.{note.line}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _place_digest(*fields: object) -> str:
     # repr() of a tuple of str/int/None is unambiguous and much cheaper than JSON.
     return hashlib.blake2b(
-        repr(fields).encode("utf-8", "surrogatepass"), digest_size=16
+        repr(fields).encode("utf-8", "surrogatepass"), digest_size=12
     ).hexdigest()
 
 
