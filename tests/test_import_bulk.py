@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import dump
 
 import srs.decks.importer as importer
 from srs.collection import Collection
+from srs.errors import DeckError
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
@@ -77,3 +79,34 @@ def test_a_failed_first_import_keeps_the_indexes(
     with pytest.raises(RuntimeError), Collection.open(db, UTC, now=NOW) as col:
         col.import_paths([deck], NOW)
     assert _sorted_dump(db) == before
+
+
+def test_the_cycle_collector_is_paused_only_while_an_import_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import switches Python's cycle collector off for its run and leaves it as it found
+    it, also when the import fails."""
+    import gc
+
+    deck = _deck(tmp_path, 20)
+    seen: list[bool] = []
+    real = importer.sync
+
+    def watching(*args: Any, **kwargs: Any) -> importer.ImportReport:
+        seen.append(gc.isenabled())  # the real sync runs; this only looks at the collector
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "sync", watching)
+    assert gc.isenabled()
+    _import(tmp_path / "a.db", deck)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        _import(tmp_path / "b.db", deck)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+    deck.write_text("Q: only a question\n")
+    with pytest.raises(DeckError):
+        _import(tmp_path / "c.db", deck)
+    assert gc.isenabled()

@@ -220,10 +220,17 @@ def disambiguate(decks: Sequence[ParsedDeck]) -> tuple[list[ParsedDeck], list[st
     answer instead, with a warning, since then editing one answer re-links rather than keeps.
     Deterministic: it depends only on the set of cards, not on their order.
     """
-    answers: dict[str, set[str]] = {}
+    asked: dict[str, int] = {}
     for deck in decks:
         for note in deck.notes:
-            if not note.explicit_id and note.kind in (NoteKind.BASIC, NoteKind.BOTH):
+            if not note.explicit_id and note.kind in _BASIC_KINDS:
+                asked[note.id] = asked.get(note.id, 0) + 1
+    # Only a question asked twice can clash: answers are normalised for those alone.
+    repeated = {note_id for note_id, times in asked.items() if times > 1}
+    answers: dict[str, set[str]] = {}
+    for deck in decks if repeated else ():
+        for note in deck.notes:
+            if note.id in repeated and not note.explicit_id and note.kind in _BASIC_KINDS:
                 answers.setdefault(note.id, set()).add(normalise(note.back))
     clashing = {note_id for note_id, backs in answers.items() if len(backs) > 1}
     if not clashing:

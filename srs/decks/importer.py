@@ -22,11 +22,13 @@ keeps its state.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import itertools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -511,6 +513,36 @@ def import_paths(
     `written` (absolute path -> `srs.decks.reader.WrittenDeck`) are files the caller has just
     written and parsed (`srs convert`): a file still exactly as written is not parsed again.
     """
+    with _collector_paused():
+        return _import_paths(store, paths, now, known, history, written, progress)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while an import runs (as it was, after).
+
+    An import allocates some ten objects per deck line and keeps them until it ends, so the
+    collector's passes, triggered by allocation counts, walk an ever larger heap and find
+    nothing to free (notes, drafts and rows hold no cycles): 7 % of a 10k-card first import
+    (medians of 15 alternating runs in one process, 431 -> 402 ms)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import_paths(
+    store: Store,
+    paths: Sequence[Path],
+    now: datetime,
+    known: Sequence[Blueprint],
+    history: Mapping[str, CardHistory] | None,
+    written: Mapping[str, WrittenDeck] | None,
+    progress: Progress,
+) -> ImportReport:
     from srs.decks.reader import read_decks
     from srs.exam.blueprints import blueprint_to_json
 
