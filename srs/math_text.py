@@ -33,7 +33,7 @@ def math_to_text(text: str) -> str:
         return text
     from html import unescape
 
-    from srs.render import math_pieces
+    from srs.markdown_scan import MATH_TOKEN_RE, math_pieces
 
     protected, pieces = math_pieces(text)
     if not pieces:
@@ -47,7 +47,7 @@ def math_to_text(text: str) -> str:
         display = source.startswith("\\[")
         converted = _MARKDOWN_SPECIAL.sub(r"\\\1", latex_to_text(source[2:-2]))
         shown.append(f"\n\n    {converted}\n\n" if display else converted)
-    return re.sub(r"srsmathQZ(\d+)QZ", lambda m: shown[int(m.group(1))], protected)
+    return MATH_TOKEN_RE.sub(lambda m: shown[int(m.group(1))], protected)
 
 
 @lru_cache(maxsize=4096)

@@ -175,7 +175,8 @@ def test_obsidian_embeds_work_in_srs_decks_for_review_and_export(tmp_path: Path)
         media = json.loads(archive.read("media"))
         assert next(iter(media.values())).startswith("dot-")
     from srs.cli.screen import markdown
-    from srs.render import render_markdown, wiki_embeds
+    from srs.markdown_scan import wiki_embeds
+    from srs.render import render_markdown
 
     assert (
         wiki_embeds("![[my dot.png|200]] `![[code]]`") == "![my dot.png](my%20dot.png) `![[code]]`"

@@ -67,8 +67,8 @@ def print_trimmed(console: Console, parts: Iterable[RenderableType]) -> None:
 def markdown(text: str, style: str = "none") -> RenderableType:
     """Deck text (escaped) rendered as Markdown, links shown as text, math as Unicode text
     (`style`: e.g. "dim"); a table too wide for the screen reads as a list (`_DeckMarkdown`)."""
+    from srs.markdown_scan import wiki_embeds
     from srs.math_text import math_to_text
-    from srs.render import wiki_embeds
     from srs.terminal import escape_text
 
     return _DeckMarkdown(escape_text(math_to_text(wiki_embeds(text))), style)
