@@ -74,6 +74,14 @@ def markdown(text: str, style: str = "none") -> RenderableType:
     return _DeckMarkdown(escape_text(math_to_text(wiki_embeds(text))), style)
 
 
+# One line of plain prose, what most card texts are: rich's Markdown draws it as one paragraph,
+# exactly a Text in the style (tests/test_screen_markdown.py compares them), and loading its
+# parser (markdown-it, Pygments) costs `srs review` ~50 ms before the first card. Nothing here
+# can start a block or hold inline syntax: a letter first, one line, no `*_`#>|[]<&\~` or a
+# trailing space.
+_PLAIN_LINE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.?!'\"():;%/+=-]*(?<! )")
+
+
 class _DeckMarkdown:
     """Markdown drawn at the width it is given: rich cuts the cells of a table wider than
     that to "Real-…", so there each row becomes a list item ("Option: Real-time endpoints;
@@ -84,6 +92,13 @@ class _DeckMarkdown:
         self.style = style
 
     def __rich_console__(self, console: Console, options: Any) -> Iterator[RenderableType]:
+        if _PLAIN_LINE.fullmatch(self.source):
+            from rich.text import Text
+
+            text = Text(justify="left")  # the style on the words, not on the padding
+            text.append(self.source, console.get_style(self.style, default="none"))
+            yield text
+            return
         from rich.markdown import Markdown
 
         drawn = Markdown(self.source, style=self.style, hyperlinks=False)
