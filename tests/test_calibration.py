@@ -308,3 +308,35 @@ def test_the_kept_groups_grow_with_new_answers_and_equal_a_full_read(col: Collec
     assert incremental.answers == full.answers
     assert incremental.predicted == pytest.approx(full.predicted, rel=1e-12)
     assert incremental.log_loss == pytest.approx(full.log_loss, rel=1e-12)
+
+
+def test_looking_for_answers_to_predict_reads_only_the_answers_since_the_last_look(
+    col: Collection,
+) -> None:
+    """Every `srs stats` and exam-mode plan asks which answers still need a prediction; once
+    the log is predicted that look must not walk the whole log (on a 1M-answer log a scan of
+    it cost every `srs stats` 0.3 s). SQLite's virtual-machine steps count the work."""
+    study(col, 40, forget=1.0)
+    col.calibration()  # predicts what is missing and marks the log as predicted
+    answers = col.store.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+    assert answers > 300
+
+    def steps() -> int:
+        count = [0]
+
+        def tick() -> int:
+            count[0] += 1
+            return 0
+
+        col.store.conn.set_progress_handler(tick, 1)
+        try:
+            assert col.store.unpredicted_cards() == []
+        finally:
+            col.store.conn.set_progress_handler(None, 1)
+        return count[0]
+
+    assert steps() < 50  # a seek past the mark, not a pass over `answers` rows
+    card_id = next(iter(col.cards())).id
+    outcome = col.answer(card_id, Grade.GOOD, START + timedelta(days=60))
+    col.store.execute("DELETE FROM predictions WHERE review_id = ?", (outcome.review_id,))
+    assert col.store.unpredicted_cards() == [card_id]  # the tail is still read

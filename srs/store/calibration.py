@@ -94,12 +94,18 @@ class CalibrationQueries(Connection):
     def unpredicted_cards(self) -> list[str]:
         """Cards with an answer whose prediction is not computed yet (logged before m012,
         imported, or pulled by a sync): only answers past `predictions_filled` are looked at."""
+        mark = self.conn.execute(
+            "SELECT COALESCE(MAX(through_id), 0) FROM predictions_filled"
+        ).fetchone()[0]
+        # The mark as a parameter and no DISTINCT (cards are made unique here): either one
+        # makes SQLite walk a covering index of the whole log instead of seeking past the mark
+        # by row id (0.3 s on every `srs stats` at 1M answers).
         rows = self.conn.execute(
-            "SELECT DISTINCT r.card_id FROM reviews r"
-            " WHERE r.id > (SELECT COALESCE(MAX(through_id), 0) FROM predictions_filled)"
-            " AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.review_id = r.id)"
+            "SELECT r.card_id FROM reviews r WHERE r.id > ?"
+            " AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.review_id = r.id)",
+            (mark,),
         )
-        return [row[0] for row in rows]
+        return list(dict.fromkeys(row[0] for row in rows))
 
     def graded_rows(
         self, card_ids: list[str] | None = None, flt: QueueFilter | None = None
