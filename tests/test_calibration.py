@@ -340,3 +340,18 @@ def test_looking_for_answers_to_predict_reads_only_the_answers_since_the_last_lo
     outcome = col.answer(card_id, Grade.GOOD, START + timedelta(days=60))
     col.store.execute("DELETE FROM predictions WHERE review_id = ?", (outcome.review_id,))
     assert col.store.unpredicted_cards() == [card_id]  # the tail is still read
+
+
+def test_an_answer_logged_during_a_look_is_not_marked_predicted(col: Collection) -> None:
+    """The mark moves only to the last answer seen before the look that found nothing missing:
+    an answer a sync logs meanwhile, without a prediction, is found by the next look."""
+    study(col, 10, forget=1.0)
+    col.calibration()
+    top = col.store.last_review_id()
+    card_id = next(iter(col.cards())).id
+    outcome = col.answer(card_id, Grade.GOOD, START + timedelta(days=30))
+    col.store.execute("DELETE FROM predictions WHERE review_id = ?", (outcome.review_id,))
+    col.store.predictions_filled(top)
+    assert col.store.unpredicted_cards() == [card_id]
+    col.calibration()
+    assert col.store.unpredicted_cards() == []

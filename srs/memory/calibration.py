@@ -311,14 +311,15 @@ def fill_predictions(
     from srs.memory.replay import replay_log
     from srs.store.scope import QueueFilter
 
+    top = store.last_review_id()  # before the look: what is logged later is looked at later
     cards = store.unpredicted_cards()
     if not cards:
-        store.predictions_filled()  # the answers since the last look all had theirs
+        store.predictions_filled(top)  # the answers since the last look all had theirs
         return 0
     decks = store.card_deck_names(QueueFilter())
     tick = None if progress is None else lambda done: progress(done, None)
     with store.transaction():
         _, predictions = replay_log(store.graded_rows(cards), decks, options_of, tick)
         store.set_predictions(predictions)
-        store.predictions_filled()
+        store.predictions_filled(top)
     return len(predictions)

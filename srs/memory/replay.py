@@ -74,7 +74,7 @@ def rederive_memory(
             store.clear_predictions(flt)  # one truncation; every answer gets a new one below
         store.set_predictions(predictions)  # (a deck's replace theirs)
         if flt == _ALL:
-            store.predictions_filled()
+            store.predictions_filled(store.last_review_id())
     if progress is not None:
         progress(len(predictions), total)
     return Rederived(len(states), len(predictions))

@@ -45,7 +45,7 @@ class CalibrationQueries(Connection):
                 f" WHERE r.card_id IN (SELECT c.id FROM cards c WHERE {where}) AND",
                 params,
             )
-        top = self.conn.execute("SELECT MAX(id) FROM reviews").fetchone()[0] or 0
+        top = self.last_review_id()
         row = self.conn.execute(
             "SELECT max_id, groups FROM calibration_cache WHERE scope = ''"
         ).fetchone()
@@ -137,18 +137,23 @@ class CalibrationQueries(Connection):
         )
         self.conn.execute("DELETE FROM calibration_cache")
 
-    def predictions_filled(self) -> None:
-        """Every answer logged so far has its prediction: later looks for answers still to
-        predict start after them. Written only when the mark moves, and skipped on a
-        collection that cannot be written (the next look reads the tail again)."""
-        mark, top = self.conn.execute(
-            "SELECT (SELECT COALESCE(MAX(through_id), 0) FROM predictions_filled),"
-            " (SELECT COALESCE(MAX(id), 0) FROM reviews)"
-        ).fetchone()
-        if mark < top:
+    def last_review_id(self) -> int:
+        """The id of the latest answer logged (0: none)."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0])
+
+    def predictions_filled(self, through: int) -> None:
+        """Every answer up to id `through` has its prediction: later looks for answers still
+        to predict start after it. `through` is read before the look that found nothing
+        missing, so an answer logged meanwhile (a sync in another process) stays after the
+        mark. Written only when the mark moves, and skipped on a collection that cannot be
+        written (the next look reads the tail again)."""
+        mark = self.conn.execute(
+            "SELECT COALESCE(MAX(through_id), 0) FROM predictions_filled"
+        ).fetchone()[0]
+        if mark < through:
             with contextlib.suppress(CollectionError), self.transaction() as conn:
                 conn.execute("DELETE FROM predictions_filled")
-                conn.execute("INSERT INTO predictions_filled (through_id) VALUES (?)", (top,))
+                conn.execute("INSERT INTO predictions_filled (through_id) VALUES (?)", (through,))
 
     def clear_predictions(self, flt: QueueFilter) -> None:
         """Forget the predictions of `flt`'s cards (the parameters they were made with changed).
