@@ -2,13 +2,14 @@
 
 Every answer to a card seen on an earlier scheduler day has a prediction: the FSRS-6 recall
 probability of the card at that instant, from the memory it had before the answer, with the
-parameters in force (`fsrs_parameters`). The answer path writes it into the log (m012,
-`reviews.predicted`); answers logged before (or imported) get theirs from one replay of their
-cards' logs, the first time a measurement needs them (`fill_predictions`), and a change of
-parameters clears them (`Collection.rederive_memory`). First looks, answers given as a new card
-and repeats on the same scheduler day have none (-1), as the FSRS benchmark leaves them out.
+parameters in force (`fsrs_parameters`). The answer path writes it beside the log (the
+`predictions` table, m014); answers logged before (or imported, or pulled by a sync) get theirs
+from one replay of their cards' logs, the first time a measurement needs them
+(`fill_predictions`), and a change of parameters makes them all again in the replay that
+re-derives memory (`srs.memory.replay`). First looks, answers given as a new card and repeats
+on the same scheduler day have none (-1), as the FSRS benchmark leaves them out.
 
-The measurement (`measure`) is one grouped read of the log:
+The measurement (`measure`) is one grouped read of the predictions:
 
 - **predicted** and **recalled**: the mean predicted recall and the share of answers above
   Again; **gap** = recalled - predicted (negative: the learner forgets faster than the model).
