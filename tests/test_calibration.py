@@ -355,3 +355,31 @@ def test_an_answer_logged_during_a_look_is_not_marked_predicted(col: Collection)
     assert col.store.unpredicted_cards() == [card_id]
     col.calibration()
     assert col.store.unpredicted_cards() == []
+
+
+def test_new_parameters_for_one_deck_predict_its_answers_again_and_no_others(
+    db_path: Path, tmp_path: Path
+) -> None:
+    root = write_deck(tmp_path / "decks")
+    (root / "other.md").write_text("# Other\n\nQ: alone here?\nA: yes, alone\n", encoding="utf-8")
+    with Collection.open(db_path) as col:
+        col.import_paths([root], START)
+        study(col, 12, forget=1.0)
+        col.calibration()
+        read = "SELECT review_id, predicted FROM predictions ORDER BY review_id"
+        before = dict(col.store.execute(read).fetchall())
+        w = list(default_model().w)
+        w[20] = 0.5
+        col.set_option("fsrs_parameters", ",".join(str(x) for x in w), deck="other")
+        after = dict(col.store.execute(read).fetchall())
+        assert after.keys() == before.keys()
+        other = {
+            row[0]
+            for row in col.store.execute(
+                "SELECT r.id FROM reviews r JOIN cards c ON c.id = r.card_id"
+                " JOIN decks d ON d.id = c.deck_id WHERE d.name = 'other'"
+            )
+        }
+        changed = {k for k in after if after[k] != before[k]}
+        assert changed and changed <= other  # the other deck's later answers, and only those
+        assert not col.store.unpredicted_cards()
