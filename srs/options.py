@@ -18,6 +18,7 @@ from srs.model import value_class
 
 __all__ = [
     "OPTION_NAMES",
+    "SCHEDULER_CHOICES",
     "Options",
     "format_option",
     "parse_option",
@@ -50,7 +51,7 @@ class Options:
     day_starts_at: int = 4  # 0..23
     fuzz: bool = True
     bury_siblings: bool = True
-    scheduler: str = "sm2"  # "sm2" | "sm2-classic" | "fsrs"
+    scheduler: str = "sm2"  # one of SCHEDULER_CHOICES
     learn_ahead_minutes: int = 20
     desired_retention: float = 0.9  # FSRS: the recall probability at which a card falls due
     exam: str = ""  # target exam code; "" = the blueprint whose status is current
@@ -96,6 +97,12 @@ def _float_range(low: float, high: float) -> Callable[[str, str], object]:
         return value
 
     return parse
+
+
+# The `scheduler` option's values. The registry in `srs.scheduler` (below this module, which
+# must not load the schedulers to read options) refuses to start unless it registers exactly
+# these, so the two cannot drift apart.
+SCHEDULER_CHOICES = ("sm2", "sm2-classic", "fsrs")
 
 
 def _choice(*choices: str) -> Callable[[str, str], object]:
@@ -212,7 +219,7 @@ _PARSERS: dict[str, Callable[[str, str], object]] = {
     "day_starts_at": _int_range(0, 23),
     "fuzz": _bool,
     "bury_siblings": _bool,
-    "scheduler": _choice("sm2", "sm2-classic", "fsrs"),
+    "scheduler": _choice(*SCHEDULER_CHOICES),
     "learn_ahead_minutes": _int_range(0, 1440),
     "desired_retention": _float_range(0.7, 0.99),
     "exam": _exam_code,

@@ -14,7 +14,7 @@ from typing import Protocol
 from srs.dates import Moment
 from srs.errors import ConfigError
 from srs.model import Answer, Grade, SchedulingState, value_class
-from srs.options import Options
+from srs.options import SCHEDULER_CHOICES, Options
 from srs.scheduler import classic, fsrs, sm2
 
 __all__ = ["SCHEDULER_NAMES", "Scheduler", "card_seed", "describe_interval", "get_scheduler"]
@@ -112,6 +112,8 @@ _SCHEDULERS: dict[str, Scheduler] = {
     "fsrs": PureScheduler("fsrs", fsrs.answer),
 }
 SCHEDULER_NAMES: tuple[str, ...] = tuple(_SCHEDULERS)
+if SCHEDULER_NAMES != SCHEDULER_CHOICES:  # pragma: no cover - caught by any test run
+    raise RuntimeError("srs.options.SCHEDULER_CHOICES must name exactly the registered schedulers")
 
 
 def get_scheduler(name: str) -> Scheduler:
