@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import NOW, ZONE, cache_dir, write_deck
-from benchmarks.timing import Timing, measure
+from benchmarks.timing import Timing, measure, measure_pair
 
 
 def _fresh(db: Path) -> None:
@@ -40,6 +40,39 @@ def srs_import(cards: int = 10_000, repeat: int = 5) -> tuple[Timing, Timing]:
     return first, again
 
 
+def first_import_pair(cards: int = 10_000, repeat: int = 5) -> tuple[Timing, Timing]:
+    """(srs, Anki) first imports of the same notes into fresh collections, run by turns
+    (`benchmarks.timing.measure_pair`): srs imports the generated deck, Anki opens, adds the
+    same notes as plain Basic notes with `add_notes`, and closes."""
+    from anki.collection import Collection as AnkiCollection
+
+    from benchmarks.peer import add_plain_notes, deck_names
+    from srs.collection import Collection
+
+    deck = write_deck(cache_dir() / "decks", cards)
+    fields = deck_fields(cards)
+    names = deck_names()
+    with tempfile.TemporaryDirectory() as tmp:
+        db, peer_db = Path(tmp) / "collection.db", Path(tmp) / "peer.anki2"
+
+        def import_once() -> None:
+            with Collection.open(db, ZONE) as col:
+                col.import_paths([deck], NOW)
+
+        def add() -> None:
+            col = AnkiCollection(str(peer_db))
+            add_plain_notes(col, fields, names)
+            col.close()
+
+        return measure_pair(
+            import_once,
+            add,
+            repeat,
+            setup=lambda: _fresh(db),
+            peer_setup=lambda: _fresh(peer_db),
+        )
+
+
 def deck_fields(cards: int = 10_000) -> list[tuple[str, str]]:
     """The generated deck's notes as (front, back): what the peer adds as plain notes."""
     from srs.decks.discover import discover
@@ -48,23 +81,6 @@ def deck_fields(cards: int = 10_000) -> list[tuple[str, str]]:
     files, _ = discover([write_deck(cache_dir() / "decks", cards)])
     parsed = parse_file(files[0])
     return [(note.front, note.back) for note in parsed.notes]
-
-
-def anki_add_notes(fields: list[tuple[str, str]], repeat: int = 5) -> Timing:
-    """Open a fresh Anki collection, `add_notes` of `fields` as Basic notes, close."""
-    from anki.collection import Collection
-
-    from benchmarks.peer import add_plain_notes, deck_names
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "peer.anki2"
-
-        def add() -> None:
-            col = Collection(str(path))
-            add_plain_notes(col, fields, deck_names())
-            col.close()
-
-        return measure(add, repeat, setup=lambda: _fresh(path))
 
 
 def run(cards: int = 10_000, repeat: int = 5) -> dict[str, Any]:

@@ -62,6 +62,27 @@ def srs_launcher() -> tuple[list[str], str]:
     return [sys.executable, "-m", "srs"], f"{sys.executable} -m srs"
 
 
+def measure_pair(
+    run: Callable[[], object],
+    peer_run: Callable[[], object],
+    repeat: int = 5,
+    setup: Callable[[], object] | None = None,
+    peer_setup: Callable[[], object] | None = None,
+    warmup: int = 1,
+) -> tuple[Timing, Timing]:
+    """`measure` for two pieces of work in process, run by turns (one of each, `repeat`
+    times, after `warmup` untimed turns): as `cold_pair`, each run has its partner next to it,
+    so a change of the machine's speed between two blocks of runs does not move the ratio."""
+    first, second = [], []
+    for i in range(warmup + repeat):
+        a = measure(run, 1, setup=setup).runs
+        b = measure(peer_run, 1, setup=peer_setup).runs
+        if i >= warmup:
+            first += a
+            second += b
+    return Timing(first), Timing(second)
+
+
 def cold_pair(
     argv: Sequence[str], peer_argv: Sequence[str], repeat: int = 7
 ) -> tuple[Timing, Timing]:
