@@ -409,8 +409,10 @@ def cache_dir() -> Path:
 
 
 def schema_digest() -> str:
-    """Changes whenever srs's migrations change, so cached srs collections are rebuilt."""
-    source = (ROOT / "srs" / "store" / "migrations.py").read_bytes()
+    """Changes whenever srs's migrations or storage constants (`srs.store.schema`: schema
+    version, page size) change, so cached srs collections are rebuilt."""
+    store = ROOT / "srs" / "store"
+    source = (store / "migrations.py").read_bytes() + (store / "schema.py").read_bytes()
     return hashlib.blake2b(source, digest_size=4).hexdigest()
 
 

@@ -10,6 +10,7 @@ import pytest
 from srs.errors import CollectionError
 from srs.store import Store
 from srs.store.migrations import SCHEMA_VERSION
+from srs.store.schema import PAGE_SIZE
 
 
 def test_blank_database_gets_every_table_and_index(db_path: Path) -> None:
@@ -23,9 +24,23 @@ def test_blank_database_gets_every_table_and_index(db_path: Path) -> None:
         assert store.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
         columns = store.db["reviews"].columns_dict
         for name in ("card_id", "reviewed_at", "grade", "duration_ms", "scheduler"):
             assert name in columns
+
+
+def test_an_existing_collection_keeps_its_page_size(db_path: Path) -> None:
+    """Only a new collection gets `PAGE_SIZE`: one made with SQLite's default 4 KB pages (by an
+    older srs) is upgraded and used at the size it has."""
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA page_size = 4096")
+    conn.execute("CREATE TABLE foreign_data (x)")
+    conn.commit()
+    conn.close()
+    with Store.open(db_path) as store:
+        assert store.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_opening_twice_applies_nothing_new(db_path: Path) -> None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from srs.dates import utc_now
 from srs.errors import CollectionError
-from srs.store.schema import SCHEMA_VERSION
+from srs.store.schema import PAGE_SIZE, SCHEMA_VERSION
 from srs.store.sql import BUSY_TIMEOUT_MS
 
 if TYPE_CHECKING:
@@ -79,6 +79,9 @@ class Connection:
                     f"{path} was written by a newer srs (schema {version}, this srs knows "
                     f"{SCHEMA_VERSION}); upgrade srs to open it"
                 )
+            if version == 0 and conn.execute("SELECT 1 FROM sqlite_master").fetchone() is None:
+                # A new database: its page size is set before its first page is written.
+                conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
