@@ -2,7 +2,7 @@
 exit 1, no traceback, and leave the collection intact.
 
 Tests run as root here, where chmod does not stop writes: the read-only file uses
-`chattr +i`, the read-only folder a read-only bind mount and the full disk a 1 MB tmpfs.
+`chattr +i`, the read-only folder a read-only bind mount and the full disk a 4 MB tmpfs.
 Each is skipped (with the reason) where that cannot be set up.
 """
 
@@ -56,7 +56,7 @@ def mount(*args: str) -> bool:
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     disk = tmp_path / "disk"
     disk.mkdir()
-    if not mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)):
+    if not mount("-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)):
         pytest.skip("cannot mount a tmpfs here (needs root): full disk not simulated")
     try:
         yield disk
