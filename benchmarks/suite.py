@@ -329,7 +329,7 @@ def _probes(kind: str) -> tuple[dict[str, float], ...]:
 def bench_import(repeat: int) -> list[Row]:
     from benchmarks import import_bench
 
-    _, again = import_bench.srs_import(SMALL, repeat)
+    again = import_bench.srs_reimport(SMALL, repeat)
     # The first import and Anki's by turns: blocks of one side then the other moved the ratio
     # by 0.3 between runs minutes apart on this machine (issue 19, session 8).
     first, other = import_bench.first_import_pair(SMALL, 2 * repeat)

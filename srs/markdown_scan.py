@@ -13,14 +13,14 @@ import html
 import re
 from collections.abc import Callable
 
-__all__ = ["FENCE_RE", "MATH_TOKEN_RE", "math_pieces", "wiki_embeds"]
+__all__ = ["EMBED_RE", "FENCE_RE", "MATH_TOKEN_RE", "math_pieces", "wiki_embeds"]
 
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # Placeholders are plain letters and digits so that Markdown passes them through untouched.
 _MATH_TOKEN = "srsmathQZ{}QZ"
 MATH_TOKEN_RE = re.compile(r"srsmathQZ(\d+)QZ")
 
-_EMBED_RE = re.compile(r"!\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]")
+EMBED_RE = re.compile(r"!\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]")
 _CODE_SPAN_RE = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 
 
@@ -56,10 +56,10 @@ def _embeds_outside_code(line: str) -> str:
     pieces: list[str] = []
     last = 0
     for code in _CODE_SPAN_RE.finditer(line):
-        pieces.append(_EMBED_RE.sub(_embed, line[last : code.start()]))
+        pieces.append(EMBED_RE.sub(_embed, line[last : code.start()]))
         pieces.append(code.group(0))
         last = code.end()
-    pieces.append(_EMBED_RE.sub(_embed, line[last:]))
+    pieces.append(EMBED_RE.sub(_embed, line[last:]))
     return "".join(pieces)
 
 

@@ -99,7 +99,7 @@ def test_predictions_not_computed_yet_are_replayed_to_the_same_figures(col: Coll
     study(col, 25, forget=1.5)
     before = col.calibration()
     with col.store.transaction():
-        col.store.clear_predictions(QueueFilter())  # as a log from before m012 has them
+        col.store.clear_predictions()  # as a log from before m012 has them
     assert col.store.unpredicted_cards()
     after = col.calibration()
     assert not col.store.unpredicted_cards()
@@ -122,7 +122,7 @@ def test_new_parameters_predict_again(col: Collection) -> None:
     assert after.predicted is not None and before.predicted is not None
     assert after.predicted != pytest.approx(before.predicted, abs=1e-3)
     with col.store.transaction():
-        col.store.clear_predictions(QueueFilter())
+        col.store.clear_predictions()
     again = col.calibration()  # every answer predicted from scratch with the new curve
     assert again.answers == after.answers
     assert again.predicted == pytest.approx(after.predicted, rel=1e-12)

@@ -30,19 +30,6 @@ def test_blank_database_gets_every_table_and_index(db_path: Path) -> None:
             assert name in columns
 
 
-def test_an_existing_collection_keeps_its_page_size(db_path: Path) -> None:
-    """Only a new collection gets `PAGE_SIZE`: one made with SQLite's default 4 KB pages (by an
-    older srs) is upgraded and used at the size it has."""
-    conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA page_size = 4096")
-    conn.execute("CREATE TABLE foreign_data (x)")
-    conn.commit()
-    conn.close()
-    with Store.open(db_path) as store:
-        assert store.execute("PRAGMA page_size").fetchone()[0] == 4096
-        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-
-
 def test_opening_twice_applies_nothing_new(db_path: Path) -> None:
     Store.open(db_path).close()
     with Store.open(db_path) as store:
@@ -90,8 +77,10 @@ def test_a_file_that_is_not_a_collection_is_refused(tmp_path: Path) -> None:
 
 
 def test_upgrade_from_an_empty_schema_keeps_foreign_data(db_path: Path) -> None:
-    """A file created by plain SQLite (user_version 0) is migrated, other tables kept."""
+    """A file created by plain SQLite (user_version 0) is migrated, other tables kept, at the
+    page size it was made with (only a new collection gets `PAGE_SIZE`)."""
     conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA page_size = 4096")
     conn.execute("CREATE TABLE my_notes (x)")
     conn.execute("INSERT INTO my_notes VALUES (42)")
     conn.commit()
@@ -99,6 +88,8 @@ def test_upgrade_from_an_empty_schema_keeps_foreign_data(db_path: Path) -> None:
     with Store.open(db_path) as store:
         assert store.execute("SELECT x FROM my_notes").fetchone()[0] == 42
         assert "cards" in store.db.table_names()
+        assert store.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_upgrade_from_schema_1_keeps_cards_and_history(db_path: Path) -> None:

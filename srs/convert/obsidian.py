@@ -34,6 +34,7 @@ from srs.convert.model import ConvertedNote, MediaItem, Source
 from srs.convert.text_file import read_lines
 from srs.decks.builder import CardHistory
 from srs.errors import ConvertError
+from srs.markdown_scan import EMBED_RE, FENCE_RE
 from srs.model import CardState, NoteKind, SchedulingState, value_class
 
 __all__ = ["Settings", "looks_like_obsidian", "read_vault"]
@@ -41,8 +42,6 @@ __all__ = ["Settings", "looks_like_obsidian", "read_vault"]
 _SETTINGS = Path(".obsidian/plugins/obsidian-spaced-repetition/data.json")
 _SR = re.compile(r"<!--SR:(.*?)-->")
 _SR_ITEM = re.compile(r"!(\d{4}-\d{2}-\d{2}),(\d+),(\d+)")
-_EMBED = re.compile(r"!\[\[([^\[\]|\n]+?)(?:\|[^\[\]\n]*)?\]\]")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _MAX_BYTES = 5_000_000
 
 
@@ -196,7 +195,7 @@ def _paragraphs(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
     fence: str | None = None
     for index in range(start, len(lines)):
         line = lines[index]
-        match = _FENCE.match(line)
+        match = FENCE_RE.match(line)
         if fence is not None:
             current.append(line)
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
@@ -380,7 +379,7 @@ def _embeds(vault: _Vault, text: str, origin: str) -> str:
         vault.source.media.setdefault(safe, MediaItem(safe, found))
         return f"![]({media_link(safe)})"
 
-    return _EMBED.sub(copy, text)
+    return EMBED_RE.sub(copy, text)
 
 
 def _add(

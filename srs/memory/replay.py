@@ -71,7 +71,7 @@ def rederive_memory(
         for start in range(0, len(rows), _WRITE_EVERY):
             store.set_memories(rows[start : start + _WRITE_EVERY])
         if flt == _ALL:
-            store.clear_predictions(flt)  # one truncation; every answer gets a new one below
+            store.clear_predictions()  # one truncation; every answer gets a new one below
         store.set_predictions(predictions)  # (a deck's replace theirs)
         if flt == _ALL:
             store.predictions_filled(store.last_review_id())

@@ -155,17 +155,9 @@ class CalibrationQueries(Connection):
                 conn.execute("DELETE FROM predictions_filled")
                 conn.execute("INSERT INTO predictions_filled (through_id) VALUES (?)", (through,))
 
-    def clear_predictions(self, flt: QueueFilter) -> None:
-        """Forget the predictions of `flt`'s cards (the parameters they were made with changed).
-        The whole collection: one truncation of `predictions`."""
-        where, params = flt.sql(studying=False)
-        if where == "1":
-            self.conn.execute("DELETE FROM predictions")
-        else:
-            self.conn.execute(
-                "DELETE FROM predictions WHERE review_id IN (SELECT r.id FROM reviews r"
-                f" WHERE r.card_id IN (SELECT c.id FROM cards c WHERE {where}))",
-                params,
-            )
+    def clear_predictions(self) -> None:
+        """Forget every prediction (the parameters they were made with changed): one
+        truncation of `predictions`."""
+        self.conn.execute("DELETE FROM predictions")
         self.conn.execute("DELETE FROM predictions_filled")
         self.conn.execute("DELETE FROM calibration_cache")
