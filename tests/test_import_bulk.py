@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -79,6 +81,7 @@ def test_a_failed_first_import_keeps_the_indexes(
     with pytest.raises(RuntimeError), Collection.open(db, UTC, now=NOW) as col:
         col.import_paths([deck], NOW)
     assert _sorted_dump(db) == before
+    assert _journal_mode(db) == "wal"
 
 
 def test_the_cycle_collector_is_paused_only_while_an_import_runs(
@@ -110,3 +113,67 @@ def test_the_cycle_collector_is_paused_only_while_an_import_runs(
     with pytest.raises(DeckError):
         _import(tmp_path / "c.db", deck)
     assert gc.isenabled()
+
+
+def _journal_modes_seen(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The journal mode of the store's connection each time the importer adds notes (the
+    real `insert_notes` runs; this only reads the mode first)."""
+    seen: list[str] = []
+    real = importer.Store.insert_notes
+
+    def watching(self: importer.Store, *args: Any) -> None:
+        seen.append(self.conn.execute("PRAGMA journal_mode").fetchone()[0])
+        real(self, *args)
+
+    monkeypatch.setattr(importer.Store, "insert_notes", watching)
+    return seen
+
+
+def _journal_mode(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_a_large_first_import_goes_through_a_rollback_journal_then_back_to_wal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty collection is filled through a rollback journal (each page written once);
+    the file is in WAL mode again afterwards, and a later import runs in WAL."""
+    monkeypatch.setattr(importer, "BULK", 10)
+    seen = _journal_modes_seen(monkeypatch)
+    deck = _deck(tmp_path, 60)
+    db = tmp_path / "c.db"
+    _import(db, deck)
+    assert set(seen) == {"delete"}
+    assert _journal_mode(db) == "wal"
+    assert not (tmp_path / "c.db-journal").exists()
+    seen.clear()
+    deck.write_text(deck.read_text() + "\nnew card :: added later\n")
+    _import(db, deck)
+    assert seen == ["wal"]
+
+
+def test_a_first_import_beside_another_open_connection_stays_in_wal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The switch needs the file alone: with another process's connection open (here a
+    second connection) the import neither waits for it nor switches, and succeeds in WAL."""
+    monkeypatch.setattr(importer, "BULK", 10)
+    seen = _journal_modes_seen(monkeypatch)
+    db = tmp_path / "c.db"
+    with Collection.open(db, UTC, now=NOW):
+        pass
+    other = sqlite3.connect(db)
+    try:
+        other.execute("SELECT COUNT(*) FROM notes").fetchone()
+        started = time.monotonic()
+        _import(db, _deck(tmp_path, 60))
+        assert time.monotonic() - started < 5  # not the 10 s busy timeout
+        assert other.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 60
+    finally:
+        other.close()
+    assert set(seen) == {"wal"}
+    assert _journal_mode(db) == "wal"

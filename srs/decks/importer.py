@@ -246,7 +246,10 @@ def sync(
             located.setdefault(note.id, Located(note, abs_paths[deck.path]))
     report.cards = sum(len(item.note.cards) for item in located.values())
     files = set(abs_paths.values())
-    with store.transaction():
+    total = len(located)
+    # A large first import fills empty tables: written once, through a rollback journal.
+    fresh = total >= BULK and not store.has_notes()
+    with store.bulk_transaction() if fresh else store.transaction():
         existing = store.note_rows()
         vanished = {
             row.id: row
@@ -259,7 +262,6 @@ def sync(
         writer = _Writer(store, now_ms, _start_states(located, history or {}))
         vanished_texts = _VanishedTexts(store, vanished)
         writer.prepare(item.note.deck for item in located.values())
-        total = len(located)
         # A large first import writes into empty tables: their indexes are built afterwards.
         bulk: AbstractContextManager[None] = nullcontext()
         if not existing and total >= BULK:

@@ -52,6 +52,10 @@ class StoredNote:
 class NoteQueries(HistoryQueries):
     """The `notes` and `rendered` tables, and the history an import carries in with notes."""
 
+    def has_notes(self) -> bool:
+        """Whether the collection holds any note (orphaned ones included)."""
+        return self.conn.execute("SELECT 1 FROM notes LIMIT 1").fetchone() is not None
+
     def note_rows(self) -> dict[str, NoteRow]:
         """Every stored note, keyed by id (what an import compares against)."""
         rows = self.conn.execute(
