@@ -49,10 +49,11 @@ def normalise(text: str) -> str:
     Idempotent: `normalise(normalise(t)) == normalise(t)`.
     """
     if text.isascii():  # fast path: most cards; NFC and casefold are no-ops beyond lower()
-        # str.replace per marker present: ~2x faster than translate() with a deletion table.
         folded = text.lower()
-        for mark in "*_`~":
-            if mark in folded:
+        # Most texts have no marker: four `in` tests written out cost a third of a loop over
+        # the markers; str.replace per marker is ~2x faster than translate() with a table.
+        if "*" in folded or "_" in folded or "`" in folded or "~" in folded:
+            for mark in "*_`~":
                 folded = folded.replace(mark, "")
         return " ".join(folded.split())
     folded = unicodedata.normalize("NFC", text).casefold()
