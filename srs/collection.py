@@ -9,7 +9,6 @@ command such as `srs next` starts without loading what it never calls.
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srs.dates import Moment, from_ms, moment, to_ms, user_timezone
+from srs.digests import blake2b
 from srs.errors import CardNotFound, ConfigError, DeckNotFound, NothingToExport
 from srs.model import (
     Answer,
@@ -878,7 +878,7 @@ def rendered_key(note: Note) -> str:
     """What HTML kept for a note depends on: its texts and the renderer."""
     from srs.render import render_fingerprint
 
-    digest = hashlib.blake2b(render_fingerprint().encode(), digest_size=16)
+    digest = blake2b(render_fingerprint().encode(), digest_size=16)
     for text in note_texts(note):
         digest.update(f"{len(text)}:{text}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()

@@ -16,7 +16,6 @@ returned values as immutable.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -29,6 +28,7 @@ import pygments
 from pygments.token import STANDARD_TYPES
 
 from srs import markdown_scan
+from srs.digests import blake2b
 from srs.markdown_scan import MATH_TOKEN_RE, math_pieces, wiki_embeds
 from srs.model import value_class
 
@@ -92,7 +92,7 @@ def render_fingerprint() -> str:
 
     Stored with HTML kept between exports, so an upgrade of any of them renders again.
     """
-    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
+    digest = blake2b(Path(__file__).read_bytes(), digest_size=8)
     digest.update(Path(markdown_scan.__file__).read_bytes())
     nh3_version = nh3.__version__ if hasattr(nh3, "__version__") else ""
     digest.update(f"{markdown.__version__}/{nh3_version}/{pygments.__version__}".encode())

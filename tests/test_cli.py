@@ -332,3 +332,28 @@ def test_a_command_given_its_collection_does_not_look_for_the_default_one(
     )
     assert done.stderr == "False"
     assert "Collection file [default: " in srs("--help").stdout
+
+
+@pytest.mark.parametrize("exam_mode", [False, True])
+def test_next_does_not_load_openssl(tmp_path: Path, exam_mode: bool) -> None:
+    """`srs next` (and exam mode reading its kept plan) digest with CPython's own blake2b
+    (`srs.digests`): `import hashlib` would load OpenSSL, ~4-5 ms of every cold command."""
+    deck = tmp_path / "deck.md"
+    deck.write_text("".join(f"term {i} :: meaning {i}\n" for i in range(5)))
+    db = tmp_path / "c.db"
+    srs("--db", str(db), "--now", NOW, "import", str(deck))
+    if exam_mode:
+        srs("--db", str(db), "--now", NOW, "config", "set", "exam_date", "2027-01-15")
+        srs("--db", str(db), "--now", NOW, "next", "--json")  # plans, and keeps the plan
+    script = (
+        "import sys\n"
+        "from srs.cli import main\n"
+        f"sys.argv = ['srs', '--db', {str(db)!r}, '--now', {NOW!r}, 'next', '--json']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "sys.stderr.write(str(sorted({'_hashlib', 'hashlib'} & set(sys.modules))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert '"id"' in done.stdout
+    assert done.stderr == "[]"

@@ -13,13 +13,13 @@ Only srs's Markdown is registered; a second format is one more entry in `READERS
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from srs.decks.limits import MAX_BYTES
+from srs.digests import blake2b
 from srs.model import value_class
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def parser_fingerprint() -> str:
     Stored with each imported file, so a file is parsed again whenever srs reads files
     differently (an upgrade, or a fix), not only when the file itself changed.
     """
-    digest = hashlib.blake2b(digest_size=8)
+    digest = blake2b(digest_size=8)
     decks = Path(__file__).resolve().parent
     for module in [*sorted(decks.glob("*.py")), decks.parent / "model.py"]:
         digest.update(module.read_bytes())
@@ -99,4 +99,4 @@ def file_digest(deck_file: DeckFile, max_bytes: int = MAX_BYTES) -> str | None:
 
 def bytes_digest(data: bytes) -> str:
     """The digest `file_digest` gives a file holding exactly `data` (at most MAX_BYTES)."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()

@@ -14,9 +14,10 @@ choice never depends on iteration order or luck).
 from __future__ import annotations
 
 import difflib
-import hashlib
 import unicodedata
 from collections.abc import Mapping
+
+from srs.digests import blake2b
 
 __all__ = [
     "RELINK_MARGIN",
@@ -64,7 +65,7 @@ def normalise(text: str) -> str:
 def _digest(payload: str, hex_chars: int) -> str:
     # surrogatepass: `parse_text` accepts any str, including lone surrogates.
     data = payload.encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=hex_chars // 2).hexdigest()
+    return blake2b(data, digest_size=hex_chars // 2).hexdigest()
 
 
 def content_hash(*parts: str) -> str:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
 import itertools
 import json
 from collections.abc import Iterator, Mapping, Sequence
@@ -39,6 +38,7 @@ from srs.dates import to_ms
 from srs.decks.discover import absolute
 from srs.decks.formats import parser_fingerprint
 from srs.decks.identity import normalise, pick_relink
+from srs.digests import blake2b
 from srs.model import CardSpec, Note, ParsedDeck, SchedulingState, value_class
 from srs.progress import Progress, no_progress
 from srs.store import NoteRow, Store
@@ -154,9 +154,7 @@ def _signature(note: Note, path: str, extra: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _place_digest(*fields: object) -> str:
     # repr() of a tuple of str/int/None is unambiguous and much cheaper than JSON.
-    return hashlib.blake2b(
-        repr(fields).encode("utf-8", "surrogatepass"), digest_size=12
-    ).hexdigest()
+    return blake2b(repr(fields).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 NOTE_COLUMNS = (

@@ -13,13 +13,13 @@ deck text), each written to a temporary file and renamed into place.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from srs.digests import blake2b
 from srs.drafting.ask import DEFAULT_TIMEOUT, ask, model_name
 from srs.drafting.check import sanitise
 from srs.drafting.prompts import card_text, explain_prompt, explain_system
@@ -66,7 +66,7 @@ def _card_prompt(view: CardView) -> str:
 
 def _key(card_id: str, model: str, card: str) -> str:
     payload = json.dumps([card_id, model, card], ensure_ascii=False)
-    return hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _read(path: Path, card_id: str, model: str) -> str | None:

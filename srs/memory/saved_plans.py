@@ -13,7 +13,6 @@ which gives the same cards) only if something asks for them, such as `srs plan`'
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, fields
@@ -21,6 +20,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any, overload
 
 from srs.dates import Moment
+from srs.digests import blake2b
 from srs.errors import CollectionError
 from srs.memory.calibration import Calibration, corrected_model
 from srs.memory.exam_mode import (
@@ -53,7 +53,7 @@ PLAN_FORMAT = 2  # bump when the planner's rules or the JSON below change (2: ca
 def plan_key(at: Moment, flt: QueueFilter, options: Options, exam: str | None, cards: int) -> str:
     """What a kept plan was made from, digested."""
     text = repr((PLAN_FORMAT, at.today.toordinal(), flt, options, exam, cards))
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def plan_to_json(plan: ExamPlan) -> str:
