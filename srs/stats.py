@@ -16,9 +16,10 @@ Contract:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from srs.dates import Moment, to_ms
 from srs.errors import DeckNotFound
@@ -49,6 +50,7 @@ __all__ = [
 
 MATURE_DAYS = 21  # Anki: a review card is mature from a 21-day interval on
 HEATMAP_DAYS = 365
+_T = TypeVar("_T")
 FORECAST_DAYS = 30
 HARDEST_LIMIT = 10
 # The periods of Anki's "True Retention" table, in its order, without its "all time" column:
@@ -422,36 +424,41 @@ def compute_stats(
         raise ValueError("days must be at least 1")
     _check_deck(store, deck)
     today = at.today.toordinal()
-    steps = 12
+    steps = 10
     step = iter(range(steps))
 
     def next_step() -> None:
         progress("computing statistics", next(step), steps)
 
-    next_step()
-    log = _day_rows(store, deck, today, max(days, HEATMAP_DAYS))
-    daily = _daily(log, today, days)
-    next_step()
-    today_figures = _today(store, deck, today, daily[-1])
-    next_step()
-    streak = _streak(store, deck, today)
-    next_step()
-    forecast = _forecast(store, deck, at)
-    next_step()
-    overdue = _overdue(store, deck, today)
-    next_step()
-    cards = _card_counts(store, deck)
-    next_step()
-    intervals = _interval_histogram(store, deck)
-    next_step()
-    ease = _ease_histogram(store, deck)
-    next_step()
-    domains = _domains(store, deck, today, days, exam, domain_names or {})
-    next_step()
-    mock_exams = _mock_exams(store, exam)
-    next_step()
-    hardest_cards = _hardest(store, deck, hardest)
-    next_step()
+    def beside(other: Store) -> tuple[tuple[DomainStats, ...], tuple[ForecastDay, ...]]:
+        domains = _domains(other, deck, today, days, exam, domain_names or {})
+        return domains, _forecast(other, deck, at)
+
+    with store.reader() as other:
+        # The exam domains and the forecast (~45 % of the SQL time at 100k cards and 1M
+        # answers) are read on a second connection while this one reads the rest.
+        later = _in_thread(beside, other) if other is not None else None
+        next_step()
+        log = _day_rows(store, deck, today, max(days, HEATMAP_DAYS))
+        daily = _daily(log, today, days)
+        next_step()
+        today_figures = _today(store, deck, today, daily[-1])
+        next_step()
+        streak = _streak(store, deck, today)
+        next_step()
+        overdue = _overdue(store, deck, today)
+        cards = _card_counts(store, deck)
+        next_step()
+        intervals = _interval_histogram(store, deck)
+        next_step()
+        ease = _ease_histogram(store, deck)
+        next_step()
+        mock_exams = _mock_exams(store, exam)
+        next_step()
+        hardest_cards = _hardest(store, deck, hardest)
+        next_step()
+        domains, forecast = later() if later is not None else beside(store)
+        next_step()
     progress("computing statistics", steps, steps)
     return Stats(
         today_day=at.today,
@@ -471,6 +478,32 @@ def compute_stats(
         mock_exams=mock_exams,
         hardest=hardest_cards,
     )
+
+
+def _in_thread(work: Callable[[Store], _T], store: Store) -> Callable[[], _T]:
+    """Start `work(store)` in a thread; the function returned waits for it and returns its
+    result, or raises what it raised."""
+    import threading
+
+    result: list[_T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work(store))
+        except BaseException as e:  # handed to the waiting thread, raised there
+            failure.append(e)
+
+    thread = threading.Thread(target=run, name="srs-stats", daemon=True)
+    thread.start()
+
+    def wait() -> _T:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return result[0]
+
+    return wait
 
 
 @dataclass(slots=True)

@@ -127,6 +127,7 @@ def test_read_only_collection_file(immutable: Path, deck_dir: Path) -> None:
     else:
         immutable.chmod(0o444)
     assert srs(immutable, "cards").returncode == 0  # reading still works
+    assert srs(immutable, "stats", "--json").returncode == 0  # on two connections
     refused(srs(immutable, "answer", card, "3"), "is read-only: srs needs to write")
     refused(srs(immutable, "config", "set", "new_per_day", "5"), "is read-only")
     assert dump(immutable) == before

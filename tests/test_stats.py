@@ -459,3 +459,72 @@ def test_stacked_bars_of_the_same_total_have_the_same_length(counts: tuple[int, 
     bar = _bar([(c, g, "") for c, g in zip(counts, "█▓▒", strict=True)], scale)
     assert len(bar.plain) == 20
     assert [bar.plain.count(g) >= 1 for g in "█▓▒"] == [True] * 3
+
+
+def _figures(store: Any, now: datetime) -> dict[str, Any]:
+    at = moment(now, BERLIN, 4)
+    figures: dict[str, Any] = compute_stats(
+        store, at, days=7, exam="MLA-C01", domain_names={"1": "Data"}
+    ).to_dict()
+    return figures
+
+
+def test_the_domains_and_the_forecast_are_read_beside_on_a_second_connection(
+    history: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a collection file, the exam-domain and forecast queries run in a thread on a
+    read-only second connection (SQLite lets go of the GIL while it steps them); the figures
+    equal those read on one connection, as from a copy in memory (which has no second one)."""
+    import sqlite3
+    import threading
+
+    from srs.store import Store
+
+    db, _ = history
+    now = local("2026-03-06T20:00")
+    seen: list[tuple[str, bool]] = []
+    real_cards, real_forecast = Store.domain_cards, Store.due_forecast
+
+    def watch(real: Any) -> Any:
+        def watching(self: Store, *args: Any, **kwargs: Any) -> Any:
+            seen.append((threading.current_thread().name, self.conn is main.conn))
+            return real(self, *args, **kwargs)
+
+        return watching
+
+    monkeypatch.setattr(Store, "domain_cards", watch(real_cards))
+    monkeypatch.setattr(Store, "due_forecast", watch(real_forecast))
+    main = Store.open(db)
+    try:
+        beside = _figures(main, now)
+        with main.reader() as reader:
+            assert reader is not None
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                reader.execute("DELETE FROM cards")
+        memory = sqlite3.connect(":memory:")
+        main.conn.backup(memory)
+    finally:
+        main.close()
+    assert seen == [("srs-stats", False), ("srs-stats", False)]
+    seen.clear()
+    alone = _figures(Store(memory, None), now)
+    assert seen == [("MainThread", False), ("MainThread", False)]  # the copy's own connection
+    assert beside == alone
+    assert beside["domains"] and beside["forecast"]
+
+
+def test_a_failure_beside_is_raised_by_compute_stats(
+    history: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from srs.store import Store
+
+    def broken(self: Store, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(Store, "due_forecast", broken)
+    store = Store.open(history[0])
+    try:
+        with pytest.raises(RuntimeError, match="disk went away"):
+            _figures(store, local("2026-03-06T20:00"))
+    finally:
+        store.close()

@@ -94,6 +94,35 @@ class Connection:
             raise CollectionError(_describe_sqlite_error(path, e)) from None
         return store
 
+    @contextmanager
+    def reader(self) -> Iterator[Self | None]:
+        """A second, read-only connection to the same file, for reads that run beside this
+        connection's in another thread (closed on exit).
+
+        SQLite lets go of Python's GIL while it steps a statement, and an aggregate over a
+        large table is one long step, so two of them on two connections take, on two cores,
+        the time of the longer one. None for a collection in memory, or a file SQLite will
+        not open again read-only: the caller then reads on this connection.
+        """
+        if self.path is None:
+            yield None
+            return
+        try:
+            conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,  # made here, used by one other thread, closed here
+            )
+            conn.isolation_level = None
+        except sqlite3.Error:
+            yield None
+            return
+        try:
+            yield type(self)(conn, self.path)
+        finally:
+            conn.close()
+
     def migrate(self, now: datetime | None = None) -> None:
         """Apply pending migrations; refuse a collection with migrations we do not know."""
         from srs.store.migrations import migrations
