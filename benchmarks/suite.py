@@ -628,12 +628,28 @@ def _first_of_day(argv: list[str], db: Path, repeat: int) -> Timing:
 
 def bench_exam(repeat: int) -> list[Row]:
     """Exam mode on: `srs next` and `srs plan` read the plan kept for the day (m010)."""
+    # "Same as off" (issue 19): timed by turns with the same command on the same collection
+    # with exam mode off, so a change of the machine's speed between two rows cannot pass
+    # for a difference between the modes.
+    small, large = (
+        cold_pair(
+            _srs_cmd(_db(n, True), "next", "--json"),
+            _srs_cmd(_db(n, False), "next", "--json"),
+            repeat,
+            SRS_ENV,
+        )
+        for n in (SMALL, LARGE)
+    )
     rows = [
-        _sized(
+        Row(
             "next_exam",
             "`srs next --json` cold, 100k cards, exam mode on (plan kept for the day)",
-            lambda n: cold(_srs_cmd(_db(n, True), "next", "--json"), repeat, SRS_ENV),
+            large[0],
+            large[1],
+            "the same with exam mode off, by turns",
             0.150,
+            1.1,
+            growth={"srs_small": small[0].median, "srs_large": large[0].median},
         ),
         _sized(
             "next_exam_first",

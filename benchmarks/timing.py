@@ -84,15 +84,18 @@ def measure_pair(
 
 
 def cold_pair(
-    argv: Sequence[str], peer_argv: Sequence[str], repeat: int = 7
+    argv: Sequence[str],
+    peer_argv: Sequence[str],
+    repeat: int = 7,
+    env: dict[str, str] | None = None,
 ) -> tuple[Timing, Timing]:
     """`cold` for two commands, run by turns (one of each, `repeat` times): a ratio of two
     cold starts of ~70 ms moves by 20 % when the machine's load changes between two blocks
     of runs, much less when each run has its partner next to it."""
     first, second = [], []
     for _ in range(repeat):
-        first += cold(argv, 1, warmup=0).runs
-        second += cold(peer_argv, 1, warmup=0).runs
+        first += cold(argv, 1, env, warmup=0).runs
+        second += cold(peer_argv, 1, env, warmup=0).runs
     return Timing(first), Timing(second)
 
 
