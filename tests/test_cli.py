@@ -357,3 +357,55 @@ def test_next_does_not_load_openssl(tmp_path: Path, exam_mode: bool) -> None:
     )
     assert '"id"' in done.stdout
     assert done.stderr == "[]"
+
+
+def test_command_modules_names_the_module_of_every_command() -> None:
+    """`srs.cli.main` imports only the module of the command a command line names, found in
+    `COMMAND_MODULES`: the table must say, for every command and group that importing all of
+    `srs.cli` registers, the module that registers it, and nothing more."""
+    from typer.main import get_command_name
+
+    from srs.cli.root import COMMAND_MODULES
+
+    registered: dict[str, str] = {}
+    for info in app.registered_commands:
+        assert info.callback is not None
+        name = info.name or get_command_name(info.callback.__name__)
+        registered[name] = info.callback.__module__.removeprefix("srs.cli.")
+    for group in app.registered_groups:
+        assert group.name is not None and group.typer_instance is not None
+        callbacks = [c.callback for c in group.typer_instance.registered_commands]
+        modules = {c.__module__ for c in callbacks if c is not None}
+        assert len(modules) == 1, (group.name, modules)
+        registered[group.name] = modules.pop().removeprefix("srs.cli.")
+    assert registered == COMMAND_MODULES
+
+
+@pytest.mark.parametrize(
+    ("args", "loaded"),
+    [
+        (["next", "--json"], {"srs.cli.commands"}),
+        (["stats", "--json"], {"srs.cli.stats"}),
+        (["config", "get", "new_per_day"], {"srs.cli.commands"}),
+        (["--help"], "all"),
+    ],
+)
+def test_a_command_line_loads_the_module_of_its_command_alone(
+    tmp_path: Path, args: list[str], loaded: set[str] | str
+) -> None:
+    script = (
+        "import sys\n"
+        "from srs.cli import main\n"
+        f"sys.argv = ['srs', '--db', {str(tmp_path / 'c.db')!r}, '--now', {NOW!r}, *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "from srs.cli.root import COMMAND_MODULES\n"
+        "modules = {f'srs.cli.{m}' for m in COMMAND_MODULES.values()}\n"
+        "sys.stderr.write(repr(sorted(modules & set(sys.modules))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    from srs.cli.root import COMMAND_MODULES
+
+    everything = {f"srs.cli.{m}" for m in COMMAND_MODULES.values()}
+    assert done.stderr == repr(sorted(everything if loaded == "all" else loaded))

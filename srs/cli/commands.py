@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from srs.cli.app import (
+from srs.cli.root import (
     app,
     echo,
     emit_json,

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from srs.cli.app import app
+from srs.cli.root import app
 
 PROG = "srs"
 COMPLETE_VAR = "_SRS_COMPLETE"

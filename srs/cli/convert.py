@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from srs.cli.app import app, echo, emit_json, globals_of, opened, user_errors
+from srs.cli.root import app, echo, emit_json, globals_of, opened, user_errors
 
 
 @app.command("convert")

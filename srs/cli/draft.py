@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from srs.cli.app import app, echo, emit_json, fail, globals_of, opened
+from srs.cli.root import app, echo, emit_json, fail, globals_of, opened
 
 ModelOpt = Annotated[
     str | None,

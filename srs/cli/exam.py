@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from srs.cli.app import app, echo, emit_json, fail, globals_of, opened
+from srs.cli.root import app, echo, emit_json, fail, globals_of, opened
 from srs.cli.screen import (
     Keys,
     Pager,

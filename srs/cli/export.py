@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from srs.cli.app import app, echo, emit_json, globals_of, opened
+from srs.cli.root import app, echo, emit_json, globals_of, opened
 
 export_app = typer.Typer(help="Export decks to other programs.", no_args_is_help=True)
 app.add_typer(export_app, name="export")

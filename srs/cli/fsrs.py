@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from srs.cli.app import app, echo, emit_json, opened, user_errors
+from srs.cli.root import app, echo, emit_json, opened, user_errors
 
 if TYPE_CHECKING:
     from srs.memory.optimize import Metrics, Optimized

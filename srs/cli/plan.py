@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from srs.cli.app import (
+from srs.cli.root import (
     app,
     emit_json,
     exam_over_line,

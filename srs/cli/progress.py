@@ -1,6 +1,6 @@
 """Progress bars for long work: on stderr, only on a terminal, only past about a second.
 
-The library reports into a `srs.progress.Progress` callback; `opened()` (srs.cli.app) gives
+The library reports into a `srs.progress.Progress` callback; `opened()` (srs.cli.root) gives
 every collection a `TerminalProgress`. Nothing is drawn when stderr is not a terminal (a pipe,
 a file, a test) or when the work ends within `SRS_PROGRESS_AFTER` seconds (default 1: a quick
 command must not flash a bar). rich is imported only once a bar is actually drawn.
@@ -84,7 +84,7 @@ class TerminalProgress:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        # NO_COLOR read here, not through srs.cli.app (which imports this module).
+        # NO_COLOR read here, not through srs.cli.root (which imports this module).
         console = Console(file=self.stream, no_color="NO_COLOR" in os.environ or None)
         self.bar = Progress(
             TextColumn("{task.description}"),

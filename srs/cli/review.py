@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from srs.cli.app import app, fail, globals_of, opened, say_if_exam_over
+from srs.cli.root import app, fail, globals_of, opened, say_if_exam_over
 from srs.cli.screen import (
     NARROW,
     Keys,

@@ -43,7 +43,7 @@ def terminal_console() -> Console:
     """A rich console that prints text as given: no markup, highlighting or emoji codes."""
     from rich.console import Console
 
-    from srs.cli.app import no_color
+    from srs.cli.root import no_color
 
     return Console(
         highlight=False, markup=False, emoji=False, no_color=no_color() or None, soft_wrap=False

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from srs.cli.app import app, emit_json, globals_of, no_color, opened
+from srs.cli.root import app, emit_json, globals_of, no_color, opened
 from srs.cli.screen import print_trimmed
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from srs.cli.app import app, echo, emit_json, globals_of, opened, plural, user_errors
+from srs.cli.root import app, echo, emit_json, globals_of, opened, plural, user_errors
 
 sync_app = typer.Typer(
     help="Two-way sync with Anki (AnkiWeb, a sync server, AnkiDroid).",
