@@ -315,21 +315,27 @@ def test_the_narrowed_command_behaves_as_under_the_full_app(args: list[str], db_
     )
 
 
+def run_main(db: Path, args: list[str], report: str) -> subprocess.CompletedProcess[str]:
+    """`srs --db DB --now NOW ARGS` run by `srs.cli.main` in a fresh interpreter, which then
+    writes `report` (a Python expression: what the run imported, say) to stderr."""
+    script = (
+        "import sys\n"
+        "from srs.cli import main\n"
+        f"sys.argv = ['srs', '--db', {str(db)!r}, '--now', {NOW!r}, *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        f"sys.stderr.write(str({report}))\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+
+
 def test_a_command_given_its_collection_does_not_look_for_the_default_one(
     tmp_path: Path,
 ) -> None:
     """platformdirs (the default collection's folder) is imported only for help or when no
     `--db` is given; the help still names the default."""
-    script = (
-        "import sys\n"
-        "from srs.cli import main\n"
-        f"sys.argv = ['srs', '--db', {str(tmp_path / 'c.db')!r}, '--now', {NOW!r}, 'decks']\n"
-        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "sys.stderr.write(str('platformdirs' in sys.modules))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
-    )
+    done = run_main(tmp_path / "c.db", ["decks"], "'platformdirs' in sys.modules")
     assert done.stderr == "False"
     assert "Collection file [default: " in srs("--help").stdout
 
@@ -345,16 +351,7 @@ def test_next_does_not_load_openssl(tmp_path: Path, exam_mode: bool) -> None:
     if exam_mode:
         srs("--db", str(db), "--now", NOW, "config", "set", "exam_date", "2027-01-15")
         srs("--db", str(db), "--now", NOW, "next", "--json")  # plans, and keeps the plan
-    script = (
-        "import sys\n"
-        "from srs.cli import main\n"
-        f"sys.argv = ['srs', '--db', {str(db)!r}, '--now', {NOW!r}, 'next', '--json']\n"
-        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "sys.stderr.write(str(sorted({'_hashlib', 'hashlib'} & set(sys.modules))))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
-    )
+    done = run_main(db, ["next", "--json"], "sorted({'_hashlib', 'hashlib'} & set(sys.modules))")
     assert '"id"' in done.stdout
     assert done.stderr == "[]"
 
@@ -393,19 +390,8 @@ def test_command_modules_names_the_module_of_every_command() -> None:
 def test_a_command_line_loads_the_module_of_its_command_alone(
     tmp_path: Path, args: list[str], loaded: set[str] | str
 ) -> None:
-    script = (
-        "import sys\n"
-        "from srs.cli import main\n"
-        f"sys.argv = ['srs', '--db', {str(tmp_path / 'c.db')!r}, '--now', {NOW!r}, *{args!r}]\n"
-        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "from srs.cli.root import COMMAND_MODULES\n"
-        "modules = {f'srs.cli.{m}' for m in COMMAND_MODULES.values()}\n"
-        "sys.stderr.write(repr(sorted(modules & set(sys.modules))))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
-    )
     from srs.cli.root import COMMAND_MODULES
 
     everything = {f"srs.cli.{m}" for m in COMMAND_MODULES.values()}
-    assert done.stderr == repr(sorted(everything if loaded == "all" else loaded))
+    done = run_main(tmp_path / "c.db", args, f"sorted({everything!r} & set(sys.modules))")
+    assert done.stderr == str(sorted(everything if loaded == "all" else loaded))
