@@ -16,7 +16,8 @@ Contract:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -434,10 +435,9 @@ def compute_stats(
         domains = _domains(other, deck, today, days, exam, domain_names or {})
         return domains, _forecast(other, deck, at)
 
-    with store.reader() as other:
-        # The exam domains and the forecast (~45 % of the SQL time at 100k cards and 1M
-        # answers) are read on a second connection while this one reads the rest.
-        later = _in_thread(beside, other) if other is not None else None
+    # The exam domains and the forecast (~45 % of the SQL time at 100k cards and 1M answers)
+    # are read on a second connection while this one reads the rest.
+    with store.reader() as other, _started(beside, other) as later:
         next_step()
         log = _day_rows(store, deck, today, max(days, HEATMAP_DAYS))
         daily = _daily(log, today, days)
@@ -480,9 +480,14 @@ def compute_stats(
     )
 
 
-def _in_thread(work: Callable[[Store], _T], store: Store) -> Callable[[], _T]:
-    """Start `work(store)` in a thread; the function returned waits for it and returns its
-    result, or raises what it raised."""
+@contextmanager
+def _started(work: Callable[[Store], _T], store: Store | None) -> Iterator[Callable[[], _T] | None]:
+    """`work(store)` started in a thread (None without a store): the function given waits for
+    it and returns its result, or raises what it raised. Leaving the block waits for the
+    thread too, so an error on this side never closes the connection under it."""
+    if store is None:
+        yield None
+        return
     import threading
 
     result: list[_T] = []
@@ -503,7 +508,10 @@ def _in_thread(work: Callable[[Store], _T], store: Store) -> Callable[[], _T]:
             raise failure[0]
         return result[0]
 
-    return wait
+    try:
+        yield wait
+    finally:
+        thread.join()
 
 
 @dataclass(slots=True)

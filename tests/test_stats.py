@@ -528,3 +528,35 @@ def test_a_failure_beside_is_raised_by_compute_stats(
             _figures(store, local("2026-03-06T20:00"))
     finally:
         store.close()
+
+
+def test_an_error_on_this_side_waits_for_the_thread_before_closing_its_connection(
+    history: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second connection is closed only once the thread reading on it has finished, also
+    when a statement on the first connection fails."""
+    import time
+
+    from srs.store import Store
+
+    finished: list[int] = []
+    real_forecast = Store.due_forecast
+
+    def slow_forecast(self: Store, *args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)  # still reading when the other side fails
+        rows = real_forecast(self, *args, **kwargs)  # on a closed connection this would raise
+        finished.append(len(rows))
+        return rows
+
+    def broken_log(self: Store, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("log unreadable")
+
+    monkeypatch.setattr(Store, "due_forecast", slow_forecast)
+    monkeypatch.setattr(Store, "log_by_day", broken_log)
+    store = Store.open(history[0])
+    try:
+        with pytest.raises(RuntimeError, match="log unreadable"):
+            _figures(store, local("2026-03-06T20:00"))
+        assert finished and finished[0] > 0  # the thread ended cleanly before the return
+    finally:
+        store.close()
