@@ -202,7 +202,8 @@ class Connection:
         after the commit or the rollback. The switch needs the file alone: if another
         connection has it open, nothing is switched and this is a WAL transaction like any
         other. After a crash SQLite rolls the hot journal back on the next open, and
-        `open` sets WAL again.
+        `open` sets WAL again (as it does when a connection that opened the file meanwhile
+        kept this one from switching back).
         """
         switched = not self.conn.in_transaction and self._journal_mode("DELETE")
         try:
