@@ -11,13 +11,13 @@ the wall time also counts the waits for a core.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.generate import ZONE, srs_collection
+from benchmarks.peer import working_copy
 from benchmarks.timing import Timing
 
 FIT_REVIEWS = 100_000
@@ -78,8 +78,7 @@ def time_replay(repeat: int) -> tuple[Timing, int, float]:
     reviews = 0
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeat):
-            db = Path(tmp) / "copy.db"
-            shutil.copyfile(source, db)
+            db = working_copy(source, Path(tmp) / "copy.db")  # flushed before it is timed
             calls: list[int] = []
 
             def progress(done: int, total: int, calls: list[int] = calls) -> None:

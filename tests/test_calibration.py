@@ -383,3 +383,25 @@ def test_new_parameters_for_one_deck_predict_its_answers_again_and_no_others(
         changed = {k for k in after if after[k] != before[k]}
         assert changed and changed <= other  # the other deck's later answers, and only those
         assert not col.store.unpredicted_cards()
+
+
+def test_new_parameters_write_every_cards_replayed_memory(col: Collection) -> None:
+    """New parameters replay the log into every card's memory: the cards hold exactly the
+    states the replay computes."""
+    from srs.memory.replay import replay_log
+
+    study(col, 12, forget=1.0)
+    w = list(default_model().w)
+    w[20] = 0.5
+    col.set_option("fsrs_parameters", ",".join(str(x) for x in w))
+    states, _ = replay_log(
+        col.store.graded_rows(flt=QueueFilter()),
+        col.store.card_deck_names(QueueFilter()),
+        col.options,
+    )
+    stored = {
+        row[0]: (row[1], row[2], row[3])
+        for row in col.store.execute("SELECT id, stability, difficulty, last_review FROM cards")
+    }
+    assert len(states) == CARDS
+    assert stored == {card_id: (s[0], s[1], s[3]) for card_id, s in states.items()}
