@@ -636,3 +636,31 @@ def test_exam_mode_counts_no_learning_step_that_will_not_come(
     screen.expect("Saved: Good")
     screen.expect("new 2 · learn 0 · due 0  2/3")
     quit_(screen)
+
+
+def test_summary_keeps_a_long_deck_path_whole_at_40_columns(
+    col: Collection, db_path: Path, decks: Path
+) -> None:
+    """A card to rewrite is listed by its file and line: at 40 columns a long path is cut at
+    its start (the file name and line stay whole), never broken mid-word across lines."""
+    folder = decks / "aws-machine-learning" / "engineer-associate" / "domain-1-data-preparation"
+    folder.mkdir(parents=True)
+    (folder / "feature-engineering.md").write_text(
+        "---\ndeck: long\n---\nOne :: 1\n", encoding="utf-8"
+    )
+    col.import_paths([decks], NOW_DT)
+    screen = spawn(db_path, "--deck", "long", cols=40)
+    screen.expect("Space show answer")
+    screen.press(" ")
+    screen.expect("4 Easy")
+    screen.press("1")
+    screen.expect("Saved: Again")
+    screen.press("q")
+    listed = screen.expect("Answered Again (rewrite them?):")
+    assert screen.finish() == 0
+    rest = screen.text.replace("\r", "")[screen.text.replace("\r", "").rfind("Answered Again") :]
+    lines = [line.rstrip() for line in rest.split("\n")]
+    assert listed
+    source = lines[1].strip()
+    assert source.startswith("…") and source.endswith("/feature-engineering.md:4")
+    assert max(len(line) for line in lines) <= 40

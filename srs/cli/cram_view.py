@@ -36,8 +36,8 @@ def render_cram_summary(summary: CramSummary, why: str, width: int = 80) -> Rend
     """The end-of-drill report as rich text (deck text escaped)."""
     from rich.text import Text
 
+    from srs.cli.screen import append_card_list
     from srs.model import Grade
-    from srs.terminal import escape_text
 
     out = Text()
     out.append(why + "\n", style="bold")
@@ -53,11 +53,6 @@ def render_cram_summary(summary: CramSummary, why: str, width: int = 80) -> Rend
         out.append(f"Not yet answered Good or Easy: {summary.left}\n")
     if summary.missed:
         out.append("Missed in this drill:\n", style="bold")
-        for brief in summary.missed:
-            out.append(f"  {escape_text(brief.source)}\n")
-            front, room = escape_text(brief.front), max(min(60, width - 5), 10)
-            out.append(
-                f"    {front if len(front) <= room else front[: room - 1] + '…'}\n", style="dim"
-            )
+        append_card_list(out, summary.missed, width)
     out.append(NOT_SAVED)
     return out

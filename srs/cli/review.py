@@ -24,6 +24,7 @@ from srs.cli.screen import (
     NARROW,
     Keys,
     Pager,
+    append_card_list,
     markdown,
     print_lines,
     render_lines,
@@ -715,18 +716,12 @@ def _same_interval_note(
     return ""
 
 
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def render_summary(summary: Summary, why: str, session: Session, width: int = 80) -> RenderableType:
     """The end-of-session report as rich text (deck text escaped)."""
     from rich.text import Text
 
     from srs.model import Grade
-    from srs.terminal import escape_text
 
-    front_width = max(min(60, width - 5), 10)  # one line each, even at 40 columns
     out = Text()
     out.append(why + "\n", style="bold")
     if summary.answers == 0:
@@ -748,9 +743,7 @@ def render_summary(summary: Summary, why: str, session: Session, width: int = 80
             )
     if summary.new_leeches:
         out.append("New leeches (rewrite or split them):\n", style="bold red")
-        for brief in summary.new_leeches:
-            out.append(f"  {escape_text(brief.source)}\n")
-            out.append(f"    {_shorten(escape_text(brief.front), front_width)}\n", style="dim")
+        append_card_list(out, summary.new_leeches, width)
     left = summary.left
     if left.total:
         out.append(
@@ -769,8 +762,6 @@ def render_summary(summary: Summary, why: str, session: Session, width: int = 80
             out.append(f"  {day:%a %m-%d} {n:>4} {bar}\n")
     if summary.again:
         out.append("Answered Again (rewrite them?):\n", style="bold")
-        for brief in summary.again:
-            out.append(f"  {escape_text(brief.source)}\n")
-            out.append(f"    {_shorten(escape_text(brief.front), front_width)}\n", style="dim")
+        append_card_list(out, summary.again, width)
     out.rstrip()
     return out

@@ -18,12 +18,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.segment import Segment
+    from rich.text import Text
+
+    from srs.study.session import AgainCard
 
 __all__ = [
     "NARROW",
     "SCROLL",
     "Keys",
     "Pager",
+    "append_card_list",
     "clock_text",
     "markdown",
     "print_lines",
@@ -62,6 +66,24 @@ def print_trimmed(console: Console, parts: Iterable[RenderableType]) -> None:
     trailing = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
     sys.stdout.write(trailing.sub(r"\1", captured.get()))
     sys.stdout.flush()
+
+
+def append_card_list(out: Text, cards: Iterable[AgainCard], width: int) -> None:
+    """Cards to look at again (a summary's Again or leech list): `path:line`, then the front's
+    first line, one terminal line each at any width. A long path loses its start, so the file
+    name and line stay whole instead of wrapping mid-word; a long front loses its end."""
+    from srs.terminal import escape_text
+
+    source_width = max(width - 2, 10)
+    front_width = max(min(60, width - 5), 10)
+    for card in cards:
+        source, front = escape_text(card.source), escape_text(card.front)
+        if len(source) > source_width:
+            source = "…" + source[len(source) - source_width + 1 :]
+        if len(front) > front_width:
+            front = front[: front_width - 1] + "…"
+        out.append(f"  {source}\n")
+        out.append(f"    {front}\n", style="dim")
 
 
 def markdown(text: str, style: str = "none") -> RenderableType:
