@@ -394,14 +394,64 @@ def test_new_parameters_write_every_cards_replayed_memory(col: Collection) -> No
     w = list(default_model().w)
     w[20] = 0.5
     col.set_option("fsrs_parameters", ",".join(str(x) for x in w))
-    states, _ = replay_log(
+    states = replay_log(
         col.store.graded_rows(flt=QueueFilter()),
         col.store.card_deck_names(QueueFilter()),
         col.options,
-    )
+    ).states
     stored = {
         row[0]: (row[1], row[2], row[3])
         for row in col.store.execute("SELECT id, stability, difficulty, last_review FROM cards")
     }
     assert len(states) == CARDS
     assert stored == {card_id: (s[0], s[1], s[3]) for card_id, s in states.items()}
+
+
+def test_a_full_replay_keeps_only_the_answers_with_a_prediction(col: Collection) -> None:
+    """Below the `predictions_filled` mark no row means no prediction, so a replay of the whole
+    log writes none for a first look or a same-day repeat (half of a real log): the same
+    measurement from about half the rows, and nothing left to predict."""
+    study(col, 20, forget=1.5)
+    for card_id in [c.id for c in col.cards()][:5]:  # same-day repeats: learning steps
+        col.answer(card_id, Grade.AGAIN, START + timedelta(days=20, minutes=1))
+        col.answer(card_id, Grade.GOOD, START + timedelta(days=20, minutes=11))
+    before = col.calibration()  # answers still to predict are filled: a row for each
+    read = "SELECT review_id, predicted, recalled FROM predictions ORDER BY review_id"
+    filled = col.store.execute(read).fetchall()
+    answers = col.store.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+    assert len(filled) == answers
+    done = col.rederive_memory()
+    assert done.reviews == answers  # every answer replayed, with or without a prediction
+    kept = [tuple(row) for row in col.store.execute(read)]
+    assert kept == [tuple(row) for row in filled if row[1] >= 0]
+    assert 0 < len(kept) < answers
+    assert not col.store.unpredicted_cards()
+    after = col.calibration()
+    assert (after.answers, after.predicted, after.log_loss) == (
+        before.answers,
+        before.predicted,
+        before.log_loss,
+    )
+
+
+def test_a_replay_writes_with_a_large_page_cache_and_leaves_the_default(col: Collection) -> None:
+    """The replay's updates run with 128 MiB of page cache (`Connection.large_cache`); the
+    connection has SQLite's default again afterwards, also after a failure."""
+    study(col, 5, forget=1.0)
+    conn = col.store.conn
+    default = conn.execute("PRAGMA cache_size").fetchone()[0]
+    seen: list[int] = []
+    real = col.store.set_memories
+
+    def watching(rows: list[tuple[float, float, int, str]]) -> None:
+        seen.append(conn.execute("PRAGMA cache_size").fetchone()[0])
+        real(rows)
+
+    col.store.set_memories = watching  # type: ignore[method-assign]
+    col.rederive_memory()
+    assert seen == [-128 * 1024]
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == default
+    with pytest.raises(ZeroDivisionError), col.store.large_cache():
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -128 * 1024
+        _ = 1 / 0
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == default

@@ -320,7 +320,7 @@ def fill_predictions(
     decks = store.card_deck_names(QueueFilter())
     tick = None if progress is None else lambda done: progress(done, None)
     with store.transaction():
-        _, predictions = replay_log(store.graded_rows(cards), decks, options_of, tick)
-        store.set_predictions(predictions)
+        replayed = replay_log(store.graded_rows(cards), decks, options_of, tick)
+        store.set_predictions(replayed.predictions)
         store.predictions_filled(top)
-    return len(predictions)
+    return replayed.answers
