@@ -275,3 +275,32 @@ def test_readiness_is_kept_with_the_plan_until_an_answer(tmp_path: Path, monkeyp
         after = col.readiness(START + timedelta(hours=3))
     assert projections == [1]
     assert after.recall > first.recall
+
+
+def test_a_plan_held_by_an_open_collection_follows_changes_from_another(tmp_path: Path) -> None:
+    """A collection that stays open (a review session) holds today's plan in memory; a change
+    that drops the kept plan (a card suspended here or by another process, an import adding
+    cards) makes it plan again rather than hold the old plan (which kept showing a card just
+    suspended), without counting the cards each time."""
+    db = tmp_path / "c.db"
+    root = deck(tmp_path / "decks")
+    with Collection.open(db) as session, Collection.open(db) as other:
+        session.import_paths([root], START)
+        session.set_option("exam_date", EXAM)
+        first = session.plan(START).day.queue
+        other.set_suspended(first[0])
+        after = session.plan(START + timedelta(minutes=5))
+        assert first[0] not in after.day.queue
+        assert len(after.cards) == 59
+        (root / "more.md").write_text(
+            "---\nexam_domains: {T-01: 1}\n---\n\nExtra question? :: extra answer\n",
+            encoding="utf-8",
+        )
+        other.import_paths([root], START + timedelta(minutes=6))
+        assert len(session.plan(START + timedelta(minutes=7)).cards) == 60  # one more
+        # The session itself suspending its next card (the `s` key of `srs review`).
+        shown = session.next_card(START + timedelta(minutes=8))
+        assert shown is not None
+        session.set_suspended(shown.id)
+        again = session.next_card(START + timedelta(minutes=8))
+        assert again is not None and again.id != shown.id

@@ -40,3 +40,31 @@ def test_review_studies_the_plan_not_the_daily_limits(tmp_path: Path) -> None:
         rounds = col.plan(NOW_DT + timedelta(minutes=5)).rounds
     assert [len(day.new) for day in rounds] == [3, 3, 3]
     assert answered == [card_id for day in rounds for card_id in day.new]
+
+
+def test_a_card_suspended_in_exam_mode_is_not_shown_again(tmp_path: Path) -> None:
+    """`!` suspends the card on screen: the next card is another one. (The session held
+    today's plan in memory, keyed by the card count, which a suspension does not change, so
+    the suspended card came straight back.)"""
+    root = tmp_path / "decks"
+    root.mkdir()
+    (root / "terms.md").write_text(
+        "\n".join(f"Term number {i} :: meaning {i}\n" for i in range(5)), encoding="utf-8"
+    )
+    db = tmp_path / "c.db"
+    with Collection.open(db, user_timezone()) as col:
+        col.import_paths([root], NOW_DT)
+        col.set_option("exam_date", "2026-05-01")
+        first, second = col.plan(NOW_DT).day.queue[:2]
+        fronts = {card_id: col.card(card_id).front for card_id in (first, second)}
+    screen: Screen = spawn(db)
+    screen.expect(fronts[first])
+    screen.expect("Space show answer")
+    screen.press("!")
+    shown = screen.expect("Space show answer")
+    assert "Suspended the last card" in shown
+    assert fronts[second] in shown and fronts[first] not in shown
+    screen.press("q")
+    assert screen.finish() == 0
+    with Collection.open(db, user_timezone()) as col:
+        assert col.card(first).suspended

@@ -3,8 +3,10 @@
 Planning looks at every card (100k cards: ~1 s in `srs.memory.planner` plus reading them), and
 every exam-mode command needs the plan: `srs next`, each card of `srs review`, `srs plan`. The
 plan is made as of the start of the scheduler day, so it stays the same all day unless the
-cards themselves change; the store drops kept plans when they do (the triggers of m010), and
-the key below covers the rest (day, deck filter, options, target exam, card count).
+cards themselves change; the store drops kept plans when they do (the triggers of m010, and its
+inserts of cards and domains), and the key below covers the rest (day, deck filter, options,
+target exam). A collection that stays open holds its plan while the kept row is there
+(`Collection.plan`), so a change from any process reaches it.
 
 A kept plan comes back without its cards; they are read again (as of the start of the day,
 which gives the same cards) only if something asks for them, such as `srs plan`'s summary.
@@ -50,9 +52,10 @@ __all__ = [
 PLAN_FORMAT = 2  # bump when the planner's rules or the JSON below change (2: calibration)
 
 
-def plan_key(at: Moment, flt: QueueFilter, options: Options, exam: str | None, cards: int) -> str:
-    """What a kept plan was made from, digested."""
-    text = repr((PLAN_FORMAT, at.today.toordinal(), flt, options, exam, cards))
+def plan_key(at: Moment, flt: QueueFilter, options: Options, exam: str | None) -> str:
+    """What a kept plan was made from, digested (the cards are not in it: whatever changes
+    them drops the kept plans)."""
+    text = repr((PLAN_FORMAT, at.today.toordinal(), flt, options, exam))
     return blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -132,31 +135,32 @@ def kept_plan(
     flt: QueueFilter,
     exam: str | None,
     *,
-    card_count: int,
     zone: tzinfo,
     day_starts_at: int,
     progress: Progress = no_progress,
     calibrate: Callable[[], Calibration] | None = None,
-) -> ExamPlan:
-    """Today's plan: the kept one if it still applies, else made now and kept
-    (`card_count`: every card of the collection, `store.card_count()`). A plan made now is
-    made with the model corrected by `calibrate()` (the learner's calibration as it is now);
-    the kept plan keeps that calibration, so every command of the day plans with the same."""
-    key = plan_key(at, flt, options, exam, card_count)
+) -> tuple[ExamPlan, bool]:
+    """Today's plan: the kept one if it still applies, else made now and kept; and whether it
+    is kept (not on a collection that cannot be written). A plan made now is made with the
+    model corrected by `calibrate()` (the learner's calibration as it is now); the kept plan
+    keeps that calibration, so every command of the day plans with the same."""
+    key = plan_key(at, flt, options, exam)
     model = model_for(options.fsrs_parameters)  # in the key too: options hold the parameters
     text = store.saved_day_plan(key)
     if text is not None:
         cards = LazyCards(lambda: plan_cards(store, flt, at, exam, as_of=at.day_began))
         try:
-            return plan_from_json(text, cards, model)
+            return plan_from_json(text, cards, model), True
         except (KeyError, TypeError, ValueError):  # kept by another srs version: plan again
             pass
     backfill_memory(store, zone, day_starts_at, model, progress)
     calibration = None if calibrate is None else calibrate()
     plan = exam_plan(store, at, options, flt, exam, calibration)
-    with contextlib.suppress(CollectionError):  # a read-only collection plans every time
+    try:
         store.save_day_plan(key, at.today, plan_to_json(plan))
-    return plan
+    except CollectionError:  # a read-only collection plans every time
+        return plan, False
+    return plan, True
 
 
 def readiness_to_json(ready: Readiness) -> str:
@@ -203,7 +207,6 @@ def kept_readiness(
     flt: QueueFilter,
     exam: str | None,
     *,
-    card_count: int,
     exam_at: datetime,
     names: dict[str, str],
     compute: Callable[[], Readiness],
@@ -213,7 +216,7 @@ def kept_readiness(
 
     It is kept beside the plan under the plan's key, so the same triggers and day change
     drop it."""
-    key = plan_key(at, flt, options, exam, card_count) + "-readiness"
+    key = plan_key(at, flt, options, exam) + "-readiness"
     text = store.saved_day_plan(key)
     if text is not None:
         try:

@@ -133,6 +133,13 @@ class PlanQueries(Connection):
         row = self.conn.execute("SELECT plan FROM day_plans WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    def has_day_plan(self, key: str) -> bool:
+        """Whether a plan is kept under `key` (nothing has dropped it since)."""
+        return (
+            self.conn.execute("SELECT 1 FROM day_plans WHERE key = ?", (key,)).fetchone()
+            is not None
+        )
+
     def save_day_plan(self, key: str, day: date, plan: str) -> None:
         """Keep `plan` under `key`, dropping plans of other days."""
         with self.transaction() as conn:
