@@ -11,16 +11,23 @@ from srs.collection import Collection
 from srs.dates import user_timezone
 
 
-def test_review_studies_the_plan_not_the_daily_limits(tmp_path: Path) -> None:
+def exam_collection(tmp_path: Path, terms: int) -> Path:
+    """A collection of `terms` one-liners in exam mode (exam on 2026-05-01)."""
     root = tmp_path / "decks"
     root.mkdir()
     (root / "terms.md").write_text(
-        "\n".join(f"Term number {i} :: meaning {i}\n" for i in range(30)), encoding="utf-8"
+        "\n".join(f"Term number {i} :: meaning {i}\n" for i in range(terms)), encoding="utf-8"
     )
     db = tmp_path / "c.db"
     with Collection.open(db, user_timezone()) as col:
         col.import_paths([root], NOW_DT)
         col.set_option("exam_date", "2026-05-01")
+    return db
+
+
+def test_review_studies_the_plan_not_the_daily_limits(tmp_path: Path) -> None:
+    db = exam_collection(tmp_path, 30)
+    with Collection.open(db, user_timezone()) as col:
         # One minute a day at 20 s per new card: the plan introduces three cards, where the
         # daily limit alone (new_per_day 20) would show twenty. Answered in well under a
         # minute, they leave time for two re-plans of three more each (three plans a day).
@@ -46,15 +53,8 @@ def test_a_card_suspended_in_exam_mode_is_not_shown_again(tmp_path: Path) -> Non
     """`!` suspends the card on screen: the next card is another one. (The session held
     today's plan in memory, keyed by the card count, which a suspension does not change, so
     the suspended card came straight back.)"""
-    root = tmp_path / "decks"
-    root.mkdir()
-    (root / "terms.md").write_text(
-        "\n".join(f"Term number {i} :: meaning {i}\n" for i in range(5)), encoding="utf-8"
-    )
-    db = tmp_path / "c.db"
+    db = exam_collection(tmp_path, 5)
     with Collection.open(db, user_timezone()) as col:
-        col.import_paths([root], NOW_DT)
-        col.set_option("exam_date", "2026-05-01")
         first, second = col.plan(NOW_DT).day.queue[:2]
         fronts = {card_id: col.card(card_id).front for card_id in (first, second)}
     screen: Screen = spawn(db)
