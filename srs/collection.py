@@ -450,7 +450,7 @@ class Collection:
         held = self._plans.get(key)
         # Whatever a plan depends on drops the kept one when it changes, in this process or
         # another (m010's triggers, the store's inserts): a plan held in memory is used while
-        # its kept row is there, one lookup by key (counting the cards took 3-7 ms at 100k).
+        # its kept row is there. (It was held by card count, which a suspension keeps.)
         if held is None or (held[1] and not self.store.has_day_plan(key)):
             held = kept_plan(
                 self.store,
