@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TypeVar, dataclass_transform
+from typing import Any, TypeVar, dataclass_transform
 
 _Value = TypeVar("_Value")
 
@@ -31,10 +31,16 @@ def value_class(cls: type[_Value]) -> type[_Value]:
     through `object.__setattr__` (4.4 us for a `Note` against 0.9 us; an import makes a note,
     a draft and a card per card). mypy still rejects any assignment to a field
     (`frozen_default`); equal values compare and hash alike; a method the class writes itself
-    is kept.
+    is kept. Most value classes are plain (`_plain_fields`): their `__init__` is compiled from
+    the few lines it needs (`_plain_init`) rather than dataclass's, which wraps it in a
+    function taking every field's type and default (1.1M instructions for 8 fields against
+    0.5M); `srs next` executes 16M fewer instructions of its 425M.
     """
-    made = dataclass(slots=True, repr=False, eq=False)(cls)
+    plain = _plain_fields(cls)
+    made = dataclass(slots=True, repr=False, eq=False, init=not plain)(cls)
     fields_ = dataclasses.fields(made)  # type: ignore[arg-type]
+    if plain and "__init__" not in cls.__dict__:
+        made.__init__ = _plain_init(made, fields_)  # type: ignore[method-assign]
     compared = _getter(tuple(f.name for f in fields_ if f.compare))
     hashed = _getter(tuple(f.name for f in fields_ if (f.compare if f.hash is None else f.hash)))
     shown = tuple(f.name for f in fields_ if f.repr)
@@ -60,6 +66,32 @@ def value_class(cls: type[_Value]) -> type[_Value]:
     if own.get("__hash__") is None and not ("__hash__" in own and "__eq__" not in own):
         made.__hash__ = __hash__  # type: ignore[method-assign]
     return made
+
+
+def _plain_fields(cls: type) -> bool:
+    """Whether every field of `cls` is set by `__init__` from an argument or a plain default:
+    no `field(...)`, no `__post_init__`, no fields from a base class (those take dataclass's
+    own `__init__`)."""
+    if hasattr(cls, "__post_init__") or any(dataclasses.is_dataclass(b) for b in cls.__mro__[1:]):
+        return False
+    # A `field(...)` is a class attribute until dataclass reads it.
+    return not any(isinstance(value, dataclasses.Field) for value in vars(cls).values())
+
+
+def _plain_init(cls: type, fields_: tuple[dataclasses.Field[Any], ...]) -> Callable[..., None]:
+    """`__init__(self, a, b, c=<default>)` setting each field, as dataclass's sets them."""
+    names = [f.name for f in fields_]
+    defaults = {f"_default_{f.name}": f.default for f in fields_ if f.default is not MISSING}
+    params = [
+        f"{name}=_default_{name}" if f"_default_{name}" in defaults else name for name in names
+    ]
+    body = "".join(f"    self.{name} = {name}\n" for name in names) or "    pass\n"
+    namespace: dict[str, Any] = dict(defaults)
+    exec(f"def __init__(self, {', '.join(params)}):\n{body}", namespace)
+    init: Callable[..., None] = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    return init
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:

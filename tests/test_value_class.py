@@ -75,3 +75,32 @@ def test_methods_a_class_writes_itself_are_kept() -> None:
     assert ByLabel(1, "a") == ByLabel(2, "a")
     assert hash(ByLabel(1, "a")) == hash(ByLabel(1, "a"))  # hashed by its fields, as dataclass
     assert Unhashable.__hash__ is None
+
+
+def _outcome(make: type, args: list[int], kwargs: dict[str, int]) -> str:
+    try:
+        return repr(tuple(getattr(make(*args, **kwargs), n) for n in make.__match_args__))  # type: ignore[attr-defined]
+    except TypeError as e:
+        return f"TypeError: {e}"
+
+
+@given(st.integers(0, 5), st.data())
+def test_a_plain_value_takes_and_rejects_arguments_as_a_dataclass(
+    fields: int, data: st.DataObject
+) -> None:
+    """A value class whose fields are all plain (no `field(...)`, no `__post_init__`) gets a
+    lean `__init__` of its own: it takes positional and keyword arguments, applies defaults
+    and reports a missing, repeated or unknown argument as dataclass's `__init__` does."""
+    names = [f"f{i}" for i in range(fields)]
+    with_default = data.draw(st.integers(0, fields))
+    body: dict[str, object] = {
+        "__annotations__": dict.fromkeys(names, "int"),
+        "__module__": __name__,
+    }
+    body |= {name: -i for i, name in enumerate(names[fields - with_default :])}
+    plain = value_class(type("Shape", (), dict(body)))
+    frozen = dataclass(frozen=True, slots=True)(type("Shape", (), dict(body)))
+    args = data.draw(st.lists(st.integers(), max_size=fields + 1))
+    keys = st.sampled_from([*names, "other"])
+    kwargs = data.draw(st.dictionaries(keys, st.integers(), max_size=3))
+    assert _outcome(plain, args, kwargs) == _outcome(frozen, args, kwargs)
