@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from srs.cli.root import app, fail, globals_of, opened, say_if_exam_over
+from srs.cli.root import app, fail, globals_of, opened, plural, say_if_exam_over
 from srs.cli.screen import (
     NARROW,
     Keys,
@@ -351,7 +351,7 @@ class Reviewer:
         if outcome.answer.leech:  # said now, while the card is fresh in mind
             card = outcome.card
             self.message += (
-                f" Leech: this card has lapsed {_plural(card.scheduling.lapses, 'time')}"
+                f" Leech: this card has lapsed {plural(card.scheduling.lapses, 'time')}"
                 + (" and is now suspended" if card.suspended else "")
                 + f"; rewrite or split it ({card.source})."
             )
@@ -635,17 +635,13 @@ def open_images(card: CardView) -> str:
                 except OSError:
                     break
         if opened:
-            said.append(f"Opened {_plural(opened, 'image')} with {viewer}.")
+            said.append(f"Opened {plural(opened, 'image')} with {viewer}.")
         else:
             paths = ", ".join(str(path) for path in found.files)
             said.append(f"No image viewer (xdg-open/open) found; the images: {paths}")
     said += [f"Not opened: remote image {url}." for url in found.remote]
     said += [f"refused {src} ({why})." for src, why in found.refused]
     return " ".join(said)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def ending_text(end: Ending, zone: tzinfo) -> str:
@@ -665,17 +661,17 @@ def ending_text(end: Ending, zone: tzinfo) -> str:
         said.append("Today's exam plan is done (srs plan shows it).")
     elif end.new_waiting and end.max_new is not None:
         said.append(
-            f"--max-new {end.max_new} reached; {_plural(end.new_waiting, 'more new card')} wait."
+            f"--max-new {end.max_new} reached; {plural(end.new_waiting, 'more new card')} wait."
         )
     elif end.new_waiting:
         said.append(
-            f"Daily limit of {_plural(end.new_per_day, 'new card')} reached"
-            f" ({_plural(end.new_waiting, 'more new card')} wait);"
+            f"Daily limit of {plural(end.new_per_day, 'new card')} reached"
+            f" ({plural(end.new_waiting, 'more new card')} wait);"
             " `srs config set new_per_day N` changes it."
         )
     if end.reviews_waiting and not end.exam_mode:
         said.append(
-            f"Daily limit of {_plural(end.reviews_per_day, 'review')} reached;"
+            f"Daily limit of {plural(end.reviews_per_day, 'review')} reached;"
             " `srs config set reviews_per_day N` changes it."
         )
     if end.next_due is None:
