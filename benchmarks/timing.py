@@ -92,11 +92,7 @@ def cold_pair(
     """`cold` for two commands, run by turns (one of each, `repeat` times): a ratio of two
     cold starts of ~70 ms moves by 20 % when the machine's load changes between two blocks
     of runs, much less when each run has its partner next to it."""
-    first, second = [], []
-    for _ in range(repeat):
-        first += cold(argv, 1, env, warmup=0).runs
-        second += cold(peer_argv, 1, env, warmup=0).runs
-    return Timing(first), Timing(second)
+    return measure_pair(_process(argv, env), _process(peer_argv, env), repeat, warmup=0)
 
 
 def cold(
@@ -108,6 +104,16 @@ def cold(
 ) -> Timing:
     """Wall time of a fresh process running `argv` (the OS file cache is warm: one untimed
     run first), failing loudly if it exits non-zero."""
+    return measure(_process(argv, env, check), repeat, warmup=warmup)
+
+
+def _process(
+    argv: Sequence[str],
+    env: dict[str, str] | None = None,
+    check: Callable[[str], object] | None = None,
+) -> Callable[[], None]:
+    """Running `argv` in a fresh process, failing loudly if it exits non-zero; `check` is
+    given its output."""
     full_env = os.environ | (env or {})
     # Users run srs with compiled bytecode cached (pip and the first run write it); a shell
     # with PYTHONDONTWRITEBYTECODE would make every timed run compile srs from source.
@@ -120,4 +126,4 @@ def cold(
         if check is not None:
             check(done.stdout)
 
-    return measure(run, repeat, warmup=warmup)
+    return run
