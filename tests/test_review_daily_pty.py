@@ -658,8 +658,8 @@ def test_summary_keeps_a_long_deck_path_whole_at_40_columns(
     screen.press("q")
     listed = screen.expect("Answered Again (rewrite them?):")
     assert screen.finish() == 0
-    rest = screen.text.replace("\r", "")[screen.text.replace("\r", "").rfind("Answered Again") :]
-    lines = [line.rstrip() for line in rest.split("\n")]
+    text = screen.text.replace("\r", "")
+    lines = [line.rstrip() for line in text[text.rfind("Answered Again") :].split("\n")]
     assert listed
     source = lines[1].strip()
     assert source.startswith("…") and source.endswith("/feature-engineering.md:4")
