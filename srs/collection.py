@@ -11,11 +11,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from srs.dates import Moment, from_ms, moment, to_ms, user_timezone
+from srs.dates import Moment, from_ms, moment, scheduler_date, to_ms, user_timezone
 from srs.digests import blake2b
 from srs.errors import CardNotFound, ConfigError, DeckNotFound, NothingToExport
 from srs.model import (
@@ -70,10 +70,17 @@ class OutsideAnswer:
 
 @value_class
 class AnswerOutcome:
-    """What `answer` did: the review-log row it wrote and the card afterwards."""
+    """What `answer` did: the review-log row it wrote and what it changed on the card.
+
+    Not the whole card: an answer does not read the note's text (whoever shows the card has
+    it; `Collection.card` reads it again).
+    """
 
     review_id: int
-    card: CardView
+    card_id: str
+    state: SchedulingState  # the card's scheduling after the answer
+    suspended: bool  # suspended now (a leech, with `leech_action = suspend`)
+    leech: bool  # a leech now (answering may have just made it one: `answer.leech`)
     answer: Answer
 
 
@@ -84,6 +91,8 @@ class Collection:
         self.store = store
         self.zone = zone or user_timezone()
         self._options: dict[str, Options] = {}
+        # The next rollover of the latest `moment`'s scheduler day, keyed by (day, start hour).
+        self._rollover: tuple[date, int, datetime] | None = None
         self._blueprints: list[Blueprint] | None = None
         self._plans: dict[str, tuple[ExamPlan, bool]] = {}  # key -> (plan, kept in the file)
         # Where long work reports how far it got (`srs.progress`); the CLI sets a reporter.
@@ -112,8 +121,21 @@ class Collection:
         return self.options().day_starts_at
 
     def moment(self, now: datetime) -> Moment:
-        """`now` with its scheduler day, for this collection's day-start hour."""
-        return moment(now, self.zone, self.day_starts_at)
+        """`now` with its scheduler day, for this collection's day-start hour.
+
+        The next rollover is kept for the day it was found for: finding it resolves a local
+        time in the user's zone (~20 us with the local zone), and a review session asks at
+        every answer. The day itself is found for every `now`.
+        """
+        hour = self.day_starts_at
+        now = now.astimezone(UTC)
+        today = scheduler_date(now, self.zone, hour)
+        kept = self._rollover
+        if kept is not None and kept[0] == today and kept[1] == hour:
+            return Moment(now, today, kept[2])
+        found = moment(now, self.zone, hour)
+        self._rollover = (found.today, hour, found.next_day_at)
+        return found
 
     def options(self, deck: str | None = None) -> Options:
         """Options in force for a deck: defaults, then the collection's, then each ancestor's.
@@ -341,16 +363,19 @@ class Collection:
 
     def card(self, card_id: str) -> CardView:
         """One card by id (a unique prefix of an id works too)."""
-        card = self.store.card_view(card_id)
-        if card is None:
-            matches = self.store.card_ids_with_prefix(card_id)
-            if len(matches) == 1:
-                card = self.store.card_view(matches[0])
-            elif len(matches) > 1:
-                raise CardNotFound(f"card id {card_id!r} is ambiguous: {', '.join(matches)}, ...")
-        if card is None:
-            raise CardNotFound(f"no card with id {card_id!r}; see `srs cards`")
+        card = self.store.card_view(card_id) or self.store.card_view(self._typed_id(card_id))
+        assert card is not None  # `_typed_id` names a card that exists
         return card
+
+    def _typed_id(self, prefix: str) -> str:
+        """The one card id starting with `prefix` (ids are typed shortened); CardNotFound for
+        none or several."""
+        matches = self.store.card_ids_with_prefix(prefix)
+        if len(matches) > 1:
+            raise CardNotFound(f"card id {prefix!r} is ambiguous: {', '.join(matches)}, ...")
+        if not matches:
+            raise CardNotFound(f"no card with id {prefix!r}; see `srs cards`")
+        return matches[0]
 
     def cards(self, deck: str | None = None, tag: str | None = None) -> Iterator[CardView]:
         """All cards (including suspended and orphaned), filtered, in deck order."""
@@ -563,57 +588,57 @@ class Collection:
 
         at = self.moment(now)
         with self.store.transaction():
-            card = self.card(card_id)
+            card = self.store.answering(card_id) or self.store.answering(self._typed_id(card_id))
+            assert card is not None  # `_typed_id` names a card that exists
+            before = card.state
             opts = self.options(card.deck)
             scheduler = get_scheduler(opts.scheduler)
             result = scheduler.answer(
-                card.scheduling,
+                before,
                 grade,
                 at,
                 opts,
-                card_seed(card.id),
+                card_seed(card.card_id),
                 ahead=self.studies_ahead(now, card.deck),
             )
             if result.state.memory is None:
                 # A scheduler without a memory model: keep FSRS's beside it, for exam mode.
                 from srs.scheduler.fsrs import memory_after
 
-                memory = memory_after(card.scheduling, grade, at, opts.fsrs_parameters)
+                memory = memory_after(before, grade, at, opts.fsrs_parameters)
                 result = replace(result, state=replace(result.state, memory=memory))
-            predicted = _predicted(card.scheduling, at, opts.fsrs_parameters)
+            predicted = _predicted(before, at, opts.fsrs_parameters)
             flags: dict[str, Any] = {"buried_until": None}
             if result.leech:
                 flags["leech"] = 1
                 if opts.leech_action == "suspend":
                     flags["suspended"] = 1
-            before = self.store.card_snapshot(card.id)
-            self.store.update_card_state(card.id, result.state, flags=flags)
-            after = before | state_to_columns(result.state) | flags
+            self.store.update_card_state(card.card_id, result.state, flags=flags)
+            after = card.snapshot | state_to_columns(result.state) | flags
             review_id = self.store.add_review(
                 NewReview(
-                    card_id=card.id,
+                    card_id=card.card_id,
                     reviewed_ms=to_ms(at.now),
                     review_day=at.today.toordinal(),
                     grade=grade,
                     kind=result.review_kind,
                     scheduler=scheduler.name,
-                    state_before=card.scheduling,
+                    state_before=before,
                     state_after=result.state,
                     duration_ms=max(0, min(duration_ms, MAX_ANSWER_MS)),
-                    before=before,
+                    before=card.snapshot,
                     after=after,
                     predicted=predicted,
                 )
             )
-        answered = replace(
-            card,
-            scheduling=result.state,
-            leech=bool(after["leech"]),
-            suspended=bool(after["suspended"]),
-            buried_until=None,
-            tags=with_leech_tag(card.tags, result.leech),
+        return AnswerOutcome(
+            review_id,
+            card.card_id,
+            result.state,
+            bool(after["suspended"]),
+            bool(after["leech"]),
+            result,
         )
-        return AnswerOutcome(review_id, answered, result)
 
     def merge_answers(
         self,

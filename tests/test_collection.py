@@ -184,7 +184,7 @@ def test_undo_restores_the_exact_state(collection: Collection, deck_dir: Path) -
     collection.answer(card.id, Grade.GOOD, NOW + timedelta(minutes=1))
     middle = collection.card(card.id)
     outcome = collection.answer(card.id, Grade.AGAIN, NOW + timedelta(minutes=12))
-    assert outcome.card.scheduling != middle.scheduling
+    assert outcome.state != middle.scheduling
     restored = collection.undo(outcome.review_id)
     assert restored.scheduling == middle.scheduling
     assert len(history(collection, card.id)) == 2
@@ -282,9 +282,15 @@ def test_answer_returns_the_card_as_stored(collection: Collection, deck_dir: Pat
     collection.set_option("leech_action", "suspend")
     card = card_by_front(collection, "unit of capacity")
     for minutes, grade in ((0, Grade.EASY), (60 * 24 * 5, Grade.AGAIN)):
-        outcome = collection.answer(card.id, grade, NOW + timedelta(minutes=minutes))
-        assert outcome.card == collection.card(card.id)
-    assert outcome.answer.leech and outcome.card.suspended and "leech" in outcome.card.tags
+        outcome = collection.answer(card.id[:6], grade, NOW + timedelta(minutes=minutes))
+        stored = collection.card(card.id)
+        assert outcome.card_id == stored.id
+        assert (outcome.state, outcome.suspended, outcome.leech) == (
+            stored.scheduling,
+            stored.suspended,
+            stored.leech,
+        )
+    assert outcome.answer.leech and outcome.suspended and "leech" in stored.tags
 
 
 def test_deck_counts_follow_answers_limits_and_burying(
@@ -341,3 +347,27 @@ def test_a_sub_deck_limit_caps_its_cards_when_the_parent_is_studied(
     assert sum(deck.startswith("aws/") for deck in queued) == 3
     # Without sub-deck limits the whole-collection limit alone applies.
     assert len(collection.queue(NOW, QueueFilter(deck="aws/kinesis"))) == 3
+
+
+def test_moment_keeps_the_rollover_and_agrees_with_the_pure_function(db_path: Path) -> None:
+    """`Collection.moment` reuses the next rollover within a scheduler day; across DST changes
+    (a midnight one included), day-start hours and days it equals `srs.dates.moment`."""
+    from dateutil import tz
+
+    from srs.dates import moment
+
+    zones = [tz.gettz(name) for name in ("Europe/Berlin", "America/Havana", "Australia/Lord_Howe")]
+    starts = [datetime(2026, 3, 7, tzinfo=UTC), datetime(2026, 10, 24, tzinfo=UTC)]
+    for zone in zones:
+        assert zone is not None
+        with Collection.open(db_path, zone) as col:
+            for hour in (0, 1, 4, 23):
+                col.set_option("day_starts_at", str(hour))
+                for start in starts:
+                    for step in range(0, 5 * 24 * 4):  # every 15 minutes for 5 days
+                        now = start + timedelta(minutes=15 * step)
+                        assert col.moment(now) == moment(now, zone, hour), (zone, hour, now)
+            noon = datetime(2026, 6, 1, 12, tzinfo=zone)
+            for hour in (1, 4, 1):  # the same day, another rollover
+                col.set_option("day_starts_at", str(hour))
+                assert col.moment(noon) == moment(noon, zone, hour)

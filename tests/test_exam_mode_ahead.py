@@ -35,9 +35,9 @@ def _daily_goods(tmp_path: Path, exam_date: date | None) -> tuple[int, list[Revi
         col.answer(card_id, Grade.GOOD, START + timedelta(minutes=11))
         for day in range(1, 31):
             outcome = col.answer(card_id, Grade.GOOD, START + timedelta(days=day))
-        assert outcome.card.scheduling.state == CardState.REVIEW
+        assert outcome.state.state == CardState.REVIEW
         kinds = [r.kind for r in col.store.card_reviews_since(card_id, 0)]
-        return outcome.card.scheduling.interval_days, kinds
+        return outcome.state.interval_days, kinds
 
 
 def test_daily_looks_in_exam_mode_do_not_push_a_card_years_out(tmp_path: Path) -> None:
@@ -64,5 +64,5 @@ def test_the_buttons_show_the_early_review_a_card_gets_in_exam_mode(tmp_path: Pa
         early = START + timedelta(days=2)
         preview = col.preview(card_id, early)
         outcome = col.answer(card_id, Grade.GOOD, early)
-        assert preview[Grade.GOOD][0].interval_days == outcome.card.scheduling.interval_days == 3
+        assert preview[Grade.GOOD][0].interval_days == outcome.state.interval_days == 3
         assert outcome.answer.review_kind == ReviewKind.EARLY

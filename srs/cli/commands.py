@@ -293,13 +293,13 @@ def answer(
     with opened(ctx) as col:
         outcome = col.answer(card_id, chosen, g.now(), duration_ms)
         if json:
-            data = _card_json(col, outcome.card, col.target_exam(g.now()))
+            data = _card_json(col, col.card(outcome.card_id), col.target_exam(g.now()))
             data["review_id"] = outcome.review_id
             emit_json(data)
             return
-        s = outcome.card.scheduling
+        s = outcome.state
         echo(
-            f"{outcome.card.id}: {chosen.name.title()} -> {s.state.value}, "
+            f"{outcome.card_id}: {chosen.name.title()} -> {s.state.value}, "
             f"due {_due_iso(col, s) or '-'}"
         )
 

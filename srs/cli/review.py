@@ -349,11 +349,10 @@ class Reviewer:
             label = "day set by the exam plan"
         self.message = f"Saved: {grade.name.title()}" + (f" ({label})" if label else "") + "."
         if outcome.answer.leech:  # said now, while the card is fresh in mind
-            card = outcome.card
             self.message += (
-                f" Leech: this card has lapsed {plural(card.scheduling.lapses, 'time')}"
-                + (" and is now suspended" if card.suspended else "")
-                + f"; rewrite or split it ({card.source})."
+                f" Leech: this card has lapsed {plural(outcome.state.lapses, 'time')}"
+                + (" and is now suspended" if outcome.suspended else "")
+                + f"; rewrite or split it ({state.current.card.source})."
             )
         return "next"
 

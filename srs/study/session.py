@@ -259,7 +259,7 @@ class Session:
         """Record an answer (committed before this returns)."""
         outcome = self.col.answer(card_id, grade, self.now(), duration_ms)
         self._reviews.append(outcome.review_id)
-        self._actions.append(_Action("answer", outcome.card.id, review_id=outcome.review_id))
+        self._actions.append(_Action("answer", outcome.card_id, review_id=outcome.review_id))
         return outcome
 
     def skip(self, card_id: str) -> CardView:
