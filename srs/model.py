@@ -8,6 +8,7 @@ review days are calendar `date`s in the user's scheduler day (see `srs.dates`).
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import operator
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field
@@ -22,25 +23,30 @@ _Value = TypeVar("_Value")
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
 def value_class(cls: type[_Value]) -> type[_Value]:
     """An immutable value (srs's every frozen dataclass): frozen for the type checker, a
-    slotted dataclass at run time whose `__init__` is the only method compiled for it.
+    slotted dataclass at run time, made with as little work per class as Python allows.
 
-    Every cold command creates ~60 of these classes, and `dataclass` compiles each method it
-    writes: frozen with `__repr__`, `__eq__` and `__hash__` took 0.61 ms a class, this takes
-    0.3 ms (comparison, hashing and the repr are shared functions reading the fields, as the
-    compiled ones do). A frozen instance is slow to make too: its `__init__` sets each field
-    through `object.__setattr__` (4.4 us for a `Note` against 0.9 us; an import makes a note,
-    a draft and a card per card). mypy still rejects any assignment to a field
-    (`frozen_default`); equal values compare and hash alike; a method the class writes itself
-    is kept. Most value classes are plain (`_plain_fields`): their `__init__` is compiled from
-    the few lines it needs (`_plain_init`) rather than dataclass's, which wraps it in a
-    function taking every field's type and default (1.1M instructions for 8 fields against
-    0.5M); `srs next` executes 16M fewer instructions of its 425M.
+    Every cold command creates ~50 of these classes and instantiates a dozen, so making the
+    class is what costs: `dataclass(frozen=True, slots=True)` took ~0.6 ms a class. mypy
+    still rejects any assignment to a field (`frozen_default`); equal values compare and hash
+    alike (shared functions reading the fields, as dataclass's compiled ones do); a method the
+    class writes itself is kept; `dataclasses.fields`, `replace`, `asdict` and `is_dataclass`
+    work as on a dataclass.
+
+    Most value classes are plain (`_plain_fields`: fields set from arguments or plain
+    defaults). Those are built here without `dataclass`, which reads every annotation twice
+    with regular expressions and creates the class a second time for its slots (8 fields:
+    ~210 us a class against ~26 us), and their `__init__` (`_plain_init`, the few lines it
+    needs) is compiled when the class is first instantiated, not when it is made: `srs next`
+    makes ~50 value classes and instantiates ~12. The others (`field(...)`,
+    `__post_init__`, a dataclass base) go through `dataclass`.
     """
-    plain = _plain_fields(cls)
-    made = dataclass(slots=True, repr=False, eq=False, init=not plain)(cls)
-    fields_ = dataclasses.fields(made)  # type: ignore[arg-type]
-    if plain and "__init__" not in cls.__dict__:
-        made.__init__ = _plain_init(made, fields_)  # type: ignore[method-assign]
+    made: Any  # the class, written to below
+    fields_: tuple[dataclasses.Field[Any], ...]
+    if _plain_fields(cls):
+        made, fields_ = _plain_class(cls)
+    else:
+        made = dataclass(slots=True, repr=False, eq=False)(cls)
+        fields_ = dataclasses.fields(made)
     compared = _getter(tuple(f.name for f in fields_ if f.compare))
     hashed = _getter(tuple(f.name for f in fields_ if (f.compare if f.hash is None else f.hash)))
     shown = tuple(f.name for f in fields_ if f.repr)
@@ -57,25 +63,83 @@ def value_class(cls: type[_Value]) -> type[_Value]:
         inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
         return f"{self.__class__.__qualname__}({inner})"
 
-    own = dict(made.__dict__)  # what the class wrote itself, before anything is installed
+    own = cls.__dict__  # what the class wrote itself
     for name, method in (("__eq__", __eq__), ("__repr__", __repr__)):
         if name not in own:
             setattr(made, name, method)
     # A class that writes `__eq__` gets `__hash__ = None` from Python; like dataclass, that
     # is not a hash of its own (a class that sets `__hash__ = None` alone stays unhashable).
     if own.get("__hash__") is None and not ("__hash__" in own and "__eq__" not in own):
-        made.__hash__ = __hash__  # type: ignore[method-assign]
-    return made
+        made.__hash__ = __hash__
+    return made  # type: ignore[no-any-return]
+
+
+# Annotations dataclass treats specially (never fields, or fields of another kind): a class
+# that uses any goes through `dataclass`.
+_SPECIAL_ANNOTATIONS = ("ClassVar", "InitVar", "KW_ONLY")
+# The parameters a value class has as a dataclass, from one made by `dataclass` itself (its
+# constructor differs between Python versions): a dataclass subclassing a value class reads them.
+_PARAMS = dataclass(repr=False, eq=False)(type("_Params", (), {})).__dataclass_params__  # type: ignore[attr-defined]
 
 
 def _plain_fields(cls: type) -> bool:
     """Whether every field of `cls` is set by `__init__` from an argument or a plain default:
-    no `field(...)`, no `__post_init__`, no fields from a base class (those take dataclass's
-    own `__init__`)."""
+    no `field(...)`, no `__post_init__`, no fields from a base class, no `ClassVar`,
+    `InitVar` or `KW_ONLY` (those take dataclass's own making)."""
     if hasattr(cls, "__post_init__") or any(dataclasses.is_dataclass(b) for b in cls.__mro__[1:]):
+        return False
+    if any(
+        special in str(annotation)
+        for annotation in inspect.get_annotations(cls).values()
+        for special in _SPECIAL_ANNOTATIONS
+    ):
         return False
     # A `field(...)` is a class attribute until dataclass reads it.
     return not any(isinstance(value, dataclasses.Field) for value in vars(cls).values())
+
+
+def _plain_class(cls: type) -> tuple[type, tuple[dataclasses.Field[Any], ...]]:
+    """`cls` made again with slots, its dataclass fields and an `__init__` compiled on first
+    use; what `dataclass(slots=True, repr=False, eq=False)` makes of a plain class."""
+    namespace = dict(cls.__dict__)
+    namespace.pop("__dict__", None)
+    namespace.pop("__weakref__", None)
+    fields: dict[str, dataclasses.Field[Any]] = {}
+    defaulted = ""
+    for name, annotation in namespace.get("__annotations__", {}).items():
+        if name in namespace:
+            default = namespace.pop(name)  # a slot cannot share its name with a class attribute
+            if default.__class__.__hash__ is None:  # as dataclass refuses a mutable default
+                raise ValueError(
+                    f"mutable default {type(default)} for field {name} is not allowed:"
+                    " use default_factory"
+                )
+            made_field: dataclasses.Field[Any] = field(default=default)
+            defaulted = name
+        else:
+            if defaulted:
+                raise TypeError(f"non-default argument {name!r} follows default argument")
+            made_field = field()
+        made_field.name = name
+        made_field.type = annotation
+        made_field.kw_only = False
+        made_field._field_type = dataclasses._FIELD  # type: ignore[attr-defined]
+        fields[name] = made_field
+    namespace["__slots__"] = tuple(fields)
+    namespace["__dataclass_fields__"] = fields
+    namespace["__dataclass_params__"] = _PARAMS
+    namespace["__match_args__"] = tuple(fields)
+    made = type(cls)(cls.__name__, cls.__bases__, namespace)
+    fields_ = tuple(fields.values())
+    if "__init__" not in namespace:
+
+        def __init__(self: object, *args: object, **kwargs: object) -> None:
+            init = _plain_init(made, fields_)
+            made.__init__ = init  # type: ignore[misc]
+            init(self, *args, **kwargs)
+
+        made.__init__ = __init__  # type: ignore[misc]
+    return made, fields_
 
 
 def _plain_init(cls: type, fields_: tuple[dataclasses.Field[Any], ...]) -> Callable[..., None]:

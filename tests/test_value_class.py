@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -33,6 +34,20 @@ class Other:
     label: str = ""
     tags: tuple[str, ...] = ()
     note: str = ""
+
+
+@value_class
+class Plain:
+    x: int
+    label: str = "a"
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Frozen:
+    x: int
+    label: str = "a"
+    tags: tuple[str, ...] = ()
 
 
 values = st.tuples(st.integers(), st.text(max_size=5), st.lists(st.text(max_size=3)).map(tuple))
@@ -103,4 +118,51 @@ def test_a_plain_value_takes_and_rejects_arguments_as_a_dataclass(
     args = data.draw(st.lists(st.integers(), max_size=fields + 1))
     keys = st.sampled_from([*names, "other"])
     kwargs = data.draw(st.dictionaries(keys, st.integers(), max_size=3))
-    assert _outcome(plain, args, kwargs) == _outcome(frozen, args, kwargs)
+    expected = _outcome(frozen, args, kwargs)
+    assert _outcome(plain, args, kwargs) == expected  # the first call compiles `__init__`
+    assert _outcome(plain, args, kwargs) == expected
+
+
+def test_a_plain_value_is_a_dataclass_to_the_dataclasses_module() -> None:
+    import copy
+    import dataclasses
+    import pickle
+
+    def shape(cls: type) -> list[tuple[object, ...]]:
+        return [
+            (f.name, f.type, f.default, f.init, f.repr, f.compare, f.hash, f.kw_only)
+            for f in dataclasses.fields(cls)
+        ]
+
+    assert shape(Plain) == shape(Frozen)
+    value = Plain(1, tags=("t",))
+    assert dataclasses.is_dataclass(value) and dataclasses.asdict(value) == {
+        "x": 1,
+        "label": "a",
+        "tags": ("t",),
+    }
+    assert dataclasses.replace(value, label="b") == Plain(1, "b", ("t",))
+    assert Plain.__match_args__ == Frozen.__match_args__  # type: ignore[attr-defined]
+    assert Plain.__slots__ == Frozen.__slots__  # type: ignore[attr-defined]
+    assert not hasattr(value, "__dict__")
+    assert pickle.loads(pickle.dumps(value)) == value == copy.deepcopy(value)
+    assert Plain.__qualname__.endswith("Plain") and Plain.__module__ == __name__
+
+    @value_class
+    class Derived(Plain):  # made by dataclass, which reads its base's fields and parameters
+        extra: int = 0
+
+    assert Derived(1, extra=2).extra == 2 and Derived(1).label == "a"
+
+
+def test_a_plain_value_refuses_what_dataclass_refuses() -> None:
+    errors: dict[str, list[str]] = {}
+    for body in (
+        {"__annotations__": {"x": "list[int]"}, "x": []},  # a mutable default
+        {"__annotations__": {"x": "int", "y": "int"}, "x": 0},  # no default after a default
+    ):
+        for make in (value_class, dataclass(frozen=True, slots=True)):
+            with pytest.raises((ValueError, TypeError)) as raised:
+                make(type("Shape", (), {"__module__": __name__, **body}))
+            errors.setdefault(str(body), []).append(f"{raised.type.__name__}: {raised.value}")
+    assert all(len(set(found)) == 1 for found in errors.values()), errors
