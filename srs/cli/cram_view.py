@@ -1,6 +1,6 @@
 """What `srs review --cram` says at its end: why it ended and what was drilled (nothing saved).
 
-Kept apart from `srs.cli.review` (the screen both sessions share) so that each module stays
+Kept apart from `srs.cli.review_screen` (the screen both sessions share) so that each module stays
 small; it holds no command.
 """
 

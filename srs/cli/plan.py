@@ -20,7 +20,6 @@ from srs.cli.root import (
     plural,
     user_errors,
 )
-from srs.cli.screen import print_trimmed, terminal_console
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -51,6 +50,7 @@ def plan(
     if json:
         emit_json(data | {"exam_status": status.to_dict() if status else None})
         return
+    from srs.cli.screen import print_trimmed, terminal_console
     from srs.terminal import escape_text
 
     lines = [escape_text(line) for line in (status.notice() if status else [])] + describe(data)

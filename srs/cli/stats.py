@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from srs.cli.root import app, emit_json, globals_of, no_color, opened
-from srs.cli.screen import print_trimmed
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -55,11 +54,12 @@ def stats(
         emit_json(figures.to_dict())
         return
     from rich.console import Console
-
-    console = Console(no_color=no_color(), highlight=False, emoji=False)
     from rich.text import Text
 
+    from srs.cli.screen import print_trimmed
     from srs.terminal import escape_text
+
+    console = Console(no_color=no_color(), highlight=False, emoji=False)
 
     for line in status.notice(serving=False) if status else []:
         console.print(Text(escape_text(line), style="yellow"))

@@ -1,7 +1,7 @@
 """Mock exams as pure logic: draw questions by a blueprint's domain weights, score them.
 
 No database, no clock, no terminal here: `srs.exam.report` turns a scored attempt into its
-report, `srs.exam.attempts` keeps attempts in the collection and `srs.cli.exam` shows them.
+report, `srs.exam.attempts` keeps attempts in the collection and `srs.cli.exam_screen` shows them.
 Everything random comes from one `random.Random(seed)`, so a seed repeats a draw exactly (the
 same cards, in the same order, with the same option order).
 

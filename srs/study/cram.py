@@ -7,7 +7,7 @@ is written, so the schedule is exactly as it was afterwards and a killed session
 half-written (it wrote nothing at all). Again brings a card back a few cards later, Hard at the
 end, Good and Easy drop it, as Anki's filtered decks do with rescheduling off.
 
-It offers the methods `srs.cli.review.Reviewer` uses of `Session`, so one screen serves both.
+It offers the methods `srs.cli.review_screen.Reviewer` uses of `Session`, so one screen serves both.
 """
 
 from __future__ import annotations
