@@ -229,6 +229,32 @@ def test_leech_is_announced_when_it_happens(col: Collection, db_path: Path, deck
     assert col.card(card).leech
 
 
+def test_a_long_leech_path_keeps_its_file_name_whole_at_40_columns(
+    col: Collection, db_path: Path, decks: Path
+) -> None:
+    folder = decks / "aws-machine-learning" / "data-preparation"
+    folder.mkdir(parents=True)
+    (folder / "ingestion-and-streaming.md").write_text("# Basics\n\nOne :: 1\n", "utf-8")
+    col.import_paths([decks], NOW_DT - timedelta(days=30))
+    card = card_by_front(col, "One")
+    col.set_option("leech_threshold", "1")
+    col.answer(card, Grade.EASY, NOW_DT - timedelta(days=30))
+    screen = spawn(db_path, "--deck", "aws-machine-learning", cols=40)
+    screen.expect("Space show answer")
+    screen.press(" ")
+    screen.expect("4 Easy")
+    screen.press("1")
+    screen.expect("Saved: Again")
+    screen.expect("Space show answer")
+    lines = [line.rstrip() for line in last_screen(screen)]
+    # The path loses its start, not a piece of its file name to the next line.
+    assert any(
+        line.startswith("(…") and line.endswith("/ingestion-and-streaming.md:3).") for line in lines
+    ), lines
+    assert max(len(line) for line in lines) <= 40
+    quit_(screen)
+
+
 def test_edit_of_a_vanished_file_says_so(col: Collection, db_path: Path, decks: Path) -> None:
     one_card_deck(col, decks)
     (decks / "basic.md").unlink()

@@ -26,6 +26,7 @@ from srs.cli.screen import (
     markdown,
     print_lines,
     render_lines,
+    tail_fit,
 )
 
 if TYPE_CHECKING:
@@ -280,10 +281,11 @@ class Reviewer:
             label = "day set by the exam plan"
         self.message = f"Saved: {grade.name.title()}" + (f" ({label})" if label else "") + "."
         if outcome.answer.leech:  # said now, while the card is fresh in mind
+            source = state.current.card.source
             self.message += (
                 f" Leech: this card has lapsed {plural(outcome.state.lapses, 'time')}"
                 + (" and is now suspended" if outcome.suspended else "")
-                + f"; rewrite or split it ({state.current.card.source})."
+                + f"; rewrite or split it ({tail_fit(source, self.console.width - 3)})."
             )
         return "next"
 

@@ -74,16 +74,20 @@ def append_card_list(out: Text, cards: Iterable[AgainCard], width: int) -> None:
     name and line stay whole instead of wrapping mid-word; a long front loses its end."""
     from srs.terminal import escape_text
 
-    source_width = max(width - 2, 10)
     front_width = max(min(60, width - 5), 10)
     for card in cards:
-        source, front = escape_text(card.source), escape_text(card.front)
-        if len(source) > source_width:
-            source = "…" + source[len(source) - source_width + 1 :]
+        source, front = tail_fit(escape_text(card.source), width - 2), escape_text(card.front)
         if len(front) > front_width:
             front = front[: front_width - 1] + "…"
         out.append(f"  {source}\n")
         out.append(f"    {front}\n", style="dim")
+
+
+def tail_fit(source: str, width: int) -> str:
+    """A `path:line` in at most `width` columns (10 at least): a long one loses its start, so
+    the file name and line stay whole on one line instead of wrapping mid-word."""
+    width = max(width, 10)
+    return source if len(source) <= width else "…" + source[len(source) - width + 1 :]
 
 
 def markdown(text: str, style: str = "none") -> RenderableType:

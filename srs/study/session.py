@@ -1,8 +1,9 @@
 """A study session: which card comes next, limits, an undo stack, and the end-of-session figures.
 
-The terminal reviewer (`srs.cli.review_screen`) is a thin screen over this; any other front end (a GUI,
-a test) can drive the same session. Every action goes through the collection, which commits it
-at once, so a session holds no unsaved state: killing the process loses nothing answered.
+The terminal reviewer (`srs.cli.review_screen`) is a thin screen over this; any other front end
+(a GUI, a test) can drive the same session. Every action goes through the collection, which
+commits it at once, so a session holds no unsaved state: killing the process loses nothing
+answered.
 
 Time comes from the caller (`now`), so tests and `--now` can pin it; the session itself never
 reads the clock.
