@@ -7,6 +7,7 @@ typer's CliRunner on a real SQLite file and checks the collection through the li
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -604,6 +605,11 @@ def test_report_wraps_whole_words_with_indent(db_path: Path, tmp_path: Path, wid
     stem = lines[start : start + 3]
     assert all(line.startswith("  ") and line[2] != " " for line in stem), stem
     assert "code1" in result.output
+    # Each question's `path:line` sits whole on one line: on the question's own line when it
+    # fits, else on the next, cut at its start rather than folded mid-word.
+    sources = [line for line in lines if re.search(r"domain\d\.md:\d+$", line)]
+    assert len(sources) == 3, lines
+    assert all(line.startswith(("Q", "…", "/")) for line in sources), sources
 
 
 def test_history_fits_40_columns_and_points_to_reports(col: Collection) -> None:

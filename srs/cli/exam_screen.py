@@ -17,6 +17,7 @@ import typer
 
 from srs.cli.root import echo, emit_json, opened
 from srs.cli.screen import (
+    HeadedSource,
     Keys,
     Pager,
     clock_text,
@@ -211,7 +212,11 @@ def _missed(item: MissedQuestion) -> list[RenderableType]:
 
     parts: list[RenderableType] = [
         Text(""),
-        Text(escape_text(f"Q{item.position} · domain {item.domain} · {item.source}"), style="bold"),
+        HeadedSource(
+            escape_text(f"Q{item.position} · domain {item.domain} · "),
+            escape_text(item.source),
+            style="bold",
+        ),
         _indented(markdown(item.question)),
     ]
     grid = Table.grid(padding=(0, 1))

@@ -90,6 +90,25 @@ def tail_fit(source: str, width: int) -> str:
     return source if len(source) <= width else "…" + source[len(source) - width + 1 :]
 
 
+class HeadedSource:
+    """`head` then a `path:line` (both already escaped), on one line when they fit the width
+    they are drawn at; else the head, then the source on a line of its own, cut at its start
+    by `tail_fit` if it is still too long, so its file name never wraps mid-word."""
+
+    def __init__(self, head: str, source: str, style: str = "") -> None:
+        self.head, self.source, self.style = head, source, style
+
+    def __rich_console__(self, console: Console, options: Any) -> Iterator[RenderableType]:
+        from rich.text import Text
+
+        width = options.max_width
+        if len(self.head) + len(self.source) <= width:
+            yield Text(self.head + self.source, style=self.style)
+        else:
+            yield Text(self.head.rstrip(), style=self.style)
+            yield Text(tail_fit(self.source, width), style=self.style, no_wrap=True)
+
+
 def markdown(text: str, style: str = "none") -> RenderableType:
     """Deck text (escaped) rendered as Markdown, links shown as text, math as Unicode text
     (`style`: e.g. "dim"); a table too wide for the screen reads as a list (`_DeckMarkdown`)."""
