@@ -134,6 +134,7 @@ def _plain_class(cls: type) -> tuple[type, tuple[dataclasses.Field[Any], ...]]:
     namespace["__dataclass_params__"] = _PARAMS
     namespace["__match_args__"] = tuple(fields)
     made = type(cls)(cls.__name__, cls.__bases__, namespace)
+    made.__qualname__ = cls.__qualname__  # not in the class's namespace: `Outer.Inner`, pickle
     fields_ = tuple(fields.values())
     if "__init__" not in namespace:
 

@@ -146,7 +146,14 @@ def test_a_plain_value_is_a_dataclass_to_the_dataclasses_module() -> None:
     assert Plain.__slots__ == Frozen.__slots__  # type: ignore[attr-defined]
     assert not hasattr(value, "__dict__")
     assert pickle.loads(pickle.dumps(value)) == value == copy.deepcopy(value)
-    assert Plain.__qualname__.endswith("Plain") and Plain.__module__ == __name__
+    assert Plain.__module__ == __name__
+
+    @value_class
+    class Local:
+        x: int
+
+    assert Local.__qualname__.endswith(".<locals>.Local")  # as the class statement names it
+    assert repr(Local(1)) == f"{Local.__qualname__}(x=1)"
 
     @value_class
     class Derived(Plain):  # made by dataclass, which reads its base's fields and parameters
