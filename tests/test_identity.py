@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from hashlib import blake2b
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from srs.decks.identity import (
     content_hash,
+    fingerprint,
     normalise,
     pick_relink,
     short_hash,
@@ -43,6 +46,24 @@ def test_content_hash_is_short_stable_hex_over_normalised_parts() -> None:
     # Parts are separated, so moving text from one side to the other is a different card.
     assert content_hash("ab", "c") != content_hash("a", "bc")
     assert len(short_hash("x")) == 8
+
+
+def test_digests_are_the_ones_collections_already_hold() -> None:
+    # Card ids and content stamps are stored: a change of how they are computed would turn
+    # every card of an existing collection into a new one. These were computed by srs before
+    # the digest went through a copied hasher (session 12).
+    assert tagged_hash("basic", "What does **Amazon S3** store?") == "09b8f811b5f85b31"
+    assert short_hash("Kinesis", "Firehose") == "3481f23d"
+    assert content_hash("cloze", "A {{c::b}}") == "46759b48e4acfcdc"
+    assert fingerprint("basic", "Q", "A\ud800") == "957a0664ab501abf"
+
+
+@given(st.lists(st.text(), min_size=1, max_size=3))
+def test_digests_are_blake2b_of_the_joined_parts(parts: list[str]) -> None:
+    joined = "\x1f".join(parts).encode("utf-8", "surrogatepass")
+    assert fingerprint(*parts) == blake2b(joined, digest_size=8).hexdigest()
+    # A digest never leaves state behind for the next one.
+    assert fingerprint(*parts) == fingerprint(*parts)
 
 
 def test_similarity() -> None:

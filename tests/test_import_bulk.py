@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -11,10 +12,13 @@ from typing import Any
 
 import pytest
 from helpers import dump
+from hypothesis import given
+from hypothesis import strategies as st
 
 import srs.decks.importer as importer
 from srs.collection import Collection
 from srs.errors import DeckError
+from srs.model import McqOption
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
@@ -177,3 +181,32 @@ def test_a_first_import_beside_another_open_connection_stays_in_wal(
         other.close()
     assert set(seen) == {"wal"}
     assert _journal_mode(db) == "wal"
+
+
+def test_rows_written_in_batches_give_the_same_collection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notes and cards go in by batches, exam domains at the end in key order."""
+    deck = _deck(tmp_path, 60)
+    dumps = []
+    for batch in (10**9, 7):
+        monkeypatch.setattr(importer, "BATCH", batch)
+        db = tmp_path / f"c{batch}.db"
+        _import(db, deck)
+        dumps.append(_sorted_dump(db))
+    assert dumps[0] == dumps[1]
+    # Every note serves AWS-01, every fifth AWS-02 as well.
+    assert sum('INSERT INTO "note_domains"' in line for line in dumps[1]) == 60 + 60 // 5
+
+
+@given(
+    st.lists(st.builds(McqOption, st.text(), st.booleans(), st.text()), min_size=1, max_size=4).map(
+        tuple
+    )
+)
+def test_options_are_written_as_json_dumps_writes_them(options: tuple[McqOption, ...]) -> None:
+    expected = json.dumps(
+        [{"text": o.text, "correct": o.correct, "rationale": o.rationale} for o in options],
+        ensure_ascii=False,
+    )
+    assert importer._options_json(options) == expected
