@@ -563,3 +563,49 @@ def m014_predictions_table(db: Database) -> None:
 
 if len(migrations._migrations) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise RuntimeError("srs.store.schema.SCHEMA_VERSION must equal the number of migrations")
+
+
+def migrated_schema(conn: sqlite3.Connection) -> list[str]:
+    """The statements that make the schema of `conn`, in the order SQLite keeps them (tables
+    come before the indexes and triggers made on them; SQLite's own tables are left out)."""
+    rows = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+        " ORDER BY rowid"
+    )
+    return [row[0] for row in rows]
+
+
+def new_schema_source() -> str:
+    """The text of `srs/store/new_schema.py`: what the migrations make of an empty database.
+
+    Run `python -m srs.store.migrations` after adding a migration to write it again (a test
+    fails until then, and a new collection is made by the migrations meanwhile)."""
+    conn = sqlite3.connect(":memory:")
+    migrations.apply(Database(conn))
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        if table != Migrations.migrations_table:
+            count = conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+            assert count == 0, f"a migration leaves rows in {table}: copy them too"
+    statements = migrated_schema(conn)
+    conn.close()
+    for sql in statements:
+        assert '"""' not in sql and "\\" not in sql and not sql.endswith('"'), sql
+    names = "".join(f'    "{m.name}",\n' for m in migrations._migrations)
+    body = "".join(f'    """\\\n{sql}""",\n' for sql in statements)
+    return (
+        '"""The schema of a new collection: what the migrations of `srs.store.migrations` make of\n'
+        "an empty database, written out by `python -m srs.store.migrations` (do not edit).\n\n"
+        "`Connection.open` makes a new collection from these statements in one transaction,\n"
+        "so it loads neither sqlite-utils nor what sqlite-utils loads when it is installed\n"
+        "(numpy, pandas). A test compares them with what the migrations make.\n"
+        '"""\n\n'
+        f'MIGRATION_SET = "{migrations.name}"\n\n'
+        f"MIGRATIONS = (\n{names})\n\n"
+        f"STATEMENTS = (\n{body})\n"
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintainer's step, checked by a test
+    from pathlib import Path
+
+    Path(__file__).with_name("new_schema.py").write_text(new_schema_source())
