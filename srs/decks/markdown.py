@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import IntEnum
 
 from srs.decks.builder import NoteDraft, build_note
 from srs.decks.cloze import Cloze, has_cloze, parse_cloze
@@ -53,8 +52,13 @@ _LABEL_RE = re.compile(r"([A-Za-z])[.)][ \t]+")
 _NOT_A_CARD = "not-a-card"
 
 
-class K(IntEnum):
-    """What a line is, as far as card structure goes."""
+class K:
+    """What a line is, as far as card structure goes.
+
+    Plain ints in a plain class, not an IntEnum: on Python 3.11 reading a member of an enum
+    class costs ~80 ns (the enum metaclass's `__getattr__` puts every read of a class
+    attribute on a slow path) against ~17 ns here, and the parser reads a few for every line.
+    """
 
     TEXT = 0
     BLANK = 1
@@ -214,7 +218,7 @@ def _classify(
     start: int,
     oneliners: dict[int, _OneLiner] | None = None,
     tasks: dict[int, re.Match[str]] | None = None,
-) -> tuple[list[K], int | None]:
+) -> tuple[list[int], int | None]:
     """Kind of each line from `start` on, and the index of an unclosed code fence if any.
 
     `oneliners` and `tasks`, if given, receive the split of each one-liner line and the match
@@ -237,7 +241,7 @@ def _classify(
             kinds[i] = K.BLANK
             continue
         first = line[0]
-        kind: K | None = None  # None: a one-liner if it splits as one, else text
+        kind: int | None = None  # None: a one-liner if it splits as one, else text
         if first not in _MARKER_FIRST and not first.isspace():
             pass  # most lines: nothing but a one-liner or text starts like this
         elif (marker := _LETTER_MARKERS.get(line[:2])) is not None:  # `Q:`, `A:`, `C:`
@@ -346,7 +350,7 @@ class _Parser:
         self.notes: list[Note] = []
         self.front = FrontMatter()
         self.file_tags: tuple[str, ...] = ()  # the front matter's tags, as a note carries them
-        self.kinds: list[K] = []
+        self.kinds: list[int] = []  # a `K` per line
         self.oneliners: dict[int, _OneLiner] = {}  # line index -> its split, from _classify
         self.tasks: dict[int, re.Match[str]] = {}  # line index -> its option match, likewise
         self.cards = 0
@@ -453,7 +457,7 @@ class _Parser:
         title = heading[1] if heading else lines[i].strip()
         end = i + 1
         strong = answer_marker = not_a_card = False
-        first_content: K | None = None
+        first_content: int | None = None
         while end < n and kinds[end] not in (K.H1, K.H2, K.RULE):
             kind = kinds[end]
             if kind in (K.Q, K.C, K.ONELINER):
