@@ -15,7 +15,7 @@ from sqlite_utils.migrations import Migrations
 
 from srs.store.schema import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "migrations"]
+__all__ = ["SCHEMA_VERSION", "migrations", "new_schema_source"]
 
 migrations = Migrations("srs")
 
@@ -565,7 +565,7 @@ if len(migrations._migrations) != SCHEMA_VERSION:  # pragma: no cover - caught b
     raise RuntimeError("srs.store.schema.SCHEMA_VERSION must equal the number of migrations")
 
 
-def migrated_schema(conn: sqlite3.Connection) -> list[str]:
+def _migrated_schema(conn: sqlite3.Connection) -> list[str]:
     """The statements that make the schema of `conn`, in the order SQLite keeps them (tables
     come before the indexes and triggers made on them; SQLite's own tables are left out)."""
     rows = conn.execute(
@@ -586,7 +586,7 @@ def new_schema_source() -> str:
         if table != Migrations.migrations_table:
             count = conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
             assert count == 0, f"a migration leaves rows in {table}: copy them too"
-    statements = migrated_schema(conn)
+    statements = _migrated_schema(conn)
     conn.close()
     for sql in statements:
         assert '"""' not in sql and "\\" not in sql and not sql.endswith('"'), sql
