@@ -417,6 +417,34 @@ def test_narrow_terminal(col: Collection, db_path: Path) -> None:
     assert max(len(line.rstrip()) for line in lines) <= 40
 
 
+def test_a_long_deck_path_folds_between_its_parts_at_40_columns(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """A deck named after its folders has no spaces: the header folds after a `/` or at a
+    heading's space, never inside a folder's name (rich alone folded mid-word)."""
+    folder = tmp_path / "nested" / "aws-machine-learning-specialty" / "data-preparation-and-eng"
+    folder.mkdir(parents=True)
+    (folder / "streaming-ingestion-services.md").write_text(
+        "# Streaming ingestion with Amazon Kinesis\n\nKinesis default retention :: 24 hours\n",
+        encoding="utf-8",
+    )
+    with Collection.open(db_path, user_timezone()) as collection:
+        collection.import_paths([tmp_path / "nested"], NOW_DT)
+    screen = spawn(db_path, cols=40)
+    screen.expect("Kinesis default retention")
+    screen.press("q")
+    assert screen.finish() == 0
+    lines = [line.rstrip() for line in screen.text.replace("\r", "").split("\n")]
+    header = lines[: next(i for i, line in enumerate(lines) if line.startswith("new "))]
+    header = [line for line in header if line]
+    assert header == [
+        "aws-machine-learning-specialty/",
+        "data-preparation-and-eng/",
+        "streaming-ingestion-services › Streaming",
+        "ingestion with Amazon Kinesis",
+    ], header
+
+
 def test_help_and_unknown_keys(col: Collection, db_path: Path) -> None:
     screen = spawn(db_path, "--deck", "basic")
     screen.expect("What is two plus two?")

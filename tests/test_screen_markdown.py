@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 from rich.markdown import Markdown
 
@@ -108,3 +110,32 @@ def test_a_plain_card_is_drawn_without_loading_the_markdown_parser() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@given(
+    st.lists(st.from_regex(r"[a-z][a-z -]{0,40}[a-z]", fullmatch=True), min_size=1, max_size=4),
+    st.lists(st.from_regex(r"[A-Za-z][A-Za-z ,]{0,50}", fullmatch=True), max_size=3),
+    st.integers(min_value=10, max_value=100),
+)
+def test_a_breadcrumb_fits_its_width_and_folds_only_between_parts(
+    folders: list[str], context: list[str], width: int
+) -> None:
+    from srs.cli.screen import Breadcrumb
+
+    lines = Breadcrumb("/".join(folders), context).lines(width)
+    assert all(len(line) <= width for line in lines)
+    pieces = [word for name in folders[:-1] for word in f"{name}/".split()]
+    pieces += [word for part in [folders[-1], *context] for word in part.split()]
+    for piece in pieces:
+        if len(piece) + len("› ") <= width:  # short enough never to be cut
+            assert any(piece in line for line in lines), (piece, lines)
+
+
+def test_a_breadcrumb_part_wider_than_the_screen_keeps_its_end() -> None:
+    from srs.cli.screen import Breadcrumb
+
+    assert Breadcrumb("decks/" + "x" * 30 + "-leaf", ["Intro"]).lines(20) == [
+        "decks/",
+        "…" + "x" * 14 + "-leaf",
+        "› Intro",
+    ]

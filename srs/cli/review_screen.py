@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from srs.cli.root import plural
 from srs.cli.screen import (
     NARROW,
+    Breadcrumb,
     Keys,
     Pager,
     append_card_list,
@@ -391,8 +392,9 @@ class Reviewer:
         top: list[RenderableType] = [
             # The last action's outcome first ("Saved: Good (10m)."), then the card.
             Text(escape_text(state.message), style="yellow") if state.message else Text(""),
-            Text(
-                " › ".join(escape_text(part) for part in (card.deck, *card.context) if part),
+            Breadcrumb(
+                escape_text(card.deck),
+                [escape_text(part) for part in card.context],
                 style="bold cyan",
             ),
             self._status_line(),

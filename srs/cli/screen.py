@@ -10,7 +10,7 @@ import contextlib
 import os
 import re
 import select
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -88,6 +88,48 @@ def tail_fit(source: str, width: int) -> str:
     the file name and line stay whole on one line instead of wrapping mid-word."""
     width = max(width, 10)
     return source if len(source) <= width else "…" + source[len(source) - width + 1 :]
+
+
+class Breadcrumb:
+    """A card's deck and heading trail (already escaped), folded only between its parts:
+    after a `/` of the deck name, before a ` › `, or at a space. A deck named after its
+    folders often has no spaces, and rich folds such a name mid-word; a part wider than the
+    screen loses its start (`tail_fit`)."""
+
+    def __init__(self, deck: str, context: Sequence[str], style: str = "") -> None:
+        # (joiner on the same line, text, prefix when the text starts a line)
+        self.pieces: list[tuple[str, str, str]] = []
+        folders = deck.split("/") if deck else []
+        for i, name in enumerate(folders):
+            words = name.split() or [""]
+            if i < len(folders) - 1:
+                words[-1] += "/"
+            self.pieces.append(("", words[0], ""))
+            self.pieces += [(" ", word, "") for word in words[1:]]
+        for part in context:
+            for i, word in enumerate(part.split()):
+                first = i == 0 and bool(self.pieces)
+                self.pieces.append((" › ", word, "› ") if first else (" ", word, ""))
+        self.style = style
+
+    def lines(self, width: int) -> list[str]:
+        """The trail in lines of at most `width` columns, each filled as far as it goes."""
+        lines: list[str] = []
+        line = ""
+        for joiner, text, lead in self.pieces:
+            if line and len(line) + len(joiner) + len(text) <= width:
+                line += joiner + text
+                continue
+            if line:
+                lines.append(line)
+            line = tail_fit(lead + text, width)
+        return [*lines, line] if line else lines
+
+    def __rich_console__(self, console: Console, options: Any) -> Iterator[RenderableType]:
+        from rich.text import Text
+
+        for line in self.lines(options.max_width):
+            yield Text(line, style=self.style, no_wrap=True)
 
 
 class HeadedSource:
