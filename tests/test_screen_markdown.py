@@ -139,3 +139,13 @@ def test_a_breadcrumb_part_wider_than_the_screen_keeps_its_end() -> None:
         "…" + "x" * 14 + "-leaf",
         "› Intro",
     ]
+
+
+def test_a_breadcrumb_counts_columns_not_characters() -> None:
+    from rich.cells import cell_len
+
+    from srs.cli.screen import Breadcrumb
+
+    lines = Breadcrumb("日本語の資格/機械学習の基礎", ["データの準備"]).lines(16)
+    assert lines == ["日本語の資格/", "機械学習の基礎", "› データの準備"]
+    assert all(cell_len(line) <= 16 for line in lines)

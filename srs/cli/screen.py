@@ -114,10 +114,12 @@ class Breadcrumb:
 
     def lines(self, width: int) -> list[str]:
         """The trail in lines of at most `width` columns, each filled as far as it goes."""
+        from rich.cells import cell_len  # columns: a CJK character takes two
+
         lines: list[str] = []
         line = ""
         for joiner, text, lead in self.pieces:
-            if line and len(line) + len(joiner) + len(text) <= width:
+            if line and cell_len(line) + len(joiner) + cell_len(text) <= width:
                 line += joiner + text
                 continue
             if line:
@@ -129,7 +131,8 @@ class Breadcrumb:
         from rich.text import Text
 
         for line in self.lines(options.max_width):
-            yield Text(line, style=self.style, no_wrap=True)
+            # A wide piece that `tail_fit` (which counts characters) left too long is cut.
+            yield Text(line, style=self.style, no_wrap=True, overflow="ellipsis")
 
 
 class HeadedSource:
