@@ -137,10 +137,11 @@ class CardQueries(Connection):
         )
 
     def card_snapshot(self, card_id: str) -> dict[str, Any]:
-        """Everything an answer may change on a card, as a JSON-able dict (for undo)."""
-        columns = ", ".join(SCHEDULING_COLUMNS + FLAG_COLUMNS)
-        row = self.conn.execute(f"SELECT {columns} FROM cards WHERE id = ?", (card_id,)).fetchone()
-        return dict(row)
+        """Everything an answer may change on a card, as a JSON-able dict (for undo): the
+        snapshot `answering` reads."""
+        card = self.answering(card_id)
+        assert card is not None, f"no card {card_id}"  # callers name a card they have shown
+        return card.snapshot
 
     def answering(self, card_id: str) -> Answering | None:
         """What answering a card reads (inside the answer's transaction), or None.
