@@ -149,3 +149,18 @@ def test_a_breadcrumb_counts_columns_not_characters() -> None:
     lines = Breadcrumb("日本語の資格/機械学習の基礎", ["データの準備"]).lines(16)
     assert lines == ["日本語の資格/", "機械学習の基礎", "› データの準備"]
     assert all(cell_len(line) <= 16 for line in lines)
+
+
+@given(st.text(alphabet="ab/:1日本語データ", max_size=60), st.integers(min_value=0, max_value=50))
+def test_tail_fit_keeps_the_end_within_the_width_in_columns(source: str, width: int) -> None:
+    from rich.cells import cell_len
+
+    from srs.cli.screen import tail_fit
+
+    fitted = tail_fit(source, width)
+    assert cell_len(fitted) <= max(width, 10)
+    assert fitted == source or (fitted.startswith("…") and source.endswith(fitted[1:]))
+    # Nothing is cut that would have fitted: one more character would not.
+    if fitted != source:
+        kept = len(fitted) - 1
+        assert cell_len(source[len(source) - kept - 1 :]) + 1 > max(width, 10)

@@ -84,10 +84,19 @@ def append_card_list(out: Text, cards: Iterable[AgainCard], width: int) -> None:
 
 
 def tail_fit(source: str, width: int) -> str:
-    """A `path:line` in at most `width` columns (10 at least): a long one loses its start, so
-    the file name and line stay whole on one line instead of wrapping mid-word."""
+    """A `path:line` in at most `width` terminal columns (10 at least; a CJK character takes
+    two): a long one loses its start, so the file name and line stay whole on one line
+    instead of wrapping mid-word."""
+    from rich.cells import cell_len, get_character_cell_size
+
     width = max(width, 10)
-    return source if len(source) <= width else "…" + source[len(source) - width + 1 :]
+    if cell_len(source) <= width:
+        return source
+    start, used = len(source), 1  # the "…"
+    while start and used + get_character_cell_size(source[start - 1]) <= width:
+        start -= 1
+        used += get_character_cell_size(source[start])
+    return "…" + source[start:]
 
 
 class Breadcrumb:
@@ -131,8 +140,7 @@ class Breadcrumb:
         from rich.text import Text
 
         for line in self.lines(options.max_width):
-            # A wide piece that `tail_fit` (which counts characters) left too long is cut.
-            yield Text(line, style=self.style, no_wrap=True, overflow="ellipsis")
+            yield Text(line, style=self.style, no_wrap=True)
 
 
 class HeadedSource:
@@ -144,10 +152,11 @@ class HeadedSource:
         self.head, self.source, self.style = head, source, style
 
     def __rich_console__(self, console: Console, options: Any) -> Iterator[RenderableType]:
+        from rich.cells import cell_len
         from rich.text import Text
 
         width = options.max_width
-        if len(self.head) + len(self.source) <= width:
+        if cell_len(self.head + self.source) <= width:
             yield Text(self.head + self.source, style=self.style)
         else:
             yield Text(self.head.rstrip(), style=self.style)
